@@ -1,0 +1,59 @@
+//! The service's rules as data, so tests can inject cheaper hashing or other limits.
+
+use crate::hashing::HashPolicy;
+
+/// Failures allowed per key within a window before the key is blocked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    pub max_failures: u32,
+    pub window_seconds: i64,
+    pub block_seconds: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub hash: HashPolicy,
+    /// Optional pepper (a Worker secret) mixed into every password hash.
+    pub pepper: Option<Vec<u8>>,
+    /// A browser session ends after this long without activity (24 minutes).
+    pub idle_timeout: i64,
+    /// And after this long in any case (7 days).
+    pub absolute_timeout: i64,
+    /// Activity is written to storage at most this often.
+    pub touch_interval: i64,
+    /// Desktop refresh tokens live this long from issue.
+    pub refresh_ttl: i64,
+    pub code_ttl: i64,
+    pub code_attempts: u32,
+    /// Failed logins per login identifier.
+    pub login_throttle: ThrottlePolicy,
+    /// Failed logins per client IP.
+    pub ip_throttle: ThrottlePolicy,
+    /// Codes sent per address (signup, login confirmation, recovery).
+    pub send_throttle: ThrottlePolicy,
+}
+
+impl Config {
+    /// The production rules.
+    pub fn production() -> Self {
+        Config {
+            hash: HashPolicy::OWASP_2023,
+            pepper: None,
+            idle_timeout: 24 * 60,
+            absolute_timeout: 7 * 24 * 3600,
+            touch_interval: 60,
+            refresh_ttl: 30 * 24 * 3600,
+            code_ttl: 10 * 60,
+            code_attempts: 5,
+            login_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            ip_throttle: ThrottlePolicy { max_failures: 50, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            send_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::production()
+    }
+}

@@ -1,0 +1,209 @@
+//! The one domain error type: a stable code, an optional field, a localized message.
+
+use crate::lang::Lang;
+use crate::messages;
+
+/// Every error netid can answer with. The wire code (`code()`) is stable; several variants
+/// may share a wire code when they differ only in the message (e.g. the `weak_password` reasons).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Code {
+    InvalidJson,
+    InvalidRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    InvalidEmail,
+    InvalidPhone,
+    InvalidName,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCommon,
+    PasswordPersonal,
+    InvalidCode,
+    CodeExpired,
+    CodeAttemptsExceeded,
+    InvalidCredentials,
+    EmailUnconfirmed,
+    PhoneUnconfirmed,
+    SecondFactorRequired,
+    TooManyAttempts,
+    Unauthenticated,
+    InvalidRefreshToken,
+    Forbidden,
+    OriginNotAllowed,
+    NotFound,
+    MethodNotAllowed,
+    EmailTaken,
+    PhoneTaken,
+    ValueUnchanged,
+    ProfileHasAccounts,
+    InvalidPhoto,
+    NotAccountAdmin,
+    AccountLimitReached,
+    RenameLimitReached,
+    TooManyInvitees,
+    AlreadyMember,
+    AlreadyInvited,
+    InvitationExpired,
+    ExtranetRequiresExtranetGroup,
+    Internal,
+}
+
+impl Code {
+    /// Every variant, so tests can prove each has a message in every language.
+    pub const ALL: [Code; 39] = [
+        Code::InvalidJson,
+        Code::InvalidRequest,
+        Code::PayloadTooLarge,
+        Code::UnsupportedMediaType,
+        Code::InvalidEmail,
+        Code::InvalidPhone,
+        Code::InvalidName,
+        Code::PasswordTooShort,
+        Code::PasswordTooLong,
+        Code::PasswordCommon,
+        Code::PasswordPersonal,
+        Code::InvalidCode,
+        Code::CodeExpired,
+        Code::CodeAttemptsExceeded,
+        Code::InvalidCredentials,
+        Code::EmailUnconfirmed,
+        Code::PhoneUnconfirmed,
+        Code::SecondFactorRequired,
+        Code::TooManyAttempts,
+        Code::Unauthenticated,
+        Code::InvalidRefreshToken,
+        Code::Forbidden,
+        Code::OriginNotAllowed,
+        Code::NotFound,
+        Code::MethodNotAllowed,
+        Code::EmailTaken,
+        Code::PhoneTaken,
+        Code::ValueUnchanged,
+        Code::ProfileHasAccounts,
+        Code::InvalidPhoto,
+        Code::NotAccountAdmin,
+        Code::AccountLimitReached,
+        Code::RenameLimitReached,
+        Code::TooManyInvitees,
+        Code::AlreadyMember,
+        Code::AlreadyInvited,
+        Code::InvitationExpired,
+        Code::ExtranetRequiresExtranetGroup,
+        Code::Internal,
+    ];
+
+    /// The stable wire code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "invalid_json",
+            Code::InvalidRequest => "invalid_request",
+            Code::PayloadTooLarge => "payload_too_large",
+            Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::InvalidEmail => "invalid_email",
+            Code::InvalidPhone => "invalid_phone",
+            Code::InvalidName => "invalid_name",
+            Code::PasswordTooShort
+            | Code::PasswordTooLong
+            | Code::PasswordCommon
+            | Code::PasswordPersonal => "weak_password",
+            Code::InvalidCode => "invalid_code",
+            Code::CodeExpired => "code_expired",
+            Code::CodeAttemptsExceeded => "code_attempts_exceeded",
+            Code::InvalidCredentials => "invalid_credentials",
+            Code::EmailUnconfirmed => "email_unconfirmed",
+            Code::PhoneUnconfirmed => "phone_unconfirmed",
+            Code::SecondFactorRequired => "second_factor_required",
+            Code::TooManyAttempts => "too_many_attempts",
+            Code::Unauthenticated => "unauthenticated",
+            Code::InvalidRefreshToken => "invalid_refresh_token",
+            Code::Forbidden => "forbidden",
+            Code::OriginNotAllowed => "origin_not_allowed",
+            Code::NotFound => "not_found",
+            Code::MethodNotAllowed => "method_not_allowed",
+            Code::EmailTaken => "email_taken",
+            Code::PhoneTaken => "phone_taken",
+            Code::ValueUnchanged => "value_unchanged",
+            Code::ProfileHasAccounts => "profile_has_accounts",
+            Code::InvalidPhoto => "invalid_photo",
+            Code::NotAccountAdmin => "not_account_admin",
+            Code::AccountLimitReached => "account_limit_reached",
+            Code::RenameLimitReached => "rename_limit_reached",
+            Code::TooManyInvitees => "too_many_invitees",
+            Code::AlreadyMember => "already_member",
+            Code::AlreadyInvited => "already_invited",
+            Code::InvitationExpired => "invitation_expired",
+            Code::ExtranetRequiresExtranetGroup => "extranet_requires_extranet_group",
+            Code::Internal => "internal_error",
+        }
+    }
+
+    /// A finer reason for codes that share a wire code (`weak_password`).
+    pub const fn reason(self) -> Option<&'static str> {
+        match self {
+            Code::PasswordTooShort => Some("too_short"),
+            Code::PasswordTooLong => Some("too_long"),
+            Code::PasswordCommon => Some("common"),
+            Code::PasswordPersonal => Some("personal"),
+            _ => None,
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn message(self, lang: Lang) -> &'static str {
+        messages::message(self, lang)
+    }
+
+    /// Looks a variant up by wire code (the first variant with that code).
+    pub fn from_code(code: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// A domain error: what went wrong, which input (if one) is at fault, and for throttling,
+/// how many seconds to wait.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .code.code())]
+pub struct Error {
+    pub code: Code,
+    pub field: Option<&'static str>,
+    pub retry_after: Option<u64>,
+    /// For `Internal`: what failed, for the logs only (never sent to clients).
+    pub detail: Option<String>,
+}
+
+impl Error {
+    pub fn new(code: Code) -> Self {
+        Error { code, field: None, retry_after: None, detail: None }
+    }
+
+    pub fn field(code: Code, field: &'static str) -> Self {
+        Error { code, field: Some(field), retry_after: None, detail: None }
+    }
+
+    /// With a different field name (e.g. `new_password` instead of `password`).
+    pub fn at(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    pub fn throttled(retry_after: u64) -> Self {
+        Error { code: Code::TooManyAttempts, field: None, retry_after: Some(retry_after), detail: None }
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Error { code: Code::Internal, field: None, retry_after: None, detail: Some(detail.into()) }
+    }
+
+    pub fn message(&self, lang: Lang) -> &'static str {
+        self.code.message(lang)
+    }
+}
+
+impl From<Code> for Error {
+    fn from(code: Code) -> Self {
+        Error::new(code)
+    }
+}
+
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,52 @@
+//! The `Me` view of a profile.
+
+use crate::error::Result;
+use crate::model::{AccountView, Profile};
+use crate::store::Store;
+use crate::time::rfc3339;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Social {
+    pub provider: String,
+    pub subject: String,
+    pub email: Option<String>,
+}
+
+/// The network profile as its owner sees it (API.md `Me`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Me {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub photo_url: Option<String>,
+    pub email: Option<String>,
+    pub email_confirmed: bool,
+    pub phone: Option<String>,
+    pub phone_confirmed: bool,
+    pub social: Vec<Social>,
+    pub two_factor_enabled: bool,
+    pub accounts: Vec<AccountView>,
+    pub lang: String,
+    pub created_at: String,
+}
+
+/// Builds `Me` for a profile, with its active accounts.
+pub async fn me<S: Store>(store: &S, profile: &Profile) -> Result<Me> {
+    let accounts = store.accounts_of(&profile.id).await?;
+    Ok(Me {
+        id: profile.id.clone(),
+        first_name: profile.first_name.clone(),
+        last_name: profile.last_name.clone(),
+        photo_url: profile.photo_url.clone(),
+        email: profile.email.clone(),
+        email_confirmed: profile.email_confirmed,
+        phone: profile.phone.clone(),
+        phone_confirmed: profile.phone_confirmed,
+        social: Vec::new(),
+        two_factor_enabled: profile.two_factor_enabled,
+        accounts,
+        lang: profile.lang.tag().to_string(),
+        created_at: rfc3339(profile.created_at),
+    })
+}

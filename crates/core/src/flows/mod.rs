@@ -1,0 +1,81 @@
+//! The use cases, written against [`Store`]. Each reads what it needs, decides, and commits
+//! one list of changes. No I/O, clock or randomness of their own: [`Env`] brings them.
+
+mod codes;
+mod me;
+mod password;
+mod profile;
+mod sessions;
+mod signup;
+mod throttle;
+
+pub use me::{me, Me};
+pub use password::{forgot_password, reset_password, ResetInput};
+pub use profile::{
+    change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,
+    request_phone_change, set_photo, update_names, NamesInput,
+};
+pub use sessions::{authenticate, login, logout, refresh, Grant, LoginInput};
+pub use signup::{confirm_signup, signup, ConfirmInput, SignupInput, SignupOutcome};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::mail::{self, MailKind};
+use crate::model::{AuditEntry, OutboxMessage};
+use crate::store::{Change, Store};
+use crate::tokens::{new_id, Entropy};
+
+/// What every flow runs with: storage, the rules, the time, randomness, the person's language.
+pub struct Env<'a, S: Store> {
+    pub store: &'a S,
+    pub config: &'a Config,
+    /// Unix seconds, from the service clock (the dev clock in development).
+    pub now: i64,
+    pub rng: &'a mut dyn Entropy,
+    pub lang: Lang,
+    /// The client's address, for per-IP throttling.
+    pub ip: Option<String>,
+}
+
+impl<S: Store> Env<'_, S> {
+    pub(crate) fn id(&mut self, prefix: &str) -> String {
+        new_id(prefix, self.rng)
+    }
+
+    pub(crate) async fn commit(&self, changes: Vec<Change>) -> Result<()> {
+        self.store.commit(changes).await
+    }
+
+    pub(crate) fn audit(&mut self, actor: Option<&str>, action: &str, target: &str, detail: &str) -> Change {
+        Change::Audit(AuditEntry {
+            id: self.id("aud"),
+            at: self.now,
+            actor: actor.map(str::to_string),
+            action: action.to_string(),
+            target: target.to_string(),
+            detail: detail.to_string(),
+        })
+    }
+
+    pub(crate) fn message(&mut self, kind: MailKind, lang: Lang, to: &str, code: Option<&str>) -> Change {
+        let (subject, body) = mail::render(kind, lang, code);
+        Change::Outbox(OutboxMessage {
+            id: self.id("msg"),
+            channel: mail::channel_for(to),
+            to: to.to_string(),
+            kind: kind.as_str().to_string(),
+            lang,
+            subject,
+            body,
+            code: code.map(str::to_string),
+            link: None,
+            token: None,
+            created_at: self.now,
+        })
+    }
+}
+
+pub(crate) fn not_found() -> Error {
+    Error::new(crate::error::Code::NotFound)
+}

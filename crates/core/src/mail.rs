@@ -1,0 +1,104 @@
+//! What netid sends, in the person's language. Bodies are plain text; `{code}` is filled in.
+
+use crate::lang::Lang;
+use crate::model::Channel;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    /// Confirms a new profile's email or phone (also re-sent at login while unconfirmed).
+    SignupCode,
+    EmailChangeCode,
+    PhoneChangeCode,
+    PasswordResetCode,
+    PasswordChanged,
+}
+
+impl MailKind {
+    pub const ALL: [MailKind; 5] =
+        [MailKind::SignupCode, MailKind::EmailChangeCode, MailKind::PhoneChangeCode, MailKind::PasswordResetCode, MailKind::PasswordChanged];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MailKind::SignupCode => "signup_code",
+            MailKind::EmailChangeCode => "email_change_code",
+            MailKind::PhoneChangeCode => "phone_change_code",
+            MailKind::PasswordResetCode => "password_reset_code",
+            MailKind::PasswordChanged => "password_changed",
+        }
+    }
+}
+
+/// Subject and body lines, per language in `Lang::ALL` order.
+fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
+    match kind {
+        MailKind::SignupCode => [
+            ("Your netid confirmation code", "Your confirmation code is {code}. It is valid for 10 minutes."),
+            ("Votre code de confirmation netid", "Votre code de confirmation est {code}. Il est valable 10 minutes."),
+            ("Код подтверждения netid", "Ваш код подтверждения: {code}. Он действует 10 минут."),
+            ("Mã xác nhận netid của bạn", "Mã xác nhận của bạn là {code}. Mã có hiệu lực trong 10 phút."),
+            ("Twój kod potwierdzający netid", "Twój kod potwierdzający to {code}. Jest ważny przez 10 minut."),
+        ],
+        MailKind::EmailChangeCode => [
+            ("Confirm your new email", "Enter {code} to make this your netid email. It is valid for 10 minutes."),
+            ("Confirmez votre nouvel e-mail", "Saisissez {code} pour en faire votre e-mail netid. Il est valable 10 minutes."),
+            ("Подтвердите новый адрес почты", "Введите {code}, чтобы сделать этот адрес почтой netid. Код действует 10 минут."),
+            ("Xác nhận email mới", "Nhập {code} để dùng địa chỉ này làm email netid. Mã có hiệu lực trong 10 phút."),
+            ("Potwierdź nowy adres e-mail", "Wpisz {code}, aby ustawić ten adres jako e-mail netid. Kod jest ważny przez 10 minut."),
+        ],
+        MailKind::PhoneChangeCode => [
+            ("netid code", "netid code: {code}"),
+            ("Code netid", "Code netid : {code}"),
+            ("Код netid", "Код netid: {code}"),
+            ("Mã netid", "Mã netid: {code}"),
+            ("Kod netid", "Kod netid: {code}"),
+        ],
+        MailKind::PasswordResetCode => [
+            ("Reset your netid password", "Your password reset code is {code}. It is valid for 10 minutes. If you did not ask for it, ignore this message."),
+            ("Réinitialisez votre mot de passe netid", "Votre code de réinitialisation est {code}. Il est valable 10 minutes. Si vous ne l'avez pas demandé, ignorez ce message."),
+            ("Сброс пароля netid", "Код для сброса пароля: {code}. Он действует 10 минут. Если вы его не запрашивали, проигнорируйте это сообщение."),
+            ("Đặt lại mật khẩu netid", "Mã đặt lại mật khẩu của bạn là {code}. Mã có hiệu lực trong 10 phút. Nếu bạn không yêu cầu, hãy bỏ qua tin nhắn này."),
+            ("Resetowanie hasła netid", "Twój kod do resetowania hasła to {code}. Jest ważny przez 10 minut. Jeśli o niego nie prosiłeś, zignoruj tę wiadomość."),
+        ],
+        MailKind::PasswordChanged => [
+            ("Your netid password was changed", "Your password was changed and your other sessions were ended. If this was not you, reset your password now."),
+            ("Votre mot de passe netid a été modifié", "Votre mot de passe a été modifié et vos autres sessions ont été fermées. Si ce n'était pas vous, réinitialisez-le maintenant."),
+            ("Пароль netid изменён", "Ваш пароль изменён, остальные сеансы завершены. Если это были не вы, немедленно сбросьте пароль."),
+            ("Mật khẩu netid của bạn đã được thay đổi", "Mật khẩu của bạn đã được thay đổi và các phiên khác đã kết thúc. Nếu không phải bạn, hãy đặt lại mật khẩu ngay."),
+            ("Hasło netid zostało zmienione", "Twoje hasło zostało zmienione, a pozostałe sesje zakończone. Jeśli to nie Ty, natychmiast zresetuj hasło."),
+        ],
+    }
+}
+
+/// The subject and body of `kind` in `lang`, with the code filled in.
+pub fn render(kind: MailKind, lang: Lang, code: Option<&str>) -> (String, String) {
+    let idx = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    let (subject, body) = texts(kind)[idx];
+    (subject.to_string(), body.replace("{code}", code.unwrap_or("")))
+}
+
+/// The channel that reaches an address: SMS for phone numbers.
+pub fn channel_for(address: &str) -> Channel {
+    if address.starts_with('+') {
+        Channel::Sms
+    } else {
+        Channel::Email
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_written_in_every_language() {
+        for kind in MailKind::ALL {
+            for lang in Lang::ALL {
+                let (s, b) = render(kind, lang, Some("123456"));
+                assert!(!s.is_empty() && !b.is_empty());
+                if kind != MailKind::PasswordChanged {
+                    assert!(b.contains("123456"), "{kind:?} {lang:?}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! Localized error messages: one row per code, one column per language (en, fr, ru, vi, pl).
+//! A test proves every code has a non-empty message in every language.
+
+use crate::error::Code;
+use crate::lang::Lang;
+
+/// The five messages of a code, in `Lang::ALL` order.
+fn row(code: Code) -> [&'static str; 5] {
+    match code {
+        Code::InvalidJson => [
+            "The request body is not valid JSON.",
+            "Le corps de la requête n'est pas un JSON valide.",
+            "Тело запроса не является корректным JSON.",
+            "Nội dung yêu cầu không phải là JSON hợp lệ.",
+            "Treść żądania nie jest poprawnym JSON-em.",
+        ],
+        Code::InvalidRequest => [
+            "The request is malformed: a field is missing, unknown or of the wrong type.",
+            "La requête est mal formée : un champ est manquant, inconnu ou du mauvais type.",
+            "Некорректный запрос: поле отсутствует, неизвестно или имеет неверный тип.",
+            "Yêu cầu không đúng định dạng: một trường bị thiếu, không xác định hoặc sai kiểu.",
+            "Nieprawidłowe żądanie: brakuje pola, jest ono nieznane lub ma zły typ.",
+        ],
+        Code::PayloadTooLarge => [
+            "The request is too large.",
+            "La requête est trop volumineuse.",
+            "Запрос слишком большой.",
+            "Yêu cầu quá lớn.",
+            "Żądanie jest zbyt duże.",
+        ],
+        Code::UnsupportedMediaType => [
+            "This content type is not supported.",
+            "Ce type de contenu n'est pas pris en charge.",
+            "Этот тип содержимого не поддерживается.",
+            "Loại nội dung này không được hỗ trợ.",
+            "Ten typ zawartości nie jest obsługiwany.",
+        ],
+        Code::InvalidEmail => [
+            "Enter a valid email address, like name@example.com.",
+            "Saisissez une adresse e-mail valide, par exemple nom@exemple.com.",
+            "Введите корректный адрес электронной почты, например name@example.com.",
+            "Nhập địa chỉ email hợp lệ, ví dụ name@example.com.",
+            "Wpisz poprawny adres e-mail, np. imie@example.com.",
+        ],
+        Code::InvalidPhone => [
+            "Enter a valid phone number with its country code, like +33 6 12 34 56 78.",
+            "Saisissez un numéro de téléphone valide avec l'indicatif du pays, par exemple +33 6 12 34 56 78.",
+            "Введите корректный номер телефона с кодом страны, например +7 912 345-67-89.",
+            "Nhập số điện thoại hợp lệ kèm mã quốc gia, ví dụ +84 912 345 678.",
+            "Wpisz poprawny numer telefonu z kierunkowym kraju, np. +48 512 345 678.",
+        ],
+        Code::InvalidName => [
+            "Enter a name of 1 to 50 letters; spaces, hyphens and apostrophes are allowed.",
+            "Saisissez un nom de 1 à 50 lettres ; les espaces, tirets et apostrophes sont autorisés.",
+            "Введите имя длиной от 1 до 50 букв; допускаются пробелы, дефисы и апострофы.",
+            "Nhập tên từ 1 đến 50 chữ cái; cho phép dấu cách, gạch nối và dấu nháy.",
+            "Wpisz imię lub nazwisko od 1 do 50 liter; dozwolone są spacje, łączniki i apostrofy.",
+        ],
+        Code::PasswordTooShort => [
+            "The password must be at least 8 characters long.",
+            "Le mot de passe doit contenir au moins 8 caractères.",
+            "Пароль должен содержать не менее 8 символов.",
+            "Mật khẩu phải có ít nhất 8 ký tự.",
+            "Hasło musi mieć co najmniej 8 znaków.",
+        ],
+        Code::PasswordTooLong => [
+            "The password must be at most 128 characters long.",
+            "Le mot de passe doit contenir au plus 128 caractères.",
+            "Пароль должен содержать не более 128 символов.",
+            "Mật khẩu chỉ được có tối đa 128 ký tự.",
+            "Hasło może mieć najwyżej 128 znaków.",
+        ],
+        Code::PasswordCommon => [
+            "This password is too common and easy to guess. Choose another one.",
+            "Ce mot de passe est trop courant et facile à deviner. Choisissez-en un autre.",
+            "Этот пароль слишком распространён и легко угадывается. Выберите другой.",
+            "Mật khẩu này quá phổ biến và dễ đoán. Hãy chọn mật khẩu khác.",
+            "To hasło jest zbyt popularne i łatwe do odgadnięcia. Wybierz inne.",
+        ],
+        Code::PasswordPersonal => [
+            "The password must not be built from your name, email or phone number.",
+            "Le mot de passe ne doit pas reprendre votre nom, votre e-mail ou votre numéro de téléphone.",
+            "Пароль не должен состоять из вашего имени, адреса почты или номера телефона.",
+            "Mật khẩu không được tạo từ tên, email hoặc số điện thoại của bạn.",
+            "Hasło nie może być zbudowane z imienia, adresu e-mail ani numeru telefonu.",
+        ],
+        Code::InvalidCode => [
+            "The code is incorrect.",
+            "Le code est incorrect.",
+            "Неверный код.",
+            "Mã không đúng.",
+            "Kod jest nieprawidłowy.",
+        ],
+        Code::CodeExpired => [
+            "The code has expired. Request a new one.",
+            "Le code a expiré. Demandez-en un nouveau.",
+            "Срок действия кода истёк. Запросите новый.",
+            "Mã đã hết hạn. Hãy yêu cầu mã mới.",
+            "Kod wygasł. Poproś o nowy.",
+        ],
+        Code::CodeAttemptsExceeded => [
+            "Too many wrong codes. Request a new code.",
+            "Trop de codes erronés. Demandez un nouveau code.",
+            "Слишком много неверных попыток. Запросите новый код.",
+            "Nhập sai mã quá nhiều lần. Hãy yêu cầu mã mới.",
+            "Zbyt wiele błędnych kodów. Poproś o nowy kod.",
+        ],
+        Code::InvalidCredentials => [
+            "Incorrect login or password.",
+            "Identifiant ou mot de passe incorrect.",
+            "Неверный логин или пароль.",
+            "Tên đăng nhập hoặc mật khẩu không đúng.",
+            "Nieprawidłowy login lub hasło.",
+        ],
+        Code::EmailUnconfirmed => [
+            "Confirm your email first: we have sent you a new code.",
+            "Confirmez d'abord votre e-mail : nous vous avons envoyé un nouveau code.",
+            "Сначала подтвердите адрес почты: мы отправили вам новый код.",
+            "Hãy xác nhận email trước: chúng tôi đã gửi cho bạn mã mới.",
+            "Najpierw potwierdź adres e-mail: wysłaliśmy Ci nowy kod.",
+        ],
+        Code::PhoneUnconfirmed => [
+            "Confirm your phone number first: we have sent you a new code.",
+            "Confirmez d'abord votre numéro de téléphone : nous vous avons envoyé un nouveau code.",
+            "Сначала подтвердите номер телефона: мы отправили вам новый код.",
+            "Hãy xác nhận số điện thoại trước: chúng tôi đã gửi cho bạn mã mới.",
+            "Najpierw potwierdź numer telefonu: wysłaliśmy Ci nowy kod.",
+        ],
+        Code::SecondFactorRequired => [
+            "Enter the code from your authenticator app.",
+            "Saisissez le code de votre application d'authentification.",
+            "Введите код из приложения-аутентификатора.",
+            "Nhập mã từ ứng dụng xác thực của bạn.",
+            "Wpisz kod z aplikacji uwierzytelniającej.",
+        ],
+        Code::TooManyAttempts => [
+            "Too many attempts. Try again later.",
+            "Trop de tentatives. Réessayez plus tard.",
+            "Слишком много попыток. Повторите позже.",
+            "Quá nhiều lần thử. Hãy thử lại sau.",
+            "Zbyt wiele prób. Spróbuj ponownie później.",
+        ],
+        Code::Unauthenticated => [
+            "Your session has ended. Log in again.",
+            "Votre session a expiré. Reconnectez-vous.",
+            "Сеанс завершён. Войдите снова.",
+            "Phiên làm việc đã kết thúc. Hãy đăng nhập lại.",
+            "Sesja wygasła. Zaloguj się ponownie.",
+        ],
+        Code::InvalidRefreshToken => [
+            "This desktop session can no longer be renewed. Log in again.",
+            "Cette session de l'application de bureau ne peut plus être renouvelée. Reconnectez-vous.",
+            "Этот сеанс настольного приложения больше нельзя продлить. Войдите снова.",
+            "Phiên của ứng dụng máy tính này không thể gia hạn nữa. Hãy đăng nhập lại.",
+            "Tej sesji aplikacji desktopowej nie można już odnowić. Zaloguj się ponownie.",
+        ],
+        Code::Forbidden => [
+            "You are not allowed to do this.",
+            "Vous n'êtes pas autorisé à effectuer cette action.",
+            "У вас нет прав на это действие.",
+            "Bạn không có quyền thực hiện thao tác này.",
+            "Nie masz uprawnień do tej czynności.",
+        ],
+        Code::OriginNotAllowed => [
+            "This request came from a page netid does not trust.",
+            "Cette requête provient d'une page à laquelle netid ne fait pas confiance.",
+            "Запрос отправлен со страницы, которой netid не доверяет.",
+            "Yêu cầu này đến từ một trang mà netid không tin cậy.",
+            "To żądanie pochodzi ze strony, której netid nie ufa.",
+        ],
+        Code::NotFound => [
+            "Not found.",
+            "Introuvable.",
+            "Не найдено.",
+            "Không tìm thấy.",
+            "Nie znaleziono.",
+        ],
+        Code::MethodNotAllowed => [
+            "This method is not allowed here.",
+            "Cette méthode n'est pas autorisée ici.",
+            "Этот метод здесь не разрешён.",
+            "Phương thức này không được phép ở đây.",
+            "Ta metoda nie jest tu dozwolona.",
+        ],
+        Code::EmailTaken => [
+            "A user already has this email.",
+            "Un utilisateur possède déjà cette adresse e-mail.",
+            "Пользователь с таким адресом почты уже существует.",
+            "Đã có người dùng sử dụng email này.",
+            "Użytkownik z tym adresem e-mail już istnieje.",
+        ],
+        Code::PhoneTaken => [
+            "A user already has this phone number.",
+            "Un utilisateur possède déjà ce numéro de téléphone.",
+            "Пользователь с таким номером телефона уже существует.",
+            "Đã có người dùng sử dụng số điện thoại này.",
+            "Użytkownik z tym numerem telefonu już istnieje.",
+        ],
+        Code::ValueUnchanged => [
+            "This is already your current value.",
+            "C'est déjà votre valeur actuelle.",
+            "Это значение уже установлено.",
+            "Đây đã là giá trị hiện tại của bạn.",
+            "To już jest Twoja obecna wartość.",
+        ],
+        Code::ProfileHasAccounts => [
+            "Leave or delete all your accounts before deleting your profile.",
+            "Quittez ou supprimez tous vos comptes avant de supprimer votre profil.",
+            "Перед удалением профиля покиньте или удалите все свои аккаунты.",
+            "Hãy rời hoặc xóa tất cả tài khoản trước khi xóa hồ sơ.",
+            "Przed usunięciem profilu opuść lub usuń wszystkie swoje konta.",
+        ],
+        Code::InvalidPhoto => [
+            "Upload a PNG, JPEG or WebP image of at most 5 MB.",
+            "Téléversez une image PNG, JPEG ou WebP de 5 Mo au maximum.",
+            "Загрузите изображение PNG, JPEG или WebP размером не более 5 МБ.",
+            "Hãy tải lên ảnh PNG, JPEG hoặc WebP tối đa 5 MB.",
+            "Prześlij obraz PNG, JPEG lub WebP o rozmiarze do 5 MB.",
+        ],
+        Code::NotAccountAdmin => [
+            "Only an administrator of this account can do this.",
+            "Seul un administrateur de ce compte peut effectuer cette action.",
+            "Это может сделать только администратор аккаунта.",
+            "Chỉ quản trị viên của tài khoản này mới có thể thực hiện.",
+            "Tylko administrator tego konta może to zrobić.",
+        ],
+        Code::AccountLimitReached => [
+            "You have already created the maximum of 7 accounts.",
+            "Vous avez déjà créé le maximum de 7 comptes.",
+            "Вы уже создали максимальное число аккаунтов: 7.",
+            "Bạn đã tạo tối đa 7 tài khoản.",
+            "Utworzono już maksymalną liczbę 7 kont.",
+        ],
+        Code::RenameLimitReached => [
+            "This account cannot be renamed again. Contact support on a paid plan.",
+            "Ce compte ne peut plus être renommé. Contactez le support avec une offre payante.",
+            "Этот аккаунт больше нельзя переименовать. На платном тарифе обратитесь в поддержку.",
+            "Không thể đổi tên tài khoản này nữa. Hãy liên hệ hỗ trợ nếu dùng gói trả phí.",
+            "Tego konta nie można ponownie przemianować. W planie płatnym skontaktuj się z pomocą.",
+        ],
+        Code::TooManyInvitees => [
+            "You can invite at most 5 people at once.",
+            "Vous pouvez inviter au maximum 5 personnes à la fois.",
+            "За один раз можно пригласить не более 5 человек.",
+            "Bạn chỉ có thể mời tối đa 5 người mỗi lần.",
+            "Jednorazowo można zaprosić najwyżej 5 osób.",
+        ],
+        Code::AlreadyMember => [
+            "This person is already a member of the account.",
+            "Cette personne est déjà membre du compte.",
+            "Этот человек уже состоит в аккаунте.",
+            "Người này đã là thành viên của tài khoản.",
+            "Ta osoba jest już członkiem konta.",
+        ],
+        Code::AlreadyInvited => [
+            "This person has already been invited.",
+            "Cette personne a déjà été invitée.",
+            "Этот человек уже приглашён.",
+            "Người này đã được mời.",
+            "Ta osoba została już zaproszona.",
+        ],
+        Code::InvitationExpired => [
+            "This invitation has expired. Ask for a new one.",
+            "Cette invitation a expiré. Demandez-en une nouvelle.",
+            "Срок действия приглашения истёк. Попросите новое.",
+            "Lời mời này đã hết hạn. Hãy yêu cầu lời mời mới.",
+            "To zaproszenie wygasło. Poproś o nowe.",
+        ],
+        Code::ExtranetRequiresExtranetGroup => [
+            "Extranet users can only be invited into extranet groups.",
+            "Les utilisateurs extranet ne peuvent être invités que dans des groupes extranet.",
+            "Пользователей экстранета можно приглашать только в группы экстранета.",
+            "Người dùng extranet chỉ có thể được mời vào nhóm extranet.",
+            "Użytkowników ekstranetu można zapraszać tylko do grup ekstranetowych.",
+        ],
+        Code::Internal => [
+            "Something went wrong on our side. Please try again.",
+            "Une erreur s'est produite de notre côté. Veuillez réessayer.",
+            "На нашей стороне произошла ошибка. Попробуйте ещё раз.",
+            "Đã xảy ra lỗi từ phía chúng tôi. Vui lòng thử lại.",
+            "Wystąpił błąd po naszej stronie. Spróbuj ponownie.",
+        ],
+    }
+}
+
+/// The message of `code` in `lang`.
+pub fn message(code: Code, lang: Lang) -> &'static str {
+    let idx = match lang {
+        Lang::En => 0,
+        Lang::Fr => 1,
+        Lang::Ru => 2,
+        Lang::Vi => 3,
+        Lang::Pl => 4,
+    };
+    row(code)[idx]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_code_has_a_message_in_every_language() {
+        for code in Code::ALL {
+            let en = message(code, Lang::En);
+            for lang in Lang::ALL {
+                let m = message(code, lang);
+                assert!(!m.trim().is_empty(), "{code:?} has no {lang:?} message");
+                if lang != Lang::En {
+                    assert_ne!(m, en, "{code:?} is not translated to {lang:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn all_lists_every_variant_once() {
+        let set: HashSet<_> = Code::ALL.iter().collect();
+        assert_eq!(set.len(), Code::ALL.len());
+        for c in Code::ALL {
+            assert_eq!(Code::from_code(c.code()).map(|f| f.code()), Some(c.code()));
+        }
+    }
+}

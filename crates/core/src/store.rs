@@ -1,0 +1,52 @@
+//! The storage boundary. Flows read through [`Store`] and write by handing a list of
+//! [`Change`]s to [`Store::commit`], which applies them all or none (a D1 `batch()`), so a
+//! change and the email it causes land together or not at all.
+
+use crate::error::Error;
+use crate::model::*;
+
+/// Storage failures are not the caller's fault: they surface as `internal_error`.
+pub type StoreResult<T> = Result<T, Error>;
+
+/// One write. A commit applies its changes in order, atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    PutProfile(Profile),
+    /// Removes the profile with its codes, sessions and refresh tokens.
+    DeleteProfile(String),
+    PutCode(CodeRecord),
+    DeleteCode { profile_id: String, purpose: Purpose },
+    PutSession(Session),
+    DeleteSession(String),
+    /// Ends every session of a profile, but `except` (a token hash).
+    DeleteSessionsOf { profile_id: String, except: Option<String> },
+    PutRefreshToken(RefreshToken),
+    /// Reuse detected or logout: every token and session of the family goes.
+    RevokeFamily(String),
+    /// Every refresh token of a profile, but those of `except_family`.
+    DeleteRefreshTokensOf { profile_id: String, except_family: Option<String> },
+    PutThrottle(Throttle),
+    DeleteThrottle(String),
+    Outbox(OutboxMessage),
+    Audit(AuditEntry),
+    /// "Apply to all accounts": the person's card in every account they belong to.
+    UpdateCards { profile_id: String, first_name: Option<String>, last_name: Option<String>, contact_email: Option<String>, phone: Option<String>, photo_url: Option<String> },
+}
+
+/// Reads and the atomic write. Implemented over D1 + KV in the Worker and in memory for tests.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    async fn profile(&self, id: &str) -> StoreResult<Option<Profile>>;
+    async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>>;
+    async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>>;
+    async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>>;
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
+    async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
+    async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>>;
+    /// Accounts where the profile has an active membership.
+    async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>>;
+    /// Accounts linked to the profile in any way but a dismissed card (guards deletion).
+    async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32>;
+    async fn commit(&self, changes: Vec<Change>) -> StoreResult<()>;
+}
