@@ -174,11 +174,21 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: Code) -> Self {
-        Error { code, field: None, retry_after: None, detail: None }
+        Error {
+            code,
+            field: None,
+            retry_after: None,
+            detail: None,
+        }
     }
 
     pub fn field(code: Code, field: &'static str) -> Self {
-        Error { code, field: Some(field), retry_after: None, detail: None }
+        Error {
+            code,
+            field: Some(field),
+            retry_after: None,
+            detail: None,
+        }
     }
 
     /// With a different field name (e.g. `new_password` instead of `password`).
@@ -188,11 +198,21 @@ impl Error {
     }
 
     pub fn throttled(retry_after: u64) -> Self {
-        Error { code: Code::TooManyAttempts, field: None, retry_after: Some(retry_after), detail: None }
+        Error {
+            code: Code::TooManyAttempts,
+            field: None,
+            retry_after: Some(retry_after),
+            detail: None,
+        }
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
-        Error { code: Code::Internal, field: None, retry_after: None, detail: Some(detail.into()) }
+        Error {
+            code: Code::Internal,
+            field: None,
+            retry_after: None,
+            detail: Some(detail.into()),
+        }
     }
 
     pub fn message(&self, lang: Lang) -> &'static str {

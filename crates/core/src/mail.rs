@@ -14,8 +14,13 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] =
-        [MailKind::SignupCode, MailKind::EmailChangeCode, MailKind::PhoneChangeCode, MailKind::PasswordResetCode, MailKind::PasswordChanged];
+    pub const ALL: [MailKind; 5] = [
+        MailKind::SignupCode,
+        MailKind::EmailChangeCode,
+        MailKind::PhoneChangeCode,
+        MailKind::PasswordResetCode,
+        MailKind::PasswordChanged,
+    ];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -73,7 +78,10 @@ fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
 pub fn render(kind: MailKind, lang: Lang, code: Option<&str>) -> (String, String) {
     let idx = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
     let (subject, body) = texts(kind)[idx];
-    (subject.to_string(), body.replace("{code}", code.unwrap_or("")))
+    (
+        subject.to_string(),
+        body.replace("{code}", code.unwrap_or("")),
+    )
 }
 
 /// The channel that reaches an address: SMS for phone numbers.

@@ -63,13 +63,25 @@ impl MemoryStore {
     /// Links a profile to an account (accounts are managed elsewhere; this is for tests).
     pub fn link_account(&self, profile_id: &str, account: AccountView, status: &str) {
         let mut d = self.data.borrow_mut();
-        d.cards.push(CardRow { account_id: account.id.clone(), profile_id: profile_id.to_string(), ..CardRow::default() });
-        d.memberships.push((profile_id.to_string(), account, status.to_string()));
+        d.cards.push(CardRow {
+            account_id: account.id.clone(),
+            profile_id: profile_id.to_string(),
+            ..CardRow::default()
+        });
+        d.memberships
+            .push((profile_id.to_string(), account, status.to_string()));
     }
 
     /// Messages sent to `to`, newest first.
     pub fn outbox_to(&self, to: &str) -> Vec<OutboxMessage> {
-        let mut v: Vec<_> = self.data.borrow().outbox.iter().filter(|m| m.to == to).cloned().collect();
+        let mut v: Vec<_> = self
+            .data
+            .borrow()
+            .outbox
+            .iter()
+            .filter(|m| m.to == to)
+            .cloned()
+            .collect();
         v.reverse();
         v
     }
@@ -80,9 +92,12 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         Change::PutProfile(p) => {
             for other in d.profiles.values() {
                 if other.id != p.id
-                    && ((p.email.is_some() && other.email == p.email) || (p.phone.is_some() && other.phone == p.phone))
+                    && ((p.email.is_some() && other.email == p.email)
+                        || (p.phone.is_some() && other.phone == p.phone))
                 {
-                    return Err(Error::internal("unique constraint failed: profiles.email/phone"));
+                    return Err(Error::internal(
+                        "unique constraint failed: profiles.email/phone",
+                    ));
                 }
             }
             d.profiles.insert(p.id.clone(), p);
@@ -96,7 +111,10 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         Change::PutCode(c) => {
             d.codes.insert((c.profile_id.clone(), c.purpose), c);
         }
-        Change::DeleteCode { profile_id, purpose } => {
+        Change::DeleteCode {
+            profile_id,
+            purpose,
+        } => {
             d.codes.remove(&(profile_id, purpose));
         }
         Change::PutSession(s) => {
@@ -106,18 +124,24 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.sessions.remove(&h);
         }
         Change::DeleteSessionsOf { profile_id, except } => {
-            d.sessions.retain(|h, s| s.profile_id != profile_id || except.as_deref() == Some(h.as_str()));
+            d.sessions
+                .retain(|h, s| s.profile_id != profile_id || except.as_deref() == Some(h.as_str()));
         }
         Change::PutRefreshToken(t) => {
             d.refresh_tokens.insert(t.token_hash.clone(), t);
         }
         Change::RevokeFamily(f) => {
             d.refresh_tokens.retain(|_, t| t.family_id != f);
-            d.sessions.retain(|_, s| s.family_id.as_deref() != Some(f.as_str()));
+            d.sessions
+                .retain(|_, s| s.family_id.as_deref() != Some(f.as_str()));
         }
-        Change::DeleteRefreshTokensOf { profile_id, except_family } => {
-            d.refresh_tokens
-                .retain(|_, t| t.profile_id != profile_id || except_family.as_deref() == Some(t.family_id.as_str()));
+        Change::DeleteRefreshTokensOf {
+            profile_id,
+            except_family,
+        } => {
+            d.refresh_tokens.retain(|_, t| {
+                t.profile_id != profile_id || except_family.as_deref() == Some(t.family_id.as_str())
+            });
         }
         Change::PutThrottle(t) => {
             d.throttles.insert(t.key.clone(), t);
@@ -127,7 +151,14 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::Outbox(m) => d.outbox.push(m),
         Change::Audit(a) => d.audit.push(a),
-        Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => {
+        Change::UpdateCards {
+            profile_id,
+            first_name,
+            last_name,
+            contact_email,
+            phone,
+            photo_url,
+        } => {
             for c in d.cards.iter_mut().filter(|c| c.profile_id == profile_id) {
                 if let Some(v) = &first_name {
                     c.first_name = v.clone();
@@ -156,15 +187,32 @@ impl Store for MemoryStore {
     }
 
     async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
-        Ok(self.data.borrow().profiles.values().find(|p| p.email.as_deref() == Some(email)).cloned())
+        Ok(self
+            .data
+            .borrow()
+            .profiles
+            .values()
+            .find(|p| p.email.as_deref() == Some(email))
+            .cloned())
     }
 
     async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
-        Ok(self.data.borrow().profiles.values().find(|p| p.phone.as_deref() == Some(phone)).cloned())
+        Ok(self
+            .data
+            .borrow()
+            .profiles
+            .values()
+            .find(|p| p.phone.as_deref() == Some(phone))
+            .cloned())
     }
 
     async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
-        Ok(self.data.borrow().codes.get(&(profile_id.to_string(), purpose)).cloned())
+        Ok(self
+            .data
+            .borrow()
+            .codes
+            .get(&(profile_id.to_string(), purpose))
+            .cloned())
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
@@ -191,7 +239,13 @@ impl Store for MemoryStore {
     }
 
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {
-        Ok(self.data.borrow().memberships.iter().filter(|(p, _, s)| p == profile_id && s != "dismissed").count() as u32)
+        Ok(self
+            .data
+            .borrow()
+            .memberships
+            .iter()
+            .filter(|(p, _, s)| p == profile_id && s != "dismissed")
+            .count() as u32)
     }
 
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {

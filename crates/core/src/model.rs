@@ -49,9 +49,14 @@ impl Purpose {
     }
 
     pub fn parse(s: &str) -> Option<Purpose> {
-        [Purpose::Signup, Purpose::EmailChange, Purpose::PhoneChange, Purpose::PasswordReset]
-            .into_iter()
-            .find(|p| p.as_str() == s)
+        [
+            Purpose::Signup,
+            Purpose::EmailChange,
+            Purpose::PhoneChange,
+            Purpose::PasswordReset,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
     }
 }
 

@@ -16,22 +16,38 @@ pub enum Change {
     /// Removes the profile with its codes, sessions and refresh tokens.
     DeleteProfile(String),
     PutCode(CodeRecord),
-    DeleteCode { profile_id: String, purpose: Purpose },
+    DeleteCode {
+        profile_id: String,
+        purpose: Purpose,
+    },
     PutSession(Session),
     DeleteSession(String),
     /// Ends every session of a profile, but `except` (a token hash).
-    DeleteSessionsOf { profile_id: String, except: Option<String> },
+    DeleteSessionsOf {
+        profile_id: String,
+        except: Option<String>,
+    },
     PutRefreshToken(RefreshToken),
     /// Reuse detected or logout: every token and session of the family goes.
     RevokeFamily(String),
     /// Every refresh token of a profile, but those of `except_family`.
-    DeleteRefreshTokensOf { profile_id: String, except_family: Option<String> },
+    DeleteRefreshTokensOf {
+        profile_id: String,
+        except_family: Option<String>,
+    },
     PutThrottle(Throttle),
     DeleteThrottle(String),
     Outbox(OutboxMessage),
     Audit(AuditEntry),
     /// "Apply to all accounts": the person's card in every account they belong to.
-    UpdateCards { profile_id: String, first_name: Option<String>, last_name: Option<String>, contact_email: Option<String>, phone: Option<String>, photo_url: Option<String> },
+    UpdateCards {
+        profile_id: String,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        contact_email: Option<String>,
+        phone: Option<String>,
+        photo_url: Option<String>,
+    },
 }
 
 /// Reads and the atomic write. Implemented over D1 + KV in the Worker and in memory for tests.

@@ -10,7 +10,13 @@ use crate::validate::ConfirmationCode;
 
 /// A new code for `purpose`, sent to `target`: the code row (replacing any earlier one)
 /// and the message, to commit together. Also returns the code itself.
-pub(crate) fn issue<S: Store>(env: &mut Env<'_, S>, profile: &Profile, purpose: Purpose, target: &str, kind: MailKind) -> Vec<Change> {
+pub(crate) fn issue<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: &Profile,
+    purpose: Purpose,
+    target: &str,
+    kind: MailKind,
+) -> Vec<Change> {
     let code = new_code(env.rng);
     let record = CodeRecord {
         profile_id: profile.id.clone(),
@@ -42,7 +48,11 @@ pub(crate) async fn verify<S: Store>(
         return Err(invalid());
     }
     if env.now >= rec.expires_at {
-        env.commit(vec![Change::DeleteCode { profile_id: profile_id.to_string(), purpose }]).await?;
+        env.commit(vec![Change::DeleteCode {
+            profile_id: profile_id.to_string(),
+            purpose,
+        }])
+        .await?;
         return Err(Error::field(Code::CodeExpired, "code"));
     }
     if rec.attempts >= env.config.code_attempts {
@@ -52,7 +62,11 @@ pub(crate) async fn verify<S: Store>(
         rec.attempts += 1;
         let exhausted = rec.attempts >= env.config.code_attempts;
         env.commit(vec![Change::PutCode(rec)]).await?;
-        return Err(if exhausted { Error::field(Code::CodeAttemptsExceeded, "code") } else { invalid() });
+        return Err(if exhausted {
+            Error::field(Code::CodeAttemptsExceeded, "code")
+        } else {
+            invalid()
+        });
     }
     Ok(rec)
 }

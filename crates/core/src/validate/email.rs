@@ -30,8 +30,13 @@ impl Email {
         let domain = parsed.domain();
         let tld = domain.rsplit('.').next().unwrap_or("");
         let tld_ok = tld.len() >= 2
-            && (tld.chars().all(|c| c.is_alphabetic()) || tld.to_ascii_lowercase().starts_with("xn--"));
-        if !tld_ok || domain.split('.').any(|label| label.is_empty() || label.len() > 63) {
+            && (tld.chars().all(|c| c.is_alphabetic())
+                || tld.to_ascii_lowercase().starts_with("xn--"));
+        if !tld_ok
+            || domain
+                .split('.')
+                .any(|label| label.is_empty() || label.len() > 63)
+        {
             return Err(bad());
         }
         Ok(Email(s.to_lowercase()))

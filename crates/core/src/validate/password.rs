@@ -73,7 +73,8 @@ impl Password {
             return Strength { score: 0, bits: 0 };
         }
         let mut pool = 0u32;
-        let (mut lower, mut upper, mut digit, mut other, mut non_ascii) = (false, false, false, false, false);
+        let (mut lower, mut upper, mut digit, mut other, mut non_ascii) =
+            (false, false, false, false, false);
         for c in input.chars() {
             if c.is_ascii_lowercase() {
                 lower = true
@@ -87,7 +88,13 @@ impl Password {
                 non_ascii = true
             }
         }
-        for (on, size) in [(lower, 26), (upper, 26), (digit, 10), (other, 33), (non_ascii, 64)] {
+        for (on, size) in [
+            (lower, 26),
+            (upper, 26),
+            (digit, 10),
+            (other, 33),
+            (non_ascii, 64),
+        ] {
             if on {
                 pool += size;
             }
@@ -111,26 +118,182 @@ impl Password {
 /// The most common passwords in public breach corpora (lowercased), plus common words that
 /// people decorate with digits and symbols (`password123!`).
 const COMMON: &[&str] = &[
-    "password", "passw0rd", "p@ssword", "p@ssw0rd", "123456789", "12345678", "1234567890", "qwertyuiop",
-    "qwerty123", "1q2w3e4r", "1q2w3e4r5t", "1qaz2wsx", "zaq12wsx", "iloveyou", "sunshine", "princess",
-    "football", "baseball", "welcome", "dragon", "monkey", "letmein", "trustno1", "superman", "batman",
-    "starwars", "whatever", "michael", "shadow", "master", "jennifer", "jordan23", "hunter", "charlie",
-    "computer", "michelle", "liverpool", "chelsea", "arsenal", "pokemon", "freedom", "hello123", "admin",
-    "administrator", "changeme", "default", "secret", "access", "login", "letmein1", "mustang", "jessica",
-    "pepper", "ginger", "cookie", "cheese", "summer", "winter", "spring", "autumn", "flower", "orange",
-    "banana", "chocolate", "butterfly", "purple", "yellow", "silver", "golden", "diamond", "soccer",
-    "hockey", "killer", "matrix", "maggie", "buster", "daniel", "andrew", "thomas", "robert", "william",
-    "nicole", "ashley", "hannah", "samantha", "tigger", "babygirl", "lovely", "angel", "loveme", "qazwsx",
-    "asdfghjkl", "zxcvbnm", "zxcvbnm123", "asdf1234", "abc12345", "abcd1234", "aa123456", "a1b2c3d4",
-    "11111111", "00000000", "12341234", "123123123", "987654321", "87654321", "666666666", "88888888",
-    "passpass", "internet", "samsung", "google", "facebook", "linkedin", "twitter", "instagram", "apple",
-    "microsoft", "windows", "bitrix", "bitrix24", "netid", "qwertyui", "azerty", "azertyuiop", "motdepasse",
-    "soleil", "bonjour", "doudou", "chouchou", "marseille", "parola", "haslo", "kochanie", "zaq1@wsx",
-    "polska", "qwerty", "matrix123", "parol", "parol123", "пароль", "йцукен", "йцукенгшщз", "любовь",
-    "наташа", "qwertyuiop123", "matkhau", "anhyeuem", "iloveyou1", "123qwe", "qwe123", "1qazxsw2",
-    "superstar", "rockstar", "sunflower", "myspace", "football1", "baseball1", "blink182", "trustme",
-    "starwars1", "corvette", "ferrari", "mercedes", "porsche", "thunder", "jordan", "harley", "ranger",
-    "peanut", "family", "forever", "friends", "secret123", "welcome1", "welcome123", "adminadmin",
+    "password",
+    "passw0rd",
+    "p@ssword",
+    "p@ssw0rd",
+    "123456789",
+    "12345678",
+    "1234567890",
+    "qwertyuiop",
+    "qwerty123",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "1qaz2wsx",
+    "zaq12wsx",
+    "iloveyou",
+    "sunshine",
+    "princess",
+    "football",
+    "baseball",
+    "welcome",
+    "dragon",
+    "monkey",
+    "letmein",
+    "trustno1",
+    "superman",
+    "batman",
+    "starwars",
+    "whatever",
+    "michael",
+    "shadow",
+    "master",
+    "jennifer",
+    "jordan23",
+    "hunter",
+    "charlie",
+    "computer",
+    "michelle",
+    "liverpool",
+    "chelsea",
+    "arsenal",
+    "pokemon",
+    "freedom",
+    "hello123",
+    "admin",
+    "administrator",
+    "changeme",
+    "default",
+    "secret",
+    "access",
+    "login",
+    "letmein1",
+    "mustang",
+    "jessica",
+    "pepper",
+    "ginger",
+    "cookie",
+    "cheese",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "flower",
+    "orange",
+    "banana",
+    "chocolate",
+    "butterfly",
+    "purple",
+    "yellow",
+    "silver",
+    "golden",
+    "diamond",
+    "soccer",
+    "hockey",
+    "killer",
+    "matrix",
+    "maggie",
+    "buster",
+    "daniel",
+    "andrew",
+    "thomas",
+    "robert",
+    "william",
+    "nicole",
+    "ashley",
+    "hannah",
+    "samantha",
+    "tigger",
+    "babygirl",
+    "lovely",
+    "angel",
+    "loveme",
+    "qazwsx",
+    "asdfghjkl",
+    "zxcvbnm",
+    "zxcvbnm123",
+    "asdf1234",
+    "abc12345",
+    "abcd1234",
+    "aa123456",
+    "a1b2c3d4",
+    "11111111",
+    "00000000",
+    "12341234",
+    "123123123",
+    "987654321",
+    "87654321",
+    "666666666",
+    "88888888",
+    "passpass",
+    "internet",
+    "samsung",
+    "google",
+    "facebook",
+    "linkedin",
+    "twitter",
+    "instagram",
+    "apple",
+    "microsoft",
+    "windows",
+    "bitrix",
+    "bitrix24",
+    "netid",
+    "qwertyui",
+    "azerty",
+    "azertyuiop",
+    "motdepasse",
+    "soleil",
+    "bonjour",
+    "doudou",
+    "chouchou",
+    "marseille",
+    "parola",
+    "haslo",
+    "kochanie",
+    "zaq1@wsx",
+    "polska",
+    "qwerty",
+    "matrix123",
+    "parol",
+    "parol123",
+    "пароль",
+    "йцукен",
+    "йцукенгшщз",
+    "любовь",
+    "наташа",
+    "qwertyuiop123",
+    "matkhau",
+    "anhyeuem",
+    "iloveyou1",
+    "123qwe",
+    "qwe123",
+    "1qazxsw2",
+    "superstar",
+    "rockstar",
+    "sunflower",
+    "myspace",
+    "football1",
+    "baseball1",
+    "blink182",
+    "trustme",
+    "starwars1",
+    "corvette",
+    "ferrari",
+    "mercedes",
+    "porsche",
+    "thunder",
+    "jordan",
+    "harley",
+    "ranger",
+    "peanut",
+    "family",
+    "forever",
+    "friends",
+    "secret123",
+    "welcome1",
+    "welcome123",
+    "adminadmin",
 ];
 
 fn core_word(s: &str) -> &str {
@@ -151,14 +314,23 @@ fn is_trivial(lower: &str) -> bool {
     }
     // Repeating a short unit: "abcabcabc", "12121212".
     for unit in 1..=4 {
-        if chars.len() % unit == 0 && chars.len() / unit >= 2 && chars.chunks(unit).all(|c| c == &chars[..unit]) {
+        if chars.len() % unit == 0
+            && chars.len() / unit >= 2
+            && chars.chunks(unit).all(|c| c == &chars[..unit])
+        {
             return true;
         }
     }
     const RUNS: &[&str] = &[
-        "01234567890", "09876543210", "abcdefghijklmnopqrstuvwxyz", "zyxwvutsrqponmlkjihgfedcba",
-        "qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "qwertzuiopasdfghjklyxcvbnm",
-        "1qaz2wsx3edc4rfv5tgb6yhn7ujm", "йцукенгшщзхъфывапролджэячсмитьбю",
+        "01234567890",
+        "09876543210",
+        "abcdefghijklmnopqrstuvwxyz",
+        "zyxwvutsrqponmlkjihgfedcba",
+        "qwertyuiopasdfghjklzxcvbnm",
+        "azertyuiopqsdfghjklmwxcvbn",
+        "qwertzuiopasdfghjklyxcvbnm",
+        "1qaz2wsx3edc4rfv5tgb6yhn7ujm",
+        "йцукенгшщзхъфывапролджэячсмитьбю",
     ];
     RUNS.iter().any(|run| run.contains(lower))
 }
@@ -185,7 +357,11 @@ fn is_personal(lower: &str, info: &PersonalInfo<'_>) -> bool {
     }
     for name in [info.first_name, info.last_name].into_iter().flatten() {
         tokens.push(name.to_lowercase());
-        tokens.extend(name.to_lowercase().split([' ', '-', '\'']).map(str::to_string));
+        tokens.extend(
+            name.to_lowercase()
+                .split([' ', '-', '\''])
+                .map(str::to_string),
+        );
     }
     tokens.retain(|t| t.chars().count() >= 3);
     tokens.sort_by_key(|t| std::cmp::Reverse(t.len()));
@@ -202,5 +378,8 @@ fn is_personal(lower: &str, info: &PersonalInfo<'_>) -> bool {
     }
     // Built from personal data: what is left is short, or only digits and symbols.
     let left: Vec<char> = rest.chars().collect();
-    left.len() < 5 || left.iter().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
+    left.len() < 5
+        || left
+            .iter()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
 }

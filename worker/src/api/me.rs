@@ -1,0 +1,265 @@
+//! The network profile: `Me`, names, photo, email, phone, password, deletion.
+
+use super::BASE;
+use crate::ctx::Ctx;
+use crate::http::{self, internal, ApiResult};
+use netid_core::flows;
+use netid_core::tokens::new_token;
+use netid_core::{Code, Error};
+use serde::{Deserialize, Serialize};
+use worker::{Headers, Request, Response};
+
+async fn profile_of(
+    ctx: &mut Ctx,
+    req: &Request,
+) -> Result<(netid_core::model::Session, netid_core::model::Profile), Error> {
+    let session = ctx.session(req).await?;
+    let profile = netid_core::store::Store::profile(&ctx.store, &session.profile_id)
+        .await?
+        .ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    Ok((session, profile))
+}
+
+pub async fn get(req: &Request, ctx: &mut Ctx) -> ApiResult {
+    let (_, profile) = profile_of(ctx, req).await?;
+    http::json(200, &flows::me(&ctx.store, &profile).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchReq {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    #[serde(default)]
+    apply_to_all_accounts: bool,
+}
+
+pub async fn patch(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: PatchReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    let input = flows::NamesInput {
+        first_name: b.first_name,
+        last_name: b.last_name,
+        apply_to_all_accounts: b.apply_to_all_accounts,
+    };
+    http::json(
+        200,
+        &flows::update_names(&mut ctx.env(), &session.profile_id, input).await?,
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeleteReq {
+    password: String,
+}
+
+pub async fn delete(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: DeleteReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    flows::delete_profile(&mut ctx.env(), &session.profile_id, &b.password).await?;
+    let resp = http::no_content()?;
+    Ok(http::with_header(
+        resp,
+        "Set-Cookie",
+        &http::session_cookie(None, 0),
+    ))
+}
+
+/// Which image format the bytes are, by their signature.
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct PhotoMeta {
+    content_type: String,
+}
+
+const PHOTO_PREFIX: &str = "/api/v1/photos/";
+
+pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let (_, profile) = profile_of(ctx, req).await?;
+    let declared = req
+        .headers()
+        .get("Content-Type")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let declared = declared.split(';').next().unwrap_or("").trim().to_string();
+    if !matches!(declared.as_str(), "image/png" | "image/jpeg" | "image/webp") {
+        return Err(Error::field(Code::UnsupportedMediaType, "photo"));
+    }
+    let bytes = http::read_body(req, http::MAX_PHOTO_BYTES).await?;
+    if image_type(&bytes) != Some(declared.as_str()) {
+        return Err(Error::field(Code::InvalidPhoto, "photo"));
+    }
+    let apply = http::query(req, "apply_to_all_accounts").is_some_and(|v| v == "true" || v == "1");
+    let id = new_token(&mut ctx.rng);
+    let key = format!("photo:{id}");
+    ctx.store
+        .kv
+        .put_bytes(&key, &bytes)
+        .map_err(internal)?
+        .metadata(PhotoMeta {
+            content_type: declared,
+        })
+        .map_err(internal)?
+        .execute()
+        .await
+        .map_err(internal)?;
+    let url = format!("{BASE}/photos/{id}");
+    flows::set_photo(&mut ctx.env(), &profile.id, &url, apply).await?;
+    if let Some(old) = profile
+        .photo_url
+        .as_deref()
+        .and_then(|u| u.strip_prefix(PHOTO_PREFIX))
+    {
+        let _ = ctx.store.kv.delete(&format!("photo:{old}")).await;
+    }
+    http::json(200, &serde_json::json!({"photo_url": url}))
+}
+
+pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
+    if id.is_empty()
+        || id.len() > 64
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::new(Code::NotFound));
+    }
+    let (bytes, meta) = ctx
+        .store
+        .kv
+        .get(&format!("photo:{id}"))
+        .bytes_with_metadata::<PhotoMeta>()
+        .await
+        .map_err(internal)?;
+    let (Some(bytes), Some(meta)) = (bytes, meta) else {
+        return Err(Error::new(Code::NotFound));
+    };
+    let headers = Headers::new();
+    headers
+        .set("Content-Type", &meta.content_type)
+        .map_err(internal)?;
+    headers
+        .set("Cache-Control", "public, max-age=31536000, immutable")
+        .map_err(internal)?;
+    headers
+        .set("X-Content-Type-Options", "nosniff")
+        .map_err(internal)?;
+    Ok(Response::from_bytes(bytes)
+        .map_err(internal)?
+        .with_headers(headers))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailReq {
+    email: String,
+}
+
+pub async fn email(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: EmailReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    flows::request_email_change(&mut ctx.env(), &session.profile_id, &b.email).await?;
+    http::json(202, &serde_json::json!({"status": "code_sent"}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailConfirmReq {
+    email: String,
+    code: String,
+    #[serde(default)]
+    apply_to_all_accounts: bool,
+}
+
+pub async fn email_confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: EmailConfirmReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    let me = flows::confirm_email_change(
+        &mut ctx.env(),
+        &session.profile_id,
+        &b.email,
+        &b.code,
+        b.apply_to_all_accounts,
+    )
+    .await?;
+    http::json(200, &me)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneReq {
+    phone: String,
+    region: Option<String>,
+}
+
+pub async fn phone(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: PhoneReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    flows::request_phone_change(
+        &mut ctx.env(),
+        &session.profile_id,
+        &b.phone,
+        b.region.as_deref(),
+    )
+    .await?;
+    http::json(202, &serde_json::json!({"status": "code_sent"}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneConfirmReq {
+    phone: String,
+    code: String,
+    region: Option<String>,
+    #[serde(default)]
+    apply_to_all_accounts: bool,
+}
+
+pub async fn phone_confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: PhoneConfirmReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    let me = flows::confirm_phone_change(
+        &mut ctx.env(),
+        &session.profile_id,
+        &b.phone,
+        b.region.as_deref(),
+        &b.code,
+        b.apply_to_all_accounts,
+    )
+    .await?;
+    http::json(200, &me)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordReq {
+    current_password: String,
+    new_password: String,
+}
+
+pub async fn password(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: PasswordReq = http::body(req).await?;
+    let session = ctx.session(req).await?;
+    flows::change_password(
+        &mut ctx.env(),
+        &session,
+        &b.current_password,
+        &b.new_password,
+    )
+    .await?;
+    http::no_content()
+}

@@ -1,0 +1,120 @@
+//! Per-request context: storage, rules, clock, randomness, language, client address.
+
+use crate::http::{self, internal};
+use crate::store::D1Store;
+use netid_core::config::Config;
+use netid_core::flows::{self, Env};
+use netid_core::model::Session;
+use netid_core::tokens::Entropy;
+use netid_core::{Code, Error, Lang};
+use serde::Deserialize;
+use worker::Request;
+
+/// The platform CSPRNG (`crypto.getRandomValues` through getrandom).
+pub struct WorkerEntropy;
+
+impl Entropy for WorkerEntropy {
+    fn fill(&mut self, buf: &mut [u8]) {
+        // getrandom's js backend calls crypto.getRandomValues, which workerd always has.
+        // Without it no secret can be made safely, so this is the one deliberate panic:
+        // not reachable from input, and better than predictable tokens.
+        #[allow(clippy::expect_used)]
+        getrandom::getrandom(buf).expect("the platform CSPRNG is unavailable");
+    }
+}
+
+pub struct Ctx {
+    pub store: D1Store,
+    pub config: Config,
+    pub now: i64,
+    pub lang: Lang,
+    pub ip: Option<String>,
+    pub dev: bool,
+    pub rng: WorkerEntropy,
+    pub allowed_origins: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ValueRow {
+    value: String,
+}
+
+impl Ctx {
+    pub async fn new(env: &worker::Env, req: Option<&Request>) -> Result<Ctx, Error> {
+        let dev = env
+            .var("ENVIRONMENT")
+            .map(|v| v.to_string() == "development")
+            .unwrap_or(false);
+        let mut config = Config::production();
+        if let Ok(pepper) = env.secret("PASSWORD_PEPPER") {
+            let p = pepper.to_string();
+            if !p.is_empty() {
+                config.pepper = Some(p.into_bytes());
+            }
+        }
+        let db = env.d1("DB").map_err(internal)?;
+        let kv = env.kv("KV").map_err(internal)?;
+        let store = D1Store::new(db, kv, config.idle_timeout);
+        let allowed_origins = env
+            .var("ALLOWED_ORIGINS")
+            .map(|v| {
+                v.to_string()
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut now = (worker::Date::now().as_millis() / 1000) as i64;
+        if dev {
+            now += dev_clock_offset(&store).await?;
+        }
+        let (lang, ip) = match req {
+            Some(r) => (
+                http::language(r),
+                r.headers().get("CF-Connecting-IP").ok().flatten(),
+            ),
+            None => (Lang::En, None),
+        };
+        Ok(Ctx {
+            store,
+            config,
+            now,
+            lang,
+            ip,
+            dev,
+            rng: WorkerEntropy,
+            allowed_origins,
+        })
+    }
+
+    pub fn env(&mut self) -> Env<'_, D1Store> {
+        Env {
+            store: &self.store,
+            config: &self.config,
+            now: self.now,
+            rng: &mut self.rng,
+            lang: self.lang,
+            ip: self.ip.clone(),
+        }
+    }
+
+    /// The caller's live session; cookie-authenticated unsafe requests must pass the Origin check.
+    pub async fn session(&mut self, req: &Request) -> Result<Session, Error> {
+        let (token, via_cookie) =
+            http::bearer(req).ok_or_else(|| Error::new(Code::Unauthenticated))?;
+        let session = flows::authenticate(&self.env(), &token).await?;
+        if via_cookie {
+            http::check_origin(req, &self.allowed_origins)?;
+        }
+        Ok(session)
+    }
+}
+
+/// The development clock's offset in seconds (0 when never advanced).
+pub async fn dev_clock_offset(store: &D1Store) -> Result<i64, Error> {
+    let row = store
+        .first::<ValueRow>("SELECT value FROM settings WHERE key = 'clock_offset'", &[])
+        .await?;
+    Ok(row.and_then(|r| r.value.parse().ok()).unwrap_or(0))
+}

@@ -1,0 +1,530 @@
+//! D1 (system of record) + KV (session cache) implementation of core's `Store`.
+//!
+//! Every `commit` is one D1 `batch()`: a transaction. The session cache is read-through
+//! (KV first, then D1) and written on every session write; deletions evict the cached
+//! copies after the batch commits, so a revoked session is refused at once in this
+//! location (other locations see KV's eventual consistency, up to about 60 s).
+
+use netid_core::model::*;
+use netid_core::store::{Change, Store, StoreResult};
+use netid_core::{Error, Lang};
+use serde::Deserialize;
+use std::cell::Cell;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, KvStore};
+
+pub struct D1Store {
+    pub db: D1Database,
+    pub kv: KvStore,
+    /// The session cache's TTL (KV's minimum is 60 s).
+    pub session_ttl: u64,
+    /// Counters for the benchmarks (`X-Netid-Queries`).
+    pub d1_queries: Cell<u32>,
+    pub kv_ops: Cell<u32>,
+}
+
+fn err(e: impl std::fmt::Display) -> Error {
+    Error::internal(format!("storage: {e}"))
+}
+
+pub fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+pub fn os(v: &Option<String>) -> JsValue {
+    v.as_deref().map_or(JsValue::NULL, JsValue::from_str)
+}
+pub fn i(v: i64) -> JsValue {
+    JsValue::from_f64(v as f64)
+}
+pub fn b(v: bool) -> JsValue {
+    JsValue::from_f64(if v { 1.0 } else { 0.0 })
+}
+
+#[derive(Deserialize)]
+struct ProfileRow {
+    id: String,
+    email: Option<String>,
+    email_confirmed: i64,
+    phone: Option<String>,
+    phone_confirmed: i64,
+    password_hash: String,
+    first_name: String,
+    last_name: String,
+    photo_url: Option<String>,
+    lang: String,
+    two_factor_enabled: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<ProfileRow> for Profile {
+    fn from(r: ProfileRow) -> Self {
+        Profile {
+            id: r.id,
+            email: r.email,
+            email_confirmed: r.email_confirmed != 0,
+            phone: r.phone,
+            phone_confirmed: r.phone_confirmed != 0,
+            password_hash: r.password_hash,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            photo_url: r.photo_url,
+            lang: Lang::from_tag(&r.lang).unwrap_or_default(),
+            two_factor_enabled: r.two_factor_enabled != 0,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeRow {
+    profile_id: String,
+    purpose: String,
+    target: String,
+    code_hash: String,
+    attempts: i64,
+    expires_at: i64,
+    created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct SessionRow {
+    token_hash: String,
+    profile_id: String,
+    account_id: Option<String>,
+    client: String,
+    created_at: i64,
+    last_seen_at: i64,
+    absolute_expires_at: i64,
+    family_id: Option<String>,
+}
+
+impl From<SessionRow> for Session {
+    fn from(r: SessionRow) -> Self {
+        Session {
+            token_hash: r.token_hash,
+            profile_id: r.profile_id,
+            account_id: r.account_id,
+            client: ClientKind::parse(&r.client).unwrap_or_default(),
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            absolute_expires_at: r.absolute_expires_at,
+            family_id: r.family_id,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct RefreshRow {
+    token_hash: String,
+    family_id: String,
+    profile_id: String,
+    session_hash: String,
+    used: i64,
+    created_at: i64,
+    expires_at: i64,
+}
+
+#[derive(Deserialize)]
+struct ThrottleRow {
+    key: String,
+    failures: i64,
+    window_start: i64,
+    blocked_until: i64,
+}
+
+#[derive(Deserialize)]
+struct AccountRow {
+    id: String,
+    name: String,
+    address: String,
+    plan: String,
+    role: String,
+    kind: String,
+    renames_left: i64,
+    created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct HashRow {
+    token_hash: String,
+}
+
+#[derive(Deserialize)]
+struct CountRow {
+    n: i64,
+}
+
+const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at";
+const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
+
+fn cache_key(token_hash: &str) -> String {
+    format!("session:{token_hash}")
+}
+
+impl D1Store {
+    pub fn new(db: D1Database, kv: KvStore, idle_timeout: i64) -> Self {
+        D1Store {
+            db,
+            kv,
+            session_ttl: (idle_timeout.max(0) as u64 + 60).max(60),
+            d1_queries: Cell::new(0),
+            kv_ops: Cell::new(0),
+        }
+    }
+
+    pub fn stmt(&self, sql: &str, args: &[JsValue]) -> StoreResult<D1PreparedStatement> {
+        self.db.prepare(sql).bind(args).map_err(err)
+    }
+
+    pub async fn first<T: for<'de> Deserialize<'de>>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> StoreResult<Option<T>> {
+        self.d1_queries.set(self.d1_queries.get() + 1);
+        self.stmt(sql, args)?.first::<T>(None).await.map_err(err)
+    }
+
+    pub async fn all<T: for<'de> Deserialize<'de>>(
+        &self,
+        sql: &str,
+        args: &[JsValue],
+    ) -> StoreResult<Vec<T>> {
+        self.d1_queries.set(self.d1_queries.get() + 1);
+        self.stmt(sql, args)?
+            .all()
+            .await
+            .map_err(err)?
+            .results::<T>()
+            .map_err(err)
+    }
+
+    pub async fn batch(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<()> {
+        if stmts.is_empty() {
+            return Ok(());
+        }
+        self.d1_queries
+            .set(self.d1_queries.get() + stmts.len() as u32);
+        let results = self.db.batch(stmts).await.map_err(err)?;
+        if let Some(e) = results.iter().find_map(|r| r.error()) {
+            return Err(err(e));
+        }
+        Ok(())
+    }
+
+    async fn cache_put(&self, session: &Session) {
+        self.kv_ops.set(self.kv_ops.get() + 1);
+        if let Ok(text) = serde_json::to_string(session) {
+            if let Ok(put) = self.kv.put(&cache_key(&session.token_hash), text) {
+                let _ = put.expiration_ttl(self.session_ttl).execute().await;
+            }
+        }
+    }
+
+    async fn cache_evict(&self, hashes: &[String]) {
+        for h in hashes {
+            self.kv_ops.set(self.kv_ops.get() + 1);
+            let _ = self.kv.delete(&cache_key(h)).await;
+        }
+    }
+
+    async fn session_hashes(&self, sql: &str, args: &[JsValue]) -> StoreResult<Vec<String>> {
+        Ok(self
+            .all::<HashRow>(sql, args)
+            .await?
+            .into_iter()
+            .map(|r| r.token_hash)
+            .collect())
+    }
+
+    /// The statements of one change (and the session cache work it implies).
+    async fn statements(
+        &self,
+        change: &Change,
+        evict: &mut Vec<String>,
+        cache: &mut Vec<Session>,
+    ) -> StoreResult<Vec<D1PreparedStatement>> {
+        let st = |sql: &str, args: &[JsValue]| self.stmt(sql, args);
+        Ok(match change {
+            Change::PutProfile(p) => vec![st(
+                &format!(
+                    "INSERT INTO profiles ({PROFILE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) \
+                     ON CONFLICT(id) DO UPDATE SET email=?2, email_confirmed=?3, phone=?4, phone_confirmed=?5, password_hash=?6, \
+                     first_name=?7, last_name=?8, photo_url=?9, lang=?10, two_factor_enabled=?11, updated_at=?13"
+                ),
+                &[
+                    s(&p.id),
+                    os(&p.email),
+                    b(p.email_confirmed),
+                    os(&p.phone),
+                    b(p.phone_confirmed),
+                    s(&p.password_hash),
+                    s(&p.first_name),
+                    s(&p.last_name),
+                    os(&p.photo_url),
+                    s(p.lang.tag()),
+                    b(p.two_factor_enabled),
+                    i(p.created_at),
+                    i(p.updated_at),
+                ],
+            )?],
+            Change::DeleteProfile(id) => {
+                evict.extend(self.session_hashes("SELECT token_hash FROM sessions WHERE profile_id = ?1", &[s(id)]).await?);
+                vec![
+                    st("DELETE FROM codes WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM sessions WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM refresh_tokens WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM profiles WHERE id = ?1", &[s(id)])?,
+                ]
+            }
+            Change::PutCode(c) => vec![st(
+                "INSERT INTO codes (profile_id, purpose, target, code_hash, attempts, expires_at, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7) \
+                 ON CONFLICT(profile_id, purpose) DO UPDATE SET target=?3, code_hash=?4, attempts=?5, expires_at=?6, created_at=?7",
+                &[s(&c.profile_id), s(c.purpose.as_str()), s(&c.target), s(&c.code_hash), i(i64::from(c.attempts)), i(c.expires_at), i(c.created_at)],
+            )?],
+            Change::DeleteCode { profile_id, purpose } => {
+                vec![st("DELETE FROM codes WHERE profile_id = ?1 AND purpose = ?2", &[s(profile_id), s(purpose.as_str())])?]
+            }
+            Change::PutSession(x) => {
+                cache.push(x.clone());
+                vec![st(
+                    &format!(
+                        "INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) \
+                         ON CONFLICT(token_hash) DO UPDATE SET account_id=?3, last_seen_at=?6, absolute_expires_at=?7"
+                    ),
+                    &[
+                        s(&x.token_hash),
+                        s(&x.profile_id),
+                        os(&x.account_id),
+                        s(x.client.as_str()),
+                        i(x.created_at),
+                        i(x.last_seen_at),
+                        i(x.absolute_expires_at),
+                        os(&x.family_id),
+                    ],
+                )?]
+            }
+            Change::DeleteSession(h) => {
+                evict.push(h.clone());
+                vec![st("DELETE FROM sessions WHERE token_hash = ?1", &[s(h)])?]
+            }
+            Change::DeleteSessionsOf { profile_id, except } => {
+                let ex = os(except);
+                evict.extend(
+                    self.session_hashes("SELECT token_hash FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), ex.clone()])
+                        .await?,
+                );
+                vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), ex])?]
+            }
+            Change::PutRefreshToken(t) => vec![st(
+                "INSERT INTO refresh_tokens (token_hash, family_id, profile_id, session_hash, used, created_at, expires_at) VALUES (?1,?2,?3,?4,?5,?6,?7) \
+                 ON CONFLICT(token_hash) DO UPDATE SET used=?5",
+                &[s(&t.token_hash), s(&t.family_id), s(&t.profile_id), s(&t.session_hash), b(t.used), i(t.created_at), i(t.expires_at)],
+            )?],
+            Change::RevokeFamily(f) => {
+                evict.extend(self.session_hashes("SELECT token_hash FROM sessions WHERE family_id = ?1", &[s(f)]).await?);
+                vec![
+                    st("DELETE FROM sessions WHERE family_id = ?1", &[s(f)])?,
+                    st("DELETE FROM refresh_tokens WHERE family_id = ?1", &[s(f)])?,
+                ]
+            }
+            Change::DeleteRefreshTokensOf { profile_id, except_family } => {
+                let ex = os(except_family);
+                evict.extend(
+                    self.session_hashes(
+                        "SELECT token_hash FROM sessions WHERE profile_id = ?1 AND family_id IS NOT NULL AND family_id IS NOT ?2",
+                        &[s(profile_id), ex.clone()],
+                    )
+                    .await?,
+                );
+                vec![st("DELETE FROM refresh_tokens WHERE profile_id = ?1 AND family_id IS NOT ?2", &[s(profile_id), ex])?]
+            }
+            Change::PutThrottle(t) => vec![st(
+                "INSERT INTO throttles (key, failures, window_start, blocked_until) VALUES (?1,?2,?3,?4) \
+                 ON CONFLICT(key) DO UPDATE SET failures=?2, window_start=?3, blocked_until=?4",
+                &[s(&t.key), i(i64::from(t.failures)), i(t.window_start), i(t.blocked_until)],
+            )?],
+            Change::DeleteThrottle(k) => vec![st("DELETE FROM throttles WHERE key = ?1", &[s(k)])?],
+            Change::Outbox(m) => vec![st(
+                "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, code, link, token, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                &[
+                    s(&m.id),
+                    s(m.channel.as_str()),
+                    s(&m.to),
+                    s(&m.kind),
+                    s(m.lang.tag()),
+                    s(&m.subject),
+                    s(&m.body),
+                    os(&m.code),
+                    os(&m.link),
+                    os(&m.token),
+                    i(m.created_at),
+                ],
+            )?],
+            Change::Audit(a) => vec![st(
+                "INSERT INTO audit_log (id, at, actor, action, target, detail) VALUES (?1,?2,?3,?4,?5,?6)",
+                &[s(&a.id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)],
+            )?],
+            Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => vec![st(
+                "UPDATE memberships SET first_name = COALESCE(?2, first_name), last_name = COALESCE(?3, last_name), \
+                 contact_email = COALESCE(?4, contact_email), phone = COALESCE(?5, phone), photo_url = COALESCE(?6, photo_url) \
+                 WHERE profile_id = ?1",
+                &[s(profile_id), os(first_name), os(last_name), os(contact_email), os(phone), os(photo_url)],
+            )?],
+            _ => return Err(Error::internal("unsupported change")),
+        })
+    }
+}
+
+impl Store for D1Store {
+    async fn profile(&self, id: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .first::<ProfileRow>(
+                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"),
+                &[s(id)],
+            )
+            .await?
+            .map(Into::into))
+    }
+
+    async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .first::<ProfileRow>(
+                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE email = ?1"),
+                &[s(email)],
+            )
+            .await?
+            .map(Into::into))
+    }
+
+    async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .first::<ProfileRow>(
+                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE phone = ?1"),
+                &[s(phone)],
+            )
+            .await?
+            .map(Into::into))
+    }
+
+    async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
+        let row = self
+            .first::<CodeRow>(
+                "SELECT profile_id, purpose, target, code_hash, attempts, expires_at, created_at FROM codes WHERE profile_id = ?1 AND purpose = ?2",
+                &[s(profile_id), s(purpose.as_str())],
+            )
+            .await?;
+        Ok(row.and_then(|r| {
+            Some(CodeRecord {
+                profile_id: r.profile_id,
+                purpose: Purpose::parse(&r.purpose)?,
+                target: r.target,
+                code_hash: r.code_hash,
+                attempts: r.attempts.clamp(0, i64::from(u32::MAX)) as u32,
+                expires_at: r.expires_at,
+                created_at: r.created_at,
+            })
+        }))
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        self.kv_ops.set(self.kv_ops.get() + 1);
+        if let Ok(Some(text)) = self.kv.get(&cache_key(token_hash)).text().await {
+            if let Ok(session) = serde_json::from_str::<Session>(&text) {
+                return Ok(Some(session));
+            }
+        }
+        let row = self
+            .first::<SessionRow>(
+                &format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"),
+                &[s(token_hash)],
+            )
+            .await?;
+        let session: Option<Session> = row.map(Into::into);
+        if let Some(x) = &session {
+            self.cache_put(x).await;
+        }
+        Ok(session)
+    }
+
+    async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
+        let row = self
+            .first::<RefreshRow>(
+                "SELECT token_hash, family_id, profile_id, session_hash, used, created_at, expires_at FROM refresh_tokens WHERE token_hash = ?1",
+                &[s(token_hash)],
+            )
+            .await?;
+        Ok(row.map(|r| RefreshToken {
+            token_hash: r.token_hash,
+            family_id: r.family_id,
+            profile_id: r.profile_id,
+            session_hash: r.session_hash,
+            used: r.used != 0,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+        }))
+    }
+
+    async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>> {
+        let row = self
+            .first::<ThrottleRow>(
+                "SELECT key, failures, window_start, blocked_until FROM throttles WHERE key = ?1",
+                &[s(key)],
+            )
+            .await?;
+        Ok(row.map(|r| Throttle {
+            key: r.key,
+            failures: r.failures.clamp(0, i64::from(u32::MAX)) as u32,
+            window_start: r.window_start,
+            blocked_until: r.blocked_until,
+        }))
+    }
+
+    async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
+        let rows = self
+            .all::<AccountRow>(
+                "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at \
+                 FROM memberships m JOIN accounts a ON a.id = m.account_id \
+                 WHERE m.profile_id = ?1 AND m.status = 'active' ORDER BY a.created_at, a.id",
+                &[s(profile_id)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AccountView {
+                id: r.id,
+                name: r.name,
+                address: r.address,
+                plan: r.plan,
+                role: r.role,
+                kind: r.kind,
+                renames_left: r.renames_left.clamp(0, i64::from(u32::MAX)) as u32,
+                created_at: netid_core::time::rfc3339(r.created_at),
+            })
+            .collect())
+    }
+
+    async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {
+        let row = self
+            .first::<CountRow>("SELECT COUNT(*) AS n FROM memberships WHERE profile_id = ?1 AND status != 'dismissed'", &[s(profile_id)])
+            .await?;
+        Ok(row.map_or(0, |r| r.n.max(0) as u32))
+    }
+
+    async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {
+        let mut stmts = Vec::new();
+        let mut evict = Vec::new();
+        let mut cache = Vec::new();
+        for c in &changes {
+            stmts.extend(self.statements(c, &mut evict, &mut cache).await?);
+        }
+        self.batch(stmts).await?;
+        self.cache_evict(&evict).await;
+        for x in cache.iter().filter(|x| !evict.contains(&x.token_hash)) {
+            self.cache_put(x).await;
+        }
+        Ok(())
+    }
+}
