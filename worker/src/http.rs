@@ -178,15 +178,10 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        &b"{}"[..]
-    } else {
-        bytes
-    };
-    serde_json::from_slice(text).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => Error::new(Code::InvalidRequest),
-        _ => Error::new(Code::InvalidJson),
-    })
+    let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { bytes };
+    // Syntax first (so `{"a":}` is invalid_json, not an unknown field), then the shape.
+    let value: serde_json::Value = serde_json::from_slice(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    serde_json::from_value(value).map_err(|_| Error::new(Code::InvalidRequest))
 }
 
 /// The session token of a request and whether it came from the cookie.

@@ -12,13 +12,14 @@ use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, Sc
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let path = req.path();
-    if !path.starts_with(api::BASE) {
+    let lang = http::language(&req);
+    if !req.path().starts_with(api::BASE) {
         // Static files are served by the assets binding before the Worker runs; anything
         // else is unknown.
-        return Response::error("Not found", 404);
+        let mut resp = http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
+        let _ = resp.headers_mut().set("Content-Language", lang.tag());
+        return Ok(resp);
     }
-    let lang = http::language(&req);
     let resp = match Ctx::new(&env, Some(&req)).await {
         Ok(mut ctx) => {
             let result = api::handle(req, &mut ctx).await;

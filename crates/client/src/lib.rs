@@ -1,0 +1,277 @@
+//! `@netid/client`: netid's validation rules and messages for browsers.
+//!
+//! A thin wasm-bindgen facade over `netid-core`: the same functions the server runs, so a
+//! form shows exactly the error the API would answer, in the person's language, before any
+//! request is sent.
+
+use netid_core::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
+use netid_core::{Code, Error, Lang};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** A language netid speaks. Anything else falls back to English. */
+export type Lang = "en" | "fr" | "ru" | "vi" | "pl";
+
+/** The outcome of validating one value. */
+export interface Validation {
+  ok: boolean;
+  /** The normalized value (lowercased email, E.164 phone, trimmed name...) when ok. */
+  value?: string;
+  /** The API's error code when not ok (e.g. "invalid_email", "weak_password"). */
+  code?: string;
+  /** A finer reason for shared codes ("too_short", "common", "personal", "too_long"). */
+  reason?: string;
+  /** The form field at fault. */
+  field?: string;
+  /** The message in the requested language. */
+  message?: string;
+}
+
+/** Password validation with a 0 (refused) ..= 4 (strong) score. */
+export interface PasswordValidation extends Validation {
+  score: number;
+  bits: number;
+}
+
+/** What the person told about themselves, to refuse passwords built from it. */
+export interface PersonalInfo {
+  email?: string;
+  phone?: string;
+  first_name?: string;
+  last_name?: string;
+}
+
+/** The signup form, as POST /api/v1/signup takes it. */
+export interface SignupForm {
+  email?: string;
+  phone?: string;
+  password: string;
+  first_name: string;
+  last_name: string;
+  /** ISO 3166 region for national phone numbers ("FR", "PL"...). */
+  region?: string;
+}
+
+export interface FieldError {
+  field: string;
+  code: string;
+  reason?: string;
+  message: string;
+}
+
+export interface SignupValidation {
+  ok: boolean;
+  errors: FieldError[];
+  /** The password's strength score, 0..=4. */
+  score: number;
+}
+"#;
+
+#[derive(Serialize, Default)]
+struct Validation {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bits: Option<u32>,
+}
+
+fn lang_of(lang: Option<String>) -> Lang {
+    lang.as_deref().and_then(Lang::from_tag).unwrap_or_default()
+}
+
+fn outcome(result: Result<String, Error>, lang: Lang) -> Validation {
+    match result {
+        Ok(value) => Validation { ok: true, value: Some(value), ..Validation::default() },
+        Err(e) => Validation {
+            ok: false,
+            code: Some(e.code.code()),
+            reason: e.code.reason(),
+            field: e.field,
+            message: Some(e.message(lang)),
+            ..Validation::default()
+        },
+    }
+}
+
+fn to_js<T: Serialize>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+/// Validates an email address; `value` is the normalized (lowercase) address.
+#[wasm_bindgen(js_name = validateEmail, unchecked_return_type = "Validation")]
+pub fn validate_email(input: &str, lang: Option<String>) -> JsValue {
+    to_js(&outcome(Email::parse(input).map(|e| e.as_str().to_string()), lang_of(lang)))
+}
+
+/// Validates a phone number; `value` is E.164. `region` (ISO 3166 alpha-2) allows
+/// national formats such as "06 12 34 56 78" for FR.
+#[wasm_bindgen(js_name = validatePhone, unchecked_return_type = "Validation")]
+pub fn validate_phone(input: &str, region: Option<String>, lang: Option<String>) -> JsValue {
+    to_js(&outcome(Phone::parse(input, region.as_deref()).map(|p| p.as_str().to_string()), lang_of(lang)))
+}
+
+/// Validates a first or last name; `value` is trimmed with inner spaces collapsed.
+#[wasm_bindgen(js_name = validateName, unchecked_return_type = "Validation")]
+pub fn validate_name(input: &str, field: Option<String>, lang: Option<String>) -> JsValue {
+    let field = match field.as_deref() {
+        Some("last_name") => "last_name",
+        _ => "first_name",
+    };
+    to_js(&outcome(Name::parse(input, field).map(|n| n.as_str().to_string()), lang_of(lang)))
+}
+
+/// Validates a 6-digit confirmation code.
+#[wasm_bindgen(js_name = validateCode, unchecked_return_type = "Validation")]
+pub fn validate_code(input: &str, lang: Option<String>) -> JsValue {
+    to_js(&outcome(ConfirmationCode::parse(input).map(|c| c.as_str().to_string()), lang_of(lang)))
+}
+
+#[derive(Deserialize, Default)]
+struct Info {
+    email: Option<String>,
+    phone: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+}
+
+impl Info {
+    fn personal(&self) -> PersonalInfo<'_> {
+        PersonalInfo {
+            email: self.email.as_deref(),
+            phone: self.phone.as_deref(),
+            first_name: self.first_name.as_deref(),
+            last_name: self.last_name.as_deref(),
+        }
+    }
+}
+
+/// Validates a new password against the policy and the person's own data, with a
+/// strength score (0 refused ..= 4 strong). The password never leaves the page.
+#[wasm_bindgen(js_name = validatePassword, unchecked_return_type = "PasswordValidation")]
+pub fn validate_password(
+    input: &str,
+    #[wasm_bindgen(unchecked_param_type = "PersonalInfo | undefined")] info: JsValue,
+    lang: Option<String>,
+) -> JsValue {
+    let info: Info = serde_wasm_bindgen::from_value(info).unwrap_or_default();
+    let personal = info.personal();
+    let strength = Password::strength(input, &personal);
+    let mut v = outcome(Password::parse(input, &personal).map(|_| String::new()), lang_of(lang));
+    v.value = None;
+    v.score = Some(strength.score);
+    v.bits = Some(strength.bits);
+    to_js(&v)
+}
+
+#[derive(Deserialize, Default)]
+struct SignupForm {
+    email: Option<String>,
+    phone: Option<String>,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    region: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FieldError {
+    field: &'static str,
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'static str>,
+    message: &'static str,
+}
+
+#[derive(Serialize)]
+struct SignupValidation {
+    ok: bool,
+    errors: Vec<FieldError>,
+    score: u8,
+}
+
+/// Validates a whole signup form at once: every field's error, not just the first.
+#[wasm_bindgen(js_name = validateSignup, unchecked_return_type = "SignupValidation")]
+pub fn validate_signup(#[wasm_bindgen(unchecked_param_type = "SignupForm")] form: JsValue, lang: Option<String>) -> JsValue {
+    let lang = lang_of(lang);
+    let form: SignupForm = serde_wasm_bindgen::from_value(form).unwrap_or_default();
+    let mut errors = Vec::new();
+    let mut push = |e: Error| {
+        errors.push(FieldError { field: e.field.unwrap_or("form"), code: e.code.code(), reason: e.code.reason(), message: e.message(lang) })
+    };
+    let email = form.email.as_deref().filter(|s| !s.trim().is_empty());
+    let phone = form.phone.as_deref().filter(|s| !s.trim().is_empty());
+    let mut login_email = None;
+    let mut login_phone = None;
+    match (email, phone) {
+        (Some(e), _) => match Email::parse(e) {
+            Ok(e) => login_email = Some(e),
+            Err(err) => push(err),
+        },
+        (None, Some(p)) => match Phone::parse(p, form.region.as_deref()) {
+            Ok(p) => login_phone = Some(p),
+            Err(err) => push(err),
+        },
+        (None, None) => push(Error::field(Code::InvalidEmail, "email")),
+    }
+    if let Err(e) = Name::parse(&form.first_name, "first_name") {
+        push(e);
+    }
+    if let Err(e) = Name::parse(&form.last_name, "last_name") {
+        push(e);
+    }
+    let personal = PersonalInfo {
+        email: login_email.as_ref().map(|e| e.as_str()),
+        phone: login_phone.as_ref().map(|p| p.as_str()),
+        first_name: Some(form.first_name.trim()),
+        last_name: Some(form.last_name.trim()),
+    };
+    if let Err(e) = Password::parse(&form.password, &personal) {
+        push(e);
+    }
+    let score = Password::strength(&form.password, &personal).score;
+    to_js(&SignupValidation { ok: errors.is_empty(), errors, score })
+}
+
+/// The message of an API error code in `lang` (`reason` picks among `weak_password`'s).
+/// Unknown codes get the generic `internal_error` message.
+#[wasm_bindgen]
+pub fn message(code: &str, lang: Option<String>, reason: Option<String>) -> String {
+    let lang = lang_of(lang);
+    let found = Code::ALL
+        .into_iter()
+        .find(|c| c.code() == code && (reason.is_none() || c.reason() == reason.as_deref()))
+        .or_else(|| Code::from_code(code))
+        .unwrap_or(Code::Internal);
+    found.message(lang).to_string()
+}
+
+/// The best supported language for an `Accept-Language`-style list such as
+/// `navigator.languages.join(",")`.
+#[wasm_bindgen(js_name = negotiateLanguage, unchecked_return_type = "Lang")]
+pub fn negotiate_language(header: &str) -> String {
+    Lang::negotiate(header).tag().to_string()
+}
+
+/// Every error code the API can answer with.
+#[wasm_bindgen(js_name = errorCodes, unchecked_return_type = "string[]")]
+pub fn error_codes() -> JsValue {
+    let mut codes: Vec<&str> = Code::ALL.iter().map(|c| c.code()).collect();
+    codes.dedup();
+    to_js(&codes)
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs netid locally: installs what is missing, builds, applies the D1 migrations and starts
+# the Worker with the web front end on http://127.0.0.1:8787 (local D1 + KV in .state/dev).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+source "$ROOT/scripts/env.sh"
+cd "$ROOT"
+bash scripts/build.sh
+PORT="${NETID_PORT:-8787}"
+STATE="$ROOT/.state/dev"
+mkdir -p "$STATE"
+wrangler d1 migrations apply DB --local --persist-to "$STATE"
+echo
+echo "  netid is starting on http://127.0.0.1:$PORT  (API under /api/v1, dev outbox at /api/v1/dev/outbox?to=...)"
+echo "  run the cron by hand: curl 'http://127.0.0.1:$PORT/__scheduled?cron=17+3+*+*+*'"
+echo
+exec wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, then formatting and lints, the native tests,
+# the npm package's tests in headless Chromium, the end-to-end HTTP tests against a local
+# Worker with a fresh D1/KV, and the web front end's browser tests. Exits non-zero on any failure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+source "$ROOT/scripts/env.sh"
+source "$ROOT/scripts/worker.sh"
+cd "$ROOT"
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p netid-worker -p netid-client --target wasm32-unknown-unknown --quiet -- -D warnings
+
+step "native tests (cargo test)"
+cargo test --workspace --exclude netid-client
+
+step "npm package tests in headless Chromium (wasm-pack test)"
+(cd crates/client && wasm-pack test --headless --chrome)
+
+step "build (worker-build, wasm-pack)"
+bash scripts/build.sh
+
+PORT="${NETID_TEST_PORT:-8799}"
+STATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-test.XXXXXX")"
+trap 'stop_worker; rm -rf "$STATE"' EXIT
+step "end-to-end: wrangler dev on 127.0.0.1:$PORT with a fresh D1/KV ($STATE)"
+start_worker "$PORT" "$STATE"
+export NETID_BASE_URL="http://127.0.0.1:$PORT"
+node --test --test-concurrency=1 tests/e2e/
+
+step "web front end in headless Chromium (Playwright)"
+node --test --test-concurrency=1 tests/web/
+step "all tests passed"

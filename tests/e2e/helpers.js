@@ -1,0 +1,77 @@
+// Helpers for the end-to-end HTTP tests, written from API.md only.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+
+export const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
+export const API = `${BASE}/api/v1`;
+export const PASSWORD = "violet-harbour-lantern";
+
+/** A unique, documentation-range client address, so throttling counters stay per test. */
+export function testIp() {
+  const b = randomBytes(2);
+  return `203.0.${b[0]}.${b[1]}`;
+}
+
+export function uniqueEmail(tag = "user") {
+  return `${tag}.${randomBytes(5).toString("hex")}@example.com`;
+}
+
+/**
+ * Calls the API. `body` is JSON-encoded unless it is a string/Buffer (sent raw).
+ * Returns { status, headers, json, text }.
+ */
+export async function call(method, path, { body, token, lang, ip, headers = {}, raw = false } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  if (lang) h["Accept-Language"] = lang;
+  h["CF-Connecting-IP"] = ip || h["CF-Connecting-IP"] || testIp();
+  let payload;
+  if (body !== undefined) {
+    if (typeof body === "string" || body instanceof Uint8Array) payload = body;
+    else payload = JSON.stringify(body);
+    if (!h["Content-Type"]) h["Content-Type"] = "application/json";
+  }
+  const resp = await fetch(`${API}${path}`, { method, headers: h, body: payload, redirect: "manual" });
+  const text = await resp.text();
+  let json = null;
+  if (!raw && text) {
+    try { json = JSON.parse(text); } catch { json = null; }
+  }
+  return { status: resp.status, headers: resp.headers, json, text };
+}
+
+/** Asserts the error envelope: status, code, and a non-empty message. */
+export function assertError(r, status, code, field) {
+  assert.equal(r.status, status, `status for ${code}: ${r.text}`);
+  assert.ok(r.json && r.json.error, `an error envelope: ${r.text}`);
+  assert.equal(r.json.error.code, code, r.text);
+  assert.equal(typeof r.json.error.message, "string");
+  assert.ok(r.json.error.message.length > 0);
+  if (field !== undefined) assert.equal(r.json.error.field, field, r.text);
+}
+
+/** The newest message sent to an address (dev outbox). */
+export async function lastMessage(to, kind) {
+  const r = await call("GET", `/dev/outbox?to=${encodeURIComponent(to)}`);
+  assert.equal(r.status, 200, r.text);
+  const msgs = r.json.messages.filter((m) => !kind || m.kind === kind);
+  assert.ok(msgs.length > 0, `a ${kind || "message"} for ${to}`);
+  return msgs[0];
+}
+
+/** Signs up and confirms a profile; returns { email, token, session, profile }. */
+export async function newPerson({ email = uniqueEmail(), lang, first_name = "Marie", last_name = "Curie", password = PASSWORD } = {}) {
+  const s = await call("POST", "/signup", { body: { email, password, first_name, last_name }, lang });
+  assert.equal(s.status, 201, s.text);
+  const msg = await lastMessage(email, "signup_code");
+  const c = await call("POST", "/signup/confirm", { body: { email, code: msg.code } });
+  assert.equal(c.status, 200, c.text);
+  return { email, password, token: c.json.token, session: c.json, profile: c.json.profile };
+}
+
+/** Moves the service clock forward. */
+export async function advance(seconds) {
+  const r = await call("POST", "/dev/clock", { body: { advance_seconds: seconds } });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
