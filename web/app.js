@@ -174,6 +174,9 @@ function loginView() {
         if (err.code === "email_unconfirmed" || err.code === "phone_unconfirmed") {
           sessionStorage.setItem("netid.pending", JSON.stringify({ channel: r.value.startsWith("+") ? "sms" : "email", to: r.value }));
           go("#/confirm");
+        } else if (err.code === "invalid_credentials" || err.code === "too_many_attempts") {
+          showErrors(form, []);
+          notice(form, err.apiMessage, true);
         } else apiError(form, err);
       }
     });

@@ -142,7 +142,7 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
 /// Reads at most `limit` bytes of body, refusing larger ones with 413.
 pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, Error> {
     if let Ok(Some(len)) = req.headers().get("Content-Length") {
-        if len.trim().parse::<usize>().map_or(false, |n| n > limit) {
+        if len.trim().parse::<usize>().is_ok_and(|n| n > limit) {
             return Err(Error::new(Code::PayloadTooLarge));
         }
     }
@@ -178,9 +178,14 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { bytes };
+    let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        &b"{}"[..]
+    } else {
+        bytes
+    };
     // Syntax first (so `{"a":}` is invalid_json, not an unknown field), then the shape.
-    let value: serde_json::Value = serde_json::from_slice(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(text).map_err(|_| Error::new(Code::InvalidJson))?;
     serde_json::from_value(value).map_err(|_| Error::new(Code::InvalidRequest))
 }
 

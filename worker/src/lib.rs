@@ -16,7 +16,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if !req.path().starts_with(api::BASE) {
         // Static files are served by the assets binding before the Worker runs; anything
         // else is unknown.
-        let mut resp = http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
+        let mut resp =
+            http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
         let _ = resp.headers_mut().set("Content-Language", lang.tag());
         return Ok(resp);
     }

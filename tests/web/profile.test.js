@@ -1,0 +1,146 @@
+// The web front end, driven by real clicks in headless Chromium (playwright-core + Debian's chromium).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { randomBytes } from "node:crypto";
+
+const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function outboxCode(to, kind) {
+  const r = await fetch(`${BASE}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
+  const { messages } = await r.json();
+  const m = messages.find((x) => x.kind === kind);
+  assert.ok(m, `a ${kind} message for ${to}`);
+  return m.code;
+}
+
+async function newPage(locale) {
+  const context = await browser.newContext({ locale, baseURL: BASE });
+  const page = await context.newPage();
+  const apiCalls = [];
+  page.on("request", (req) => { if (req.url().includes("/api/v1/")) apiCalls.push(`${req.method()} ${new URL(req.url()).pathname}`); });
+  page.on("pageerror", (err) => { throw err; });
+  return { context, page, apiCalls };
+}
+
+test("sign up, confirm with the emailed code, log in and edit the profile by clicking (French)", async () => {
+  const { context, page, apiCalls } = await newPage("fr-FR");
+  const email = `web.${randomBytes(4).toString("hex")}@example.com`;
+  await page.goto("/#/signup");
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.locator("h1").textContent(), "Créez votre profil réseau");
+
+  // Client-side validation, in French, before any request.
+  await page.fill("#f-first_name", "Irène");
+  await page.fill("#f-last_name", "Joliot");
+  await page.fill("#f-login", "pas-un-email");
+  await page.fill("#f-password", "court");
+  await page.click("button[type=submit]");
+  assert.equal(await page.locator("#e-login").textContent(), "Saisissez une adresse e-mail valide, par exemple nom@exemple.com.");
+  assert.equal(await page.locator("#e-password").textContent(), "Le mot de passe doit contenir au moins 8 caractères.");
+  assert.equal(await page.locator("#f-login").getAttribute("aria-invalid"), "true");
+  assert.ok(!apiCalls.some((c) => c.startsWith("POST /api/v1/signup")), `no request was sent: ${apiCalls}`);
+
+  // A personal password is refused in the page too.
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "joliot1897");
+  await page.click("button[type=submit]");
+  assert.equal(await page.locator("#e-password").textContent(), "Le mot de passe ne doit pas reprendre votre nom, votre e-mail ou votre numéro de téléphone.");
+
+  await page.fill("#f-password", "violet-harbour-lantern");
+  assert.notEqual(await page.locator(".meter").getAttribute("data-score"), "0");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#confirm-form");
+  assert.match(await page.locator("main").textContent(), new RegExp(email.replace(/\./g, "\\.")));
+
+  const code = await outboxCode(email, "signup_code");
+  await page.fill("#f-code", "12");
+  await page.click("button[type=submit]");
+  assert.equal(await page.locator("#e-code").textContent(), "Le code est incorrect.");
+  await page.fill("#f-code", code);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#names-form");
+  assert.equal(await page.locator("#display-name").textContent(), "Irène Joliot");
+
+  // Log out, then log in through the form.
+  await page.click("#logout");
+  await page.waitForSelector("#login-form");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "wrong-password");
+  await page.click("button[type=submit]");
+  await page.waitForSelector(".notice.bad");
+  assert.equal(await page.locator(".notice.bad").textContent(), "Identifiant ou mot de passe incorrect.");
+  await page.fill("#f-password", "violet-harbour-lantern");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#names-form");
+
+  // Edit the name by clicking; invalid input is caught in the page first.
+  await page.fill("#names-form #f-first_name", "");
+  await page.click("#names-form button[type=submit]");
+  assert.equal(await page.locator("#names-form #e-first_name").textContent(), "Saisissez un nom de 1 à 50 lettres ; les espaces, tirets et apostrophes sont autorisés.");
+  await page.fill("#names-form #f-first_name", "Hélène");
+  await page.fill("#names-form #f-last_name", "Langevin-Joliot");
+  await page.click("#names-form button[type=submit]");
+  await page.waitForFunction(() => document.getElementById("display-name")?.textContent === "Hélène Langevin-Joliot");
+  assert.equal(await page.locator("#names-form .notice").textContent(), "Enregistré.");
+  await page.reload();
+  await page.waitForSelector("#names-form");
+  assert.equal(await page.locator("#display-name").textContent(), "Hélène Langevin-Joliot", "the change was saved on the server");
+  await page.screenshot({ path: process.env.NETID_SCREENSHOT || "/tmp/netid-profile.png", fullPage: true });
+  await context.close();
+});
+
+test("the language picker switches validation messages (Polish, Russian)", async () => {
+  const { context, page, apiCalls } = await newPage("en-US");
+  await page.goto("/#/login");
+  await page.waitForSelector("body[data-ready=true]");
+  await page.selectOption("#lang", "pl");
+  await page.waitForFunction(() => document.querySelector("h1")?.textContent === "Logowanie");
+  await page.fill("#f-login", "zły@");
+  await page.click("button[type=submit]");
+  assert.equal(await page.locator("#e-login").textContent(), "Wpisz poprawny adres e-mail, np. imie@example.com.");
+  await page.selectOption("#lang", "ru");
+  await page.waitForFunction(() => document.querySelector("h1")?.textContent === "Вход");
+  await page.fill("#f-login", "+7 12");
+  await page.click("button[type=submit]");
+  assert.match(await page.locator("#e-login").textContent(), /^Введите корректный номер телефона/);
+  assert.ok(!apiCalls.some((c) => c.startsWith("POST")), `${apiCalls}`);
+  await context.close();
+});
+
+test("forgot password through the pages", async () => {
+  const email = `reset.${randomBytes(4).toString("hex")}@example.com`;
+  const api = (path, body) => fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  assert.equal((await api("/signup", { email, password: "violet-harbour-lantern", first_name: "Ada", last_name: "Byron" })).status, 201);
+  assert.equal((await api("/signup/confirm", { email, code: await outboxCode(email, "signup_code") })).status, 200);
+
+  const { context, page } = await newPage("vi-VN");
+  await page.goto("/#/forgot");
+  await page.waitForSelector("#forgot-form");
+  await page.fill("#f-login", email);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#reset-form");
+  await page.fill("#f-code", await outboxCode(email, "password_reset_code"));
+  await page.fill("#f-new_password", "123");
+  await page.click("button[type=submit]");
+  assert.equal(await page.locator("#e-new_password").textContent(), "Mật khẩu phải có ít nhất 8 ký tự.");
+  await page.fill("#f-new_password", "granite-orchid-42");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#login-form .notice");
+  assert.equal(await page.locator("#login-form .notice").textContent(), "Mật khẩu đã được đổi. Hãy đăng nhập bằng mật khẩu mới.");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "granite-orchid-42");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#names-form");
+  await context.close();
+});
