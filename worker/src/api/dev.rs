@@ -78,3 +78,33 @@ pub async fn advance_clock(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 pub async fn clock(ctx: &mut Ctx) -> ApiResult {
     http::json(200, &serde_json::json!({"now": rfc3339(ctx.now)}))
 }
+
+/// Times one bare PBKDF2 derivation inside the Worker (for the benchmarks and for choosing
+/// the PRF): `?alg=sha256|sha512&iterations=N`.
+pub async fn hash(req: &Request) -> ApiResult {
+    use netid_core::hashing::{derive_once, Algorithm, HashPolicy};
+    let algorithm = match http::query(req, "alg").as_deref() {
+        Some("sha256") => Algorithm::Sha256,
+        None | Some("sha512") => Algorithm::Sha512,
+        Some(_) => return Err(Error::field(Code::InvalidRequest, "alg")),
+    };
+    let iterations = match http::query(req, "iterations") {
+        None => algorithm.owasp_2023_iterations(),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=HashPolicy::MAX_ITERATIONS).contains(n))
+            .ok_or_else(|| Error::field(Code::InvalidRequest, "iterations"))?,
+    };
+    let policy = HashPolicy {
+        algorithm,
+        iterations,
+    };
+    let start = worker::Date::now().as_millis();
+    let out = derive_once(policy, b"correct horse battery staple", b"0123456789abcdef");
+    let elapsed = worker::Date::now().as_millis().saturating_sub(start);
+    http::json(
+        200,
+        &serde_json::json!({"alg": algorithm.phc_id(), "iterations": iterations, "ms": elapsed, "first_byte": out.first().copied().unwrap_or(0)}),
+    )
+}

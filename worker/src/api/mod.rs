@@ -43,6 +43,7 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["dev", "outbox"], Get) => dev::outbox(&req, ctx).await,
         (["dev", "clock"], Post) => dev::advance_clock(&mut req, ctx).await,
         (["dev", "clock"], Get) => dev::clock(ctx).await,
+        (["dev", "hash"], Get) => dev::hash(&req).await,
         (segs, _) if known(segs) => Err(Error::new(Code::MethodNotAllowed)),
         _ => Err(Error::new(Code::NotFound)),
     }
@@ -70,5 +71,6 @@ fn known(segs: &[&str]) -> bool {
             | ["photos", _]
             | ["dev", "outbox"]
             | ["dev", "clock"]
+            | ["dev", "hash"]
     )
 }
