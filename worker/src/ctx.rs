@@ -41,10 +41,7 @@ struct ValueRow {
 
 impl Ctx {
     pub async fn new(env: &worker::Env, req: Option<&Request>) -> Result<Ctx, Error> {
-        let dev = env
-            .var("ENVIRONMENT")
-            .map(|v| v.to_string() == "development")
-            .unwrap_or(false);
+        let dev = env.var("ENVIRONMENT").map(|v| v.to_string() == "development").unwrap_or(false);
         let mut config = Config::production();
         if let Ok(pepper) = env.secret("PASSWORD_PEPPER") {
             let p = pepper.to_string();
@@ -57,35 +54,17 @@ impl Ctx {
         let store = D1Store::new(db, kv, config.idle_timeout);
         let allowed_origins = env
             .var("ALLOWED_ORIGINS")
-            .map(|v| {
-                v.to_string()
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
+            .map(|v| v.to_string().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
             .unwrap_or_default();
         let mut now = (worker::Date::now().as_millis() / 1000) as i64;
         if dev {
             now += dev_clock_offset(&store).await?;
         }
         let (lang, ip) = match req {
-            Some(r) => (
-                http::language(r),
-                r.headers().get("CF-Connecting-IP").ok().flatten(),
-            ),
+            Some(r) => (http::language(r), r.headers().get("CF-Connecting-IP").ok().flatten()),
             None => (Lang::En, None),
         };
-        Ok(Ctx {
-            store,
-            config,
-            now,
-            lang,
-            ip,
-            dev,
-            rng: WorkerEntropy,
-            allowed_origins,
-        })
+        Ok(Ctx { store, config, now, lang, ip, dev, rng: WorkerEntropy, allowed_origins })
     }
 
     pub fn env(&mut self) -> Env<'_, D1Store> {
@@ -101,8 +80,7 @@ impl Ctx {
 
     /// The caller's live session; cookie-authenticated unsafe requests must pass the Origin check.
     pub async fn session(&mut self, req: &Request) -> Result<Session, Error> {
-        let (token, via_cookie) =
-            http::bearer(req).ok_or_else(|| Error::new(Code::Unauthenticated))?;
+        let (token, via_cookie) = http::bearer(req).ok_or_else(|| Error::new(Code::Unauthenticated))?;
         let session = flows::authenticate(&self.env(), &token).await?;
         if via_cookie {
             http::check_origin(req, &self.allowed_origins)?;
@@ -113,8 +91,6 @@ impl Ctx {
 
 /// The development clock's offset in seconds (0 when never advanced).
 pub async fn dev_clock_offset(store: &D1Store) -> Result<i64, Error> {
-    let row = store
-        .first::<ValueRow>("SELECT value FROM settings WHERE key = 'clock_offset'", &[])
-        .await?;
+    let row = store.first::<ValueRow>("SELECT value FROM settings WHERE key = 'clock_offset'", &[]).await?;
     Ok(row.and_then(|r| r.value.parse().ok()).unwrap_or(0))
 }

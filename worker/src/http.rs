@@ -18,10 +18,9 @@ pub type ApiResult = Result<Response, Error>;
 pub fn status_of(code: Code) -> u16 {
     match code {
         Code::InvalidJson | Code::InvalidRequest => 400,
-        Code::InvalidCredentials
-        | Code::SecondFactorRequired
-        | Code::Unauthenticated
-        | Code::InvalidRefreshToken => 401,
+        Code::InvalidCredentials | Code::SecondFactorRequired | Code::Unauthenticated | Code::InvalidRefreshToken => {
+            401
+        }
         Code::EmailUnconfirmed
         | Code::PhoneUnconfirmed
         | Code::Forbidden
@@ -67,42 +66,28 @@ pub fn error_response(err: &Error, lang: Lang) -> Response {
         worker::console_error!("internal error: {}", err.detail.as_deref().unwrap_or("-"));
     }
     let body = Envelope {
-        error: Body {
-            code: err.code.code(),
-            message: err.message(lang),
-            field: err.field,
-            reason: err.code.reason(),
-        },
+        error: Body { code: err.code.code(), message: err.message(lang), field: err.field, reason: err.code.reason() },
     };
-    let text = serde_json::to_string(&body)
-        .unwrap_or_else(|_| String::from("{\"error\":{\"code\":\"internal_error\"}}"));
+    let text =
+        serde_json::to_string(&body).unwrap_or_else(|_| String::from("{\"error\":{\"code\":\"internal_error\"}}"));
     let headers = Headers::new();
     let _ = headers.set("Content-Type", "application/json; charset=utf-8");
     if let Some(secs) = err.retry_after {
         let _ = headers.set("Retry-After", &secs.max(1).to_string());
     }
-    Response::ok(text)
-        .map(|r| r.with_status(status_of(err.code)).with_headers(headers))
-        .unwrap_or_else(|_| fallback())
+    Response::ok(text).map(|r| r.with_status(status_of(err.code)).with_headers(headers)).unwrap_or_else(|_| fallback())
 }
 
 fn fallback() -> Response {
-    Response::empty()
-        .map(|r| r.with_status(500))
-        .unwrap_or_else(|_| Response::builder().with_status(500).empty())
+    Response::empty().map(|r| r.with_status(500)).unwrap_or_else(|_| Response::builder().with_status(500).empty())
 }
 
 /// A JSON response with `status`.
 pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
     let text = serde_json::to_string(value).map_err(|e| Error::internal(e.to_string()))?;
     let headers = Headers::new();
-    headers
-        .set("Content-Type", "application/json; charset=utf-8")
-        .map_err(internal)?;
-    Ok(Response::ok(text)
-        .map_err(internal)?
-        .with_status(status)
-        .with_headers(headers))
+    headers.set("Content-Type", "application/json; charset=utf-8").map_err(internal)?;
+    Ok(Response::ok(text).map_err(internal)?.with_status(status).with_headers(headers))
 }
 
 pub fn no_content() -> ApiResult {
@@ -122,21 +107,12 @@ pub fn language(req: &Request) -> Lang {
             }
         }
     }
-    req.headers()
-        .get("Accept-Language")
-        .ok()
-        .flatten()
-        .map(|h| Lang::negotiate(&h))
-        .unwrap_or_default()
+    req.headers().get("Accept-Language").ok().flatten().map(|h| Lang::negotiate(&h)).unwrap_or_default()
 }
 
 /// A query parameter.
 pub fn query(req: &Request, name: &str) -> Option<String> {
-    req.url()
-        .ok()?
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// Reads at most `limit` bytes of body, refusing larger ones with 413.
@@ -146,10 +122,7 @@ pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, Error
             return Err(Error::new(Code::PayloadTooLarge));
         }
     }
-    let bytes = req
-        .bytes()
-        .await
-        .map_err(|_| Error::new(Code::InvalidJson))?;
+    let bytes = req.bytes().await.map_err(|_| Error::new(Code::InvalidJson))?;
     if bytes.len() > limit {
         return Err(Error::new(Code::PayloadTooLarge));
     }
@@ -162,13 +135,8 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
     if let Ok(Some(ct)) = req.headers().get("Content-Type") {
         let ct = ct.to_ascii_lowercase();
         // curl's default form type is accepted too: the body must still be JSON.
-        let ok = [
-            "application/json",
-            "text/plain",
-            "application/x-www-form-urlencoded",
-        ]
-        .iter()
-        .any(|t| ct.starts_with(t));
+        let ok =
+            ["application/json", "text/plain", "application/x-www-form-urlencoded"].iter().any(|t| ct.starts_with(t));
         if !ok {
             return Err(Error::new(Code::UnsupportedMediaType));
         }
@@ -178,14 +146,9 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        &b"{}"[..]
-    } else {
-        bytes
-    };
+    let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { bytes };
     // Syntax first (so `{"a":}` is invalid_json, not an unknown field), then the shape.
-    let value: serde_json::Value =
-        serde_json::from_slice(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    let value: serde_json::Value = serde_json::from_slice(text).map_err(|_| Error::new(Code::InvalidJson))?;
     serde_json::from_value(value).map_err(|_| Error::new(Code::InvalidRequest))
 }
 
@@ -221,9 +184,7 @@ pub fn check_origin(req: &Request, allowed: &[String]) -> Result<(), Error> {
 /// `Set-Cookie` for a new session (or clearing it with `None`).
 pub fn session_cookie(token: Option<&str>, max_age: i64) -> String {
     match token {
-        Some(t) => format!(
-            "{SESSION_COOKIE}={t}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}"
-        ),
+        Some(t) => format!("{SESSION_COOKIE}={t}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}"),
         None => format!("{SESSION_COOKIE}=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0"),
     }
 }

@@ -16,8 +16,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     if !req.path().starts_with(api::BASE) {
         // Static files are served by the assets binding before the Worker runs; anything
         // else is unknown.
-        let mut resp =
-            http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
+        let mut resp = http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
         let _ = resp.headers_mut().set("Content-Language", lang.tag());
         return Ok(resp);
     }
@@ -26,14 +25,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
             let result = api::handle(req, &mut ctx).await;
             let mut resp = result.unwrap_or_else(|e| http::error_response(&e, lang));
             let h = resp.headers_mut();
-            let _ = h.set(
-                "X-Netid-Queries",
-                &format!(
-                    "d1={} kv={}",
-                    ctx.store.d1_queries.get(),
-                    ctx.store.kv_ops.get()
-                ),
-            );
+            let _ =
+                h.set("X-Netid-Queries", &format!("d1={} kv={}", ctx.store.d1_queries.get(), ctx.store.kv_ops.get()));
             resp
         }
         Err(e) => http::error_response(&e, lang),

@@ -16,14 +16,8 @@ pub async fn run(ctx: &Ctx) -> Result<(), Error> {
             "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
             &[i(now), i(idle)],
         )?,
-        store.stmt(
-            "DELETE FROM refresh_tokens WHERE expires_at <= ?1",
-            &[i(now)],
-        )?,
-        store.stmt(
-            "DELETE FROM throttles WHERE blocked_until <= ?1 AND window_start + 86400 <= ?1",
-            &[i(now)],
-        )?,
+        store.stmt("DELETE FROM refresh_tokens WHERE expires_at <= ?1", &[i(now)])?,
+        store.stmt("DELETE FROM throttles WHERE blocked_until <= ?1 AND window_start + 86400 <= ?1", &[i(now)])?,
     ];
     store.batch(stmts).await
 }

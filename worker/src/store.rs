@@ -157,7 +157,8 @@ struct CountRow {
 }
 
 const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at";
-const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
+const SESSION_COLS: &str =
+    "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
 
 fn cache_key(token_hash: &str) -> String {
     format!("session:{token_hash}")
@@ -178,35 +179,21 @@ impl D1Store {
         self.db.prepare(sql).bind(args).map_err(err)
     }
 
-    pub async fn first<T: for<'de> Deserialize<'de>>(
-        &self,
-        sql: &str,
-        args: &[JsValue],
-    ) -> StoreResult<Option<T>> {
+    pub async fn first<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> StoreResult<Option<T>> {
         self.d1_queries.set(self.d1_queries.get() + 1);
         self.stmt(sql, args)?.first::<T>(None).await.map_err(err)
     }
 
-    pub async fn all<T: for<'de> Deserialize<'de>>(
-        &self,
-        sql: &str,
-        args: &[JsValue],
-    ) -> StoreResult<Vec<T>> {
+    pub async fn all<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> StoreResult<Vec<T>> {
         self.d1_queries.set(self.d1_queries.get() + 1);
-        self.stmt(sql, args)?
-            .all()
-            .await
-            .map_err(err)?
-            .results::<T>()
-            .map_err(err)
+        self.stmt(sql, args)?.all().await.map_err(err)?.results::<T>().map_err(err)
     }
 
     pub async fn batch(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<()> {
         if stmts.is_empty() {
             return Ok(());
         }
-        self.d1_queries
-            .set(self.d1_queries.get() + stmts.len() as u32);
+        self.d1_queries.set(self.d1_queries.get() + stmts.len() as u32);
         let results = self.db.batch(stmts).await.map_err(err)?;
         if let Some(e) = results.iter().find_map(|r| r.error()) {
             return Err(err(e));
@@ -231,12 +218,7 @@ impl D1Store {
     }
 
     async fn session_hashes(&self, sql: &str, args: &[JsValue]) -> StoreResult<Vec<String>> {
-        Ok(self
-            .all::<HashRow>(sql, args)
-            .await?
-            .into_iter()
-            .map(|r| r.token_hash)
-            .collect())
+        Ok(self.all::<HashRow>(sql, args).await?.into_iter().map(|r| r.token_hash).collect())
     }
 
     /// The statements of one change (and the session cache work it implies).
@@ -381,30 +363,21 @@ impl D1Store {
 impl Store for D1Store {
     async fn profile(&self, id: &str) -> StoreResult<Option<Profile>> {
         Ok(self
-            .first::<ProfileRow>(
-                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"),
-                &[s(id)],
-            )
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), &[s(id)])
             .await?
             .map(Into::into))
     }
 
     async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
         Ok(self
-            .first::<ProfileRow>(
-                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE email = ?1"),
-                &[s(email)],
-            )
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE email = ?1"), &[s(email)])
             .await?
             .map(Into::into))
     }
 
     async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
         Ok(self
-            .first::<ProfileRow>(
-                &format!("SELECT {PROFILE_COLS} FROM profiles WHERE phone = ?1"),
-                &[s(phone)],
-            )
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE phone = ?1"), &[s(phone)])
             .await?
             .map(Into::into))
     }
@@ -508,7 +481,10 @@ impl Store for D1Store {
 
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {
         let row = self
-            .first::<CountRow>("SELECT COUNT(*) AS n FROM memberships WHERE profile_id = ?1 AND status != 'dismissed'", &[s(profile_id)])
+            .first::<CountRow>(
+                "SELECT COUNT(*) AS n FROM memberships WHERE profile_id = ?1 AND status != 'dismissed'",
+                &[s(profile_id)],
+            )
             .await?;
         Ok(row.map_or(0, |r| r.n.max(0) as u32))
     }
@@ -544,19 +520,12 @@ mod tests {
             let mut rest = *sql;
             while let Some(at) = rest.find("CREATE TABLE ") {
                 rest = &rest[at + 13..];
-                let name = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                let body =
-                    &rest[rest.find('(').unwrap_or(0) + 1..rest.find(");").unwrap_or(rest.len())];
+                let name = rest.split_whitespace().next().unwrap_or_default().to_string();
+                let body = &rest[rest.find('(').unwrap_or(0) + 1..rest.find(");").unwrap_or(rest.len())];
                 let cols = body
                     .lines()
                     .map(str::trim)
-                    .filter(|l| {
-                        !l.is_empty() && !l.starts_with("PRIMARY KEY") && !l.starts_with("--")
-                    })
+                    .filter(|l| !l.is_empty() && !l.starts_with("PRIMARY KEY") && !l.starts_with("--"))
                     .filter_map(|l| l.split_whitespace().next())
                     .map(str::to_string)
                     .collect();
@@ -578,16 +547,16 @@ mod tests {
             ("outbox", "id, channel, recipient, kind, lang, subject, body, code, link, token, created_at"),
             ("audit_log", "id, at, actor, action, target, detail"),
             ("accounts", "id, name, address, plan, renames_left, created_at"),
-            ("memberships", "account_id, profile_id, type, role, status, first_name, last_name, contact_email, phone, photo_url"),
+            (
+                "memberships",
+                "account_id, profile_id, type, role, status, first_name, last_name, contact_email, phone, photo_url",
+            ),
             ("settings", "key, value"),
         ];
         for (table, cols) in expect {
             let have = s.get(*table).unwrap_or_else(|| panic!("no table {table}"));
             for col in cols.split(',').map(str::trim) {
-                assert!(
-                    have.contains(col),
-                    "{table}.{col} is missing from the migrations"
-                );
+                assert!(have.contains(col), "{table}.{col} is missing from the migrations");
             }
         }
     }

@@ -94,11 +94,7 @@ fn lang_of(lang: Option<String>) -> Lang {
 
 fn outcome(result: Result<String, Error>, lang: Lang) -> Validation {
     match result {
-        Ok(value) => Validation {
-            ok: true,
-            value: Some(value),
-            ..Validation::default()
-        },
+        Ok(value) => Validation { ok: true, value: Some(value), ..Validation::default() },
         Err(e) => Validation {
             ok: false,
             code: Some(e.code.code()),
@@ -111,27 +107,20 @@ fn outcome(result: Result<String, Error>, lang: Lang) -> Validation {
 }
 
 fn to_js<T: Serialize>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
 /// Validates an email address; `value` is the normalized (lowercase) address.
 #[wasm_bindgen(js_name = validateEmail, unchecked_return_type = "Validation")]
 pub fn validate_email(input: &str, lang: Option<String>) -> JsValue {
-    to_js(&outcome(
-        Email::parse(input).map(|e| e.as_str().to_string()),
-        lang_of(lang),
-    ))
+    to_js(&outcome(Email::parse(input).map(|e| e.as_str().to_string()), lang_of(lang)))
 }
 
 /// Validates a phone number; `value` is E.164. `region` (ISO 3166 alpha-2) allows
 /// national formats such as "06 12 34 56 78" for FR.
 #[wasm_bindgen(js_name = validatePhone, unchecked_return_type = "Validation")]
 pub fn validate_phone(input: &str, region: Option<String>, lang: Option<String>) -> JsValue {
-    to_js(&outcome(
-        Phone::parse(input, region.as_deref()).map(|p| p.as_str().to_string()),
-        lang_of(lang),
-    ))
+    to_js(&outcome(Phone::parse(input, region.as_deref()).map(|p| p.as_str().to_string()), lang_of(lang)))
 }
 
 /// Validates a first or last name; `value` is trimmed with inner spaces collapsed.
@@ -141,19 +130,13 @@ pub fn validate_name(input: &str, field: Option<String>, lang: Option<String>) -
         Some("last_name") => "last_name",
         _ => "first_name",
     };
-    to_js(&outcome(
-        Name::parse(input, field).map(|n| n.as_str().to_string()),
-        lang_of(lang),
-    ))
+    to_js(&outcome(Name::parse(input, field).map(|n| n.as_str().to_string()), lang_of(lang)))
 }
 
 /// Validates a 6-digit confirmation code.
 #[wasm_bindgen(js_name = validateCode, unchecked_return_type = "Validation")]
 pub fn validate_code(input: &str, lang: Option<String>) -> JsValue {
-    to_js(&outcome(
-        ConfirmationCode::parse(input).map(|c| c.as_str().to_string()),
-        lang_of(lang),
-    ))
+    to_js(&outcome(ConfirmationCode::parse(input).map(|c| c.as_str().to_string()), lang_of(lang)))
 }
 
 #[derive(Deserialize, Default)]
@@ -186,10 +169,7 @@ pub fn validate_password(
     let info: Info = serde_wasm_bindgen::from_value(info).unwrap_or_default();
     let personal = info.personal();
     let strength = Password::strength(input, &personal);
-    let mut v = outcome(
-        Password::parse(input, &personal).map(|_| String::new()),
-        lang_of(lang),
-    );
+    let mut v = outcome(Password::parse(input, &personal).map(|_| String::new()), lang_of(lang));
     v.value = None;
     v.score = Some(strength.score);
     v.bits = Some(strength.bits);
@@ -273,11 +253,7 @@ pub fn validate_signup(
         push(e);
     }
     let score = Password::strength(&form.password, &personal).score;
-    to_js(&SignupValidation {
-        ok: errors.is_empty(),
-        errors,
-        score,
-    })
+    to_js(&SignupValidation { ok: errors.is_empty(), errors, score })
 }
 
 /// The message of an API error code in `lang` (`reason` picks among `weak_password`'s).

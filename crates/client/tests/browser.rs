@@ -2,8 +2,8 @@
 //! headless Chromium (`wasm-pack test --headless --chrome`).
 
 use netid_client::{
-    message, negotiate_language, validate_code, validate_email, validate_name, validate_password,
-    validate_phone, validate_signup,
+    message, negotiate_language, validate_code, validate_email, validate_name, validate_password, validate_phone,
+    validate_signup,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -18,10 +18,7 @@ fn js(v: JsValue) -> Value {
 }
 
 fn serde_wasm_bindgen_from(v: JsValue) -> Value {
-    let text = js_sys::JSON::stringify(&v)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
+    let text = js_sys::JSON::stringify(&v).ok().and_then(|s| s.as_string()).unwrap_or_default();
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
@@ -36,10 +33,7 @@ fn check(kind: &str, case: &Value, got: &Value, failures: &mut Vec<String>) {
     let input = case["input"].as_str().unwrap_or_default();
     let want_ok = case["ok"].as_bool().unwrap_or(false);
     if got["ok"].as_bool() != Some(want_ok) {
-        failures.push(format!(
-            "{kind} {input:?}: ok={} want {want_ok} ({got})",
-            got["ok"]
-        ));
+        failures.push(format!("{kind} {input:?}: ok={} want {want_ok} ({got})", got["ok"]));
         return;
     }
     if want_ok {
@@ -55,16 +49,10 @@ fn check(kind: &str, case: &Value, got: &Value, failures: &mut Vec<String>) {
         }
     } else {
         if got["code"] != case["code"] {
-            failures.push(format!(
-                "{kind} {input:?}: code {} want {}",
-                got["code"], case["code"]
-            ));
+            failures.push(format!("{kind} {input:?}: code {} want {}", got["code"], case["code"]));
         }
         if !case["reason"].is_null() && got["reason"] != case["reason"] {
-            failures.push(format!(
-                "{kind} {input:?}: reason {} want {}",
-                got["reason"], case["reason"]
-            ));
+            failures.push(format!("{kind} {input:?}: reason {} want {}", got["reason"], case["reason"]));
         }
         if got["message"].as_str().is_none_or(str::is_empty) {
             failures.push(format!("{kind} {input:?}: no message"));
@@ -82,10 +70,7 @@ fn shared_vectors_hold_in_the_browser() {
         check(
             "email",
             case,
-            &js(validate_email(
-                case["input"].as_str().unwrap_or_default(),
-                en.clone(),
-            )),
+            &js(validate_email(case["input"].as_str().unwrap_or_default(), en.clone())),
             &mut failures,
         );
         n += 1;
@@ -103,90 +88,52 @@ fn shared_vectors_hold_in_the_browser() {
         check(
             "name",
             case,
-            &js(validate_name(
-                case["input"].as_str().unwrap_or_default(),
-                None,
-                en.clone(),
-            )),
+            &js(validate_name(case["input"].as_str().unwrap_or_default(), None, en.clone())),
             &mut failures,
         );
         n += 1;
     }
     for case in v["password"].as_array().expect("password") {
-        let got = validate_password(
-            case["input"].as_str().unwrap_or_default(),
-            info_js(&case["info"]),
-            en.clone(),
-        );
+        let got = validate_password(case["input"].as_str().unwrap_or_default(), info_js(&case["info"]), en.clone());
         check("password", case, &js(got), &mut failures);
         n += 1;
     }
     for case in v["code"].as_array().expect("code") {
-        check(
-            "code",
-            case,
-            &js(validate_code(
-                case["input"].as_str().unwrap_or_default(),
-                en.clone(),
-            )),
-            &mut failures,
-        );
+        check("code", case, &js(validate_code(case["input"].as_str().unwrap_or_default(), en.clone())), &mut failures);
         n += 1;
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {n} vectors failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} of {n} vectors failed:\n{}", failures.len(), failures.join("\n"));
     assert!(n >= 70);
 }
 
 #[wasm_bindgen_test]
 fn messages_come_in_the_persons_language() {
     let fr = js(validate_email("nope", Some("fr".into())));
-    assert_eq!(
-        fr["message"],
-        "Saisissez une adresse e-mail valide, par exemple nom@exemple.com."
-    );
-    let pl = js(validate_password(
-        "short",
-        JsValue::UNDEFINED,
-        Some("pl".into()),
-    ));
+    assert_eq!(fr["message"], "Saisissez une adresse e-mail valide, par exemple nom@exemple.com.");
+    let pl = js(validate_password("short", JsValue::UNDEFINED, Some("pl".into())));
     assert_eq!(pl["message"], "Hasło musi mieć co najmniej 8 znaków.");
     assert_eq!(pl["score"], 0);
-    assert_eq!(
-        message("email_taken", Some("ru".into()), None),
-        "Пользователь с таким адресом почты уже существует."
-    );
+    assert_eq!(message("email_taken", Some("ru".into()), None), "Пользователь с таким адресом почты уже существует.");
     assert_eq!(
         message("weak_password", Some("vi".into()), Some("common".into())),
         "Mật khẩu này quá phổ biến và dễ đoán. Hãy chọn mật khẩu khác."
     );
-    assert_eq!(
-        message("email_taken", Some("xx".into()), None),
-        "A user already has this email."
-    );
+    assert_eq!(message("email_taken", Some("xx".into()), None), "A user already has this email.");
     assert_eq!(negotiate_language("de-DE,pl;q=0.8,en;q=0.5"), "pl");
 }
 
 #[wasm_bindgen_test]
 fn a_whole_signup_form_reports_every_field() {
-    let form = js_sys::JSON::parse(
-        r#"{"email":"bad","password":"curie1234","first_name":"","last_name":"Curie"}"#,
-    )
-    .unwrap();
+    let form =
+        js_sys::JSON::parse(r#"{"email":"bad","password":"curie1234","first_name":"","last_name":"Curie"}"#).unwrap();
     let got = js(validate_signup(form, Some("fr".into())));
     assert_eq!(got["ok"], false);
-    let fields: Vec<&str> = got["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|e| e["field"].as_str())
-        .collect();
+    let fields: Vec<&str> = got["errors"].as_array().unwrap().iter().filter_map(|e| e["field"].as_str()).collect();
     assert_eq!(fields, vec!["email", "first_name", "password"]);
-    let form = js_sys::JSON::parse(r#"{"email":"marie@example.com","password":"marie-curie-1867","first_name":"Marie","last_name":"Curie"}"#).unwrap();
+    let form = js_sys::JSON::parse(
+        r#"{"email":"marie@example.com","password":"marie-curie-1867","first_name":"Marie","last_name":"Curie"}"#,
+    )
+    .unwrap();
     let got = js(validate_signup(form, None));
     assert_eq!(got["errors"][0]["reason"], "personal", "{got}");
     let form = js_sys::JSON::parse(r#"{"phone":"06 12 34 56 78","region":"FR","password":"violet-harbour-lantern","first_name":"Marie","last_name":"Curie"}"#).unwrap();

@@ -45,21 +45,9 @@ impl Config {
             refresh_ttl: 30 * 24 * 3600,
             code_ttl: 10 * 60,
             code_attempts: 5,
-            login_throttle: ThrottlePolicy {
-                max_failures: 5,
-                window_seconds: 15 * 60,
-                block_seconds: 15 * 60,
-            },
-            ip_throttle: ThrottlePolicy {
-                max_failures: 50,
-                window_seconds: 15 * 60,
-                block_seconds: 15 * 60,
-            },
-            send_throttle: ThrottlePolicy {
-                max_failures: 5,
-                window_seconds: 15 * 60,
-                block_seconds: 15 * 60,
-            },
+            login_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            ip_throttle: ThrottlePolicy { max_failures: 50, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            send_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
         }
     }
 }

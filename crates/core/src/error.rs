@@ -46,12 +46,16 @@ pub enum Code {
     AlreadyInvited,
     InvitationExpired,
     ExtranetRequiresExtranetGroup,
+    InvalidAccountName,
+    LastAdmin,
+    TooManyAddresses,
+    PlanRequired,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 39] = [
+    pub const ALL: [Code; 43] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -90,6 +94,10 @@ impl Code {
         Code::AlreadyInvited,
         Code::InvitationExpired,
         Code::ExtranetRequiresExtranetGroup,
+        Code::InvalidAccountName,
+        Code::LastAdmin,
+        Code::TooManyAddresses,
+        Code::PlanRequired,
         Code::Internal,
     ];
 
@@ -103,10 +111,9 @@ impl Code {
             Code::InvalidEmail => "invalid_email",
             Code::InvalidPhone => "invalid_phone",
             Code::InvalidName => "invalid_name",
-            Code::PasswordTooShort
-            | Code::PasswordTooLong
-            | Code::PasswordCommon
-            | Code::PasswordPersonal => "weak_password",
+            Code::PasswordTooShort | Code::PasswordTooLong | Code::PasswordCommon | Code::PasswordPersonal => {
+                "weak_password"
+            }
             Code::InvalidCode => "invalid_code",
             Code::CodeExpired => "code_expired",
             Code::CodeAttemptsExceeded => "code_attempts_exceeded",
@@ -134,6 +141,10 @@ impl Code {
             Code::AlreadyInvited => "already_invited",
             Code::InvitationExpired => "invitation_expired",
             Code::ExtranetRequiresExtranetGroup => "extranet_requires_extranet_group",
+            Code::InvalidAccountName => "invalid_account_name",
+            Code::LastAdmin => "last_admin",
+            Code::TooManyAddresses => "too_many_addresses",
+            Code::PlanRequired => "plan_required",
             Code::Internal => "internal_error",
         }
     }
@@ -174,21 +185,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: Code) -> Self {
-        Error {
-            code,
-            field: None,
-            retry_after: None,
-            detail: None,
-        }
+        Error { code, field: None, retry_after: None, detail: None }
     }
 
     pub fn field(code: Code, field: &'static str) -> Self {
-        Error {
-            code,
-            field: Some(field),
-            retry_after: None,
-            detail: None,
-        }
+        Error { code, field: Some(field), retry_after: None, detail: None }
     }
 
     /// With a different field name (e.g. `new_password` instead of `password`).
@@ -198,21 +199,11 @@ impl Error {
     }
 
     pub fn throttled(retry_after: u64) -> Self {
-        Error {
-            code: Code::TooManyAttempts,
-            field: None,
-            retry_after: Some(retry_after),
-            detail: None,
-        }
+        Error { code: Code::TooManyAttempts, field: None, retry_after: Some(retry_after), detail: None }
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
-        Error {
-            code: Code::Internal,
-            field: None,
-            retry_after: None,
-            detail: Some(detail.into()),
-        }
+        Error { code: Code::Internal, field: None, retry_after: None, detail: Some(detail.into()) }
     }
 
     pub fn message(&self, lang: Lang) -> &'static str {

@@ -52,10 +52,7 @@ pub struct HashPolicy {
 impl HashPolicy {
     /// Production policy: PBKDF2-HMAC-SHA-512 at OWASP 2023's 210,000 iterations. In wasm it
     /// costs about half the CPU of HMAC-SHA-256 at the equivalent 600,000 (ARCHITECTURE.md).
-    pub const OWASP_2023: HashPolicy = HashPolicy {
-        algorithm: Algorithm::Sha512,
-        iterations: 210_000,
-    };
+    pub const OWASP_2023: HashPolicy = HashPolicy { algorithm: Algorithm::Sha512, iterations: 210_000 };
 
     /// Highest iteration count accepted from storage.
     pub const MAX_ITERATIONS: u32 = 5_000_000;
@@ -74,35 +71,24 @@ fn derive(algorithm: Algorithm, iterations: u32, password: &[u8], salt: &[u8]) -
 
 fn peppered(password: &str, pepper: Option<&[u8]>) -> Vec<u8> {
     match pepper {
-        Some(key) if !key.is_empty() => {
-            match <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key) {
-                Ok(mut mac) => {
-                    mac.update(password.as_bytes());
-                    mac.finalize().into_bytes().to_vec()
-                }
-                Err(_) => password.as_bytes().to_vec(),
+        Some(key) if !key.is_empty() => match <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(key) {
+            Ok(mut mac) => {
+                mac.update(password.as_bytes());
+                mac.finalize().into_bytes().to_vec()
             }
-        }
+            Err(_) => password.as_bytes().to_vec(),
+        },
         _ => password.as_bytes().to_vec(),
     }
 }
 
 /// Hashes a password under `policy`, returning a PHC string.
-pub fn hash_password(
-    password: &str,
-    policy: HashPolicy,
-    pepper: Option<&[u8]>,
-    rng: &mut dyn Entropy,
-) -> String {
+pub fn hash_password(password: &str, policy: HashPolicy, pepper: Option<&[u8]>, rng: &mut dyn Entropy) -> String {
     let mut salt = [0u8; SALT_LEN];
     rng.fill(&mut salt);
     let input = peppered(password, pepper);
     let hash = derive(policy.algorithm, policy.iterations, &input, &salt);
-    let k = if pepper.is_some_and(|p| !p.is_empty()) {
-        ",k=1"
-    } else {
-        ""
-    };
+    let k = if pepper.is_some_and(|p| !p.is_empty()) { ",k=1" } else { "" };
     format!(
         "${}$i={},l={}{}${}${}",
         policy.algorithm.phc_id(),
@@ -149,13 +135,7 @@ fn parse_phc(s: &str) -> Option<Phc> {
     if parts.next().is_some() || Some(hash.len()) != len.or(Some(hash.len())) || hash.len() < 16 {
         return None;
     }
-    Some(Phc {
-        algorithm,
-        iterations: iterations?,
-        peppered,
-        salt,
-        hash,
-    })
+    Some(Phc { algorithm, iterations: iterations?, peppered, salt, hash })
 }
 
 /// The outcome of checking a password against a stored hash.
@@ -167,24 +147,13 @@ pub struct Verified {
 }
 
 /// Checks `password` against a PHC string. A malformed or over-expensive hash never matches.
-pub fn verify_password(
-    password: &str,
-    phc: &str,
-    policy: HashPolicy,
-    pepper: Option<&[u8]>,
-) -> Verified {
-    let no = Verified {
-        ok: false,
-        needs_rehash: false,
-    };
+pub fn verify_password(password: &str, phc: &str, policy: HashPolicy, pepper: Option<&[u8]>) -> Verified {
+    let no = Verified { ok: false, needs_rehash: false };
     let Some(parsed) = parse_phc(phc) else {
         burn(password, policy);
         return no;
     };
-    if parsed.iterations == 0
-        || parsed.iterations > HashPolicy::MAX_ITERATIONS
-        || parsed.salt.is_empty()
-    {
+    if parsed.iterations == 0 || parsed.iterations > HashPolicy::MAX_ITERATIONS || parsed.salt.is_empty() {
         burn(password, policy);
         return no;
     }
@@ -195,28 +164,18 @@ pub fn verify_password(
     }
     let input = peppered(password, key);
     let got = derive(parsed.algorithm, parsed.iterations, &input, &parsed.salt);
-    let ok = constant_time_eq(&got[..parsed.hash.len().min(got.len())], &parsed.hash)
-        && got.len() >= parsed.hash.len();
+    let ok = constant_time_eq(&got[..parsed.hash.len().min(got.len())], &parsed.hash) && got.len() >= parsed.hash.len();
     let has_pepper = pepper.is_some_and(|p| !p.is_empty());
-    let weaker = parsed.algorithm != policy.algorithm
-        || parsed.iterations < policy.iterations
-        || parsed.peppered != has_pepper;
-    Verified {
-        ok,
-        needs_rehash: ok && weaker,
-    }
+    let weaker =
+        parsed.algorithm != policy.algorithm || parsed.iterations < policy.iterations || parsed.peppered != has_pepper;
+    Verified { ok, needs_rehash: ok && weaker }
 }
 
 /// The same work as a real verification, for logins that match no profile, so response
 /// times do not tell whether a login exists.
 pub fn burn(password: &str, policy: HashPolicy) {
     let salt = [0x5au8; SALT_LEN];
-    let _ = derive(
-        policy.algorithm,
-        policy.iterations,
-        password.as_bytes(),
-        &salt,
-    );
+    let _ = derive(policy.algorithm, policy.iterations, password.as_bytes(), &salt);
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -236,25 +195,16 @@ mod tests {
     use super::*;
     use crate::tokens::SeededEntropy;
 
-    const FAST: HashPolicy = HashPolicy {
-        algorithm: Algorithm::Sha512,
-        iterations: 1_000,
-    };
+    const FAST: HashPolicy = HashPolicy { algorithm: Algorithm::Sha512, iterations: 1_000 };
 
     #[test]
     fn rfc_6070_style_vectors() {
         // PBKDF2-HMAC-SHA256, P="password", S="salt", c=1, dkLen=32 (RFC 7914 section 11 uses c=1 too).
         let out = derive(Algorithm::Sha256, 1, b"passwd", b"salt");
-        assert_eq!(
-            hex::encode(&out),
-            "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
-        );
+        assert_eq!(hex::encode(&out), "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
         // RFC 7914 section 11, c = 80000, dkLen = 64 (first 32 bytes of the vector).
         let out = derive(Algorithm::Sha256, 80_000, b"Password", b"NaCl");
-        assert_eq!(
-            hex::encode(&out),
-            "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"
-        );
+        assert_eq!(hex::encode(&out), "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56");
     }
 
     #[test]
@@ -262,13 +212,7 @@ mod tests {
         let mut rng = SeededEntropy::new(1);
         let phc = hash_password("correct horse", FAST, None, &mut rng);
         assert!(phc.starts_with("$pbkdf2-sha512$i=1000,l=64$"));
-        assert_eq!(
-            verify_password("correct horse", &phc, FAST, None),
-            Verified {
-                ok: true,
-                needs_rehash: false
-            }
-        );
+        assert_eq!(verify_password("correct horse", &phc, FAST, None), Verified { ok: true, needs_rehash: false });
         assert!(!verify_password("correct horsf", &phc, FAST, None).ok);
     }
 
@@ -277,10 +221,7 @@ mod tests {
         let mut rng = SeededEntropy::new(2);
         let old = hash_password(
             "correct horse",
-            HashPolicy {
-                algorithm: Algorithm::Sha256,
-                iterations: 1_000,
-            },
+            HashPolicy { algorithm: Algorithm::Sha256, iterations: 1_000 },
             None,
             &mut rng,
         );
@@ -289,10 +230,7 @@ mod tests {
         let v = verify_password(
             "correct horse",
             &old,
-            HashPolicy {
-                algorithm: Algorithm::Sha256,
-                iterations: 1_000,
-            },
+            HashPolicy { algorithm: Algorithm::Sha256, iterations: 1_000 },
             Some(b"pep"),
         );
         assert!(v.ok && v.needs_rehash);

@@ -11,15 +11,24 @@ pub enum MailKind {
     PhoneChangeCode,
     PasswordResetCode,
     PasswordChanged,
+    /// An invitation into an account, with the acceptance link.
+    Invitation,
+    /// "Add a user": the admin created the login; how to sign in.
+    LoginDetails,
+    /// Free account idle for 43 days: deleted in 7 days unless someone logs in.
+    InactivityWarning,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 5] = [
+    pub const ALL: [MailKind; 8] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
         MailKind::PasswordResetCode,
         MailKind::PasswordChanged,
+        MailKind::Invitation,
+        MailKind::LoginDetails,
+        MailKind::InactivityWarning,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -29,6 +38,9 @@ impl MailKind {
             MailKind::PhoneChangeCode => "phone_change_code",
             MailKind::PasswordResetCode => "password_reset_code",
             MailKind::PasswordChanged => "password_changed",
+            MailKind::Invitation => "invitation",
+            MailKind::LoginDetails => "login_details",
+            MailKind::InactivityWarning => "inactivity_warning",
         }
     }
 }
@@ -71,17 +83,45 @@ fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("Mật khẩu netid của bạn đã được thay đổi", "Mật khẩu của bạn đã được thay đổi và các phiên khác đã kết thúc. Nếu không phải bạn, hãy đặt lại mật khẩu ngay."),
             ("Hasło netid zostało zmienione", "Twoje hasło zostało zmienione, a pozostałe sesje zakończone. Jeśli to nie Ty, natychmiast zresetuj hasło."),
         ],
+        MailKind::Invitation => [
+            ("You are invited to {account}", "You are invited to join {account} on netid. Accept within 7 days: {link}"),
+            ("Vous êtes invité à rejoindre {account}", "Vous êtes invité à rejoindre {account} sur netid. Acceptez sous 7 jours : {link}"),
+            ("Приглашение в {account}", "Вас пригласили в {account} в netid. Примите приглашение в течение 7 дней: {link}"),
+            ("Lời mời tham gia {account}", "Bạn được mời tham gia {account} trên netid. Hãy chấp nhận trong 7 ngày: {link}"),
+            ("Zaproszenie do {account}", "Zaproszono Cię do {account} w netid. Przyjmij zaproszenie w ciągu 7 dni: {link}"),
+        ],
+        MailKind::LoginDetails => [
+            ("Your login for {account}", "An administrator of {account} created your netid login: {code}. Ask them for your password or set a new one with Forgot password: {link}"),
+            ("Votre identifiant pour {account}", "Un administrateur de {account} a créé votre identifiant netid : {code}. Demandez-lui votre mot de passe ou choisissez-en un avec Mot de passe oublié : {link}"),
+            ("Ваш логин для {account}", "Администратор {account} создал ваш логин netid: {code}. Узнайте пароль у администратора или задайте новый через «Забыли пароль?»: {link}"),
+            ("Thông tin đăng nhập {account}", "Quản trị viên của {account} đã tạo tài khoản netid cho bạn: {code}. Hãy hỏi mật khẩu hoặc đặt mật khẩu mới bằng Quên mật khẩu: {link}"),
+            ("Twój login do {account}", "Administrator {account} utworzył Twój login netid: {code}. Poproś go o hasło lub ustaw nowe przez „Nie pamiętasz hasła?”: {link}"),
+        ],
+        MailKind::InactivityWarning => [
+            ("{account} will be deleted in 7 days", "Nobody has logged in to {account} for 43 days. Free accounts are deleted after 50 days without a login: log in within 7 days to keep it."),
+            ("{account} sera supprimé dans 7 jours", "Personne ne s'est connecté à {account} depuis 43 jours. Les comptes gratuits sont supprimés après 50 jours sans connexion : connectez-vous dans les 7 jours pour le conserver."),
+            ("{account} будет удалён через 7 дней", "В {account} никто не входил 43 дня. Бесплатные аккаунты удаляются после 50 дней без входа: войдите в течение 7 дней, чтобы сохранить его."),
+            ("{account} sẽ bị xóa sau 7 ngày", "Không ai đăng nhập vào {account} trong 43 ngày. Tài khoản miễn phí bị xóa sau 50 ngày không đăng nhập: hãy đăng nhập trong 7 ngày để giữ lại."),
+            ("{account} zostanie usunięte za 7 dni", "Nikt nie logował się do {account} od 43 dni. Darmowe konta są usuwane po 50 dniach bez logowania: zaloguj się w ciągu 7 dni, aby je zachować."),
+        ],
     }
 }
 
 /// The subject and body of `kind` in `lang`, with the code filled in.
 pub fn render(kind: MailKind, lang: Lang, code: Option<&str>) -> (String, String) {
+    render_with(kind, lang, &[("code", code.unwrap_or(""))])
+}
+
+/// The subject and body of `kind` in `lang`, with `{name}` placeholders filled in.
+pub fn render_with(kind: MailKind, lang: Lang, vars: &[(&str, &str)]) -> (String, String) {
     let idx = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-    let (subject, body) = texts(kind)[idx];
-    (
-        subject.to_string(),
-        body.replace("{code}", code.unwrap_or("")),
-    )
+    let (mut subject, mut body) = (texts(kind)[idx].0.to_string(), texts(kind)[idx].1.to_string());
+    for (k, v) in vars {
+        let key = format!("{{{k}}}");
+        subject = subject.replace(&key, v);
+        body = body.replace(&key, v);
+    }
+    (subject, body)
 }
 
 /// The channel that reaches an address: SMS for phone numbers.
@@ -103,7 +143,13 @@ mod tests {
             for lang in Lang::ALL {
                 let (s, b) = render(kind, lang, Some("123456"));
                 assert!(!s.is_empty() && !b.is_empty());
-                if kind != MailKind::PasswordChanged {
+                if matches!(
+                    kind,
+                    MailKind::SignupCode
+                        | MailKind::EmailChangeCode
+                        | MailKind::PhoneChangeCode
+                        | MailKind::PasswordResetCode
+                ) {
                     assert!(b.contains("123456"), "{kind:?} {lang:?}");
                 }
             }

@@ -17,21 +17,18 @@ pub struct Data {
     pub throttles: BTreeMap<String, Throttle>,
     pub outbox: Vec<OutboxMessage>,
     pub audit: Vec<AuditEntry>,
-    /// (profile_id, account, membership status), for the profile-side views.
-    pub memberships: Vec<(String, AccountView, String)>,
-    /// (profile_id, first, last, contact_email, phone, photo) of cards, per account.
-    pub cards: Vec<CardRow>,
+    pub accounts: BTreeMap<String, Account>,
+    pub memberships: BTreeMap<String, Membership>,
+    pub departments: BTreeMap<String, Department>,
+    pub groups: BTreeMap<String, Group>,
+    pub invitations: BTreeMap<String, Invitation>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CardRow {
-    pub account_id: String,
-    pub profile_id: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub contact_email: Option<String>,
-    pub phone: Option<String>,
-    pub photo_url: Option<String>,
+impl Data {
+    /// The cards of a profile.
+    pub fn cards_of(&self, profile_id: &str) -> Vec<&Membership> {
+        self.memberships.values().filter(|m| m.profile_id.as_deref() == Some(profile_id)).collect()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -60,28 +57,40 @@ impl MemoryStore {
         self.commits.get()
     }
 
-    /// Links a profile to an account (accounts are managed elsewhere; this is for tests).
+    /// Puts a profile into a new account with a card of `status` (for tests).
     pub fn link_account(&self, profile_id: &str, account: AccountView, status: &str) {
         let mut d = self.data.borrow_mut();
-        d.cards.push(CardRow {
-            account_id: account.id.clone(),
-            profile_id: profile_id.to_string(),
-            ..CardRow::default()
-        });
-        d.memberships
-            .push((profile_id.to_string(), account, status.to_string()));
+        d.accounts.insert(
+            account.id.clone(),
+            Account {
+                id: account.id.clone(),
+                name: account.name.clone(),
+                address: account.address.clone(),
+                plan: Plan::parse(&account.plan).unwrap_or_default(),
+                renames_left: account.renames_left,
+                created_by: profile_id.to_string(),
+                created_at: 0,
+                last_activity_at: 0,
+                warned_at: None,
+            },
+        );
+        let id = format!("mem_{}_{}", account.id, d.memberships.len());
+        d.memberships.insert(
+            id.clone(),
+            Membership {
+                id,
+                account_id: account.id.clone(),
+                profile_id: Some(profile_id.to_string()),
+                role: Role::parse(&account.role).unwrap_or_default(),
+                status: MemberStatus::parse(status).unwrap_or_default(),
+                ..Membership::default()
+            },
+        );
     }
 
     /// Messages sent to `to`, newest first.
     pub fn outbox_to(&self, to: &str) -> Vec<OutboxMessage> {
-        let mut v: Vec<_> = self
-            .data
-            .borrow()
-            .outbox
-            .iter()
-            .filter(|m| m.to == to)
-            .cloned()
-            .collect();
+        let mut v: Vec<_> = self.data.borrow().outbox.iter().filter(|m| m.to == to).cloned().collect();
         v.reverse();
         v
     }
@@ -92,12 +101,9 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         Change::PutProfile(p) => {
             for other in d.profiles.values() {
                 if other.id != p.id
-                    && ((p.email.is_some() && other.email == p.email)
-                        || (p.phone.is_some() && other.phone == p.phone))
+                    && ((p.email.is_some() && other.email == p.email) || (p.phone.is_some() && other.phone == p.phone))
                 {
-                    return Err(Error::internal(
-                        "unique constraint failed: profiles.email/phone",
-                    ));
+                    return Err(Error::internal("unique constraint failed: profiles.email/phone"));
                 }
             }
             d.profiles.insert(p.id.clone(), p);
@@ -111,10 +117,7 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         Change::PutCode(c) => {
             d.codes.insert((c.profile_id.clone(), c.purpose), c);
         }
-        Change::DeleteCode {
-            profile_id,
-            purpose,
-        } => {
+        Change::DeleteCode { profile_id, purpose } => {
             d.codes.remove(&(profile_id, purpose));
         }
         Change::PutSession(s) => {
@@ -124,24 +127,18 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.sessions.remove(&h);
         }
         Change::DeleteSessionsOf { profile_id, except } => {
-            d.sessions
-                .retain(|h, s| s.profile_id != profile_id || except.as_deref() == Some(h.as_str()));
+            d.sessions.retain(|h, s| s.profile_id != profile_id || except.as_deref() == Some(h.as_str()));
         }
         Change::PutRefreshToken(t) => {
             d.refresh_tokens.insert(t.token_hash.clone(), t);
         }
         Change::RevokeFamily(f) => {
             d.refresh_tokens.retain(|_, t| t.family_id != f);
-            d.sessions
-                .retain(|_, s| s.family_id.as_deref() != Some(f.as_str()));
+            d.sessions.retain(|_, s| s.family_id.as_deref() != Some(f.as_str()));
         }
-        Change::DeleteRefreshTokensOf {
-            profile_id,
-            except_family,
-        } => {
-            d.refresh_tokens.retain(|_, t| {
-                t.profile_id != profile_id || except_family.as_deref() == Some(t.family_id.as_str())
-            });
+        Change::DeleteRefreshTokensOf { profile_id, except_family } => {
+            d.refresh_tokens
+                .retain(|_, t| t.profile_id != profile_id || except_family.as_deref() == Some(t.family_id.as_str()));
         }
         Change::PutThrottle(t) => {
             d.throttles.insert(t.key.clone(), t);
@@ -151,15 +148,8 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::Outbox(m) => d.outbox.push(m),
         Change::Audit(a) => d.audit.push(a),
-        Change::UpdateCards {
-            profile_id,
-            first_name,
-            last_name,
-            contact_email,
-            phone,
-            photo_url,
-        } => {
-            for c in d.cards.iter_mut().filter(|c| c.profile_id == profile_id) {
+        Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => {
+            for c in d.memberships.values_mut().filter(|c| c.profile_id.as_deref() == Some(profile_id.as_str())) {
                 if let Some(v) = &first_name {
                     c.first_name = v.clone();
                 }
@@ -177,6 +167,68 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                 }
             }
         }
+        Change::PutAccount(a) => {
+            if d.accounts.values().any(|o| o.id != a.id && o.address == a.address) {
+                return Err(Error::internal("unique constraint failed: accounts.address"));
+            }
+            d.accounts.insert(a.id.clone(), a);
+        }
+        Change::DeleteAccount(id) => {
+            d.accounts.remove(&id);
+            d.memberships.retain(|_, m| m.account_id != id);
+            d.departments.retain(|_, x| x.account_id != id);
+            d.groups.retain(|_, x| x.account_id != id);
+            d.invitations.retain(|_, x| x.account_id != id);
+            for s in d.sessions.values_mut().filter(|s| s.account_id.as_deref() == Some(id.as_str())) {
+                s.account_id = None;
+            }
+        }
+        Change::PutMembership(mut m) => {
+            m.login_email = None;
+            d.memberships.insert(m.id.clone(), m);
+        }
+        Change::DeleteMembership(id) => {
+            d.memberships.remove(&id);
+        }
+        Change::PutDepartment(x) => {
+            d.departments.insert(x.id.clone(), x);
+        }
+        Change::PutGroup(x) => {
+            d.groups.insert(x.id.clone(), x);
+        }
+        Change::PutInvitation(x) => {
+            d.invitations.insert(x.id.clone(), x);
+        }
+        Change::RecordActivity { account_id, membership_id, at } => {
+            if let Some(a) = d.accounts.get_mut(&account_id) {
+                a.last_activity_at = a.last_activity_at.max(at);
+            }
+            if let Some(m) = d.memberships.get_mut(&membership_id) {
+                m.last_login_at = Some(at);
+            }
+        }
+        Change::SetSessionAccount { token_hash, account_id } => {
+            if let Some(s) = d.sessions.get_mut(&token_hash) {
+                s.account_id = account_id;
+            }
+        }
+        Change::PurgeExpired { now, idle_timeout } => {
+            d.codes.retain(|_, c| c.expires_at > now);
+            d.sessions.retain(|_, s| s.last_seen_at + idle_timeout > now && s.absolute_expires_at > now);
+            d.refresh_tokens.retain(|_, t| t.expires_at > now);
+            let expired: Vec<Invitation> = d
+                .invitations
+                .values()
+                .filter(|i| i.state == InvitationState::Pending && i.expires_at <= now)
+                .cloned()
+                .collect();
+            for i in expired {
+                d.invitations.remove(&i.id);
+                if d.memberships.get(&i.membership_id).is_some_and(|m| m.status == MemberStatus::Invited) {
+                    d.memberships.remove(&i.membership_id);
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -187,32 +239,15 @@ impl Store for MemoryStore {
     }
 
     async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
-        Ok(self
-            .data
-            .borrow()
-            .profiles
-            .values()
-            .find(|p| p.email.as_deref() == Some(email))
-            .cloned())
+        Ok(self.data.borrow().profiles.values().find(|p| p.email.as_deref() == Some(email)).cloned())
     }
 
     async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
-        Ok(self
-            .data
-            .borrow()
-            .profiles
-            .values()
-            .find(|p| p.phone.as_deref() == Some(phone))
-            .cloned())
+        Ok(self.data.borrow().profiles.values().find(|p| p.phone.as_deref() == Some(phone)).cloned())
     }
 
     async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
-        Ok(self
-            .data
-            .borrow()
-            .codes
-            .get(&(profile_id.to_string(), purpose))
-            .cloned())
+        Ok(self.data.borrow().codes.get(&(profile_id.to_string(), purpose)).cloned())
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
@@ -228,24 +263,20 @@ impl Store for MemoryStore {
     }
 
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
-        Ok(self
-            .data
-            .borrow()
-            .memberships
-            .iter()
-            .filter(|(p, _, s)| p == profile_id && s == "active")
-            .map(|(_, a, _)| a.clone())
-            .collect())
+        let d = self.data.borrow();
+        let mut v: Vec<AccountView> = d
+            .cards_of(profile_id)
+            .into_iter()
+            .filter(|m| m.status == MemberStatus::Active)
+            .filter_map(|m| d.accounts.get(&m.account_id).map(|a| AccountView::of(a, m)))
+            .collect();
+        v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        Ok(v)
     }
 
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {
-        Ok(self
-            .data
-            .borrow()
-            .memberships
-            .iter()
-            .filter(|(p, _, s)| p == profile_id && s != "dismissed")
-            .count() as u32)
+        Ok(self.data.borrow().cards_of(profile_id).iter().filter(|m| m.status != MemberStatus::Dismissed).count()
+            as u32)
     }
 
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {
@@ -260,4 +291,81 @@ impl Store for MemoryStore {
         self.commits.set(self.commits.get() + 1);
         Ok(())
     }
+
+    async fn account(&self, id: &str) -> StoreResult<Option<Account>> {
+        Ok(self.data.borrow().accounts.get(id).cloned())
+    }
+
+    async fn account_by_address(&self, address: &str) -> StoreResult<Option<Account>> {
+        Ok(self.data.borrow().accounts.values().find(|a| a.address == address).cloned())
+    }
+
+    async fn accounts_created_by(&self, profile_id: &str) -> StoreResult<u32> {
+        Ok(self.data.borrow().accounts.values().filter(|a| a.created_by == profile_id).count() as u32)
+    }
+
+    async fn membership_of(&self, account_id: &str, profile_id: &str) -> StoreResult<Option<Membership>> {
+        let d = self.data.borrow();
+        let found = d
+            .memberships
+            .values()
+            .find(|m| m.account_id == account_id && m.profile_id.as_deref() == Some(profile_id))
+            .cloned();
+        Ok(found.map(|m| with_login(&d, m)))
+    }
+
+    async fn membership(&self, account_id: &str, id: &str) -> StoreResult<Option<Membership>> {
+        let d = self.data.borrow();
+        Ok(d.memberships.get(id).filter(|m| m.account_id == account_id).cloned().map(|m| with_login(&d, m)))
+    }
+
+    async fn memberships(&self, account_id: &str) -> StoreResult<Vec<Membership>> {
+        let d = self.data.borrow();
+        let mut v: Vec<Membership> =
+            d.memberships.values().filter(|m| m.account_id == account_id).cloned().map(|m| with_login(&d, m)).collect();
+        v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        Ok(v)
+    }
+
+    async fn departments(&self, account_id: &str) -> StoreResult<Vec<Department>> {
+        Ok(self.data.borrow().departments.values().filter(|x| x.account_id == account_id).cloned().collect())
+    }
+
+    async fn groups(&self, account_id: &str) -> StoreResult<Vec<Group>> {
+        Ok(self.data.borrow().groups.values().filter(|x| x.account_id == account_id).cloned().collect())
+    }
+
+    async fn invitations(&self, account_id: &str) -> StoreResult<Vec<Invitation>> {
+        let mut v: Vec<Invitation> =
+            self.data.borrow().invitations.values().filter(|x| x.account_id == account_id).cloned().collect();
+        v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+        Ok(v)
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>> {
+        Ok(self.data.borrow().invitations.values().find(|x| x.token_hash == token_hash).cloned())
+    }
+
+    async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>> {
+        let mut v: Vec<Account> = self
+            .data
+            .borrow()
+            .accounts
+            .values()
+            .filter(|a| a.plan == Plan::Free)
+            .filter(|a| {
+                a.last_activity_at < delete_before
+                    || (a.last_activity_at < warn_before && a.warned_at.is_none_or(|w| w < a.last_activity_at))
+            })
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| a.last_activity_at.cmp(&b.last_activity_at).then(a.id.cmp(&b.id)));
+        v.truncate(limit as usize);
+        Ok(v)
+    }
+}
+
+fn with_login(d: &Data, mut m: Membership) -> Membership {
+    m.login_email = m.profile_id.as_ref().and_then(|p| d.profiles.get(p)).and_then(|p| p.email.clone());
+    m
 }

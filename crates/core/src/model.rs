@@ -49,14 +49,9 @@ impl Purpose {
     }
 
     pub fn parse(s: &str) -> Option<Purpose> {
-        [
-            Purpose::Signup,
-            Purpose::EmailChange,
-            Purpose::PhoneChange,
-            Purpose::PasswordReset,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
+        [Purpose::Signup, Purpose::EmailChange, Purpose::PhoneChange, Purpose::PasswordReset]
+            .into_iter()
+            .find(|p| p.as_str() == s)
     }
 }
 
@@ -189,4 +184,236 @@ pub struct AccountView {
     pub kind: String,
     pub renames_left: u32,
     pub created_at: String,
+}
+
+/// A workspace's plan. Only `Free` accounts are deleted for inactivity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Plan {
+    #[default]
+    Free,
+    Standard,
+    Professional,
+    Enterprise,
+}
+
+impl Plan {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Plan::Free => "free",
+            Plan::Standard => "standard",
+            Plan::Professional => "professional",
+            Plan::Enterprise => "enterprise",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Plan> {
+        [Plan::Free, Plan::Standard, Plan::Professional, Plan::Enterprise].into_iter().find(|p| p.as_str() == s)
+    }
+
+    pub fn is_paid(self) -> bool {
+        self != Plan::Free
+    }
+}
+
+/// A workspace ("account").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    pub address: String,
+    pub plan: Plan,
+    pub renames_left: u32,
+    pub created_by: String,
+    pub created_at: i64,
+    /// Last login into this account by any member (login with it, or `enter`).
+    pub last_activity_at: i64,
+    /// When the admins were warned of the coming inactivity deletion.
+    pub warned_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberType {
+    #[default]
+    Employee,
+    Extranet,
+}
+
+impl MemberType {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MemberType::Employee => "employee",
+            MemberType::Extranet => "extranet",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MemberType> {
+        match s {
+            "employee" => Some(MemberType::Employee),
+            "extranet" => Some(MemberType::Extranet),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    #[default]
+    User,
+}
+
+impl Role {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "user" => Some(Role::User),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum MemberStatus {
+    Invited,
+    #[default]
+    Active,
+    Dismissed,
+}
+
+impl MemberStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MemberStatus::Invited => "invited",
+            MemberStatus::Active => "active",
+            MemberStatus::Dismissed => "dismissed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MemberStatus> {
+        match s {
+            "invited" => Some(MemberStatus::Invited),
+            "active" => Some(MemberStatus::Active),
+            "dismissed" => Some(MemberStatus::Dismissed),
+            _ => None,
+        }
+    }
+}
+
+/// A person's card in an account. `profile_id` is empty until an invitation is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Membership {
+    pub id: String,
+    pub account_id: String,
+    pub profile_id: Option<String>,
+    pub kind: MemberType,
+    pub role: Role,
+    pub status: MemberStatus,
+    pub first_name: String,
+    pub last_name: String,
+    /// The profile's login email (read through a join; not stored on the card).
+    pub login_email: Option<String>,
+    pub contact_email: Option<String>,
+    pub phone: Option<String>,
+    pub photo_url: Option<String>,
+    pub position: Option<String>,
+    pub department_id: Option<String>,
+    pub group_ids: Vec<String>,
+    /// Personal data from the full admin form (gender, birthday...), as JSON.
+    pub personal: Option<String>,
+    pub last_login_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub parent_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// A group or project; extranet groups are the only thing extranet users can see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    pub extranet: bool,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationState {
+    Pending,
+    Accepted,
+    Revoked,
+}
+
+impl InvitationState {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            InvitationState::Pending => "pending",
+            InvitationState::Accepted => "accepted",
+            InvitationState::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InvitationState> {
+        match s {
+            "pending" => Some(InvitationState::Pending),
+            "accepted" => Some(InvitationState::Accepted),
+            "revoked" => Some(InvitationState::Revoked),
+            _ => None,
+        }
+    }
+}
+
+/// An invitation into an account (token hash only), bound to the invited card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub account_id: String,
+    /// The email or E.164 phone invited.
+    pub to: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub token_hash: String,
+    pub state: InvitationState,
+    pub extranet: bool,
+    pub department_id: Option<String>,
+    pub group_ids: Vec<String>,
+    pub membership_id: String,
+    pub invited_by: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub accepted_at: Option<i64>,
+}
+
+impl AccountView {
+    /// The account as the member holding `card` sees it.
+    pub fn of(account: &Account, card: &Membership) -> AccountView {
+        AccountView {
+            id: account.id.clone(),
+            name: account.name.clone(),
+            address: account.address.clone(),
+            plan: account.plan.as_str().to_string(),
+            role: card.role.as_str().to_string(),
+            kind: card.kind.as_str().to_string(),
+            renames_left: account.renames_left,
+            created_at: crate::time::rfc3339(account.created_at),
+        }
+    }
 }

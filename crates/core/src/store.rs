@@ -48,6 +48,33 @@ pub enum Change {
         phone: Option<String>,
         photo_url: Option<String>,
     },
+    PutAccount(Account),
+    /// Removes an account with all its rows (cards, groups, departments, invitations);
+    /// sessions inside it lose their current account.
+    DeleteAccount(String),
+    /// Upserts a card and replaces its group links.
+    PutMembership(Membership),
+    DeleteMembership(String),
+    PutDepartment(Department),
+    PutGroup(Group),
+    PutInvitation(Invitation),
+    /// A login into an account: the account's and the card's last activity.
+    RecordActivity {
+        account_id: String,
+        membership_id: String,
+        at: i64,
+    },
+    /// Points a session at an account (`enter`), or at none.
+    SetSessionAccount {
+        token_hash: String,
+        account_id: Option<String>,
+    },
+    /// Deletes what expired at `now`: codes, sessions (idle or capped), refresh tokens,
+    /// pending invitations (with their invited cards).
+    PurgeExpired {
+        now: i64,
+        idle_timeout: i64,
+    },
 }
 
 /// Reads and the atomic write. Implemented over D1 + KV in the Worker and in memory for tests.
@@ -65,4 +92,22 @@ pub trait Store {
     /// Accounts linked to the profile in any way but a dismissed card (guards deletion).
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32>;
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()>;
+
+    // Accounts and people.
+    async fn account(&self, id: &str) -> StoreResult<Option<Account>>;
+    async fn account_by_address(&self, address: &str) -> StoreResult<Option<Account>>;
+    /// How many existing accounts the profile created.
+    async fn accounts_created_by(&self, profile_id: &str) -> StoreResult<u32>;
+    /// The profile's card in an account, whatever its status.
+    async fn membership_of(&self, account_id: &str, profile_id: &str) -> StoreResult<Option<Membership>>;
+    async fn membership(&self, account_id: &str, id: &str) -> StoreResult<Option<Membership>>;
+    /// Every card of an account (with `login_email` from the profile).
+    async fn memberships(&self, account_id: &str) -> StoreResult<Vec<Membership>>;
+    async fn departments(&self, account_id: &str) -> StoreResult<Vec<Department>>;
+    async fn groups(&self, account_id: &str) -> StoreResult<Vec<Group>>;
+    async fn invitations(&self, account_id: &str) -> StoreResult<Vec<Invitation>>;
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>>;
+    /// Free accounts needing cleanup work: inactive since `delete_before` (to delete) or since
+    /// `warn_before` and not warned since their last activity (to warn); oldest first.
+    async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>>;
 }

@@ -110,14 +110,8 @@ mod tests {
 
     #[test]
     fn code_hash_binds_purpose_and_subject() {
-        assert_ne!(
-            code_hash("signup", "p1", "123456"),
-            code_hash("reset", "p1", "123456")
-        );
-        assert_ne!(
-            code_hash("signup", "p1", "123456"),
-            code_hash("signup", "p2", "123456")
-        );
+        assert_ne!(code_hash("signup", "p1", "123456"), code_hash("reset", "p1", "123456"));
+        assert_ne!(code_hash("signup", "p1", "123456"), code_hash("signup", "p2", "123456"));
         assert_ne!(code_hash("ab", "c", "1"), code_hash("a", "bc", "1"));
     }
 }

@@ -1,117 +1,11 @@
 //! The profile flows against the in-memory store, with an injected clock.
 
-use netid_core::config::Config;
-use netid_core::flows::{self, Env, Grant, LoginInput, NamesInput, ResetInput, SignupInput};
-use netid_core::hashing::{Algorithm, HashPolicy};
-use netid_core::memory::MemoryStore;
+mod common;
+
+use common::*;
+use netid_core::flows::{self, LoginInput, NamesInput, ResetInput, SignupInput};
 use netid_core::model::{AccountView, ClientKind, Purpose};
-use netid_core::tokens::SeededEntropy;
-use netid_core::{Code, Lang, Result};
-use pollster::block_on;
-
-const T0: i64 = 1_795_333_485;
-const PW: &str = "violet-harbour-lantern";
-
-/// A store, a clock and the rules (with cheap hashing: iterations are a parameter).
-struct World {
-    store: MemoryStore,
-    config: Config,
-    now: i64,
-    rng: SeededEntropy,
-    ip: Option<String>,
-}
-
-impl World {
-    fn new() -> Self {
-        let mut config = Config::production();
-        config.hash = HashPolicy {
-            algorithm: Algorithm::Sha512,
-            iterations: 1_000,
-        };
-        World {
-            store: MemoryStore::new(),
-            config,
-            now: T0,
-            rng: SeededEntropy::new(42),
-            ip: Some("203.0.113.9".into()),
-        }
-    }
-
-    fn run<T>(
-        &mut self,
-        f: impl for<'a> FnOnce(
-            &'a mut Env<'a, MemoryStore>,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>,
-    ) -> T {
-        let mut env = Env {
-            store: &self.store,
-            config: &self.config,
-            now: self.now,
-            rng: &mut self.rng,
-            lang: Lang::Fr,
-            ip: self.ip.clone(),
-        };
-        block_on(f(&mut env))
-    }
-
-    fn advance(&mut self, seconds: i64) {
-        self.now += seconds;
-    }
-
-    fn last_code(&self, to: &str) -> String {
-        self.store
-            .outbox_to(to)
-            .first()
-            .and_then(|m| m.code.clone())
-            .expect("a code was sent")
-    }
-
-    fn signup(&mut self, email: &str) -> Result<flows::SignupOutcome> {
-        let input = SignupInput {
-            email: Some(email.into()),
-            password: PW.into(),
-            first_name: "Marie".into(),
-            last_name: "Curie".into(),
-            ..Default::default()
-        };
-        self.run(|env| Box::pin(flows::signup(env, input)))
-    }
-
-    fn confirm(&mut self, email: &str, code: &str) -> Result<Grant> {
-        let input = flows::ConfirmInput {
-            email: Some(email.into()),
-            code: code.into(),
-            ..Default::default()
-        };
-        self.run(|env| Box::pin(flows::confirm_signup(env, input)))
-    }
-
-    fn login(&mut self, login: &str, password: &str, client: ClientKind) -> Result<Grant> {
-        let input = LoginInput {
-            login: login.into(),
-            password: password.into(),
-            client,
-            ..Default::default()
-        };
-        self.run(|env| Box::pin(flows::login(env, input)))
-    }
-
-    fn auth(&mut self, token: &str) -> Result<netid_core::model::Session> {
-        let token = token.to_string();
-        self.run(|env| Box::pin(async move { flows::authenticate(env, &token).await }))
-    }
-
-    /// A confirmed profile, logged in.
-    fn person(&mut self, email: &str) -> Grant {
-        self.signup(email).expect("signup");
-        let code = self.last_code(email);
-        self.confirm(email, &code).expect("confirm")
-    }
-}
-
-fn code_of<T: std::fmt::Debug>(r: Result<T>) -> Code {
-    r.expect_err("expected an error").code
-}
+use netid_core::{Code, Lang};
 
 #[test]
 fn signup_confirm_login_round_trip() {
@@ -121,40 +15,21 @@ fn signup_confirm_login_round_trip() {
     assert_eq!(out.to, "marie@example.com");
     let msg = &w.store.outbox_to("marie@example.com")[0];
     assert_eq!(msg.kind, "signup_code");
-    assert_eq!(
-        msg.lang,
-        Lang::Fr,
-        "the message is in the person's language"
-    );
+    assert_eq!(msg.lang, Lang::Fr, "the message is in the person's language");
     assert!(msg.body.contains(msg.code.as_deref().unwrap()));
     let data = w.store.data();
     let code_row = data.codes.values().next().unwrap();
-    assert_ne!(
-        code_row.code_hash,
-        msg.code.clone().unwrap(),
-        "codes are stored hashed"
-    );
-    assert!(!data
-        .profiles
-        .values()
-        .next()
-        .unwrap()
-        .password_hash
-        .contains(PW));
+    assert_ne!(code_row.code_hash, msg.code.clone().unwrap(), "codes are stored hashed");
+    assert!(!data.profiles.values().next().unwrap().password_hash.contains(PW));
 
     let code = w.last_code("marie@example.com");
     let grant = w.confirm("marie@example.com", &code).unwrap();
     assert!(grant.profile.email_confirmed);
     assert!(w.store.data().codes.is_empty(), "the code is spent");
     assert_eq!(w.auth(&grant.token).unwrap().profile_id, out.profile_id);
-    assert_eq!(
-        code_of(w.confirm("marie@example.com", &code)),
-        Code::InvalidCode
-    );
+    assert_eq!(code_of(w.confirm("marie@example.com", &code)), Code::InvalidCode);
 
-    let g = w
-        .login("MARIE@example.com", PW, ClientKind::Browser)
-        .unwrap();
+    let g = w.login("MARIE@example.com", PW, ClientKind::Browser).unwrap();
     assert!(g.refresh_token.is_none());
     assert_eq!(g.expires_at(w.config.idle_timeout), w.now + 24 * 60);
 }
@@ -172,13 +47,8 @@ fn signup_refuses_bad_input_and_taken_addresses() {
         last_name: "Curie".into(),
         ..Default::default()
     };
-    let e = w
-        .run(|env| Box::pin(flows::signup(env, bad_pw)))
-        .unwrap_err();
-    assert_eq!(
-        (e.code.code(), e.field),
-        ("weak_password", Some("password"))
-    );
+    let e = w.run(|env| Box::pin(flows::signup(env, bad_pw))).unwrap_err();
+    assert_eq!((e.code.code(), e.field), ("weak_password", Some("password")));
     let bad_name = SignupInput {
         email: Some("x@example.com".into()),
         password: PW.into(),
@@ -186,9 +56,7 @@ fn signup_refuses_bad_input_and_taken_addresses() {
         last_name: "Curie".into(),
         ..Default::default()
     };
-    let e = w
-        .run(|env| Box::pin(flows::signup(env, bad_name)))
-        .unwrap_err();
+    let e = w.run(|env| Box::pin(flows::signup(env, bad_name))).unwrap_err();
     assert_eq!((e.code, e.field), (Code::InvalidName, Some("first_name")));
 }
 
@@ -201,10 +69,7 @@ fn an_unconfirmed_signup_can_be_repeated_and_keeps_its_id() {
     assert_eq!(a.profile_id, b.profile_id);
     let second = w.last_code("again@example.com");
     if first != second {
-        assert_eq!(
-            code_of(w.confirm("again@example.com", &first)),
-            Code::InvalidCode
-        );
+        assert_eq!(code_of(w.confirm("again@example.com", &first)), Code::InvalidCode);
     }
     assert!(w.confirm("again@example.com", &second).is_ok());
 }
@@ -223,18 +88,10 @@ fn signup_by_phone_confirms_by_sms() {
     assert_eq!((out.channel, out.to.as_str()), ("sms", "+48512345678"));
     let msg = &w.store.outbox_to("+48512345678")[0];
     assert_eq!(msg.channel, netid_core::model::Channel::Sms);
-    assert_eq!(
-        code_of(w.login("+48512345678", PW, ClientKind::Browser)),
-        Code::PhoneUnconfirmed
-    );
+    assert_eq!(code_of(w.login("+48512345678", PW, ClientKind::Browser)), Code::PhoneUnconfirmed);
     let code = w.last_code("+48512345678");
-    let input = flows::ConfirmInput {
-        phone: Some("+48512345678".into()),
-        code,
-        ..Default::default()
-    };
-    w.run(|env| Box::pin(flows::confirm_signup(env, input)))
-        .unwrap();
+    let input = flows::ConfirmInput { phone: Some("+48512345678".into()), code, ..Default::default() };
+    w.run(|env| Box::pin(flows::confirm_signup(env, input))).unwrap();
     assert!(w.login("+48 512-345-678", PW, ClientKind::Browser).is_ok());
 }
 
@@ -245,15 +102,9 @@ fn codes_expire_and_allow_five_attempts() {
     let good = w.last_code("codes@example.com");
     let wrong = if good == "000000" { "111111" } else { "000000" };
     for _ in 0..4 {
-        assert_eq!(
-            code_of(w.confirm("codes@example.com", wrong)),
-            Code::InvalidCode
-        );
+        assert_eq!(code_of(w.confirm("codes@example.com", wrong)), Code::InvalidCode);
     }
-    assert_eq!(
-        code_of(w.confirm("codes@example.com", wrong)),
-        Code::CodeAttemptsExceeded
-    );
+    assert_eq!(code_of(w.confirm("codes@example.com", wrong)), Code::CodeAttemptsExceeded);
     assert_eq!(
         code_of(w.confirm("codes@example.com", &good)),
         Code::CodeAttemptsExceeded,
@@ -263,52 +114,29 @@ fn codes_expire_and_allow_five_attempts() {
     w.signup("codes@example.com").unwrap();
     let fresh = w.last_code("codes@example.com");
     w.advance(10 * 60);
-    assert_eq!(
-        code_of(w.confirm("codes@example.com", &fresh)),
-        Code::CodeExpired
-    );
+    assert_eq!(code_of(w.confirm("codes@example.com", &fresh)), Code::CodeExpired);
 }
 
 #[test]
 fn login_errors_do_not_tell_unknown_from_wrong_and_unconfirmed_gets_a_new_code() {
     let mut w = World::new();
     w.person("known@example.com");
-    assert_eq!(
-        code_of(w.login("nobody@example.com", PW, ClientKind::Browser)),
-        Code::InvalidCredentials
-    );
+    assert_eq!(code_of(w.login("nobody@example.com", PW, ClientKind::Browser)), Code::InvalidCredentials);
     assert_eq!(
         code_of(w.login("known@example.com", "wrong-password-x", ClientKind::Browser)),
         Code::InvalidCredentials
     );
-    assert_eq!(
-        code_of(w.login("not a login", PW, ClientKind::Browser)),
-        Code::InvalidPhone
-    );
+    assert_eq!(code_of(w.login("not a login", PW, ClientKind::Browser)), Code::InvalidPhone);
 
     w.signup("pending@example.com").unwrap();
     let sent_before = w.store.outbox_to("pending@example.com").len();
     assert_eq!(
-        code_of(w.login(
-            "pending@example.com",
-            "wrong-password-x",
-            ClientKind::Browser
-        )),
+        code_of(w.login("pending@example.com", "wrong-password-x", ClientKind::Browser)),
         Code::InvalidCredentials
     );
-    assert_eq!(
-        w.store.outbox_to("pending@example.com").len(),
-        sent_before,
-        "no code for a wrong password"
-    );
-    assert_eq!(
-        code_of(w.login("pending@example.com", PW, ClientKind::Browser)),
-        Code::EmailUnconfirmed
-    );
-    assert_eq!(
-        w.store.outbox_to("pending@example.com").len(),
-        sent_before + 1
-    );
+    assert_eq!(w.store.outbox_to("pending@example.com").len(), sent_before, "no code for a wrong password");
+    assert_eq!(code_of(w.login("pending@example.com", PW, ClientKind::Browser)), Code::EmailUnconfirmed);
+    assert_eq!(w.store.outbox_to("pending@example.com").len(), sent_before + 1);
     let code = w.last_code("pending@example.com");
     assert!(w.confirm("pending@example.com", &code).is_ok());
 }
@@ -323,38 +151,22 @@ fn failed_logins_are_throttled_per_login_and_per_ip() {
             Code::InvalidCredentials
         );
     }
-    let e = w
-        .login("victim@example.com", PW, ClientKind::Browser)
-        .unwrap_err();
+    let e = w.login("victim@example.com", PW, ClientKind::Browser).unwrap_err();
     assert_eq!(e.code, Code::TooManyAttempts);
     assert_eq!(e.retry_after, Some(15 * 60));
     w.advance(15 * 60);
-    assert!(
-        w.login("victim@example.com", PW, ClientKind::Browser)
-            .is_ok(),
-        "the block lifts"
-    );
+    assert!(w.login("victim@example.com", PW, ClientKind::Browser).is_ok(), "the block lifts");
 
     // Per IP: many logins, one address.
     let mut w = World::new();
     w.person("someone@example.com");
     for i in 0..50 {
         let login = format!("user{i}@example.com");
-        assert_eq!(
-            code_of(w.login(&login, "guess-guess-1", ClientKind::Browser)),
-            Code::InvalidCredentials
-        );
+        assert_eq!(code_of(w.login(&login, "guess-guess-1", ClientKind::Browser)), Code::InvalidCredentials);
     }
-    assert_eq!(
-        code_of(w.login("someone@example.com", PW, ClientKind::Browser)),
-        Code::TooManyAttempts
-    );
+    assert_eq!(code_of(w.login("someone@example.com", PW, ClientKind::Browser)), Code::TooManyAttempts);
     w.ip = Some("198.51.100.7".into());
-    assert!(
-        w.login("someone@example.com", PW, ClientKind::Browser)
-            .is_ok(),
-        "other addresses are not blocked"
-    );
+    assert!(w.login("someone@example.com", PW, ClientKind::Browser).is_ok(), "other addresses are not blocked");
 }
 
 #[test]
@@ -364,16 +176,10 @@ fn sessions_end_after_24_idle_minutes_and_activity_slides_the_deadline() {
     w.advance(23 * 60);
     assert!(w.auth(&g.token).is_ok());
     w.advance(23 * 60);
-    assert!(
-        w.auth(&g.token).is_ok(),
-        "46 minutes after login, but only 23 idle"
-    );
+    assert!(w.auth(&g.token).is_ok(), "46 minutes after login, but only 23 idle");
     w.advance(24 * 60);
     assert_eq!(code_of(w.auth(&g.token)), Code::Unauthenticated);
-    assert!(
-        w.store.data().sessions.is_empty(),
-        "the dead session is removed"
-    );
+    assert!(w.store.data().sessions.is_empty(), "the dead session is removed");
 }
 
 #[test]
@@ -385,11 +191,7 @@ fn activity_is_written_at_most_once_a_minute() {
         w.advance(10);
         w.auth(&g.token).unwrap();
     }
-    assert_eq!(
-        w.store.commits(),
-        before,
-        "50 seconds of requests write nothing"
-    );
+    assert_eq!(w.store.commits(), before, "50 seconds of requests write nothing");
     w.advance(10);
     w.auth(&g.token).unwrap();
     assert_eq!(w.store.commits(), before + 1);
@@ -413,19 +215,11 @@ fn sessions_have_a_seven_day_cap() {
 fn desktop_refresh_tokens_rotate_and_reuse_revokes_the_family() {
     let mut w = World::new();
     w.person("desk@example.com");
-    let g = w
-        .login("desk@example.com", PW, ClientKind::Desktop)
-        .unwrap();
+    let g = w.login("desk@example.com", PW, ClientKind::Desktop).unwrap();
     let rt1 = g.refresh_token.clone().unwrap();
     w.advance(30 * 60);
-    assert_eq!(
-        code_of(w.auth(&g.token)),
-        Code::Unauthenticated,
-        "the session idled out"
-    );
-    let g2 = w
-        .run(|env| Box::pin(async move { flows::refresh(env, &rt1).await }))
-        .unwrap();
+    assert_eq!(code_of(w.auth(&g.token)), Code::Unauthenticated, "the session idled out");
+    let g2 = w.run(|env| Box::pin(async move { flows::refresh(env, &rt1).await })).unwrap();
     let rt2 = g2.refresh_token.clone().unwrap();
     assert!(w.auth(&g2.token).is_ok());
     // The old token again: stolen. The whole family dies, including the new session.
@@ -439,12 +233,7 @@ fn desktop_refresh_tokens_rotate_and_reuse_revokes_the_family() {
         code_of(w.run(|env| Box::pin(async move { flows::refresh(env, &rt2).await }))),
         Code::InvalidRefreshToken
     );
-    assert!(w
-        .store
-        .data()
-        .audit
-        .iter()
-        .any(|a| a.action == "session.refresh_reuse"));
+    assert!(w.store.data().audit.iter().any(|a| a.action == "session.refresh_reuse"));
 }
 
 #[test]
@@ -452,8 +241,7 @@ fn logout_kills_the_token() {
     let mut w = World::new();
     let g = w.person("out@example.com");
     let s = w.auth(&g.token).unwrap();
-    w.run(|env| Box::pin(async move { flows::logout(env, &s).await }))
-        .unwrap();
+    w.run(|env| Box::pin(async move { flows::logout(env, &s).await })).unwrap();
     assert_eq!(code_of(w.auth(&g.token)), Code::Unauthenticated);
 }
 
@@ -471,45 +259,23 @@ fn changing_the_password_ends_other_sessions_only() {
         Code::InvalidCredentials
     );
     let s2 = s.clone();
-    let e = w
-        .run(|env| Box::pin(async move { flows::change_password(env, &s2, PW, "short").await }))
-        .unwrap_err();
-    assert_eq!(
-        (e.code, e.field),
-        (Code::PasswordTooShort, Some("new_password"))
-    );
-    w.run(|env| {
-        Box::pin(async move { flows::change_password(env, &s, PW, "amber-meadow-falcon").await })
-    })
-    .unwrap();
+    let e = w.run(|env| Box::pin(async move { flows::change_password(env, &s2, PW, "short").await })).unwrap_err();
+    assert_eq!((e.code, e.field), (Code::PasswordTooShort, Some("new_password")));
+    w.run(|env| Box::pin(async move { flows::change_password(env, &s, PW, "amber-meadow-falcon").await })).unwrap();
     assert!(w.auth(&here.token).is_ok());
     assert_eq!(code_of(w.auth(&other.token)), Code::Unauthenticated);
-    assert_eq!(
-        code_of(w.login("pw@example.com", PW, ClientKind::Browser)),
-        Code::InvalidCredentials
-    );
-    assert!(w
-        .login("pw@example.com", "amber-meadow-falcon", ClientKind::Browser)
-        .is_ok());
-    assert_eq!(
-        w.store.outbox_to("pw@example.com")[0].kind,
-        "password_changed"
-    );
+    assert_eq!(code_of(w.login("pw@example.com", PW, ClientKind::Browser)), Code::InvalidCredentials);
+    assert!(w.login("pw@example.com", "amber-meadow-falcon", ClientKind::Browser).is_ok());
+    assert_eq!(w.store.outbox_to("pw@example.com")[0].kind, "password_changed");
 }
 
 #[test]
 fn forgot_and_reset_password() {
     let mut w = World::new();
     let g = w.person("lost@example.com");
-    w.run(|env| {
-        Box::pin(async move { flows::forgot_password(env, "ghost@example.com", None).await })
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::forgot_password(env, "ghost@example.com", None).await })).unwrap();
     assert!(w.store.outbox_to("ghost@example.com").is_empty());
-    w.run(|env| {
-        Box::pin(async move { flows::forgot_password(env, "lost@example.com", None).await })
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::forgot_password(env, "lost@example.com", None).await })).unwrap();
     let msg = w.store.outbox_to("lost@example.com")[0].clone();
     assert_eq!(msg.kind, "password_reset_code");
     let input = ResetInput {
@@ -518,36 +284,23 @@ fn forgot_and_reset_password() {
         new_password: "lost".into(),
         region: None,
     };
-    assert_eq!(
-        code_of(w.run(|env| Box::pin(flows::reset_password(env, input)))),
-        Code::PasswordTooShort
-    );
+    assert_eq!(code_of(w.run(|env| Box::pin(flows::reset_password(env, input)))), Code::PasswordTooShort);
     let input = ResetInput {
         login: "ghost@example.com".into(),
         code: "123456".into(),
         new_password: "granite-orchid-42".into(),
         region: None,
     };
-    assert_eq!(
-        code_of(w.run(|env| Box::pin(flows::reset_password(env, input)))),
-        Code::InvalidCode
-    );
+    assert_eq!(code_of(w.run(|env| Box::pin(flows::reset_password(env, input)))), Code::InvalidCode);
     let input = ResetInput {
         login: "lost@example.com".into(),
         code: msg.code.unwrap(),
         new_password: "granite-orchid-42".into(),
         region: None,
     };
-    w.run(|env| Box::pin(flows::reset_password(env, input)))
-        .unwrap();
-    assert_eq!(
-        code_of(w.auth(&g.token)),
-        Code::Unauthenticated,
-        "every session ends"
-    );
-    assert!(w
-        .login("lost@example.com", "granite-orchid-42", ClientKind::Browser)
-        .is_ok());
+    w.run(|env| Box::pin(flows::reset_password(env, input))).unwrap();
+    assert_eq!(code_of(w.auth(&g.token)), Code::Unauthenticated, "every session ends");
+    assert!(w.login("lost@example.com", "granite-orchid-42", ClientKind::Browser).is_ok());
 }
 
 #[test]
@@ -555,49 +308,35 @@ fn email_change_needs_a_code_and_frees_the_old_address() {
     let mut w = World::new();
     let a = w.person("old@example.com");
     w.person("other@example.com");
-    w.store
-        .link_account(&a.profile.id, account("acc_1"), "active");
+    w.store.link_account(&a.profile.id, account("acc_1"), "active");
     let id = a.profile.id.clone();
     let pid = id.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move {
-            flows::request_email_change(env, &pid, "other@example.com").await
-        }))),
+        code_of(
+            w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "other@example.com").await }))
+        ),
         Code::EmailTaken
     );
     let pid = id.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move {
-            flows::request_email_change(env, &pid, "old@example.com").await
-        }))),
+        code_of(w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "old@example.com").await }))),
         Code::ValueUnchanged
     );
     let pid = id.clone();
-    w.run(|env| {
-        Box::pin(async move { flows::request_email_change(env, &pid, "new@example.com").await })
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "new@example.com").await })).unwrap();
     let code = w.last_code("new@example.com");
     assert!(
-        w.store
-            .outbox_to("old@example.com")
-            .iter()
-            .all(|m| m.kind != "email_change_code"),
+        w.store.outbox_to("old@example.com").iter().all(|m| m.kind != "email_change_code"),
         "the code goes to the NEW address"
     );
     let pid = id.clone();
     let me = w
         .run(|env| {
-            Box::pin(async move {
-                flows::confirm_email_change(env, &pid, "new@example.com", &code, true).await
-            })
+            Box::pin(async move { flows::confirm_email_change(env, &pid, "new@example.com", &code, true).await })
         })
         .unwrap();
     assert_eq!(me.email.as_deref(), Some("new@example.com"));
-    assert_eq!(
-        w.store.data().cards[0].contact_email.as_deref(),
-        Some("new@example.com")
-    );
+    assert_eq!(w.store.data().memberships.values().next().unwrap().contact_email.as_deref(), Some("new@example.com"));
     // The old address is free: someone else may sign up with it.
     w.person("old@example.com");
     assert!(w.login("new@example.com", PW, ClientKind::Browser).is_ok());
@@ -609,10 +348,7 @@ fn confirming_an_address_removes_an_abandoned_signup_holding_it() {
     let a = w.person("first@example.com");
     w.signup("squat@example.com").unwrap();
     let pid = a.profile.id.clone();
-    w.run(|env| {
-        Box::pin(async move { flows::request_email_change(env, &pid, "squat@example.com").await })
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "squat@example.com").await })).unwrap();
     let code = w
         .store
         .outbox_to("squat@example.com")
@@ -622,9 +358,7 @@ fn confirming_an_address_removes_an_abandoned_signup_holding_it() {
         .unwrap();
     let pid = a.profile.id.clone();
     w.run(|env| {
-        Box::pin(async move {
-            flows::confirm_email_change(env, &pid, "squat@example.com", &code, false).await
-        })
+        Box::pin(async move { flows::confirm_email_change(env, &pid, "squat@example.com", &code, false).await })
     })
     .unwrap();
     assert_eq!(w.store.data().profiles.len(), 1);
@@ -635,31 +369,23 @@ fn phone_change_by_sms() {
     let mut w = World::new();
     let a = w.person("phone@example.com");
     let pid = a.profile.id.clone();
-    w.run(|env| {
-        Box::pin(async move {
-            flows::request_phone_change(env, &pid, "06 12 34 56 78", Some("FR")).await
-        })
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::request_phone_change(env, &pid, "06 12 34 56 78", Some("FR")).await }))
+        .unwrap();
     let code = w.last_code("+33612345678");
     let pid = a.profile.id.clone();
     let me = w
         .run(|env| {
-            Box::pin(async move {
-                flows::confirm_phone_change(env, &pid, "+33612345678", None, &code, false).await
-            })
+            Box::pin(async move { flows::confirm_phone_change(env, &pid, "+33612345678", None, &code, false).await })
         })
         .unwrap();
     assert_eq!(me.phone.as_deref(), Some("+33612345678"));
-    assert!(w
-        .login("+33 6 12 34 56 78", PW, ClientKind::Browser)
-        .is_ok());
+    assert!(w.login("+33 6 12 34 56 78", PW, ClientKind::Browser).is_ok());
     let b = w.person("phone2@example.com");
     let pid = b.profile.id.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move {
-            flows::request_phone_change(env, &pid, "+33612345678", None).await
-        }))),
+        code_of(
+            w.run(|env| Box::pin(async move { flows::request_phone_change(env, &pid, "+33612345678", None).await }))
+        ),
         Code::PhoneTaken
     );
 }
@@ -668,37 +394,23 @@ fn phone_change_by_sms() {
 fn names_apply_to_every_card_only_when_asked() {
     let mut w = World::new();
     let a = w.person("names@example.com");
-    w.store
-        .link_account(&a.profile.id, account("acc_1"), "active");
+    w.store.link_account(&a.profile.id, account("acc_1"), "active");
     let pid = a.profile.id.clone();
-    let input = NamesInput {
-        first_name: Some("Maria".into()),
-        last_name: None,
-        apply_to_all_accounts: false,
-    };
-    let me = w
-        .run(|env| Box::pin(async move { flows::update_names(env, &pid, input).await }))
-        .unwrap();
-    assert_eq!(
-        (me.first_name.as_str(), me.last_name.as_str()),
-        ("Maria", "Curie")
-    );
+    let input = NamesInput { first_name: Some("Maria".into()), last_name: None, apply_to_all_accounts: false };
+    let me = w.run(|env| Box::pin(async move { flows::update_names(env, &pid, input).await })).unwrap();
+    assert_eq!((me.first_name.as_str(), me.last_name.as_str()), ("Maria", "Curie"));
     assert_eq!(me.accounts.len(), 1);
-    assert_eq!(w.store.data().cards[0].first_name, "");
+    assert_eq!(w.store.data().memberships.values().next().unwrap().first_name, "");
     let pid = a.profile.id.clone();
     let input = NamesInput {
         first_name: Some("Maria".into()),
         last_name: Some("Skłodowska".into()),
         apply_to_all_accounts: true,
     };
-    w.run(|env| Box::pin(async move { flows::update_names(env, &pid, input).await }))
-        .unwrap();
-    assert_eq!(w.store.data().cards[0].last_name, "Skłodowska");
+    w.run(|env| Box::pin(async move { flows::update_names(env, &pid, input).await })).unwrap();
+    assert_eq!(w.store.data().memberships.values().next().unwrap().last_name, "Skłodowska");
     let pid = a.profile.id.clone();
-    let input = NamesInput {
-        first_name: Some("".into()),
-        ..Default::default()
-    };
+    let input = NamesInput { first_name: Some("".into()), ..Default::default() };
     assert_eq!(
         code_of(w.run(|env| Box::pin(async move { flows::update_names(env, &pid, input).await }))),
         Code::InvalidName
@@ -709,13 +421,10 @@ fn names_apply_to_every_card_only_when_asked() {
 fn a_profile_with_accounts_cannot_be_deleted() {
     let mut w = World::new();
     let a = w.person("del@example.com");
-    w.store
-        .link_account(&a.profile.id, account("acc_1"), "invited");
+    w.store.link_account(&a.profile.id, account("acc_1"), "invited");
     let pid = a.profile.id.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move {
-            flows::delete_profile(env, &pid, "wrong-password-1").await
-        }))),
+        code_of(w.run(|env| Box::pin(async move { flows::delete_profile(env, &pid, "wrong-password-1").await }))),
         Code::InvalidCredentials
     );
     let pid = a.profile.id.clone();
@@ -726,13 +435,9 @@ fn a_profile_with_accounts_cannot_be_deleted() {
 
     let b = w.person("free@example.com");
     let pid = b.profile.id.clone();
-    w.run(|env| Box::pin(async move { flows::delete_profile(env, &pid, PW).await }))
-        .unwrap();
+    w.run(|env| Box::pin(async move { flows::delete_profile(env, &pid, PW).await })).unwrap();
     assert_eq!(code_of(w.auth(&b.token)), Code::Unauthenticated);
-    assert_eq!(
-        code_of(w.login("free@example.com", PW, ClientKind::Browser)),
-        Code::InvalidCredentials
-    );
+    assert_eq!(code_of(w.login("free@example.com", PW, ClientKind::Browser)), Code::InvalidCredentials);
 }
 
 #[test]
@@ -742,13 +447,10 @@ fn login_rehashes_when_the_policy_rises() {
     let before = w.store.data().profiles[&a.profile.id].password_hash.clone();
     assert!(before.contains("i=1000,"));
     w.config.hash.iterations = 2_000;
-    w.login("rehash@example.com", PW, ClientKind::Browser)
-        .unwrap();
+    w.login("rehash@example.com", PW, ClientKind::Browser).unwrap();
     let after = w.store.data().profiles[&a.profile.id].password_hash.clone();
     assert!(after.contains("i=2000,"), "{after}");
-    assert!(w
-        .login("rehash@example.com", PW, ClientKind::Browser)
-        .is_ok());
+    assert!(w.login("rehash@example.com", PW, ClientKind::Browser).is_ok());
 }
 
 #[test]
@@ -765,8 +467,7 @@ fn a_failed_commit_leaves_nothing_behind() {
 fn login_with_an_account_enters_it_only_for_members() {
     let mut w = World::new();
     let a = w.person("member@example.com");
-    w.store
-        .link_account(&a.profile.id, account("acc_9"), "active");
+    w.store.link_account(&a.profile.id, account("acc_9"), "active");
     let input = LoginInput {
         login: "member@example.com".into(),
         password: PW.into(),
@@ -781,40 +482,25 @@ fn login_with_an_account_enters_it_only_for_members() {
         account_id: Some("acc_x".into()),
         ..Default::default()
     };
-    assert_eq!(
-        code_of(w.run(|env| Box::pin(flows::login(env, input)))),
-        Code::NotFound
-    );
+    assert_eq!(code_of(w.run(|env| Box::pin(flows::login(env, input)))), Code::NotFound);
 }
 
 #[test]
 fn codes_for_one_purpose_do_not_confirm_another() {
     let mut w = World::new();
     let a = w.person("purpose@example.com");
-    w.run(|env| {
-        Box::pin(async move { flows::forgot_password(env, "purpose@example.com", None).await })
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::forgot_password(env, "purpose@example.com", None).await })).unwrap();
     let reset_code = w.last_code("purpose@example.com");
     let pid = a.profile.id.clone();
-    w.run(|env| {
-        Box::pin(
-            async move { flows::request_email_change(env, &pid, "purpose2@example.com").await },
-        )
-    })
-    .unwrap();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "purpose2@example.com").await })).unwrap();
     let pid = a.profile.id.clone();
     let r = w.run(|env| {
-        Box::pin(async move {
-            flows::confirm_email_change(env, &pid, "purpose2@example.com", &reset_code, false).await
-        })
+        Box::pin(
+            async move { flows::confirm_email_change(env, &pid, "purpose2@example.com", &reset_code, false).await },
+        )
     });
     assert!(matches!(code_of(r), Code::InvalidCode));
-    assert!(w
-        .store
-        .data()
-        .codes
-        .contains_key(&(a.profile.id.clone(), Purpose::PasswordReset)));
+    assert!(w.store.data().codes.contains_key(&(a.profile.id.clone(), Purpose::PasswordReset)));
 }
 
 fn account(id: &str) -> AccountView {

@@ -6,16 +6,8 @@ use serde_json::Value;
 
 const VECTORS: &str = include_str!("vectors/validation.json");
 
-fn check(
-    kind: &str,
-    case: &Value,
-    result: Result<String, Error>,
-    score: Option<u8>,
-    fails: &mut Vec<String>,
-) {
-    if let Err(msg) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check_one(kind, case, result, score)
-    })) {
+fn check(kind: &str, case: &Value, result: Result<String, Error>, score: Option<u8>, fails: &mut Vec<String>) {
+    if let Err(msg) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_one(kind, case, result, score))) {
         fails.push(msg.downcast_ref::<String>().cloned().unwrap_or_default());
     }
 }
@@ -30,19 +22,12 @@ fn check_one(kind: &str, case: &Value, result: Result<String, Error>, score: Opt
                 assert_eq!(v, want, "{kind} {input:?}");
             }
             if let (Some(min), Some(score)) = (case["min_score"].as_u64(), score) {
-                assert!(
-                    u64::from(score) >= min,
-                    "{kind} {input:?} scored {score} < {min}"
-                );
+                assert!(u64::from(score) >= min, "{kind} {input:?} scored {score} < {min}");
             }
         }
         Err(e) => {
             assert!(!ok, "{kind} {input:?} was refused: {:?}", e.code);
-            assert_eq!(
-                Some(e.code.code()),
-                case["code"].as_str(),
-                "{kind} {input:?}"
-            );
+            assert_eq!(Some(e.code.code()), case["code"].as_str(), "{kind} {input:?}");
             if let Some(reason) = case["reason"].as_str() {
                 assert_eq!(e.code.reason(), Some(reason), "{kind} {input:?}");
             }
@@ -59,36 +44,20 @@ fn shared_vectors_hold_natively() {
         check(
             "email",
             case,
-            Email::parse(case["input"].as_str().unwrap_or_default())
-                .map(|e| e.as_str().to_string()),
+            Email::parse(case["input"].as_str().unwrap_or_default()).map(|e| e.as_str().to_string()),
             None,
             &mut fails,
         );
         n += 1;
     }
     for case in v["phone"].as_array().expect("phone") {
-        let r = Phone::parse(
-            case["input"].as_str().unwrap_or_default(),
-            case["region"].as_str(),
-        );
-        check(
-            "phone",
-            case,
-            r.map(|p| p.as_str().to_string()),
-            None,
-            &mut fails,
-        );
+        let r = Phone::parse(case["input"].as_str().unwrap_or_default(), case["region"].as_str());
+        check("phone", case, r.map(|p| p.as_str().to_string()), None, &mut fails);
         n += 1;
     }
     for case in v["name"].as_array().expect("name") {
         let r = Name::parse(case["input"].as_str().unwrap_or_default(), "first_name");
-        check(
-            "name",
-            case,
-            r.map(|p| p.as_str().to_string()),
-            None,
-            &mut fails,
-        );
+        check("name", case, r.map(|p| p.as_str().to_string()), None, &mut fails);
         n += 1;
     }
     for case in v["password"].as_array().expect("password") {
@@ -110,20 +79,9 @@ fn shared_vectors_hold_natively() {
     }
     for case in v["code"].as_array().expect("code") {
         let r = ConfirmationCode::parse(case["input"].as_str().unwrap_or_default());
-        check(
-            "code",
-            case,
-            r.map(|c| c.as_str().to_string()),
-            None,
-            &mut fails,
-        );
+        check("code", case, r.map(|c| c.as_str().to_string()), None, &mut fails);
         n += 1;
     }
-    assert!(
-        fails.is_empty(),
-        "{} vectors failed:\n{}",
-        fails.len(),
-        fails.join("\n")
-    );
+    assert!(fails.is_empty(), "{} vectors failed:\n{}", fails.len(), fails.join("\n"));
     assert!(n >= 70, "only {n} vectors ran");
 }

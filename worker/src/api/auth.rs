@@ -48,12 +48,7 @@ struct ConfirmReq {
 
 pub async fn confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: ConfirmReq = http::body(req).await?;
-    let input = flows::ConfirmInput {
-        email: b.email,
-        phone: b.phone,
-        code: b.code,
-        region: b.region,
-    };
+    let input = flows::ConfirmInput { email: b.email, phone: b.phone, code: b.code, region: b.region };
     let grant = flows::confirm_signup(&mut ctx.env(), input).await?;
     session_response(ctx, grant).await
 }
@@ -74,19 +69,12 @@ pub async fn login(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: LoginReq = http::body(req).await?;
     let client = match b.client.as_deref() {
         None => ClientKind::Browser,
-        Some(c) => {
-            ClientKind::parse(c).ok_or_else(|| Error::field(Code::InvalidRequest, "client"))?
-        }
+        Some(c) => ClientKind::parse(c).ok_or_else(|| Error::field(Code::InvalidRequest, "client"))?,
     };
     // Two-factor arrives with a later issue; the fields are accepted so clients can send them.
     let _ = (b.otp, b.recovery_code);
-    let input = flows::LoginInput {
-        login: b.login,
-        password: b.password,
-        client,
-        account_id: b.account_id,
-        region: b.region,
-    };
+    let input =
+        flows::LoginInput { login: b.login, password: b.password, client, account_id: b.account_id, region: b.region };
     let grant = flows::login(&mut ctx.env(), input).await?;
     session_response(ctx, grant).await
 }
@@ -122,11 +110,7 @@ pub async fn logout(req: &Request, ctx: &mut Ctx) -> ApiResult {
     let session = ctx.session(req).await?;
     flows::logout(&ctx.env(), &session).await?;
     let resp = http::no_content()?;
-    Ok(http::with_header(
-        resp,
-        "Set-Cookie",
-        &http::session_cookie(None, 0),
-    ))
+    Ok(http::with_header(resp, "Set-Cookie", &http::session_cookie(None, 0)))
 }
 
 pub async fn session_info(req: &Request, ctx: &mut Ctx) -> ApiResult {
@@ -180,12 +164,7 @@ struct ResetReq {
 
 pub async fn reset(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: ResetReq = http::body(req).await?;
-    let input = flows::ResetInput {
-        login: b.login,
-        code: b.code,
-        new_password: b.new_password,
-        region: b.region,
-    };
+    let input = flows::ResetInput { login: b.login, code: b.code, new_password: b.new_password, region: b.region };
     flows::reset_password(&mut ctx.env(), input).await?;
     http::no_content()
 }

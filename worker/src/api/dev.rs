@@ -69,10 +69,7 @@ pub async fn advance_clock(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     )?;
     ctx.store.batch(vec![stmt]).await?;
     let _ = i(0);
-    http::json(
-        200,
-        &serde_json::json!({"now": rfc3339(ctx.now + b.advance_seconds), "offset_seconds": offset}),
-    )
+    http::json(200, &serde_json::json!({"now": rfc3339(ctx.now + b.advance_seconds), "offset_seconds": offset}))
 }
 
 pub async fn clock(ctx: &mut Ctx) -> ApiResult {
@@ -96,10 +93,7 @@ pub async fn hash(req: &Request) -> ApiResult {
             .filter(|n| (1..=HashPolicy::MAX_ITERATIONS).contains(n))
             .ok_or_else(|| Error::field(Code::InvalidRequest, "iterations"))?,
     };
-    let policy = HashPolicy {
-        algorithm,
-        iterations,
-    };
+    let policy = HashPolicy { algorithm, iterations };
     let start = worker::Date::now().as_millis();
     let out = derive_once(policy, b"correct horse battery staple", b"0123456789abcdef");
     let elapsed = worker::Date::now().as_millis().saturating_sub(start);

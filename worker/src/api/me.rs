@@ -42,10 +42,7 @@ pub async fn patch(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         last_name: b.last_name,
         apply_to_all_accounts: b.apply_to_all_accounts,
     };
-    http::json(
-        200,
-        &flows::update_names(&mut ctx.env(), &session.profile_id, input).await?,
-    )
+    http::json(200, &flows::update_names(&mut ctx.env(), &session.profile_id, input).await?)
 }
 
 #[derive(Deserialize)]
@@ -59,11 +56,7 @@ pub async fn delete(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let session = ctx.session(req).await?;
     flows::delete_profile(&mut ctx.env(), &session.profile_id, &b.password).await?;
     let resp = http::no_content()?;
-    Ok(http::with_header(
-        resp,
-        "Set-Cookie",
-        &http::session_cookie(None, 0),
-    ))
+    Ok(http::with_header(resp, "Set-Cookie", &http::session_cookie(None, 0)))
 }
 
 /// Which image format the bytes are, by their signature.
@@ -88,13 +81,7 @@ const PHOTO_PREFIX: &str = "/api/v1/photos/";
 
 pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let (_, profile) = profile_of(ctx, req).await?;
-    let declared = req
-        .headers()
-        .get("Content-Type")
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let declared = req.headers().get("Content-Type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
     let declared = declared.split(';').next().unwrap_or("").trim().to_string();
     if !matches!(declared.as_str(), "image/png" | "image/jpeg" | "image/webp") {
         return Err(Error::field(Code::UnsupportedMediaType, "photo"));
@@ -110,57 +97,33 @@ pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         .kv
         .put_bytes(&key, &bytes)
         .map_err(internal)?
-        .metadata(PhotoMeta {
-            content_type: declared,
-        })
+        .metadata(PhotoMeta { content_type: declared })
         .map_err(internal)?
         .execute()
         .await
         .map_err(internal)?;
     let url = format!("{BASE}/photos/{id}");
     flows::set_photo(&mut ctx.env(), &profile.id, &url, apply).await?;
-    if let Some(old) = profile
-        .photo_url
-        .as_deref()
-        .and_then(|u| u.strip_prefix(PHOTO_PREFIX))
-    {
+    if let Some(old) = profile.photo_url.as_deref().and_then(|u| u.strip_prefix(PHOTO_PREFIX)) {
         let _ = ctx.store.kv.delete(&format!("photo:{old}")).await;
     }
     http::json(200, &serde_json::json!({"photo_url": url}))
 }
 
 pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
-    if id.is_empty()
-        || id.len() > 64
-        || !id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(Error::new(Code::NotFound));
     }
-    let (bytes, meta) = ctx
-        .store
-        .kv
-        .get(&format!("photo:{id}"))
-        .bytes_with_metadata::<PhotoMeta>()
-        .await
-        .map_err(internal)?;
+    let (bytes, meta) =
+        ctx.store.kv.get(&format!("photo:{id}")).bytes_with_metadata::<PhotoMeta>().await.map_err(internal)?;
     let (Some(bytes), Some(meta)) = (bytes, meta) else {
         return Err(Error::new(Code::NotFound));
     };
     let headers = Headers::new();
-    headers
-        .set("Content-Type", &meta.content_type)
-        .map_err(internal)?;
-    headers
-        .set("Cache-Control", "public, max-age=31536000, immutable")
-        .map_err(internal)?;
-    headers
-        .set("X-Content-Type-Options", "nosniff")
-        .map_err(internal)?;
-    Ok(Response::from_bytes(bytes)
-        .map_err(internal)?
-        .with_headers(headers))
+    headers.set("Content-Type", &meta.content_type).map_err(internal)?;
+    headers.set("Cache-Control", "public, max-age=31536000, immutable").map_err(internal)?;
+    headers.set("X-Content-Type-Options", "nosniff").map_err(internal)?;
+    Ok(Response::from_bytes(bytes).map_err(internal)?.with_headers(headers))
 }
 
 #[derive(Deserialize)]
@@ -188,14 +151,9 @@ struct EmailConfirmReq {
 pub async fn email_confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: EmailConfirmReq = http::body(req).await?;
     let session = ctx.session(req).await?;
-    let me = flows::confirm_email_change(
-        &mut ctx.env(),
-        &session.profile_id,
-        &b.email,
-        &b.code,
-        b.apply_to_all_accounts,
-    )
-    .await?;
+    let me =
+        flows::confirm_email_change(&mut ctx.env(), &session.profile_id, &b.email, &b.code, b.apply_to_all_accounts)
+            .await?;
     http::json(200, &me)
 }
 
@@ -209,13 +167,7 @@ struct PhoneReq {
 pub async fn phone(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: PhoneReq = http::body(req).await?;
     let session = ctx.session(req).await?;
-    flows::request_phone_change(
-        &mut ctx.env(),
-        &session.profile_id,
-        &b.phone,
-        b.region.as_deref(),
-    )
-    .await?;
+    flows::request_phone_change(&mut ctx.env(), &session.profile_id, &b.phone, b.region.as_deref()).await?;
     http::json(202, &serde_json::json!({"status": "code_sent"}))
 }
 
@@ -254,12 +206,6 @@ struct PasswordReq {
 pub async fn password(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: PasswordReq = http::body(req).await?;
     let session = ctx.session(req).await?;
-    flows::change_password(
-        &mut ctx.env(),
-        &session,
-        &b.current_password,
-        &b.new_password,
-    )
-    .await?;
+    flows::change_password(&mut ctx.env(), &session, &b.current_password, &b.new_password).await?;
     http::no_content()
 }

@@ -48,11 +48,7 @@ pub(crate) async fn verify<S: Store>(
         return Err(invalid());
     }
     if env.now >= rec.expires_at {
-        env.commit(vec![Change::DeleteCode {
-            profile_id: profile_id.to_string(),
-            purpose,
-        }])
-        .await?;
+        env.commit(vec![Change::DeleteCode { profile_id: profile_id.to_string(), purpose }]).await?;
         return Err(Error::field(Code::CodeExpired, "code"));
     }
     if rec.attempts >= env.config.code_attempts {
@@ -62,11 +58,7 @@ pub(crate) async fn verify<S: Store>(
         rec.attempts += 1;
         let exhausted = rec.attempts >= env.config.code_attempts;
         env.commit(vec![Change::PutCode(rec)]).await?;
-        return Err(if exhausted {
-            Error::field(Code::CodeAttemptsExceeded, "code")
-        } else {
-            invalid()
-        });
+        return Err(if exhausted { Error::field(Code::CodeAttemptsExceeded, "code") } else { invalid() });
     }
     Ok(rec)
 }

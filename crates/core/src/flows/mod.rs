@@ -1,9 +1,13 @@
 //! The use cases, written against [`Store`]. Each reads what it needs, decides, and commits
 //! one list of changes. No I/O, clock or randomness of their own: [`Env`] brings them.
 
+pub mod accounts;
+pub mod cleanup;
 mod codes;
+pub mod invitations;
 mod me;
 mod password;
+pub mod people;
 mod profile;
 mod sessions;
 mod signup;
@@ -12,8 +16,8 @@ mod throttle;
 pub use me::{me, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
 pub use profile::{
-    change_password, confirm_email_change, confirm_phone_change, delete_profile,
-    request_email_change, request_phone_change, set_photo, update_names, NamesInput,
+    change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,
+    request_phone_change, set_photo, update_names, NamesInput,
 };
 pub use sessions::{authenticate, login, logout, refresh, Grant, LoginInput};
 pub use signup::{confirm_signup, signup, ConfirmInput, SignupInput, SignupOutcome};
@@ -47,13 +51,7 @@ impl<S: Store> Env<'_, S> {
         self.store.commit(changes).await
     }
 
-    pub(crate) fn audit(
-        &mut self,
-        actor: Option<&str>,
-        action: &str,
-        target: &str,
-        detail: &str,
-    ) -> Change {
+    pub(crate) fn audit(&mut self, actor: Option<&str>, action: &str, target: &str, detail: &str) -> Change {
         Change::Audit(AuditEntry {
             id: self.id("aud"),
             at: self.now,
@@ -64,13 +62,7 @@ impl<S: Store> Env<'_, S> {
         })
     }
 
-    pub(crate) fn message(
-        &mut self,
-        kind: MailKind,
-        lang: Lang,
-        to: &str,
-        code: Option<&str>,
-    ) -> Change {
+    pub(crate) fn message(&mut self, kind: MailKind, lang: Lang, to: &str, code: Option<&str>) -> Change {
         let (subject, body) = mail::render(kind, lang, code);
         Change::Outbox(OutboxMessage {
             id: self.id("msg"),

@@ -17,11 +17,7 @@ fn address_of(login: Login) -> Address {
 }
 
 /// Sends a reset code when the login exists; answers the same either way.
-pub async fn forgot_password<S: Store>(
-    env: &mut Env<'_, S>,
-    login: &str,
-    region: Option<&str>,
-) -> Result<()> {
+pub async fn forgot_password<S: Store>(env: &mut Env<'_, S>, login: &str, region: Option<&str>) -> Result<()> {
     let address = address_of(Login::parse(login, region)?);
     let Some(profile) = address.owner(env.store).await? else {
         return Ok(());
@@ -31,13 +27,8 @@ pub async fn forgot_password<S: Store>(
         // Silently: the answer must not differ from an unknown login's.
         return Ok(());
     }
-    let mut changes = codes::issue(
-        env,
-        &profile,
-        Purpose::PasswordReset,
-        address.as_str(),
-        MailKind::PasswordResetCode,
-    );
+    let mut changes =
+        codes::issue(env, &profile, Purpose::PasswordReset, address.as_str(), MailKind::PasswordResetCode);
     changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
     env.commit(changes).await
 }
@@ -65,20 +56,8 @@ pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -
         last_name: Some(&profile.last_name),
     };
     let new = Password::parse(&input.new_password, &info).map_err(|e| e.at("new_password"))?;
-    codes::verify(
-        env,
-        &profile.id,
-        Purpose::PasswordReset,
-        address.as_str(),
-        &code,
-    )
-    .await?;
-    profile.password_hash = hash_password(
-        new.as_str(),
-        env.config.hash,
-        env.config.pepper.as_deref(),
-        env.rng,
-    );
+    codes::verify(env, &profile.id, Purpose::PasswordReset, address.as_str(), &code).await?;
+    profile.password_hash = hash_password(new.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng);
     match &address {
         Address::Email(_) => profile.email_confirmed = true,
         Address::Phone(_) => profile.phone_confirmed = true,
@@ -86,25 +65,11 @@ pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -
     profile.updated_at = env.now;
     let mut changes = vec![
         Change::PutProfile(profile.clone()),
-        Change::DeleteCode {
-            profile_id: profile.id.clone(),
-            purpose: Purpose::PasswordReset,
-        },
-        Change::DeleteSessionsOf {
-            profile_id: profile.id.clone(),
-            except: None,
-        },
-        Change::DeleteRefreshTokensOf {
-            profile_id: profile.id.clone(),
-            except_family: None,
-        },
+        Change::DeleteCode { profile_id: profile.id.clone(), purpose: Purpose::PasswordReset },
+        Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: None },
+        Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: None },
         Change::DeleteThrottle(format!("login:{}", address.as_str())),
     ];
-    changes.push(env.audit(
-        Some(&profile.id),
-        "password.reset",
-        &profile.id,
-        address.as_str(),
-    ));
+    changes.push(env.audit(Some(&profile.id), "password.reset", &profile.id, address.as_str()));
     env.commit(changes).await
 }

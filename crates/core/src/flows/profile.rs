@@ -10,10 +10,7 @@ use crate::store::{Change, Store};
 use crate::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
 
 async fn load<S: Store>(env: &Env<'_, S>, profile_id: &str) -> Result<Profile> {
-    env.store
-        .profile(profile_id)
-        .await?
-        .ok_or_else(|| Error::new(Code::Unauthenticated))
+    env.store.profile(profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))
 }
 
 #[derive(Debug, Clone, Default)]
@@ -24,22 +21,10 @@ pub struct NamesInput {
 }
 
 /// Changes first and/or last name; with the flag, the person's card in every account too.
-pub async fn update_names<S: Store>(
-    env: &mut Env<'_, S>,
-    profile_id: &str,
-    input: NamesInput,
-) -> Result<Me> {
+pub async fn update_names<S: Store>(env: &mut Env<'_, S>, profile_id: &str, input: NamesInput) -> Result<Me> {
     let mut profile = load(env, profile_id).await?;
-    let first = input
-        .first_name
-        .as_deref()
-        .map(|s| Name::parse(s, "first_name"))
-        .transpose()?;
-    let last = input
-        .last_name
-        .as_deref()
-        .map(|s| Name::parse(s, "last_name"))
-        .transpose()?;
+    let first = input.first_name.as_deref().map(|s| Name::parse(s, "first_name")).transpose()?;
+    let last = input.last_name.as_deref().map(|s| Name::parse(s, "last_name")).transpose()?;
     if let Some(f) = &first {
         profile.first_name = f.as_str().to_string();
     }
@@ -87,23 +72,11 @@ pub async fn set_photo<S: Store>(
     me(env.store, &profile).await
 }
 
-async fn request_change<S: Store>(
-    env: &mut Env<'_, S>,
-    profile_id: &str,
-    address: Address,
-) -> Result<()> {
+async fn request_change<S: Store>(env: &mut Env<'_, S>, profile_id: &str, address: Address) -> Result<()> {
     let profile = load(env, profile_id).await?;
     let (current, purpose, kind) = match &address {
-        Address::Email(_) => (
-            profile.email.as_deref(),
-            Purpose::EmailChange,
-            MailKind::EmailChangeCode,
-        ),
-        Address::Phone(_) => (
-            profile.phone.as_deref(),
-            Purpose::PhoneChange,
-            MailKind::PhoneChangeCode,
-        ),
+        Address::Email(_) => (profile.email.as_deref(), Purpose::EmailChange, MailKind::EmailChangeCode),
+        Address::Phone(_) => (profile.phone.as_deref(), Purpose::PhoneChange, MailKind::PhoneChangeCode),
     };
     if current == Some(address.as_str()) {
         let field = match address {
@@ -125,11 +98,7 @@ async fn request_change<S: Store>(
 }
 
 /// Sends a code to the NEW email; `email_taken` when a confirmed profile owns it.
-pub async fn request_email_change<S: Store>(
-    env: &mut Env<'_, S>,
-    profile_id: &str,
-    email: &str,
-) -> Result<()> {
+pub async fn request_email_change<S: Store>(env: &mut Env<'_, S>, profile_id: &str, email: &str) -> Result<()> {
     let address = Address::Email(Email::parse(email)?);
     request_change(env, profile_id, address).await
 }
@@ -183,10 +152,7 @@ async fn confirm_change<S: Store>(
     };
     profile.updated_at = env.now;
     changes.push(Change::PutProfile(profile.clone()));
-    changes.push(Change::DeleteCode {
-        profile_id: profile.id.clone(),
-        purpose,
-    });
+    changes.push(Change::DeleteCode { profile_id: profile.id.clone(), purpose });
     if apply_to_all_accounts {
         let (contact_email, phone) = match &address {
             Address::Email(e) => (Some(e.as_str().to_string()), None),
@@ -244,14 +210,7 @@ pub async fn change_password<S: Store>(
     let policy = env.config.hash;
     let pepper = env.config.pepper.clone();
     let current = Password::for_login(current).map_err(|e| e.at("current_password"))?;
-    if !verify_password(
-        current.as_str(),
-        &profile.password_hash,
-        policy,
-        pepper.as_deref(),
-    )
-    .ok
-    {
+    if !verify_password(current.as_str(), &profile.password_hash, policy, pepper.as_deref()).ok {
         return Err(Error::field(Code::InvalidCredentials, "current_password"));
     }
     let info = PersonalInfo {
@@ -265,14 +224,8 @@ pub async fn change_password<S: Store>(
     profile.updated_at = env.now;
     let mut changes = vec![
         Change::PutProfile(profile.clone()),
-        Change::DeleteSessionsOf {
-            profile_id: profile.id.clone(),
-            except: Some(session.token_hash.clone()),
-        },
-        Change::DeleteRefreshTokensOf {
-            profile_id: profile.id.clone(),
-            except_family: session.family_id.clone(),
-        },
+        Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: Some(session.token_hash.clone()) },
+        Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: session.family_id.clone() },
     ];
     if let Some(email) = profile.email.clone().filter(|_| profile.email_confirmed) {
         changes.push(env.message(MailKind::PasswordChanged, profile.lang, &email, None));
@@ -282,28 +235,16 @@ pub async fn change_password<S: Store>(
 }
 
 /// Deletes the profile, with the password, only when no account is linked to it.
-pub async fn delete_profile<S: Store>(
-    env: &mut Env<'_, S>,
-    profile_id: &str,
-    password: &str,
-) -> Result<()> {
+pub async fn delete_profile<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &str) -> Result<()> {
     let profile = env.store.profile(profile_id).await?.ok_or_else(not_found)?;
     let policy = env.config.hash;
     let password = Password::for_login(password)?;
-    if !verify_password(
-        password.as_str(),
-        &profile.password_hash,
-        policy,
-        env.config.pepper.as_deref(),
-    )
-    .ok
-    {
+    if !verify_password(password.as_str(), &profile.password_hash, policy, env.config.pepper.as_deref()).ok {
         return Err(Error::field(Code::InvalidCredentials, "password"));
     }
     if env.store.linked_account_count(profile_id).await? > 0 {
         return Err(Error::new(Code::ProfileHasAccounts));
     }
     let audit = env.audit(Some(profile_id), "profile.deleted", profile_id, "");
-    env.commit(vec![Change::DeleteProfile(profile_id.to_string()), audit])
-        .await
+    env.commit(vec![Change::DeleteProfile(profile_id.to_string()), audit]).await
 }

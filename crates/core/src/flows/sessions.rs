@@ -76,12 +76,7 @@ pub(crate) async fn start_session<S: Store>(
         refresh_token = Some(rt);
     }
     env.commit(changes).await?;
-    Ok(Grant {
-        token,
-        session,
-        refresh_token,
-        profile,
-    })
+    Ok(Grant { token, session, refresh_token, profile })
 }
 
 /// Logs in with email or phone and password. Unknown logins cost the same hashing work as
@@ -102,18 +97,10 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
     let policy = env.config.hash;
     let pepper = env.config.pepper.clone();
     let verified = match &profile {
-        Some(p) => verify_password(
-            password.as_str(),
-            &p.password_hash,
-            policy,
-            pepper.as_deref(),
-        ),
+        Some(p) => verify_password(password.as_str(), &p.password_hash, policy, pepper.as_deref()),
         None => {
             burn(password.as_str(), policy);
-            crate::hashing::Verified {
-                ok: false,
-                needs_rehash: false,
-            }
+            crate::hashing::Verified { ok: false, needs_rehash: false }
         }
     };
     let Some(mut profile) = profile.filter(|_| verified.ok) else {
@@ -132,29 +119,25 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
     if !login_confirmed {
         let send_key = format!("send:{}", login.as_str());
         throttle::check(env, &send_key).await?;
-        changes.extend(codes::issue(
-            env,
-            &profile,
-            Purpose::Signup,
-            login.as_str(),
-            MailKind::SignupCode,
-        ));
+        changes.extend(codes::issue(env, &profile, Purpose::Signup, login.as_str(), MailKind::SignupCode));
         changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
         env.commit(changes).await?;
         return Err(Error::field(unconfirmed_code, "login"));
     }
     if verified.needs_rehash {
-        profile.password_hash =
-            hash_password(password.as_str(), policy, pepper.as_deref(), env.rng);
+        profile.password_hash = hash_password(password.as_str(), policy, pepper.as_deref(), env.rng);
         profile.updated_at = env.now;
         changes.push(Change::PutProfile(profile.clone()));
     }
     let account_id = match input.account_id {
         Some(id) => {
-            let accounts = env.store.accounts_of(&profile.id).await?;
-            if !accounts.iter().any(|a| a.id == id) {
-                return Err(not_found().at("account_id"));
-            }
+            let member = env
+                .store
+                .membership_of(&id, &profile.id)
+                .await?
+                .filter(|m| m.status == crate::model::MemberStatus::Active)
+                .ok_or_else(|| not_found().at("account_id"))?;
+            changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: member.id, at: env.now });
             Some(id)
         }
         None => None,
@@ -174,15 +157,13 @@ pub async fn authenticate<S: Store>(env: &Env<'_, S>, token: &str) -> Result<Ses
         return Err(unauth());
     };
     let cfg = env.config;
-    if env.now >= session.last_seen_at + cfg.idle_timeout || env.now >= session.absolute_expires_at
-    {
+    if env.now >= session.last_seen_at + cfg.idle_timeout || env.now >= session.absolute_expires_at {
         env.commit(vec![Change::DeleteSession(hash)]).await?;
         return Err(unauth());
     }
     if env.now - session.last_seen_at >= cfg.touch_interval {
         session.last_seen_at = env.now;
-        env.commit(vec![Change::PutSession(session.clone())])
-            .await?;
+        env.commit(vec![Change::PutSession(session.clone())]).await?;
     }
     Ok(session)
 }
@@ -207,14 +188,8 @@ pub async fn refresh<S: Store>(env: &mut Env<'_, S>, refresh_token: &str) -> Res
         return Err(invalid());
     };
     if rt.used {
-        let audit = env.audit(
-            Some(&rt.profile_id),
-            "session.refresh_reuse",
-            &rt.family_id,
-            "family revoked",
-        );
-        env.commit(vec![Change::RevokeFamily(rt.family_id.clone()), audit])
-            .await?;
+        let audit = env.audit(Some(&rt.profile_id), "session.refresh_reuse", &rt.family_id, "family revoked");
+        env.commit(vec![Change::RevokeFamily(rt.family_id.clone()), audit]).await?;
         return Err(invalid());
     }
     if env.now >= rt.expires_at {
@@ -225,18 +200,7 @@ pub async fn refresh<S: Store>(env: &mut Env<'_, S>, refresh_token: &str) -> Res
     };
     let old_session = env.store.session(&rt.session_hash).await?;
     rt.used = true;
-    let changes = vec![
-        Change::PutRefreshToken(rt.clone()),
-        Change::DeleteSession(rt.session_hash.clone()),
-    ];
+    let changes = vec![Change::PutRefreshToken(rt.clone()), Change::DeleteSession(rt.session_hash.clone())];
     let account_id = old_session.and_then(|s| s.account_id);
-    start_session(
-        env,
-        profile,
-        account_id,
-        ClientKind::Desktop,
-        Some(rt.family_id),
-        changes,
-    )
-    .await
+    start_session(env, profile, account_id, ClientKind::Desktop, Some(rt.family_id), changes).await
 }

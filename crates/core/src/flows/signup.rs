@@ -35,11 +35,7 @@ pub(crate) enum Address {
 }
 
 impl Address {
-    pub(crate) fn parse(
-        email: Option<&str>,
-        phone: Option<&str>,
-        region: Option<&str>,
-    ) -> Result<Address> {
+    pub(crate) fn parse(email: Option<&str>, phone: Option<&str>, region: Option<&str>) -> Result<Address> {
         match (email, phone) {
             (Some(e), None) => Email::parse(e).map(Address::Email),
             (None, Some(p)) => Phone::parse(p, region).map(Address::Phone),
@@ -65,12 +61,8 @@ impl Address {
     /// Whether `profile` holds this address confirmed.
     pub(crate) fn confirmed_by(&self, profile: &Profile) -> bool {
         match self {
-            Address::Email(e) => {
-                profile.email_confirmed && profile.email.as_deref() == Some(e.as_str())
-            }
-            Address::Phone(p) => {
-                profile.phone_confirmed && profile.phone.as_deref() == Some(p.as_str())
-            }
+            Address::Email(e) => profile.email_confirmed && profile.email.as_deref() == Some(e.as_str()),
+            Address::Phone(p) => profile.phone_confirmed && profile.phone.as_deref() == Some(p.as_str()),
         }
     }
 
@@ -85,11 +77,7 @@ impl Address {
 /// Creates an unconfirmed profile (or refreshes an unconfirmed one holding the same address)
 /// and sends a confirmation code. A confirmed owner answers `email_taken`/`phone_taken`.
 pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Result<SignupOutcome> {
-    let address = Address::parse(
-        input.email.as_deref(),
-        input.phone.as_deref(),
-        input.region.as_deref(),
-    )?;
+    let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let first = Name::parse(&input.first_name, "first_name")?;
     let last = Name::parse(&input.last_name, "last_name")?;
     let info = PersonalInfo {
@@ -118,12 +106,7 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         Some(p) => p.id.clone(),
         None => env.id("prf"),
     };
-    let hash = hash_password(
-        password.as_str(),
-        env.config.hash,
-        env.config.pepper.as_deref(),
-        env.rng,
-    );
+    let hash = hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng);
     let profile = Profile {
         id: id.clone(),
         email: info.email.map(str::to_string),
@@ -140,13 +123,7 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         updated_at: now,
     };
     let mut changes = vec![Change::PutProfile(profile.clone())];
-    changes.extend(codes::issue(
-        env,
-        &profile,
-        Purpose::Signup,
-        address.as_str(),
-        MailKind::SignupCode,
-    ));
+    changes.extend(codes::issue(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode));
     changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
     env.commit(changes).await?;
     Ok(SignupOutcome {
@@ -169,11 +146,7 @@ pub struct ConfirmInput {
 
 /// Confirms the signup address with its code and logs the person in.
 pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput) -> Result<Grant> {
-    let address = Address::parse(
-        input.email.as_deref(),
-        input.phone.as_deref(),
-        input.region.as_deref(),
-    )?;
+    let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let code = ConfirmationCode::parse(&input.code)?;
     let Some(mut profile) = address.owner(env.store).await? else {
         return Err(Error::field(Code::InvalidCode, "code"));
@@ -189,17 +162,9 @@ pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput)
     profile.updated_at = env.now;
     let mut changes = vec![
         Change::PutProfile(profile.clone()),
-        Change::DeleteCode {
-            profile_id: profile.id.clone(),
-            purpose: Purpose::Signup,
-        },
+        Change::DeleteCode { profile_id: profile.id.clone(), purpose: Purpose::Signup },
     ];
-    let audit = env.audit(
-        Some(&profile.id),
-        "profile.confirmed",
-        &profile.id,
-        address.as_str(),
-    );
+    let audit = env.audit(Some(&profile.id), "profile.confirmed", &profile.id, address.as_str());
     changes.push(audit);
     start_session(env, profile, None, ClientKind::Browser, None, changes).await
 }

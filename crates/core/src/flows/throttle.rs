@@ -17,11 +17,7 @@ pub(crate) async fn check<S: Store>(env: &Env<'_, S>, key: &str) -> Result<()> {
 }
 
 /// Counts one failure for `key`; the change to commit.
-pub(crate) async fn fail<S: Store>(
-    env: &Env<'_, S>,
-    key: &str,
-    policy: ThrottlePolicy,
-) -> Result<Change> {
+pub(crate) async fn fail<S: Store>(env: &Env<'_, S>, key: &str, policy: ThrottlePolicy) -> Result<Change> {
     let now = env.now;
     let mut t = env.store.throttle(key).await?.unwrap_or(Throttle {
         key: key.to_string(),
@@ -29,9 +25,7 @@ pub(crate) async fn fail<S: Store>(
         window_start: now,
         blocked_until: 0,
     });
-    if now - t.window_start >= policy.window_seconds
-        || t.blocked_until > 0 && t.blocked_until <= now
-    {
+    if now - t.window_start >= policy.window_seconds || t.blocked_until > 0 && t.blocked_until <= now {
         t.failures = 0;
         t.window_start = now;
         t.blocked_until = 0;

@@ -6,10 +6,7 @@ pub struct ConfirmationCode(String);
 
 impl ConfirmationCode {
     pub fn parse(input: &str) -> Result<ConfirmationCode, Error> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '\u{a0}'))
-            .collect();
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{a0}')).collect();
         if digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
             Ok(ConfirmationCode(digits))
         } else {

@@ -18,25 +18,16 @@ impl Email {
         if s.is_empty() || s.len() > Self::MAX_LEN || s.chars().any(|c| c.is_control()) {
             return Err(bad());
         }
-        let options = Options {
-            minimum_sub_domains: 2,
-            allow_domain_literal: false,
-            allow_display_text: false,
-        };
+        let options = Options { minimum_sub_domains: 2, allow_domain_literal: false, allow_display_text: false };
         let parsed = EmailAddress::parse_with_options(s, options).map_err(|_| bad())?;
         if parsed.local_part().len() > 64 {
             return Err(bad());
         }
         let domain = parsed.domain();
         let tld = domain.rsplit('.').next().unwrap_or("");
-        let tld_ok = tld.len() >= 2
-            && (tld.chars().all(|c| c.is_alphabetic())
-                || tld.to_ascii_lowercase().starts_with("xn--"));
-        if !tld_ok
-            || domain
-                .split('.')
-                .any(|label| label.is_empty() || label.len() > 63)
-        {
+        let tld_ok =
+            tld.len() >= 2 && (tld.chars().all(|c| c.is_alphabetic()) || tld.to_ascii_lowercase().starts_with("xn--"));
+        if !tld_ok || domain.split('.').any(|label| label.is_empty() || label.len() > 63) {
             return Err(bad());
         }
         Ok(Email(s.to_lowercase()))

@@ -13,13 +13,9 @@ impl Login {
     /// validation error of the kind it looks like, on the field `login`.
     pub fn parse(input: &str, default_region: Option<&str>) -> Result<Login, Error> {
         if input.contains('@') {
-            Email::parse(input)
-                .map(Login::Email)
-                .map_err(|e| e.at("login"))
+            Email::parse(input).map(Login::Email).map_err(|e| e.at("login"))
         } else {
-            Phone::parse(input, default_region)
-                .map(Login::Phone)
-                .map_err(|_| Error::field(Code::InvalidPhone, "login"))
+            Phone::parse(input, default_region).map(Login::Phone).map_err(|_| Error::field(Code::InvalidPhone, "login"))
         }
     }
 

@@ -1,15 +1,19 @@
 //! Validated types. Each is built only through validation, so code holding one never
 //! re-checks the string. The same functions back the server and the npm package.
 
+mod account_name;
 mod code;
 mod email;
+mod invitees;
 mod login;
 mod name;
 mod password;
 mod phone;
 
+pub use account_name::AccountName;
 pub use code::ConfirmationCode;
 pub use email::Email;
+pub use invitees::{parse_mass, Invitee, MassEntry, MAX_MASS_ADDRESSES};
 pub use login::Login;
 pub use name::Name;
 pub use password::{Password, PersonalInfo, Strength};

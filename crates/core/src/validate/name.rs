@@ -22,9 +22,7 @@ impl Name {
         for c in collapsed.chars() {
             if c.is_alphabetic() {
                 letters += 1;
-            } else if is_combining_mark(c)
-                || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.' | '\u{2010}')
-            {
+            } else if is_combining_mark(c) || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.' | '\u{2010}') {
             } else {
                 return Err(bad());
             }

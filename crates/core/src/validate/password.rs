@@ -73,8 +73,7 @@ impl Password {
             return Strength { score: 0, bits: 0 };
         }
         let mut pool = 0u32;
-        let (mut lower, mut upper, mut digit, mut other, mut non_ascii) =
-            (false, false, false, false, false);
+        let (mut lower, mut upper, mut digit, mut other, mut non_ascii) = (false, false, false, false, false);
         for c in input.chars() {
             if c.is_ascii_lowercase() {
                 lower = true
@@ -88,13 +87,7 @@ impl Password {
                 non_ascii = true
             }
         }
-        for (on, size) in [
-            (lower, 26),
-            (upper, 26),
-            (digit, 10),
-            (other, 33),
-            (non_ascii, 64),
-        ] {
+        for (on, size) in [(lower, 26), (upper, 26), (digit, 10), (other, 33), (non_ascii, 64)] {
             if on {
                 pool += size;
             }
@@ -314,10 +307,7 @@ fn is_trivial(lower: &str) -> bool {
     }
     // Repeating a short unit: "abcabcabc", "12121212".
     for unit in 1..=4 {
-        if chars.len() % unit == 0
-            && chars.len() / unit >= 2
-            && chars.chunks(unit).all(|c| c == &chars[..unit])
-        {
+        if chars.len() % unit == 0 && chars.len() / unit >= 2 && chars.chunks(unit).all(|c| c == &chars[..unit]) {
             return true;
         }
     }
@@ -357,11 +347,7 @@ fn is_personal(lower: &str, info: &PersonalInfo<'_>) -> bool {
     }
     for name in [info.first_name, info.last_name].into_iter().flatten() {
         tokens.push(name.to_lowercase());
-        tokens.extend(
-            name.to_lowercase()
-                .split([' ', '-', '\''])
-                .map(str::to_string),
-        );
+        tokens.extend(name.to_lowercase().split([' ', '-', '\'']).map(str::to_string));
     }
     tokens.retain(|t| t.chars().count() >= 3);
     tokens.sort_by_key(|t| std::cmp::Reverse(t.len()));
@@ -378,8 +364,5 @@ fn is_personal(lower: &str, info: &PersonalInfo<'_>) -> bool {
     }
     // Built from personal data: what is left is short, or only digits and symbols.
     let left: Vec<char> = rest.chars().collect();
-    left.len() < 5
-        || left
-            .iter()
-            .all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
+    left.len() < 5 || left.iter().all(|c| c.is_ascii_digit() || c.is_ascii_punctuation() || c.is_whitespace())
 }

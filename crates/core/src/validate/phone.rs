@@ -22,20 +22,8 @@ struct Plan {
     trunk: &'static str,
 }
 
-const fn p(
-    cc: &'static str,
-    region: &'static str,
-    min: usize,
-    max: usize,
-    trunk: &'static str,
-) -> Plan {
-    Plan {
-        cc,
-        region,
-        min,
-        max,
-        trunk,
-    }
+const fn p(cc: &'static str, region: &'static str, min: usize, max: usize, trunk: &'static str) -> Plan {
+    Plan { cc, region, min, max, trunk }
 }
 
 /// Countries with known NSN lengths and trunk prefixes.
@@ -128,13 +116,12 @@ const PLANS: &[Plan] = &[
 
 /// Other assigned three-digit calling codes: accepted with a generic NSN of 4..=12 digits.
 const OTHER_CODES: &[u16] = &[
-    211, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 235, 236, 237,
-    238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 255, 256, 257,
-    258, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 290, 291, 297, 298, 299, 350, 355, 356,
-    357, 376, 377, 378, 379, 382, 383, 387, 389, 423, 500, 501, 502, 503, 504, 505, 506, 507, 508,
-    509, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 670, 672, 673, 674, 675, 676, 677, 678,
-    679, 680, 681, 682, 683, 685, 686, 687, 688, 689, 690, 691, 692, 850, 853, 960, 961, 962, 963,
-    964, 965, 967, 968, 970, 973, 974, 975, 976, 977, 993,
+    211, 218, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 235, 236, 237, 238, 239, 240, 241,
+    242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 255, 256, 257, 258, 260, 261, 262, 263, 264, 265, 266,
+    267, 268, 269, 290, 291, 297, 298, 299, 350, 355, 356, 357, 376, 377, 378, 379, 382, 383, 387, 389, 423, 500, 501,
+    502, 503, 504, 505, 506, 507, 508, 509, 590, 591, 592, 593, 594, 595, 596, 597, 598, 599, 670, 672, 673, 674, 675,
+    676, 677, 678, 679, 680, 681, 682, 683, 685, 686, 687, 688, 689, 690, 691, 692, 850, 853, 960, 961, 962, 963, 964,
+    965, 967, 968, 970, 973, 974, 975, 976, 977, 993,
 ];
 
 impl Phone {
@@ -146,11 +133,7 @@ impl Phone {
         if s.is_empty() || s.len() > 40 {
             return Err(bad());
         }
-        let (international, body) = if let Some(rest) = s.strip_prefix('+') {
-            (true, rest)
-        } else {
-            (false, s)
-        };
+        let (international, body) = if let Some(rest) = s.strip_prefix('+') { (true, rest) } else { (false, s) };
         let mut digits = String::with_capacity(16);
         for c in body.chars() {
             match c {
@@ -166,11 +149,8 @@ impl Phone {
         } else {
             let region = default_region.ok_or_else(bad)?.to_ascii_uppercase();
             let plan = PLANS.iter().find(|p| p.region == region).ok_or_else(bad)?;
-            let national = if !plan.trunk.is_empty() {
-                digits.strip_prefix(plan.trunk).unwrap_or(&digits)
-            } else {
-                &digits
-            };
+            let national =
+                if !plan.trunk.is_empty() { digits.strip_prefix(plan.trunk).unwrap_or(&digits) } else { &digits };
             format!("{}{}", plan.cc, national)
         };
         if full.len() < 8 || full.len() > 15 || full.starts_with('0') {

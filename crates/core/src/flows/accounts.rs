@@ -1,0 +1,209 @@
+//! Accounts (workspaces): create, list, get, rename, enter, delete; the operator's plan and
+//! rename grants; the access checks every account endpoint goes through.
+
+use super::{not_found, Env};
+use crate::error::{Code, Error, Result};
+use crate::model::{Account, AccountView, MemberStatus, MemberType, Membership, Plan, Role, Session};
+use crate::store::{Change, Store};
+use crate::tokens::new_id;
+use crate::validate::AccountName;
+
+/// At most this many accounts per profile (existing ones it created).
+pub const MAX_ACCOUNTS_PER_PROFILE: u32 = 7;
+
+/// The caller's standing in an account.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub account: Account,
+    pub member: Membership,
+}
+
+impl Access {
+    pub fn view(&self) -> AccountView {
+        AccountView::of(&self.account, &self.member)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.member.role == Role::Admin && self.member.kind == MemberType::Employee
+    }
+
+    /// Admin-only actions: extranet members do not even see them (404), plain users get 403.
+    pub fn require_admin(&self) -> Result<()> {
+        self.require_employee()?;
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(Error::new(Code::NotAccountAdmin))
+        }
+    }
+
+    /// What extranet members must not see (users, departments...) answers 404 to them.
+    pub fn require_employee(&self) -> Result<()> {
+        if self.member.kind == MemberType::Extranet {
+            Err(not_found())
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The caller's active membership in the account; 404 for anyone else (non-members,
+/// dismissed or still-invited cards), so existence does not leak.
+pub async fn access<S: Store>(env: &Env<'_, S>, account_id: &str, profile_id: &str) -> Result<Access> {
+    let account = env.store.account(account_id).await?.ok_or_else(not_found)?;
+    let member = env
+        .store
+        .membership_of(account_id, profile_id)
+        .await?
+        .filter(|m| m.status == MemberStatus::Active)
+        .ok_or_else(not_found)?;
+    Ok(Access { account, member })
+}
+
+const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+
+fn random_suffix<S: Store>(env: &mut Env<'_, S>, n: usize) -> String {
+    let mut b = vec![0u8; n];
+    env.rng.fill(&mut b);
+    b.iter().map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char).collect()
+}
+
+/// A free, unique address derived from the name.
+async fn unique_address<S: Store>(env: &mut Env<'_, S>, name: &AccountName, own_id: Option<&str>) -> Result<String> {
+    let base = match name.slug() {
+        s if s.len() >= 3 => s,
+        s if !s.is_empty() => format!("ws-{s}"),
+        _ => "ws".to_string(),
+    };
+    let mut candidate = base.clone();
+    for _ in 0..8 {
+        match env.store.account_by_address(&candidate).await? {
+            None => return Ok(candidate),
+            Some(a) if Some(a.id.as_str()) == own_id => return Ok(candidate),
+            Some(_) => candidate = format!("{base}-{}", random_suffix(env, 4)),
+        }
+    }
+    Err(Error::internal("no free account address"))
+}
+
+/// Creates an account; the creator becomes its admin. A random name when none is given.
+pub async fn create_account<S: Store>(
+    env: &mut Env<'_, S>,
+    profile_id: &str,
+    name: Option<&str>,
+) -> Result<AccountView> {
+    let profile = env.store.profile(profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    let name = match name {
+        Some(n) => AccountName::parse(n)?,
+        None => {
+            let generated = format!("ws-{}", random_suffix(env, 6));
+            AccountName::parse(&generated)?
+        }
+    };
+    if env.store.accounts_created_by(profile_id).await? >= MAX_ACCOUNTS_PER_PROFILE {
+        return Err(Error::new(Code::AccountLimitReached));
+    }
+    let address = unique_address(env, &name, None).await?;
+    let now = env.now;
+    let account = Account {
+        id: new_id("acc", env.rng),
+        name: name.as_str().to_string(),
+        address,
+        plan: Plan::Free,
+        renames_left: 1,
+        created_by: profile_id.to_string(),
+        created_at: now,
+        last_activity_at: now,
+        warned_at: None,
+    };
+    let member = Membership {
+        id: new_id("usr", env.rng),
+        account_id: account.id.clone(),
+        profile_id: Some(profile_id.to_string()),
+        kind: MemberType::Employee,
+        role: Role::Admin,
+        status: MemberStatus::Active,
+        first_name: profile.first_name.clone(),
+        last_name: profile.last_name.clone(),
+        contact_email: profile.email.clone(),
+        phone: profile.phone.clone(),
+        photo_url: profile.photo_url.clone(),
+        last_login_at: Some(now),
+        created_at: now,
+        ..Membership::default()
+    };
+    let view = AccountView::of(&account, &member);
+    let audit = env.audit(Some(profile_id), "account.created", &account.id, &account.name);
+    env.commit(vec![Change::PutAccount(account), Change::PutMembership(member), audit]).await?;
+    Ok(view)
+}
+
+/// Renames (admins only): once on any plan; paid plans get more renames from the operator.
+/// The address follows the new name.
+pub async fn rename_account<S: Store>(
+    env: &mut Env<'_, S>,
+    profile_id: &str,
+    account_id: &str,
+    name: &str,
+) -> Result<AccountView> {
+    let mut a = access(env, account_id, profile_id).await?;
+    a.require_admin()?;
+    let name = AccountName::parse(name)?;
+    if a.account.renames_left == 0 {
+        return Err(Error::new(Code::RenameLimitReached));
+    }
+    let address = unique_address(env, &name, Some(account_id)).await?;
+    let old = std::mem::replace(&mut a.account.name, name.as_str().to_string());
+    a.account.address = address;
+    a.account.renames_left -= 1;
+    let audit = env.audit(Some(profile_id), "account.renamed", account_id, &format!("{old} -> {}", a.account.name));
+    env.commit(vec![Change::PutAccount(a.account.clone()), audit]).await?;
+    Ok(a.view())
+}
+
+/// Makes the account the session's current one; counts as a login to it.
+pub async fn enter_account<S: Store>(env: &mut Env<'_, S>, session: &Session, account_id: &str) -> Result<Access> {
+    let mut a = access(env, account_id, &session.profile_id).await?;
+    let changes = vec![
+        Change::SetSessionAccount { token_hash: session.token_hash.clone(), account_id: Some(account_id.to_string()) },
+        Change::RecordActivity { account_id: account_id.to_string(), membership_id: a.member.id.clone(), at: env.now },
+    ];
+    env.commit(changes).await?;
+    a.account.last_activity_at = env.now;
+    a.member.last_login_at = Some(env.now);
+    Ok(a)
+}
+
+/// Deletes the account with everything in it (admins only).
+pub async fn delete_account<S: Store>(env: &mut Env<'_, S>, profile_id: &str, account_id: &str) -> Result<()> {
+    let a = access(env, account_id, profile_id).await?;
+    a.require_admin()?;
+    let audit = env.audit(Some(profile_id), "account.deleted", account_id, &a.account.name);
+    env.commit(vec![Change::DeleteAccount(account_id.to_string()), audit]).await
+}
+
+/// Operator: changes the plan.
+pub async fn set_plan<S: Store>(env: &mut Env<'_, S>, account_id: &str, plan: &str) -> Result<Account> {
+    let plan = Plan::parse(plan).ok_or_else(|| Error::field(Code::InvalidRequest, "plan"))?;
+    let mut account = env.store.account(account_id).await?.ok_or_else(not_found)?;
+    let old = account.plan;
+    account.plan = plan;
+    let audit = env.audit(None, "operator.plan", account_id, &format!("{} -> {}", old.as_str(), plan.as_str()));
+    env.commit(vec![Change::PutAccount(account.clone()), audit]).await?;
+    Ok(account)
+}
+
+/// Operator: grants extra renames; paid plans only.
+pub async fn grant_renames<S: Store>(env: &mut Env<'_, S>, account_id: &str, grant: i64) -> Result<Account> {
+    if !(1..=100).contains(&grant) {
+        return Err(Error::field(Code::InvalidRequest, "grant"));
+    }
+    let mut account = env.store.account(account_id).await?.ok_or_else(not_found)?;
+    if !account.plan.is_paid() {
+        return Err(Error::new(Code::PlanRequired));
+    }
+    account.renames_left = account.renames_left.saturating_add(grant as u32);
+    let audit = env.audit(None, "operator.renames", account_id, &format!("+{grant}"));
+    env.commit(vec![Change::PutAccount(account.clone()), audit]).await?;
+    Ok(account)
+}

@@ -1,0 +1,116 @@
+//! The scheduled cleanup: free accounts nobody has logged into for more than 50 days are
+//! deleted (admins are warned 7 days before); paid accounts never. Expired codes, sessions,
+//! refresh tokens and invitations are purged. Idempotent and resumable: each run takes the
+//! oldest accounts still needing work, so a cut-short run is finished by the next.
+
+use super::Env;
+use crate::error::Result;
+use crate::mail::{self, MailKind};
+use crate::model::{Account, MemberStatus, OutboxMessage, Role};
+use crate::store::{Change, Store};
+use crate::tokens::new_id;
+
+const DAY: i64 = 24 * 3600;
+/// Free accounts with no login for more than this are deleted.
+pub const INACTIVITY_LIMIT: i64 = 50 * DAY;
+/// Admins are warned this long before.
+pub const WARNING_AHEAD: i64 = 7 * DAY;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Keep,
+    Warn,
+    Delete,
+}
+
+/// The rule for one account at `now`.
+pub fn decide(now: i64, account: &Account) -> Decision {
+    if account.plan.is_paid() {
+        return Decision::Keep;
+    }
+    let idle = now - account.last_activity_at;
+    if idle > INACTIVITY_LIMIT {
+        Decision::Delete
+    } else if idle >= INACTIVITY_LIMIT - WARNING_AHEAD && account.warned_at.is_none_or(|w| w < account.last_activity_at)
+    {
+        Decision::Warn
+    } else {
+        Decision::Keep
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CleanupReport {
+    pub deleted: u32,
+    pub warned: u32,
+    /// More accounts need work than this run took: run again.
+    pub more: bool,
+}
+
+/// Purges expired rows (once per run, `purge`), then handles up to `max_accounts` accounts,
+/// committing every `chunk` of them together.
+pub async fn run_cleanup<S: Store>(
+    env: &mut Env<'_, S>,
+    max_accounts: u32,
+    chunk: usize,
+    purge: bool,
+) -> Result<CleanupReport> {
+    let now = env.now;
+    if purge {
+        env.commit(vec![Change::PurgeExpired { now, idle_timeout: env.config.idle_timeout }]).await?;
+    }
+    let mut report = CleanupReport::default();
+    let warn_before = now - (INACTIVITY_LIMIT - WARNING_AHEAD) + 1;
+    let delete_before = now - INACTIVITY_LIMIT;
+    let mut candidates = env.store.cleanup_candidates(warn_before, delete_before, max_accounts + 1).await?;
+    if candidates.len() > max_accounts as usize {
+        report.more = true;
+        candidates.truncate(max_accounts as usize);
+    }
+    for group in candidates.chunks(chunk.max(1)) {
+        let mut changes = Vec::new();
+        for account in group {
+            match decide(now, account) {
+                Decision::Delete => {
+                    changes.push(Change::DeleteAccount(account.id.clone()));
+                    changes.push(env.audit(None, "account.deleted_inactive", &account.id, &account.name));
+                    report.deleted += 1;
+                }
+                Decision::Warn => {
+                    for card in env.store.memberships(&account.id).await? {
+                        if card.role != Role::Admin || card.status != MemberStatus::Active {
+                            continue;
+                        }
+                        let Some(to) = card.login_email.clone().or(card.contact_email.clone()) else { continue };
+                        let lang = match &card.profile_id {
+                            Some(p) => env.store.profile(p).await?.map(|p| p.lang).unwrap_or_default(),
+                            None => crate::Lang::En,
+                        };
+                        let (subject, body) =
+                            mail::render_with(MailKind::InactivityWarning, lang, &[("account", &account.name)]);
+                        changes.push(Change::Outbox(OutboxMessage {
+                            id: new_id("msg", env.rng),
+                            channel: mail::channel_for(&to),
+                            to,
+                            kind: MailKind::InactivityWarning.as_str().to_string(),
+                            lang,
+                            subject,
+                            body,
+                            code: None,
+                            link: None,
+                            token: None,
+                            created_at: now,
+                        }));
+                    }
+                    let mut warned = account.clone();
+                    warned.warned_at = Some(now);
+                    changes.push(Change::PutAccount(warned));
+                    report.warned += 1;
+                }
+                Decision::Keep => {}
+            }
+        }
+        env.commit(changes).await?;
+    }
+    Ok(report)
+}

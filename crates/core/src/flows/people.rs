@@ -1,0 +1,472 @@
+//! People inside an account: cards (register/add, list, edit, dismiss), departments, groups.
+
+use super::accounts::access;
+use super::invitations::{create_invitation, InviteOptions};
+use super::{not_found, Env};
+use crate::error::{Code, Error, Result};
+use crate::hashing::hash_password;
+use crate::mail::{self, MailKind};
+use crate::model::{Department, Group, MemberStatus, MemberType, Membership, OutboxMessage, Profile, Role};
+use crate::store::{Change, Store};
+use crate::tokens::new_id;
+use crate::validate::{Email, Invitee, Login, Name, Password, PersonalInfo};
+use serde::Serialize;
+
+/// A card as the API shows it (API.md `User`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UserView {
+    pub id: String,
+    pub profile_id: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub login_email: Option<String>,
+    pub contact_email: Option<String>,
+    pub phone: Option<String>,
+    pub photo_url: Option<String>,
+    pub position: Option<String>,
+    pub department_id: Option<String>,
+    pub group_ids: Vec<String>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub role: &'static str,
+    pub status: &'static str,
+}
+
+impl UserView {
+    pub fn of(m: &Membership) -> UserView {
+        UserView {
+            id: m.id.clone(),
+            profile_id: m.profile_id.clone(),
+            first_name: m.first_name.clone(),
+            last_name: m.last_name.clone(),
+            login_email: m.login_email.clone(),
+            contact_email: m.contact_email.clone(),
+            phone: m.phone.clone(),
+            photo_url: m.photo_url.clone(),
+            position: m.position.clone(),
+            department_id: m.department_id.clone(),
+            group_ids: m.group_ids.clone(),
+            kind: m.kind.as_str(),
+            role: m.role.as_str(),
+            status: m.status.as_str(),
+        }
+    }
+}
+
+/// How an address stands in an account, for invitations and new cards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressState {
+    Free,
+    AlreadyMember,
+    AlreadyInvited,
+    /// Bound to a dismissed card (its contact email or its person's login).
+    Taken,
+}
+
+/// Checks `address` against the account's cards (and the profile owning it).
+pub(crate) fn address_state(cards: &[Membership], owner: Option<&Profile>, address: &str) -> AddressState {
+    let mut state = AddressState::Free;
+    for c in cards {
+        let by_profile = owner.is_some_and(|o| c.profile_id.as_deref() == Some(o.id.as_str()));
+        let by_contact = c.contact_email.as_deref() == Some(address) || c.phone.as_deref() == Some(address);
+        let by_login = c.login_email.as_deref() == Some(address);
+        if !(by_profile || by_contact || by_login) {
+            continue;
+        }
+        let s = match c.status {
+            MemberStatus::Active => AddressState::AlreadyMember,
+            MemberStatus::Invited => AddressState::AlreadyInvited,
+            // A dismissed card keeps its contact email and its person's login bound.
+            MemberStatus::Dismissed if by_contact || by_login => AddressState::Taken,
+            MemberStatus::Dismissed => continue,
+        };
+        if s == AddressState::AlreadyMember {
+            return s;
+        }
+        if state == AddressState::Free || s == AddressState::Taken {
+            state = s;
+        }
+    }
+    state
+}
+
+pub(crate) async fn owner_of<S: Store>(env: &Env<'_, S>, invitee: &Invitee) -> Result<Option<Profile>> {
+    let p = match invitee {
+        Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
+        Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
+    };
+    Ok(p.filter(Profile::is_confirmed))
+}
+
+/// Department and groups must belong to the account.
+pub(crate) async fn check_placement<S: Store>(
+    env: &Env<'_, S>,
+    account_id: &str,
+    department_id: Option<&str>,
+    group_ids: &[String],
+) -> Result<Vec<Group>> {
+    if let Some(d) = department_id {
+        if !env.store.departments(account_id).await?.iter().any(|x| x.id == d) {
+            return Err(not_found().at("department_id"));
+        }
+    }
+    let groups = env.store.groups(account_id).await?;
+    let mut chosen = Vec::new();
+    for g in group_ids {
+        match groups.iter().find(|x| &x.id == g) {
+            Some(x) => chosen.push(x.clone()),
+            None => return Err(not_found().at("group_ids")),
+        }
+    }
+    Ok(chosen)
+}
+
+fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
+    match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+        Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => {
+            Err(Error::field(Code::InvalidRequest, field))
+        }
+        other => Ok(other),
+    }
+}
+
+/// The admin's new-person form: "register a user" (no password: a set-password link goes to
+/// the email) or "add a user" (login and password set by the admin).
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub position: Option<String>,
+    pub department_id: Option<String>,
+    pub group_ids: Vec<String>,
+    pub login: Option<String>,
+    pub password: Option<String>,
+    /// Personal data (gender, birthday...) as JSON text.
+    pub personal: Option<String>,
+}
+
+/// Creates a card. With a password, the profile is created at once (its email counts as
+/// confirmed: the admin vouches, and the login details go to it); without, the card is
+/// invited and a set-password link is sent.
+pub async fn add_user<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    input: NewUser,
+    link_base: &str,
+) -> Result<UserView> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let first = Name::parse(&input.first_name, "first_name")?;
+    let last = Name::parse(&input.last_name, "last_name")?;
+    let email = Email::parse(&input.email)?;
+    let position = text_field(input.position, "position", 100)?;
+    check_placement(env, account_id, input.department_id.as_deref(), &input.group_ids).await?;
+    if input.personal.as_ref().is_some_and(|p| p.len() > 4096) {
+        return Err(Error::field(Code::InvalidRequest, "personal"));
+    }
+    let cards = env.store.memberships(account_id).await?;
+    let Some(password) = input.password else {
+        // Register: an invitation carrying the full card.
+        let invitee = Invitee::Email(email.clone());
+        let owner = owner_of(env, &invitee).await?;
+        match address_state(&cards, owner.as_ref(), email.as_str()) {
+            AddressState::Free => {}
+            AddressState::AlreadyMember => return Err(Error::field(Code::AlreadyMember, "email")),
+            AddressState::AlreadyInvited => return Err(Error::field(Code::AlreadyInvited, "email")),
+            AddressState::Taken => return Err(Error::field(Code::EmailTaken, "email")),
+        }
+        let opts = InviteOptions { department_id: input.department_id, group_ids: input.group_ids, extranet: false };
+        let card = Membership {
+            first_name: first.as_str().to_string(),
+            last_name: last.as_str().to_string(),
+            position,
+            personal: input.personal,
+            ..Membership::default()
+        };
+        let (card, _) = create_invitation(env, &a, actor, &invitee, card, &opts, link_base).await?;
+        return Ok(UserView::of(&card));
+    };
+    // Add: the admin sets the login (email or phone; the email by default) and password.
+    let login = Login::parse(input.login.as_deref().unwrap_or(email.as_str()), None)?;
+    let login_str = login.as_str().to_string();
+    let existing = match &login {
+        Login::Email(e) => env.store.profile_by_email(e.as_str()).await?,
+        Login::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
+    };
+    let mut changes = Vec::new();
+    match existing {
+        Some(p) if p.is_confirmed() => {
+            let code = if matches!(login, Login::Email(_)) { Code::EmailTaken } else { Code::PhoneTaken };
+            return Err(Error::field(code, "login"));
+        }
+        Some(p) => changes.push(Change::DeleteProfile(p.id)),
+        None => {}
+    }
+    if address_state(&cards, None, email.as_str()) != AddressState::Free {
+        return Err(Error::field(Code::EmailTaken, "email"));
+    }
+    let info = PersonalInfo {
+        email: Some(email.as_str()),
+        phone: match &login {
+            Login::Phone(p) => Some(p.as_str()),
+            _ => None,
+        },
+        first_name: Some(first.as_str()),
+        last_name: Some(last.as_str()),
+    };
+    let password = Password::parse(&password, &info)?;
+    let now = env.now;
+    let (login_email, login_phone) = match &login {
+        Login::Email(e) => (Some(e.as_str().to_string()), None),
+        Login::Phone(p) => (None, Some(p.as_str().to_string())),
+    };
+    let profile = Profile {
+        id: new_id("prf", env.rng),
+        email: login_email.clone(),
+        email_confirmed: login_email.is_some(),
+        phone: login_phone.clone(),
+        phone_confirmed: login_phone.is_some(),
+        password_hash: hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
+        first_name: first.as_str().to_string(),
+        last_name: last.as_str().to_string(),
+        photo_url: None,
+        lang: env.lang,
+        two_factor_enabled: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let card = Membership {
+        id: new_id("usr", env.rng),
+        account_id: account_id.to_string(),
+        profile_id: Some(profile.id.clone()),
+        kind: MemberType::Employee,
+        role: Role::User,
+        status: MemberStatus::Active,
+        first_name: profile.first_name.clone(),
+        last_name: profile.last_name.clone(),
+        login_email: profile.email.clone(),
+        contact_email: Some(email.as_str().to_string()),
+        phone: login_phone,
+        position,
+        department_id: input.department_id,
+        group_ids: input.group_ids,
+        personal: input.personal,
+        created_at: now,
+        ..Membership::default()
+    };
+    let link = format!("{link_base}/#/forgot");
+    let (subject, body) = mail::render_with(
+        MailKind::LoginDetails,
+        env.lang,
+        &[("account", &a.account.name), ("code", &login_str), ("link", &link)],
+    );
+    changes.push(Change::PutProfile(profile));
+    changes.push(Change::PutMembership(card.clone()));
+    changes.push(Change::Outbox(OutboxMessage {
+        id: new_id("msg", env.rng),
+        channel: mail::channel_for(email.as_str()),
+        to: email.as_str().to_string(),
+        kind: MailKind::LoginDetails.as_str().to_string(),
+        lang: env.lang,
+        subject,
+        body,
+        code: None,
+        link: Some(link),
+        token: None,
+        created_at: now,
+    }));
+    changes.push(env.audit(Some(actor), "user.added", &card.id, email.as_str()));
+    env.commit(changes).await?;
+    Ok(UserView::of(&card))
+}
+
+/// The account's cards, filtered by status and type. Extranet members may not list people.
+pub async fn list_users<S: Store>(
+    env: &Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    status: Option<&str>,
+    kind: Option<&str>,
+) -> Result<Vec<UserView>> {
+    let a = access(env, account_id, actor).await?;
+    a.require_employee()?;
+    let status = status
+        .map(|s| MemberStatus::parse(s).ok_or_else(|| Error::field(Code::InvalidRequest, "status")))
+        .transpose()?;
+    let kind =
+        kind.map(|s| MemberType::parse(s).ok_or_else(|| Error::field(Code::InvalidRequest, "type"))).transpose()?;
+    Ok(env
+        .store
+        .memberships(account_id)
+        .await?
+        .iter()
+        .filter(|m| status.is_none_or(|s| m.status == s) && kind.is_none_or(|k| m.kind == k))
+        .map(UserView::of)
+        .collect())
+}
+
+/// An admin's edit of a card (also of dismissed cards). `None` leaves a field alone; an
+/// empty `contact_email`/`department_id`/`position` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct CardEdit {
+    pub contact_email: Option<String>,
+    pub position: Option<String>,
+    pub department_id: Option<String>,
+    pub role: Option<String>,
+    pub group_ids: Option<Vec<String>>,
+}
+
+pub async fn edit_user<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    user_id: &str,
+    edit: CardEdit,
+) -> Result<UserView> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let mut card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
+    if let Some(e) = edit.contact_email {
+        card.contact_email = if e.trim().is_empty() {
+            None
+        } else {
+            Some(Email::parse(&e).map_err(|e| e.at("contact_email"))?.as_str().to_string())
+        };
+    }
+    if let Some(p) = edit.position {
+        card.position = text_field(Some(p), "position", 100)?;
+    }
+    if let Some(d) = edit.department_id {
+        card.department_id = if d.is_empty() { None } else { Some(d) };
+    }
+    if let Some(g) = edit.group_ids {
+        card.group_ids = g;
+    }
+    check_placement(env, account_id, card.department_id.as_deref(), &card.group_ids).await?;
+    if card.kind == MemberType::Extranet {
+        let groups = env.store.groups(account_id).await?;
+        if card.group_ids.is_empty() || !card.group_ids.iter().all(|g| groups.iter().any(|x| &x.id == g && x.extranet))
+        {
+            return Err(Error::field(Code::ExtranetRequiresExtranetGroup, "group_ids"));
+        }
+    }
+    let mut detail = String::new();
+    if let Some(r) = edit.role {
+        let role = Role::parse(&r).ok_or_else(|| Error::field(Code::InvalidRequest, "role"))?;
+        if role == Role::Admin && card.kind == MemberType::Extranet {
+            return Err(Error::field(Code::InvalidRequest, "role"));
+        }
+        if card.role == Role::Admin && role == Role::User && is_last_admin(env, account_id, &card).await? {
+            return Err(Error::field(Code::LastAdmin, "role"));
+        }
+        if role != card.role {
+            detail = format!("role {} -> {}", card.role.as_str(), role.as_str());
+        }
+        card.role = role;
+    }
+    let mut changes = vec![Change::PutMembership(card.clone())];
+    if !detail.is_empty() {
+        changes.push(env.audit(Some(actor), "user.role", &card.id, &detail));
+    }
+    env.commit(changes).await?;
+    let card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
+    Ok(UserView::of(&card))
+}
+
+async fn is_last_admin<S: Store>(env: &Env<'_, S>, account_id: &str, card: &Membership) -> Result<bool> {
+    let admins = env
+        .store
+        .memberships(account_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.role == Role::Admin && m.status == MemberStatus::Active && m.id != card.id)
+        .count();
+    Ok(admins == 0)
+}
+
+/// Dismisses a person: access to this account ends at once; the card stays.
+pub async fn dismiss_user<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    user_id: &str,
+) -> Result<UserView> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let mut card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
+    if card.status == MemberStatus::Invited {
+        return Err(not_found());
+    }
+    if card.role == Role::Admin && card.status == MemberStatus::Active && is_last_admin(env, account_id, &card).await? {
+        return Err(Error::new(Code::LastAdmin));
+    }
+    card.status = MemberStatus::Dismissed;
+    let audit = env.audit(Some(actor), "user.dismissed", &card.id, card.contact_email.as_deref().unwrap_or(""));
+    env.commit(vec![Change::PutMembership(card.clone()), audit]).await?;
+    Ok(UserView::of(&card))
+}
+
+pub async fn create_department<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    name: &str,
+    parent_id: Option<String>,
+) -> Result<Department> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let name =
+        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidRequest, "name"))?;
+    if let Some(p) = &parent_id {
+        if !env.store.departments(account_id).await?.iter().any(|d| &d.id == p) {
+            return Err(not_found().at("parent_id"));
+        }
+    }
+    let d = Department {
+        id: new_id("dep", env.rng),
+        account_id: account_id.to_string(),
+        name,
+        parent_id,
+        created_at: env.now,
+    };
+    env.commit(vec![Change::PutDepartment(d.clone())]).await?;
+    Ok(d)
+}
+
+pub async fn list_departments<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<Vec<Department>> {
+    let a = access(env, account_id, actor).await?;
+    a.require_employee()?;
+    let mut v = env.store.departments(account_id).await?;
+    v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    Ok(v)
+}
+
+pub async fn create_group<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    name: &str,
+    extranet: bool,
+) -> Result<Group> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let name =
+        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidRequest, "name"))?;
+    let g =
+        Group { id: new_id("grp", env.rng), account_id: account_id.to_string(), name, extranet, created_at: env.now };
+    env.commit(vec![Change::PutGroup(g.clone())]).await?;
+    Ok(g)
+}
+
+/// Employees see every group; extranet members only their own.
+pub async fn list_groups<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<Vec<Group>> {
+    let a = access(env, account_id, actor).await?;
+    let mut v = env.store.groups(account_id).await?;
+    if a.member.kind == MemberType::Extranet {
+        v.retain(|g| a.member.group_ids.contains(&g.id));
+    }
+    v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    Ok(v)
+}

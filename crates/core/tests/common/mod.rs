@@ -1,0 +1,99 @@
+//! Shared test world: the in-memory store, an injected clock, cheap hashing.
+#![allow(dead_code)]
+
+use netid_core::config::Config;
+use netid_core::flows::{self, Env, Grant, LoginInput, SignupInput};
+use netid_core::hashing::{Algorithm, HashPolicy};
+use netid_core::memory::MemoryStore;
+use netid_core::model::ClientKind;
+use netid_core::tokens::SeededEntropy;
+use netid_core::{Code, Lang, Result};
+use pollster::block_on;
+
+pub const T0: i64 = 1_795_333_485;
+pub const PW: &str = "violet-harbour-lantern";
+
+/// A store, a clock and the rules (with cheap hashing: iterations are a parameter).
+pub struct World {
+    pub store: MemoryStore,
+    pub config: Config,
+    pub now: i64,
+    pub rng: SeededEntropy,
+    pub ip: Option<String>,
+    pub lang: Lang,
+}
+
+impl World {
+    pub fn new() -> Self {
+        let mut config = Config::production();
+        config.hash = HashPolicy { algorithm: Algorithm::Sha512, iterations: 1_000 };
+        World {
+            store: MemoryStore::new(),
+            config,
+            now: T0,
+            rng: SeededEntropy::new(42),
+            ip: Some("203.0.113.9".into()),
+            lang: Lang::Fr,
+        }
+    }
+
+    pub fn run<T>(
+        &mut self,
+        f: impl for<'a> FnOnce(&'a mut Env<'a, MemoryStore>) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>,
+    ) -> T {
+        let mut env = Env {
+            store: &self.store,
+            config: &self.config,
+            now: self.now,
+            rng: &mut self.rng,
+            lang: self.lang,
+            ip: self.ip.clone(),
+        };
+        block_on(f(&mut env))
+    }
+
+    pub fn advance(&mut self, seconds: i64) {
+        self.now += seconds;
+    }
+
+    pub fn last_code(&self, to: &str) -> String {
+        self.store.outbox_to(to).first().and_then(|m| m.code.clone()).expect("a code was sent")
+    }
+
+    pub fn signup(&mut self, email: &str) -> Result<flows::SignupOutcome> {
+        let input = SignupInput {
+            email: Some(email.into()),
+            password: PW.into(),
+            first_name: "Marie".into(),
+            last_name: "Curie".into(),
+            ..Default::default()
+        };
+        self.run(|env| Box::pin(flows::signup(env, input)))
+    }
+
+    pub fn confirm(&mut self, email: &str, code: &str) -> Result<Grant> {
+        let input = flows::ConfirmInput { email: Some(email.into()), code: code.into(), ..Default::default() };
+        self.run(|env| Box::pin(flows::confirm_signup(env, input)))
+    }
+
+    pub fn login(&mut self, login: &str, password: &str, client: ClientKind) -> Result<Grant> {
+        let input = LoginInput { login: login.into(), password: password.into(), client, ..Default::default() };
+        self.run(|env| Box::pin(flows::login(env, input)))
+    }
+
+    pub fn auth(&mut self, token: &str) -> Result<netid_core::model::Session> {
+        let token = token.to_string();
+        self.run(|env| Box::pin(async move { flows::authenticate(env, &token).await }))
+    }
+
+    /// A confirmed profile, logged in.
+    pub fn person(&mut self, email: &str) -> Grant {
+        self.signup(email).expect("signup");
+        let code = self.last_code(email);
+        self.confirm(email, &code).expect("confirm")
+    }
+}
+
+pub fn code_of<T: std::fmt::Debug>(r: Result<T>) -> Code {
+    r.expect_err("expected an error").code
+}
