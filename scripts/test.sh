@@ -28,6 +28,8 @@ PORT="${NETID_TEST_PORT:-8799}"
 STATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-test.XXXXXX")"
 trap 'stop_worker; rm -rf "$STATE"' EXIT
 step "end-to-end: wrangler dev on 127.0.0.1:$PORT with a fresh D1/KV ($STATE)"
+# A throwaway operator token for this run only (the operator API's tests need one).
+export NETID_OPERATOR_TOKEN="test-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start_worker "$PORT" "$STATE"
 export NETID_BASE_URL="http://127.0.0.1:$PORT"
 node --test --test-concurrency=1 tests/e2e/

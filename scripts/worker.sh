@@ -7,8 +7,10 @@ start_worker() {
   mkdir -p "$state"
   wrangler d1 migrations apply DB --local --persist-to "$state" >"$state/migrations.log" 2>&1 \
     || { cat "$state/migrations.log" >&2; return 1; }
+  local vars=()
+  if [ -n "${NETID_OPERATOR_TOKEN:-}" ]; then vars=(--var "OPERATOR_TOKEN:$NETID_OPERATOR_TOKEN"); fi
   wrangler dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" --test-scheduled \
-    --show-interactive-dev-session=false >"$log" 2>&1 &
+    --show-interactive-dev-session=false "${vars[@]}" >"$log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 120); do
     if curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1; then return 0; fi

@@ -75,3 +75,34 @@ export async function advance(seconds) {
   assert.equal(r.status, 200, r.text);
   return r.json;
 }
+
+export const OPERATOR_TOKEN = process.env.NETID_OPERATOR_TOKEN || "";
+
+/** Creates an account as `who`; returns the Account. */
+export async function newAccount(who, name) {
+  const r = await call("POST", "/accounts", { token: who.token, body: name === undefined ? {} : { name } });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+/** Invites addresses into an account; returns the results. */
+export async function inviteAll(admin, accountId, addresses, extra = {}) {
+  const invitees = addresses.map((a) => (a.startsWith("+") ? { phone: a } : { email: a }));
+  const r = await call("POST", `/accounts/${accountId}/invitations`, { token: admin.token, body: { invitees, ...extra } });
+  assert.equal(r.status, 200, r.text);
+  return r.json.results;
+}
+
+/** Accepts the newest invitation to `to` as a new person; returns the session. */
+export async function acceptAsNew(to, first_name = "Guest", last_name = "Person") {
+  const msg = await lastMessage(to, "invitation");
+  const r = await call("POST", `/invitations/${msg.token}/accept`, { body: { password: PASSWORD, first_name, last_name } });
+  assert.equal(r.status, 200, r.text);
+  return { token: r.json.session.token, session: r.json.session, account: r.json.account, email: to, profile: r.json.session.profile };
+}
+
+/** Runs the Worker's scheduled handler (wrangler dev --test-scheduled). */
+export async function runCron() {
+  const r = await fetch(`${BASE}/__scheduled?cron=17+*+*+*+*`);
+  assert.equal(r.status, 200, await r.text());
+}

@@ -32,6 +32,8 @@ pub struct Ctx {
     pub dev: bool,
     pub rng: WorkerEntropy,
     pub allowed_origins: Vec<String>,
+    /// The operator (support) API's bearer token, from the OPERATOR_TOKEN secret.
+    pub operator_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -64,7 +66,13 @@ impl Ctx {
             Some(r) => (http::language(r), r.headers().get("CF-Connecting-IP").ok().flatten()),
             None => (Lang::En, None),
         };
-        Ok(Ctx { store, config, now, lang, ip, dev, rng: WorkerEntropy, allowed_origins })
+        let operator_token = env
+            .secret("OPERATOR_TOKEN")
+            .map(|s| s.to_string())
+            .or_else(|_| env.var("OPERATOR_TOKEN").map(|v| v.to_string()))
+            .ok()
+            .filter(|t| !t.is_empty());
+        Ok(Ctx { store, config, now, lang, ip, dev, rng: WorkerEntropy, allowed_origins, operator_token })
     }
 
     pub fn env(&mut self) -> Env<'_, D1Store> {

@@ -35,7 +35,9 @@ pub fn status_of(code: Code) -> u16 {
         | Code::AccountLimitReached
         | Code::RenameLimitReached
         | Code::AlreadyMember
-        | Code::AlreadyInvited => 409,
+        | Code::AlreadyInvited
+        | Code::LastAdmin
+        | Code::PlanRequired => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,

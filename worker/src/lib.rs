@@ -42,8 +42,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match Ctx::new(&env, None).await {
-        Ok(ctx) => {
-            if let Err(e) = scheduled::run(&ctx).await {
+        Ok(mut ctx) => {
+            if let Err(e) = scheduled::run(&mut ctx).await {
                 worker::console_error!("scheduled run failed: {:?}", e);
             }
         }

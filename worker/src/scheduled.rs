@@ -1,23 +1,35 @@
-//! The daily cron: purges expired codes, sessions, refresh tokens and stale throttles.
-//! (Idle free account deletion comes with accounts.) Idempotent: each statement deletes
-//! what is expired at the service clock's now, so a second run finds nothing.
+//! The cron: core's cleanup (inactive free accounts, warnings, expired rows) run in rounds
+//! until the work is done or the invocation's D1 query budget is nearly spent; what is left
+//! is taken by the next run (the cleanup is idempotent and picks the oldest work first).
 
 use crate::ctx::Ctx;
-use crate::store::i;
+use netid_core::flows::cleanup::{run_cleanup, CleanupReport};
 use netid_core::Error;
 
-pub async fn run(ctx: &Ctx) -> Result<(), Error> {
-    let now = ctx.now;
-    let idle = ctx.config.idle_timeout;
-    let store = &ctx.store;
-    let stmts = vec![
-        store.stmt("DELETE FROM codes WHERE expires_at <= ?1", &[i(now)])?,
-        store.stmt(
-            "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
-            &[i(now), i(idle)],
-        )?,
-        store.stmt("DELETE FROM refresh_tokens WHERE expires_at <= ?1", &[i(now)])?,
-        store.stmt("DELETE FROM throttles WHERE blocked_until <= ?1 AND window_start + 86400 <= ?1", &[i(now)])?,
-    ];
-    store.batch(stmts).await
+/// D1 allows 1,000 queries per invocation (Paid); stop well before.
+const QUERY_BUDGET: u32 = 800;
+/// Accounts per round; each deletion is 7 statements, committed 10 accounts per batch.
+const ROUND: u32 = 20;
+
+pub async fn run(ctx: &mut Ctx) -> Result<CleanupReport, Error> {
+    let mut total = CleanupReport::default();
+    let mut first = true;
+    loop {
+        let r = run_cleanup(&mut ctx.env(), ROUND, 10, first).await?;
+        first = false;
+        total.deleted += r.deleted;
+        total.warned += r.warned;
+        total.more = r.more;
+        if !r.more || ctx.store.d1_queries.get() + ROUND * 8 > QUERY_BUDGET {
+            break;
+        }
+    }
+    worker::console_log!(
+        "cleanup: deleted {} warned {} more {} queries {}",
+        total.deleted,
+        total.warned,
+        total.more,
+        ctx.store.d1_queries.get()
+    );
+    Ok(total)
 }

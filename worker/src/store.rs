@@ -156,6 +156,158 @@ struct CountRow {
     n: i64,
 }
 
+#[derive(Deserialize)]
+struct AccountRecordRow {
+    id: String,
+    name: String,
+    address: String,
+    plan: String,
+    renames_left: i64,
+    created_by: String,
+    created_at: i64,
+    last_activity_at: i64,
+    warned_at: Option<i64>,
+}
+
+impl From<AccountRecordRow> for Account {
+    fn from(r: AccountRecordRow) -> Self {
+        Account {
+            id: r.id,
+            name: r.name,
+            address: r.address,
+            plan: Plan::parse(&r.plan).unwrap_or_default(),
+            renames_left: r.renames_left.clamp(0, i64::from(u32::MAX)) as u32,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            last_activity_at: r.last_activity_at,
+            warned_at: r.warned_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MembershipRow {
+    id: String,
+    account_id: String,
+    profile_id: Option<String>,
+    kind: String,
+    role: String,
+    status: String,
+    first_name: String,
+    last_name: String,
+    login_email: Option<String>,
+    contact_email: Option<String>,
+    phone: Option<String>,
+    photo_url: Option<String>,
+    position: Option<String>,
+    department_id: Option<String>,
+    group_ids: Option<String>,
+    personal: Option<String>,
+    last_login_at: Option<i64>,
+    created_at: i64,
+}
+
+impl From<MembershipRow> for Membership {
+    fn from(r: MembershipRow) -> Self {
+        let mut group_ids: Vec<String> =
+            r.group_ids.unwrap_or_default().split(',').filter(|g| !g.is_empty()).map(str::to_string).collect();
+        group_ids.sort();
+        Membership {
+            id: r.id,
+            account_id: r.account_id,
+            profile_id: r.profile_id,
+            kind: MemberType::parse(&r.kind).unwrap_or_default(),
+            role: Role::parse(&r.role).unwrap_or_default(),
+            status: MemberStatus::parse(&r.status).unwrap_or_default(),
+            first_name: r.first_name,
+            last_name: r.last_name,
+            login_email: r.login_email,
+            contact_email: r.contact_email,
+            phone: r.phone,
+            photo_url: r.photo_url,
+            position: r.position,
+            department_id: r.department_id,
+            group_ids,
+            personal: r.personal,
+            last_login_at: r.last_login_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct DepartmentRow {
+    id: String,
+    account_id: String,
+    name: String,
+    parent_id: Option<String>,
+    created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct GroupRow {
+    id: String,
+    account_id: String,
+    name: String,
+    extranet: i64,
+    created_at: i64,
+}
+
+#[derive(Deserialize)]
+struct InvitationRow {
+    id: String,
+    account_id: String,
+    recipient: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    token_hash: String,
+    state: String,
+    extranet: i64,
+    department_id: Option<String>,
+    group_ids: String,
+    membership_id: String,
+    invited_by: Option<String>,
+    created_at: i64,
+    expires_at: i64,
+    accepted_at: Option<i64>,
+}
+
+impl From<InvitationRow> for Invitation {
+    fn from(r: InvitationRow) -> Self {
+        Invitation {
+            id: r.id,
+            account_id: r.account_id,
+            to: r.recipient,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            token_hash: r.token_hash,
+            state: InvitationState::parse(&r.state).unwrap_or(InvitationState::Revoked),
+            extranet: r.extranet != 0,
+            department_id: r.department_id,
+            group_ids: serde_json::from_str(&r.group_ids).unwrap_or_default(),
+            membership_id: r.membership_id,
+            invited_by: r.invited_by,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            accepted_at: r.accepted_at,
+        }
+    }
+}
+
+const ACCOUNT_COLS: &str = "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at";
+const MEMBERSHIP_SELECT: &str =
+    "SELECT m.id, m.account_id, m.profile_id, m.type AS kind, m.role, m.status, m.first_name, m.last_name, \
+     p.email AS login_email, m.contact_email, m.phone, m.photo_url, m.position, m.department_id, \
+     (SELECT group_concat(g.group_id) FROM membership_groups g WHERE g.membership_id = m.id) AS group_ids, \
+     m.personal, m.last_login_at, m.created_at FROM memberships m LEFT JOIN profiles p ON p.id = m.profile_id";
+const INVITATION_COLS: &str =
+    "id, account_id, recipient, first_name, last_name, token_hash, state, extranet, department_id, group_ids, \
+     membership_id, invited_by, created_at, expires_at, accepted_at";
+
+fn oi(v: Option<i64>) -> JsValue {
+    v.map_or(JsValue::NULL, i)
+}
+
 const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at";
 const SESSION_COLS: &str =
     "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
@@ -355,6 +507,135 @@ impl D1Store {
                  WHERE profile_id = ?1",
                 &[s(profile_id), os(first_name), os(last_name), os(contact_email), os(phone), os(photo_url)],
             )?],
+            Change::PutAccount(a) => vec![st(
+                &format!(
+                    "INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) \
+                     ON CONFLICT(id) DO UPDATE SET name=?2, address=?3, plan=?4, renames_left=?5, last_activity_at=?8, warned_at=?9"
+                ),
+                &[
+                    s(&a.id),
+                    s(&a.name),
+                    s(&a.address),
+                    s(a.plan.as_str()),
+                    i(i64::from(a.renames_left)),
+                    s(&a.created_by),
+                    i(a.created_at),
+                    i(a.last_activity_at),
+                    oi(a.warned_at),
+                ],
+            )?],
+            Change::DeleteAccount(id) => {
+                evict.extend(self.session_hashes("SELECT token_hash FROM sessions WHERE account_id = ?1", &[s(id)]).await?);
+                vec![
+                    st("DELETE FROM membership_groups WHERE account_id = ?1", &[s(id)])?,
+                    st("DELETE FROM memberships WHERE account_id = ?1", &[s(id)])?,
+                    st("DELETE FROM invitations WHERE account_id = ?1", &[s(id)])?,
+                    st("DELETE FROM departments WHERE account_id = ?1", &[s(id)])?,
+                    st("DELETE FROM groups WHERE account_id = ?1", &[s(id)])?,
+                    st("UPDATE sessions SET account_id = NULL WHERE account_id = ?1", &[s(id)])?,
+                    st("DELETE FROM accounts WHERE id = ?1", &[s(id)])?,
+                ]
+            }
+            Change::PutMembership(m) => {
+                let mut v = vec![
+                    st(
+                        "INSERT INTO memberships (id, account_id, profile_id, type, role, status, first_name, last_name, contact_email, phone, \
+                         photo_url, position, department_id, personal, last_login_at, created_at) \
+                         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16) \
+                         ON CONFLICT(id) DO UPDATE SET profile_id=?3, type=?4, role=?5, status=?6, first_name=?7, last_name=?8, \
+                         contact_email=?9, phone=?10, photo_url=?11, position=?12, department_id=?13, personal=?14, last_login_at=?15",
+                        &[
+                            s(&m.id),
+                            s(&m.account_id),
+                            os(&m.profile_id),
+                            s(m.kind.as_str()),
+                            s(m.role.as_str()),
+                            s(m.status.as_str()),
+                            s(&m.first_name),
+                            s(&m.last_name),
+                            os(&m.contact_email),
+                            os(&m.phone),
+                            os(&m.photo_url),
+                            os(&m.position),
+                            os(&m.department_id),
+                            os(&m.personal),
+                            oi(m.last_login_at),
+                            i(m.created_at),
+                        ],
+                    )?,
+                    st("DELETE FROM membership_groups WHERE membership_id = ?1", &[s(&m.id)])?,
+                ];
+                for g in &m.group_ids {
+                    v.push(st(
+                        "INSERT OR IGNORE INTO membership_groups (membership_id, group_id, account_id) VALUES (?1, ?2, ?3)",
+                        &[s(&m.id), s(g), s(&m.account_id)],
+                    )?);
+                }
+                v
+            }
+            Change::DeleteMembership(id) => vec![
+                st("DELETE FROM membership_groups WHERE membership_id = ?1", &[s(id)])?,
+                st("DELETE FROM memberships WHERE id = ?1", &[s(id)])?,
+            ],
+            Change::PutDepartment(d) => vec![st(
+                "INSERT INTO departments (id, account_id, name, parent_id, created_at) VALUES (?1,?2,?3,?4,?5) \
+                 ON CONFLICT(id) DO UPDATE SET name=?3, parent_id=?4",
+                &[s(&d.id), s(&d.account_id), s(&d.name), os(&d.parent_id), i(d.created_at)],
+            )?],
+            Change::PutGroup(g) => vec![st(
+                "INSERT INTO groups (id, account_id, name, extranet, created_at) VALUES (?1,?2,?3,?4,?5) \
+                 ON CONFLICT(id) DO UPDATE SET name=?3, extranet=?4",
+                &[s(&g.id), s(&g.account_id), s(&g.name), b(g.extranet), i(g.created_at)],
+            )?],
+            Change::PutInvitation(v) => vec![st(
+                &format!(
+                    "INSERT INTO invitations ({INVITATION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) \
+                     ON CONFLICT(id) DO UPDATE SET token_hash=?6, state=?7, membership_id=?11, expires_at=?14, accepted_at=?15"
+                ),
+                &[
+                    s(&v.id),
+                    s(&v.account_id),
+                    s(&v.to),
+                    os(&v.first_name),
+                    os(&v.last_name),
+                    s(&v.token_hash),
+                    s(v.state.as_str()),
+                    b(v.extranet),
+                    os(&v.department_id),
+                    s(&serde_json::to_string(&v.group_ids).unwrap_or_else(|_| "[]".into())),
+                    s(&v.membership_id),
+                    os(&v.invited_by),
+                    i(v.created_at),
+                    i(v.expires_at),
+                    oi(v.accepted_at),
+                ],
+            )?],
+            Change::RecordActivity { account_id, membership_id, at } => vec![
+                st("UPDATE accounts SET last_activity_at = MAX(last_activity_at, ?2) WHERE id = ?1", &[s(account_id), i(*at)])?,
+                st("UPDATE memberships SET last_login_at = ?2 WHERE id = ?1", &[s(membership_id), i(*at)])?,
+            ],
+            Change::SetSessionAccount { token_hash, account_id } => {
+                evict.push(token_hash.clone());
+                vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
+            }
+            Change::PurgeExpired { now, idle_timeout, invitations_before } => {
+                let expired_inv = "SELECT membership_id FROM invitations WHERE state = 'pending' AND expires_at <= ?1";
+                vec![
+                    st("DELETE FROM codes WHERE expires_at <= ?1", &[i(*now)])?,
+                    st(
+                        "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
+                        &[i(*now), i(*idle_timeout)],
+                    )?,
+                    st("DELETE FROM refresh_tokens WHERE expires_at <= ?1", &[i(*now)])?,
+                    st("DELETE FROM throttles WHERE blocked_until <= ?1 AND window_start + 86400 <= ?1", &[i(*now)])?,
+                    st(&format!("DELETE FROM membership_groups WHERE membership_id IN ({expired_inv})"), &[i(*invitations_before)])?,
+                    st(
+                        &format!("DELETE FROM memberships WHERE status = 'invited' AND id IN ({expired_inv})"),
+                        &[i(*invitations_before)],
+                    )?,
+                    st("DELETE FROM invitations WHERE state = 'pending' AND expires_at <= ?1", &[i(*invitations_before)])?,
+                ]
+            }
             _ => return Err(Error::internal("unsupported change")),
         })
     }
@@ -503,16 +784,112 @@ impl Store for D1Store {
         }
         Ok(())
     }
+
+    async fn account(&self, id: &str) -> StoreResult<Option<Account>> {
+        Ok(self
+            .first::<AccountRecordRow>(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), &[s(id)])
+            .await?
+            .map(Into::into))
+    }
+
+    async fn account_by_address(&self, address: &str) -> StoreResult<Option<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE address = ?1");
+        Ok(self.first::<AccountRecordRow>(&sql, &[s(address)]).await?.map(Into::into))
+    }
+
+    async fn accounts_created_by(&self, profile_id: &str) -> StoreResult<u32> {
+        let row = self
+            .first::<CountRow>("SELECT COUNT(*) AS n FROM accounts WHERE created_by = ?1", &[s(profile_id)])
+            .await?;
+        Ok(row.map_or(0, |r| r.n.max(0) as u32))
+    }
+
+    async fn membership_of(&self, account_id: &str, profile_id: &str) -> StoreResult<Option<Membership>> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 AND m.profile_id = ?2");
+        Ok(self.first::<MembershipRow>(&sql, &[s(account_id), s(profile_id)]).await?.map(Into::into))
+    }
+
+    async fn membership(&self, account_id: &str, id: &str) -> StoreResult<Option<Membership>> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 AND m.id = ?2");
+        Ok(self.first::<MembershipRow>(&sql, &[s(account_id), s(id)]).await?.map(Into::into))
+    }
+
+    async fn memberships(&self, account_id: &str) -> StoreResult<Vec<Membership>> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 ORDER BY m.created_at, m.id");
+        Ok(self.all::<MembershipRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn departments(&self, account_id: &str) -> StoreResult<Vec<Department>> {
+        let rows = self
+            .all::<DepartmentRow>(
+                "SELECT id, account_id, name, parent_id, created_at FROM departments WHERE account_id = ?1 ORDER BY created_at, id",
+                &[s(account_id)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Department {
+                id: r.id,
+                account_id: r.account_id,
+                name: r.name,
+                parent_id: r.parent_id,
+                created_at: r.created_at,
+            })
+            .collect())
+    }
+
+    async fn groups(&self, account_id: &str) -> StoreResult<Vec<Group>> {
+        let rows = self
+            .all::<GroupRow>(
+                "SELECT id, account_id, name, extranet, created_at FROM groups WHERE account_id = ?1 ORDER BY created_at, id",
+                &[s(account_id)],
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Group {
+                id: r.id,
+                account_id: r.account_id,
+                name: r.name,
+                extranet: r.extranet != 0,
+                created_at: r.created_at,
+            })
+            .collect())
+    }
+
+    async fn invitations(&self, account_id: &str) -> StoreResult<Vec<Invitation>> {
+        let sql =
+            format!("SELECT {INVITATION_COLS} FROM invitations WHERE account_id = ?1 ORDER BY created_at DESC, id");
+        Ok(self.all::<InvitationRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>> {
+        let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE token_hash = ?1");
+        Ok(self.first::<InvitationRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
+    }
+
+    async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLS} FROM accounts WHERE plan = 'free' AND (last_activity_at < ?2 \
+             OR (last_activity_at < ?1 AND (warned_at IS NULL OR warned_at < last_activity_at))) \
+             ORDER BY last_activity_at, id LIMIT ?3"
+        );
+        let rows = self.all::<AccountRecordRow>(&sql, &[i(warn_before), i(delete_before), i(i64::from(limit))]).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     //! The schema the code expects, checked against the migrations (applied for real to
     //! SQLite by the end-to-end tests, which exercise every statement here).
+    #[allow(unused_imports)]
+    use super::{ACCOUNT_COLS, INVITATION_COLS};
     use super::{PROFILE_COLS, SESSION_COLS};
     use std::collections::{BTreeMap, BTreeSet};
 
-    const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_profiles.sql")];
+    const MIGRATIONS: &[&str] =
+        &[include_str!("../migrations/0001_profiles.sql"), include_str!("../migrations/0002_accounts.sql")];
 
     fn schema() -> BTreeMap<String, BTreeSet<String>> {
         let mut tables = BTreeMap::new();
@@ -530,6 +907,12 @@ mod tests {
                     .map(str::to_string)
                     .collect();
                 tables.insert(name, cols);
+            }
+            for line in sql.lines() {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                if let ["ALTER", "TABLE", table, "ADD", "COLUMN", col, ..] = words.as_slice() {
+                    tables.entry(table.to_string()).or_insert_with(BTreeSet::new).insert(col.to_string());
+                }
             }
         }
         tables

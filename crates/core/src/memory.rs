@@ -212,14 +212,14 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                 s.account_id = account_id;
             }
         }
-        Change::PurgeExpired { now, idle_timeout } => {
+        Change::PurgeExpired { now, idle_timeout, invitations_before } => {
             d.codes.retain(|_, c| c.expires_at > now);
             d.sessions.retain(|_, s| s.last_seen_at + idle_timeout > now && s.absolute_expires_at > now);
             d.refresh_tokens.retain(|_, t| t.expires_at > now);
             let expired: Vec<Invitation> = d
                 .invitations
                 .values()
-                .filter(|i| i.state == InvitationState::Pending && i.expires_at <= now)
+                .filter(|i| i.state == InvitationState::Pending && i.expires_at <= invitations_before)
                 .cloned()
                 .collect();
             for i in expired {

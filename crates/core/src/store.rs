@@ -69,11 +69,12 @@ pub enum Change {
         token_hash: String,
         account_id: Option<String>,
     },
-    /// Deletes what expired at `now`: codes, sessions (idle or capped), refresh tokens,
-    /// pending invitations (with their invited cards).
+    /// Deletes what expired at `now`: codes, sessions (idle or capped), refresh tokens, and
+    /// pending invitations that expired before `invitations_before` (with their invited cards).
     PurgeExpired {
         now: i64,
         idle_timeout: i64,
+        invitations_before: i64,
     },
 }
 

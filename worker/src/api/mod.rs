@@ -1,6 +1,7 @@
 //! Routing of `/api/v1/*` to handlers. Unknown paths answer 404, known paths with another
 //! method 405, both in the error envelope.
 
+mod accounts;
 mod auth;
 mod dev;
 mod me;
@@ -39,6 +40,29 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["me", "phone", "confirm"], Post) => me::phone_confirm(&mut req, ctx).await,
         (["me", "password"], Post) => me::password(&mut req, ctx).await,
         (["photos", id], Get) => me::photo(id, ctx).await,
+        (["accounts"], Post) => accounts::create(&mut req, ctx).await,
+        (["accounts"], Get) => accounts::list(&req, ctx).await,
+        (["accounts", id], Get) => accounts::get(&req, ctx, id).await,
+        (["accounts", id], Patch) => accounts::rename(&mut req, ctx, id).await,
+        (["accounts", id], Delete) => accounts::delete(&req, ctx, id).await,
+        (["accounts", id, "enter"], Post) => accounts::enter(&req, ctx, id).await,
+        (["accounts", id, "users"], Get) => accounts::users(&req, ctx, id).await,
+        (["accounts", id, "users"], Post) => accounts::add_user(&mut req, ctx, id).await,
+        (["accounts", id, "users", uid], Patch) => accounts::edit_user(&mut req, ctx, id, uid).await,
+        (["accounts", id, "users", uid, "dismiss"], Post) => accounts::dismiss(&req, ctx, id, uid).await,
+        (["accounts", id, "departments"], Get) => accounts::departments(&req, ctx, id).await,
+        (["accounts", id, "departments"], Post) => accounts::add_department(&mut req, ctx, id).await,
+        (["accounts", id, "groups"], Get) => accounts::groups(&req, ctx, id).await,
+        (["accounts", id, "groups"], Post) => accounts::add_group(&mut req, ctx, id).await,
+        (["accounts", id, "invitations"], Get) => accounts::invitations(&req, ctx, id).await,
+        (["accounts", id, "invitations"], Post) => accounts::invite(&mut req, ctx, id).await,
+        (["accounts", id, "invitations", "mass"], Post) => accounts::invite_mass(&mut req, ctx, id).await,
+        (["accounts", id, "invitations", iid, "resend"], Post) => accounts::resend(&req, ctx, id, iid).await,
+        (["accounts", id, "invitations", iid], Delete) => accounts::revoke(&req, ctx, id, iid).await,
+        (["invitations", token], Get) => accounts::invitation(ctx, token).await,
+        (["invitations", token, "accept"], Post) => accounts::accept(&mut req, ctx, token).await,
+        (["operator", "accounts", id, "plan"], Put) => accounts::set_plan(&mut req, ctx, id).await,
+        (["operator", "accounts", id, "renames"], Post) => accounts::grant_renames(&mut req, ctx, id).await,
         (["dev", ..], _) if !ctx.dev => Err(Error::new(Code::NotFound)),
         (["dev", "outbox"], Get) => dev::outbox(&req, ctx).await,
         (["dev", "clock"], Post) => dev::advance_clock(&mut req, ctx).await,
@@ -72,5 +96,15 @@ fn known(segs: &[&str]) -> bool {
             | ["dev", "outbox"]
             | ["dev", "clock"]
             | ["dev", "hash"]
+            | ["accounts"]
+            | ["accounts", _]
+            | ["accounts", _, "enter" | "users" | "departments" | "groups" | "invitations"]
+            | ["accounts", _, "users", _]
+            | ["accounts", _, "users", _, "dismiss"]
+            | ["accounts", _, "invitations", _]
+            | ["accounts", _, "invitations", _, "resend"]
+            | ["invitations", _]
+            | ["invitations", _, "accept"]
+            | ["operator", "accounts", _, "plan" | "renames"]
     )
 }

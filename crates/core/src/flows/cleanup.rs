@@ -15,6 +15,8 @@ const DAY: i64 = 24 * 3600;
 pub const INACTIVITY_LIMIT: i64 = 50 * DAY;
 /// Admins are warned this long before.
 pub const WARNING_AHEAD: i64 = 7 * DAY;
+/// Expired invitations stay listed (and can be resent) this long before they are purged.
+pub const EXPIRED_INVITATION_GRACE: i64 = 30 * DAY;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -57,7 +59,12 @@ pub async fn run_cleanup<S: Store>(
 ) -> Result<CleanupReport> {
     let now = env.now;
     if purge {
-        env.commit(vec![Change::PurgeExpired { now, idle_timeout: env.config.idle_timeout }]).await?;
+        env.commit(vec![Change::PurgeExpired {
+            now,
+            idle_timeout: env.config.idle_timeout,
+            invitations_before: now - EXPIRED_INVITATION_GRACE,
+        }])
+        .await?;
     }
     let mut report = CleanupReport::default();
     let warn_before = now - (INACTIVITY_LIMIT - WARNING_AHEAD) + 1;
