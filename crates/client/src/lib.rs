@@ -4,7 +4,7 @@
 //! form shows exactly the error the API would answer, in the person's language, before any
 //! request is sent.
 
-use netid_core::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
+use netid_core::validate::{parse_mass, AccountName, ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
 use netid_core::{Code, Error, Lang};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -59,6 +59,26 @@ export interface FieldError {
   code: string;
   reason?: string;
   message: string;
+}
+
+/** One distinct address of a mass invitation. */
+export interface InviteeCheck {
+  /** The address as typed. */
+  input: string;
+  ok: boolean;
+  /** The normalized address (lowercase email or E.164 phone) when ok. */
+  value?: string;
+  code?: string;
+  message?: string;
+}
+
+/** The mass-invitation text box, checked: one entry per distinct address. */
+export interface MassInvitation {
+  ok: boolean;
+  entries: InviteeCheck[];
+  /** Set when the whole text is refused (e.g. "too_many_addresses"). */
+  code?: string;
+  message?: string;
 }
 
 export interface SignupValidation {
@@ -282,4 +302,73 @@ pub fn error_codes() -> JsValue {
     let mut codes: Vec<&str> = Code::ALL.iter().map(|c| c.code()).collect();
     codes.dedup();
     to_js(&codes)
+}
+
+#[derive(Serialize)]
+struct InviteeCheck {
+    input: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct MassInvitation {
+    ok: bool,
+    entries: Vec<InviteeCheck>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'static str>,
+}
+
+/// Splits a mass-invitation text exactly as the server does (spaces, commas, semicolons,
+/// new lines; deduplicated) and checks each address, so the page shows per-address errors
+/// before sending. `ok` is true when every entry is valid.
+#[wasm_bindgen(js_name = parseInvitees, unchecked_return_type = "MassInvitation")]
+pub fn parse_invitees(text: &str, lang: Option<String>) -> JsValue {
+    let lang = lang_of(lang);
+    let out = match parse_mass(text) {
+        Ok(entries) => {
+            let entries: Vec<InviteeCheck> = entries
+                .into_iter()
+                .map(|e| match e.parsed {
+                    Ok(i) => InviteeCheck {
+                        input: e.input,
+                        ok: true,
+                        value: Some(i.as_str().to_string()),
+                        code: None,
+                        message: None,
+                    },
+                    Err(err) => InviteeCheck {
+                        input: e.input,
+                        ok: false,
+                        value: None,
+                        code: Some(err.code.code()),
+                        message: Some(err.message(lang)),
+                    },
+                })
+                .collect();
+            MassInvitation {
+                ok: !entries.is_empty() && entries.iter().all(|e| e.ok),
+                entries,
+                code: None,
+                message: None,
+            }
+        }
+        Err(e) => {
+            MassInvitation { ok: false, entries: Vec::new(), code: Some(e.code.code()), message: Some(e.message(lang)) }
+        }
+    };
+    to_js(&out)
+}
+
+/// Validates an account (workspace) name.
+#[wasm_bindgen(js_name = validateAccountName, unchecked_return_type = "Validation")]
+pub fn validate_account_name(input: &str, lang: Option<String>) -> JsValue {
+    to_js(&outcome(AccountName::parse(input).map(|n| n.as_str().to_string()), lang_of(lang)))
 }

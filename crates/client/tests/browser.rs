@@ -2,8 +2,8 @@
 //! headless Chromium (`wasm-pack test --headless --chrome`).
 
 use netid_client::{
-    message, negotiate_language, validate_code, validate_email, validate_name, validate_password, validate_phone,
-    validate_signup,
+    message, negotiate_language, parse_invitees, validate_account_name, validate_code, validate_email, validate_name,
+    validate_password, validate_phone, validate_signup,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -140,4 +140,18 @@ fn a_whole_signup_form_reports_every_field() {
     let got = js(validate_signup(form, None));
     assert_eq!(got["ok"], true, "{got}");
     assert!(got["score"].as_u64().unwrap() >= 3);
+}
+
+#[wasm_bindgen_test]
+fn mass_invitations_are_split_like_the_server_does() {
+    let got = js(parse_invitees("a@example.com b@example.com,A@EXAMPLE.com\nbad@ +48 512", Some("ru".into())));
+    assert_eq!(got["ok"], false);
+    let inputs: Vec<&str> = got["entries"].as_array().unwrap().iter().filter_map(|e| e["input"].as_str()).collect();
+    assert_eq!(inputs, vec!["a@example.com", "b@example.com", "bad@", "+48", "512"]);
+    assert_eq!(got["entries"][2]["code"], "invalid_email");
+    assert_eq!(got["entries"][2]["message"], "Введите корректный адрес электронной почты, например name@example.com.");
+    let many: String = (0..101).map(|i| format!("u{i}@example.com ")).collect();
+    assert_eq!(js(parse_invitees(&many, None))["code"], "too_many_addresses");
+    assert_eq!(js(parse_invitees("x@example.com, y@example.com", None))["ok"], true);
+    assert_eq!(js(validate_account_name("  ", Some("fr".into())))["code"], "invalid_account_name");
 }

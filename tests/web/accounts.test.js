@@ -1,0 +1,98 @@
+// Accounts in the web front end: create, invite (with per-address errors shown before
+// sending), accept in another browser, and the new member appears for the admin.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { randomBytes } from "node:crypto";
+
+const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function outbox(to, kind) {
+  const r = await fetch(`${BASE}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
+  const m = (await r.json()).messages.find((x) => x.kind === kind);
+  assert.ok(m, `a ${kind} for ${to}`);
+  return m;
+}
+
+async function confirmedProfile(email) {
+  const post = (path, body) => fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  assert.equal((await post("/signup", { email, password: "violet-harbour-lantern", first_name: "Ada", last_name: "Admin" })).status, 201);
+  assert.equal((await post("/signup/confirm", { email, code: (await outbox(email, "signup_code")).code })).status, 200);
+}
+
+async function page(locale) {
+  const context = await browser.newContext({ locale, baseURL: BASE });
+  const p = await context.newPage();
+  const calls = [];
+  p.on("request", (r) => { if (r.url().includes("/api/v1/")) calls.push(`${r.method()} ${new URL(r.url()).pathname}`); });
+  p.on("pageerror", (e) => { throw e; });
+  return { context, p, calls };
+}
+
+test("admin creates an account, invites by mass text, the invitee accepts, and appears as active", async () => {
+  const admin = `admin.${randomBytes(4).toString("hex")}@example.com`;
+  const invitee = `new.${randomBytes(4).toString("hex")}@example.com`;
+  await confirmedProfile(admin);
+
+  const { context, p, calls } = await page("en-US");
+  await p.goto("/#/login");
+  await p.waitForSelector("#login-form");
+  await p.fill("#f-login", admin);
+  await p.fill("#f-password", "violet-harbour-lantern");
+  await p.click("#login-form button[type=submit]");
+  await p.waitForSelector("#create-account-form");
+  await p.fill("#create-account-form #f-name", "Acme Works");
+  await p.click("#create-account-form button[type=submit]");
+  await p.waitForFunction(() => document.getElementById("account-name")?.textContent === "Acme Works");
+
+  // Per-address errors in the page, before any request.
+  await p.fill("#f-emails", `${invitee} not-an-address,${invitee.toUpperCase()}`);
+  await p.waitForSelector("#mass-preview .mass-error");
+  assert.match(await p.locator("#mass-preview").textContent(), /not-an-address: Enter a valid phone number/);
+  const before = calls.length;
+  await p.click("#mass-form button[type=submit]");
+  assert.ok(!calls.slice(before).some((c) => c.endsWith("/invitations/mass")), "nothing sent while an address is invalid");
+  await p.fill("#f-emails", `${invitee}, ${invitee.toUpperCase()}`);
+  assert.equal(await p.locator("#mass-preview .mass-error").count(), 0);
+  await p.click("#mass-form button[type=submit]");
+  await p.waitForSelector("#mass-results li[data-status=sent]");
+  assert.equal(await p.locator("#mass-results li").count(), 1, "deduplicated");
+  await p.selectOption("#status-filter", "invited");
+  await p.waitForSelector("#people li[data-status=invited]");
+
+  // The invitee opens the link in their own browser, in Polish.
+  const msg = await outbox(invitee, "invitation");
+  const guest = await page("pl-PL");
+  await guest.p.goto(`/#/invite/${msg.token}`);
+  await guest.p.waitForSelector("#accept-form");
+  assert.equal(await guest.p.locator("h1").textContent(), "Dołącz do Acme Works");
+  await guest.p.fill("#f-first_name", "Nowy");
+  await guest.p.fill("#f-last_name", "Pracownik");
+  await guest.p.fill("#f-password", "krótkie");
+  await guest.p.click("#accept-form button[type=submit]");
+  assert.equal(await guest.p.locator("#e-password").textContent(), "Hasło musi mieć co najmniej 8 znaków.");
+  await guest.p.fill("#f-password", "zielony-kot-na-dachu");
+  await guest.p.click("#accept-form button[type=submit]");
+  await guest.p.waitForFunction(() => document.getElementById("account-name")?.textContent === "Acme Works");
+  await guest.context.close();
+
+  // The admin sees the new member, active.
+  await p.selectOption("#status-filter", "active");
+  await p.waitForFunction(() => [...document.querySelectorAll("#people li[data-status=active] .person-name")].some((e) => e.textContent === "Nowy Pracownik"));
+  // And can dismiss them.
+  const row = p.locator("#people li", { hasText: "Nowy Pracownik" });
+  await row.locator("button.dismiss").click();
+  await p.selectOption("#status-filter", "dismissed");
+  await p.waitForFunction(() => [...document.querySelectorAll("#people li[data-status=dismissed] .person-name")].some((e) => e.textContent === "Nowy Pracownik"));
+  await p.screenshot({ path: process.env.NETID_SCREENSHOT_ACCOUNT || "/tmp/netid-account.png", fullPage: true });
+  await context.close();
+});
