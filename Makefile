@@ -1,4 +1,4 @@
-.PHONY: dev test build setup
+.PHONY: dev test build setup bench bench-quick
 dev:
 	bash scripts/dev.sh
 test:
@@ -7,3 +7,7 @@ build:
 	bash scripts/setup.sh && bash scripts/build.sh
 setup:
 	bash scripts/setup.sh
+bench:
+	bash scripts/bench.sh
+bench-quick:
+	bash scripts/bench.sh --quick

@@ -308,6 +308,11 @@ fn oi(v: Option<i64>) -> JsValue {
     v.map_or(JsValue::NULL, i)
 }
 
+/// D1 allows at most 100 bound parameters per statement.
+const MAX_IN_LIST: usize = 90;
+/// Audit rows per multi-row INSERT (6 parameters each).
+const AUDIT_ROWS: usize = 16;
+
 const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at";
 const SESSION_COLS: &str =
     "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
@@ -535,6 +540,26 @@ impl D1Store {
                     st("UPDATE sessions SET account_id = NULL WHERE account_id = ?1", &[s(id)])?,
                     st("DELETE FROM accounts WHERE id = ?1", &[s(id)])?,
                 ]
+            }
+            Change::DeleteAccounts(ids) => {
+                let mut v = Vec::new();
+                for chunk in ids.chunks(MAX_IN_LIST) {
+                    let marks = (1..=chunk.len()).map(|k| format!("?{k}")).collect::<Vec<_>>().join(",");
+                    let args: Vec<JsValue> = chunk.iter().map(|x| s(x)).collect();
+                    evict.extend(self.session_hashes(&format!("SELECT token_hash FROM sessions WHERE account_id IN ({marks})"), &args).await?);
+                    for sql in [
+                        "DELETE FROM membership_groups WHERE account_id IN",
+                        "DELETE FROM memberships WHERE account_id IN",
+                        "DELETE FROM invitations WHERE account_id IN",
+                        "DELETE FROM departments WHERE account_id IN",
+                        "DELETE FROM groups WHERE account_id IN",
+                        "UPDATE sessions SET account_id = NULL WHERE account_id IN",
+                        "DELETE FROM accounts WHERE id IN",
+                    ] {
+                        v.push(st(&format!("{sql} ({marks})"), &args)?);
+                    }
+                }
+                v
             }
             Change::PutMembership(m) => {
                 let mut v = vec![
@@ -774,8 +799,37 @@ impl Store for D1Store {
         let mut stmts = Vec::new();
         let mut evict = Vec::new();
         let mut cache = Vec::new();
+        let mut audits = Vec::new();
         for c in &changes {
-            stmts.extend(self.statements(c, &mut evict, &mut cache).await?);
+            match c {
+                // Audit rows go together, as multi-row INSERTs at the end of the batch.
+                Change::Audit(a) => audits.push(a),
+                other => stmts.extend(self.statements(other, &mut evict, &mut cache).await?),
+            }
+        }
+        for chunk in audits.chunks(AUDIT_ROWS) {
+            let marks = (0..chunk.len())
+                .map(|k| {
+                    format!(
+                        "(?{},?{},?{},?{},?{},?{})",
+                        6 * k + 1,
+                        6 * k + 2,
+                        6 * k + 3,
+                        6 * k + 4,
+                        6 * k + 5,
+                        6 * k + 6
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            let args: Vec<JsValue> = chunk
+                .iter()
+                .flat_map(|a| [s(&a.id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)])
+                .collect();
+            stmts.push(self.stmt(
+                &format!("INSERT INTO audit_log (id, at, actor, action, target, detail) VALUES {marks}"),
+                &args,
+            )?);
         }
         self.batch(stmts).await?;
         self.cache_evict(&evict).await;

@@ -96,6 +96,17 @@ impl MemoryStore {
     }
 }
 
+fn delete_account(d: &mut Data, id: &str) {
+    d.accounts.remove(id);
+    d.memberships.retain(|_, m| m.account_id != id);
+    d.departments.retain(|_, x| x.account_id != id);
+    d.groups.retain(|_, x| x.account_id != id);
+    d.invitations.retain(|_, x| x.account_id != id);
+    for s in d.sessions.values_mut().filter(|s| s.account_id.as_deref() == Some(id)) {
+        s.account_id = None;
+    }
+}
+
 fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
     match change {
         Change::PutProfile(p) => {
@@ -173,14 +184,10 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             }
             d.accounts.insert(a.id.clone(), a);
         }
-        Change::DeleteAccount(id) => {
-            d.accounts.remove(&id);
-            d.memberships.retain(|_, m| m.account_id != id);
-            d.departments.retain(|_, x| x.account_id != id);
-            d.groups.retain(|_, x| x.account_id != id);
-            d.invitations.retain(|_, x| x.account_id != id);
-            for s in d.sessions.values_mut().filter(|s| s.account_id.as_deref() == Some(id.as_str())) {
-                s.account_id = None;
+        Change::DeleteAccount(id) => delete_account(d, &id),
+        Change::DeleteAccounts(ids) => {
+            for id in ids {
+                delete_account(d, &id);
             }
         }
         Change::PutMembership(mut m) => {

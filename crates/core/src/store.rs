@@ -52,6 +52,8 @@ pub enum Change {
     /// Removes an account with all its rows (cards, groups, departments, invitations);
     /// sessions inside it lose their current account.
     DeleteAccount(String),
+    /// The same for many accounts at once (the cleanup's batches).
+    DeleteAccounts(Vec<String>),
     /// Upserts a card and replaces its group links.
     PutMembership(Membership),
     DeleteMembership(String),

@@ -68,7 +68,6 @@ pub async fn advance_clock(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         &[s(&offset.to_string())],
     )?;
     ctx.store.batch(vec![stmt]).await?;
-    let _ = i(0);
     http::json(200, &serde_json::json!({"now": rfc3339(ctx.now + b.advance_seconds), "offset_seconds": offset}))
 }
 
@@ -100,5 +99,61 @@ pub async fn hash(req: &Request) -> ApiResult {
     http::json(
         200,
         &serde_json::json!({"alg": algorithm.phc_id(), "iterations": iterations, "ms": elapsed, "first_byte": out.first().copied().unwrap_or(0)}),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeedReq {
+    accounts: i64,
+    #[serde(default = "default_idle")]
+    idle_days: i64,
+}
+
+fn default_idle() -> i64 {
+    60
+}
+
+/// Benchmarks only: inserts `accounts` idle free accounts, each with 3 cards (one admin), a
+/// department, a group (with a member in it) and a pending invitation, in a few statements.
+pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: SeedReq = http::body(req).await?;
+    if !(1..=200_000).contains(&b.accounts) || !(0..=3650).contains(&b.idle_days) {
+        return Err(Error::field(Code::InvalidRequest, "accounts"));
+    }
+    let mut tag = [0u8; 4];
+    netid_core::tokens::Entropy::fill(&mut ctx.rng, &mut tag);
+    let p = format!("bench{:02x}{:02x}{:02x}{:02x}-", tag[0], tag[1], tag[2], tag[3]);
+    let at = ctx.now - b.idle_days * 86_400;
+    let n = b.accounts;
+    let cte = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?1)";
+    let st = |sql: String| ctx.store.stmt(&sql, &[i(n), s(&p), i(at)]);
+    let stmts = vec![
+        st(format!("{cte} INSERT INTO accounts (id, name, address, plan, renames_left, created_by, created_at, last_activity_at) \
+             SELECT ?2 || x, 'Bench ' || x, ?2 || x, 'free', 1, 'prf_bench', ?3, ?3 FROM c"))?,
+        st(format!("{cte}, k(y) AS (VALUES (1), (2), (3)) INSERT INTO memberships (id, account_id, type, role, status, first_name, last_name, contact_email, created_at) \
+             SELECT ?2 || x || '-u' || y, ?2 || x, 'employee', CASE y WHEN 1 THEN 'admin' ELSE 'user' END, 'active', 'Bench', 'User', \
+             ?2 || x || '-' || y || '@example.com', ?3 FROM c, k"))?,
+        st(format!("{cte} INSERT INTO departments (id, account_id, name, created_at) SELECT ?2 || x || '-d', ?2 || x, 'Sales', ?3 FROM c"))?,
+        st(format!("{cte} INSERT INTO groups (id, account_id, name, extranet, created_at) SELECT ?2 || x || '-g', ?2 || x, 'Project', 1, ?3 FROM c"))?,
+        ctx.store.stmt(
+            &format!("{cte} INSERT INTO membership_groups (membership_id, group_id, account_id) SELECT ?2 || x || '-u2', ?2 || x || '-g', ?2 || x FROM c"),
+            &[i(n), s(&p)],
+        )?,
+        st(format!("{cte} INSERT INTO invitations (id, account_id, recipient, token_hash, state, membership_id, created_at, expires_at) \
+             SELECT ?2 || x || '-i', ?2 || x, ?2 || x || '-invitee@example.com', ?2 || x || '-hash', 'pending', ?2 || x || '-u3', ?3, ?3 + 604800 FROM c"))?,
+    ];
+    ctx.store.batch(stmts).await?;
+    http::json(201, &serde_json::json!({"accounts": n, "prefix": p}))
+}
+
+/// Benchmarks only: one cron invocation, measured (`{deleted, warned, more, queries, ms}`).
+pub async fn cleanup(ctx: &mut Ctx) -> ApiResult {
+    let start = worker::Date::now().as_millis();
+    let r = crate::scheduled::run(ctx).await?;
+    let ms = worker::Date::now().as_millis().saturating_sub(start);
+    http::json(
+        200,
+        &serde_json::json!({"deleted": r.deleted, "warned": r.warned, "more": r.more, "queries": ctx.store.d1_queries.get(), "ms": ms}),
     )
 }

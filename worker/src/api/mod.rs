@@ -68,6 +68,8 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["dev", "clock"], Post) => dev::advance_clock(&mut req, ctx).await,
         (["dev", "clock"], Get) => dev::clock(ctx).await,
         (["dev", "hash"], Get) => dev::hash(&req).await,
+        (["dev", "seed"], Post) => dev::seed(&mut req, ctx).await,
+        (["dev", "cleanup"], Post) => dev::cleanup(ctx).await,
         (segs, _) if known(segs) => Err(Error::new(Code::MethodNotAllowed)),
         _ => Err(Error::new(Code::NotFound)),
     }
@@ -95,7 +97,7 @@ fn known(segs: &[&str]) -> bool {
             | ["photos", _]
             | ["dev", "outbox"]
             | ["dev", "clock"]
-            | ["dev", "hash"]
+            | ["dev", "hash" | "seed" | "cleanup"]
             | ["accounts"]
             | ["accounts", _]
             | ["accounts", _, "enter" | "users" | "departments" | "groups" | "invitations"]

@@ -76,10 +76,11 @@ pub async fn run_cleanup<S: Store>(
     }
     for group in candidates.chunks(chunk.max(1)) {
         let mut changes = Vec::new();
+        let mut doomed = Vec::new();
         for account in group {
             match decide(now, account) {
                 Decision::Delete => {
-                    changes.push(Change::DeleteAccount(account.id.clone()));
+                    doomed.push(account.id.clone());
                     changes.push(env.audit(None, "account.deleted_inactive", &account.id, &account.name));
                     report.deleted += 1;
                 }
@@ -116,6 +117,9 @@ pub async fn run_cleanup<S: Store>(
                 }
                 Decision::Keep => {}
             }
+        }
+        if !doomed.is_empty() {
+            changes.insert(0, Change::DeleteAccounts(doomed));
         }
         env.commit(changes).await?;
     }
