@@ -29,12 +29,20 @@ function run(cmd, args, opts = {}) {
   return r.stdout;
 }
 
+/** fetch, retried once when a pooled keep-alive connection was closed by the server. */
+async function fetchRetry(url, init) {
+  try { return await fetch(url, init); } catch (e) {
+    if (e?.cause?.code !== "UND_ERR_SOCKET" && e?.cause?.code !== "ECONNRESET") throw e;
+    return fetch(url, init);
+  }
+}
+
 async function call(method, path, { body, token, headers = {} } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
   if (body !== undefined) h["Content-Type"] = "application/json";
   const t = performance.now();
-  const resp = await fetch(`${API}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  const resp = await fetchRetry(`${API}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await resp.text();
   const ms = performance.now() - t;
   let json = null;
@@ -214,7 +222,7 @@ async function main() {
     }
 
     log("scheduled cleanup at", CFG.sizes.join(", "), "accounts");
-    const cron = await fetch(`${BASE}/__scheduled?cron=17+*+*+*+*`);
+    const cron = await fetchRetry(`${BASE}/__scheduled?cron=17+*+*+*+*`);
     results.cron_endpoint_status = cron.status;
     results.cleanup = [];
     for (const n of CFG.sizes) results.cleanup.push(await cleanupScale(n));

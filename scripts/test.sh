@@ -36,4 +36,9 @@ node --test --test-concurrency=1 tests/e2e/
 
 step "web front end in headless Chromium (Playwright)"
 node --test --test-concurrency=1 tests/web/
+stop_worker
+
+# The benchmark command on tiny sizes, so it does not rot (its figures are not asserted).
+step "benchmark smoke run (bench --quick)"
+NETID_BENCH_BUILD=0 bash scripts/bench.sh --quick
 step "all tests passed"

@@ -2,26 +2,12 @@
 // sending), accept in another browser, and the new member appears for the admin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { randomBytes } from "node:crypto";
+import { BASE, launch, outbox } from "./browser.js";
 
-const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
 let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function outbox(to, kind) {
-  const r = await fetch(`${BASE}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
-  const m = (await r.json()).messages.find((x) => x.kind === kind);
-  assert.ok(m, `a ${kind} for ${to}`);
-  return m;
-}
 
 async function confirmedProfile(email) {
   const post = (path, body) => fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });

@@ -1,28 +1,14 @@
 // The web front end, driven by real clicks in headless Chromium (playwright-core + Debian's chromium).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { randomBytes } from "node:crypto";
+import { BASE, launch, outbox } from "./browser.js";
 
-const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 let browser;
-
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-async function outboxCode(to, kind) {
-  const r = await fetch(`${BASE}/api/v1/dev/outbox?to=${encodeURIComponent(to)}`);
-  const { messages } = await r.json();
-  const m = messages.find((x) => x.kind === kind);
-  assert.ok(m, `a ${kind} message for ${to}`);
-  return m.code;
-}
+const outboxCode = async (to, kind) => (await outbox(to, kind)).code;
 
 async function newPage(locale) {
   const context = await browser.newContext({ locale, baseURL: BASE });

@@ -7,7 +7,6 @@ use super::people::{address_state, check_placement, owner_of, AddressState};
 use super::sessions::{start_session, Grant};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
-use crate::hashing::hash_password;
 use crate::mail::{self, MailKind};
 use crate::model::{
     AccountView, ClientKind, Invitation, InvitationState, MemberStatus, MemberType, Membership, OutboxMessage, Profile,
@@ -531,21 +530,7 @@ pub async fn accept_invitation<S: Store>(
     if let Some(s) = squatter {
         changes.push(Change::DeleteProfile(s.id));
     }
-    let profile = Profile {
-        id: new_id("prf", env.rng),
-        email_confirmed: email.is_some(),
-        phone_confirmed: phone.is_some(),
-        email,
-        phone,
-        password_hash: hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
-        first_name: first.as_str().to_string(),
-        last_name: last.as_str().to_string(),
-        photo_url: None,
-        lang: env.lang,
-        two_factor_enabled: false,
-        created_at: now,
-        updated_at: now,
-    };
+    let profile = super::confirmed_profile(env, email, phone, &first, &last, &password);
     card.profile_id = Some(profile.id.clone());
     card.status = MemberStatus::Active;
     card.first_name = profile.first_name.clone();

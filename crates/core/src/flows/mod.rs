@@ -80,6 +80,34 @@ impl<S: Store> Env<'_, S> {
     }
 }
 
+/// A new profile whose login was proven by the way it arrived (an invitation link, an
+/// admin's vouching): confirmed from the start.
+pub(crate) fn confirmed_profile<S: Store>(
+    env: &mut Env<'_, S>,
+    email: Option<String>,
+    phone: Option<String>,
+    first: &crate::validate::Name,
+    last: &crate::validate::Name,
+    password: &crate::validate::Password,
+) -> crate::model::Profile {
+    let now = env.now;
+    crate::model::Profile {
+        id: new_id("prf", env.rng),
+        email_confirmed: email.is_some(),
+        phone_confirmed: phone.is_some(),
+        email,
+        phone,
+        password_hash: crate::hashing::hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
+        first_name: first.as_str().to_string(),
+        last_name: last.as_str().to_string(),
+        photo_url: None,
+        lang: env.lang,
+        two_factor_enabled: false,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
 pub(crate) fn not_found() -> Error {
     Error::new(crate::error::Code::NotFound)
 }

@@ -4,7 +4,6 @@ use super::accounts::access;
 use super::invitations::{create_invitation, InviteOptions};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
-use crate::hashing::hash_password;
 use crate::mail::{self, MailKind};
 use crate::model::{Department, Group, MemberStatus, MemberType, Membership, OutboxMessage, Profile, Role};
 use crate::store::{Change, Store};
@@ -222,21 +221,7 @@ pub async fn add_user<S: Store>(
         Login::Email(e) => (Some(e.as_str().to_string()), None),
         Login::Phone(p) => (None, Some(p.as_str().to_string())),
     };
-    let profile = Profile {
-        id: new_id("prf", env.rng),
-        email: login_email.clone(),
-        email_confirmed: login_email.is_some(),
-        phone: login_phone.clone(),
-        phone_confirmed: login_phone.is_some(),
-        password_hash: hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
-        first_name: first.as_str().to_string(),
-        last_name: last.as_str().to_string(),
-        photo_url: None,
-        lang: env.lang,
-        two_factor_enabled: false,
-        created_at: now,
-        updated_at: now,
-    };
+    let profile = super::confirmed_profile(env, login_email.clone(), login_phone.clone(), &first, &last, &password);
     let card = Membership {
         id: new_id("usr", env.rng),
         account_id: account_id.to_string(),
