@@ -8,6 +8,9 @@ bash "$ROOT/scripts/setup.sh"
 source "$ROOT/scripts/env.sh"
 source "$ROOT/scripts/worker.sh"
 cd "$ROOT"
+# Everything is also logged, to add up the runners' counts at the end.
+TEST_LOG="$(mktemp "${TMPDIR:-/tmp}/netid-test-log.XXXXXX")"
+exec > >(tee "$TEST_LOG") 2>&1
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
 step "format and lints"
@@ -42,3 +45,8 @@ stop_worker
 step "benchmark smoke run (bench --quick)"
 NETID_BENCH_BUILD=0 bash scripts/bench.sh --quick
 step "all tests passed"
+# One closing line over every runner: cargo's "test result" lines and node's "# pass/# fail".
+awk '/test result: ok\./ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /^# pass / { p += $3 } /^# fail / { f += $3 }
+     END { printf "netid: %d passed, %d failed\n", p, f }' "$TEST_LOG"
+rm -f "$TEST_LOG"

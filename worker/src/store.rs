@@ -313,6 +313,24 @@ const MAX_IN_LIST: usize = 90;
 /// Audit rows per multi-row INSERT (6 parameters each).
 const AUDIT_ROWS: usize = 16;
 
+const ACCOUNTS_OF: &str =
+    "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at \
+     FROM memberships m JOIN accounts a ON a.id = m.account_id \
+     WHERE m.profile_id = ?1 AND m.status = 'active' ORDER BY a.created_at, a.id";
+
+fn account_view(r: AccountRow) -> AccountView {
+    AccountView {
+        id: r.id,
+        name: r.name,
+        address: r.address,
+        plan: r.plan,
+        role: r.role,
+        kind: r.kind,
+        renames_left: r.renames_left.clamp(0, i64::from(u32::MAX)) as u32,
+        created_at: netid_core::time::rfc3339(r.created_at),
+    }
+}
+
 const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at";
 const SESSION_COLS: &str =
     "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
@@ -762,27 +780,29 @@ impl Store for D1Store {
     }
 
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
-        let rows = self
-            .all::<AccountRow>(
-                "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at \
-                 FROM memberships m JOIN accounts a ON a.id = m.account_id \
-                 WHERE m.profile_id = ?1 AND m.status = 'active' ORDER BY a.created_at, a.id",
-                &[s(profile_id)],
-            )
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AccountView {
-                id: r.id,
-                name: r.name,
-                address: r.address,
-                plan: r.plan,
-                role: r.role,
-                kind: r.kind,
-                renames_left: r.renames_left.clamp(0, i64::from(u32::MAX)) as u32,
-                created_at: netid_core::time::rfc3339(r.created_at),
-            })
-            .collect())
+        let rows = self.all::<AccountRow>(ACCOUNTS_OF, &[s(profile_id)]).await?;
+        Ok(rows.into_iter().map(account_view).collect())
+    }
+
+    /// Both reads in one D1 batch: one round trip.
+    async fn profile_with_accounts(&self, id: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        self.d1_queries.set(self.d1_queries.get() + 2);
+        let results = self
+            .db
+            .batch(vec![
+                self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), &[s(id)])?,
+                self.stmt(ACCOUNTS_OF, &[s(id)])?,
+            ])
+            .await
+            .map_err(err)?;
+        let (Some(p), Some(a)) = (results.first(), results.get(1)) else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let Some(profile) = p.results::<ProfileRow>().map_err(err)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let accounts = a.results::<AccountRow>().map_err(err)?.into_iter().map(account_view).collect();
+        Ok(Some((profile.into(), accounts)))
     }
 
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {

@@ -92,6 +92,17 @@ pub trait Store {
     async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>>;
     /// Accounts where the profile has an active membership.
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>>;
+    /// The profile and its active accounts: what `GET /me` shows. Stores that can read both
+    /// in one round trip should.
+    async fn profile_with_accounts(&self, id: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        match self.profile(id).await? {
+            Some(p) => {
+                let accounts = self.accounts_of(id).await?;
+                Ok(Some((p, accounts)))
+            }
+            None => Ok(None),
+        }
+    }
     /// Accounts linked to the profile in any way but a dismissed card (guards deletion).
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32>;
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()>;

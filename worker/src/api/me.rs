@@ -21,8 +21,10 @@ async fn profile_of(
 }
 
 pub async fn get(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    let (_, profile) = profile_of(ctx, req).await?;
-    http::json(200, &flows::me(&ctx.store, &profile).await?)
+    let session = ctx.session(req).await?;
+    let me =
+        flows::me_by_id(&ctx.store, &session.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    http::json(200, &me)
 }
 
 #[derive(Deserialize)]

@@ -34,7 +34,16 @@ pub struct Me {
 /// Builds `Me` for a profile, with its active accounts.
 pub async fn me<S: Store>(store: &S, profile: &Profile) -> Result<Me> {
     let accounts = store.accounts_of(&profile.id).await?;
-    Ok(Me {
+    Ok(me_of(profile, accounts))
+}
+
+/// `Me` for a profile id, read in one go (`Store::profile_with_accounts`).
+pub async fn me_by_id<S: Store>(store: &S, profile_id: &str) -> Result<Option<Me>> {
+    Ok(store.profile_with_accounts(profile_id).await?.map(|(p, a)| me_of(&p, a)))
+}
+
+fn me_of(profile: &Profile, accounts: Vec<AccountView>) -> Me {
+    Me {
         id: profile.id.clone(),
         first_name: profile.first_name.clone(),
         last_name: profile.last_name.clone(),
@@ -48,5 +57,5 @@ pub async fn me<S: Store>(store: &S, profile: &Profile) -> Result<Me> {
         accounts,
         lang: profile.lang.tag().to_string(),
         created_at: rfc3339(profile.created_at),
-    })
+    }
 }

@@ -13,7 +13,7 @@ mod sessions;
 mod signup;
 mod throttle;
 
-pub use me::{me, Me};
+pub use me::{me, me_by_id, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
 pub use profile::{
     change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,
@@ -97,7 +97,12 @@ pub(crate) fn confirmed_profile<S: Store>(
         phone_confirmed: phone.is_some(),
         email,
         phone,
-        password_hash: crate::hashing::hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
+        password_hash: crate::hashing::hash_password(
+            password.as_str(),
+            env.config.hash,
+            env.config.pepper.as_deref(),
+            env.rng,
+        ),
         first_name: first.as_str().to_string(),
         last_name: last.as_str().to_string(),
         photo_url: None,
