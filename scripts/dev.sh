@@ -17,7 +17,7 @@ OPERATOR_TOKEN="$(cat "$STATE/operator_token")"
 echo
 echo "  netid is starting on http://127.0.0.1:$PORT  (API under /api/v1, dev outbox at /api/v1/dev/outbox?to=...)"
 echo "  operator API token (Authorization: Bearer ...): $OPERATOR_TOKEN  (in $STATE/operator_token)"
-echo "  run the cron by hand: curl 'http://127.0.0.1:$PORT/__scheduled?cron=17+3+*+*+*'"
+echo "  run the cron by hand: curl 'http://127.0.0.1:$PORT/__scheduled?cron=17+*+*+*+*'"
 echo
 exec wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
   --var "OPERATOR_TOKEN:$OPERATOR_TOKEN"

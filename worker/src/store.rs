@@ -779,6 +779,27 @@ impl Store for D1Store {
         }))
     }
 
+    async fn throttles(&self, keys: &[String]) -> StoreResult<Vec<Throttle>> {
+        let keys = &keys[..keys.len().min(MAX_IN_LIST)];
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = (1..=keys.len()).map(|k| format!("?{k}")).collect::<Vec<_>>().join(",");
+        let args: Vec<JsValue> = keys.iter().map(|k| s(k)).collect();
+        let sql = format!("SELECT key, failures, window_start, blocked_until FROM throttles WHERE key IN ({marks})");
+        Ok(self
+            .all::<ThrottleRow>(&sql, &args)
+            .await?
+            .into_iter()
+            .map(|r| Throttle {
+                key: r.key,
+                failures: r.failures.clamp(0, i64::from(u32::MAX)) as u32,
+                window_start: r.window_start,
+                blocked_until: r.blocked_until,
+            })
+            .collect())
+    }
+
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
         let rows = self.all::<AccountRow>(ACCOUNTS_OF, &[s(profile_id)]).await?;
         Ok(rows.into_iter().map(account_view).collect())

@@ -90,6 +90,14 @@ pub trait Store {
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
     async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>>;
+    /// Several throttling keys at once (login checks its login and its IP together).
+    async fn throttles(&self, keys: &[String]) -> StoreResult<Vec<Throttle>> {
+        let mut out = Vec::new();
+        for k in keys {
+            out.extend(self.throttle(k).await?);
+        }
+        Ok(out)
+    }
     /// Accounts where the profile has an active membership.
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>>;
     /// The profile and its active accounts: what `GET /me` shows. Stores that can read both

@@ -86,10 +86,8 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
     let password = Password::for_login(&input.password)?;
     let login_key = format!("login:{}", login.as_str());
     let ip_key = env.ip.as_ref().map(|ip| format!("ip:{ip}"));
-    throttle::check(env, &login_key).await?;
-    if let Some(k) = &ip_key {
-        throttle::check(env, k).await?;
-    }
+    let keys: Vec<String> = std::iter::once(login_key.clone()).chain(ip_key.clone()).collect();
+    throttle::check_all(env, &keys).await?;
     let profile = match &login {
         Login::Email(e) => env.store.profile_by_email(e.as_str()).await?,
         Login::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,

@@ -16,6 +16,15 @@ pub(crate) async fn check<S: Store>(env: &Env<'_, S>, key: &str) -> Result<()> {
     Ok(())
 }
 
+/// The same for several keys, read together; the longest wait wins.
+pub(crate) async fn check_all<S: Store>(env: &Env<'_, S>, keys: &[String]) -> Result<()> {
+    let wait = env.store.throttles(keys).await?.iter().map(|t| t.blocked_until - env.now).max().unwrap_or(0);
+    if wait > 0 {
+        return Err(Error::throttled(wait as u64));
+    }
+    Ok(())
+}
+
 /// Counts one failure for `key`; the change to commit.
 pub(crate) async fn fail<S: Store>(env: &Env<'_, S>, key: &str, policy: ThrottlePolicy) -> Result<Change> {
     let now = env.now;
