@@ -1,0 +1,62 @@
+//! The schema the code expects, checked against the migrations (applied for real to
+//! SQLite by the end-to-end tests, which exercise every statement here).
+#[allow(unused_imports)]
+use super::{ACCOUNT_COLS, INVITATION_COLS};
+use super::{PROFILE_COLS, SESSION_COLS};
+use std::collections::{BTreeMap, BTreeSet};
+
+const MIGRATIONS: &[&str] =
+    &[include_str!("../../migrations/0001_profiles.sql"), include_str!("../../migrations/0002_accounts.sql")];
+
+fn schema() -> BTreeMap<String, BTreeSet<String>> {
+    let mut tables = BTreeMap::new();
+    for sql in MIGRATIONS {
+        let mut rest = *sql;
+        while let Some(at) = rest.find("CREATE TABLE ") {
+            rest = &rest[at + 13..];
+            let name = rest.split_whitespace().next().unwrap_or_default().to_string();
+            let body = &rest[rest.find('(').unwrap_or(0) + 1..rest.find(");").unwrap_or(rest.len())];
+            let cols = body
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("PRIMARY KEY") && !l.starts_with("--"))
+                .filter_map(|l| l.split_whitespace().next())
+                .map(str::to_string)
+                .collect();
+            tables.insert(name, cols);
+        }
+        for line in sql.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            if let ["ALTER", "TABLE", table, "ADD", "COLUMN", col, ..] = words.as_slice() {
+                tables.entry(table.to_string()).or_insert_with(BTreeSet::new).insert(col.to_string());
+            }
+        }
+    }
+    tables
+}
+
+#[test]
+fn migrations_define_every_column_the_store_uses() {
+    let s = schema();
+    let expect: &[(&str, &str)] = &[
+        ("profiles", PROFILE_COLS),
+        ("sessions", SESSION_COLS),
+        ("codes", "profile_id, purpose, target, code_hash, attempts, expires_at, created_at"),
+        ("refresh_tokens", "token_hash, family_id, profile_id, session_hash, used, created_at, expires_at"),
+        ("throttles", "key, failures, window_start, blocked_until"),
+        ("outbox", "id, channel, recipient, kind, lang, subject, body, code, link, token, created_at"),
+        ("audit_log", "id, at, actor, action, target, detail"),
+        ("accounts", "id, name, address, plan, renames_left, created_at"),
+        (
+            "memberships",
+            "account_id, profile_id, type, role, status, first_name, last_name, contact_email, phone, photo_url",
+        ),
+        ("settings", "key, value"),
+    ];
+    for (table, cols) in expect {
+        let have = s.get(*table).unwrap_or_else(|| panic!("no table {table}"));
+        for col in cols.split(',').map(str::trim) {
+            assert!(have.contains(col), "{table}.{col} is missing from the migrations");
+        }
+    }
+}
