@@ -8,8 +8,6 @@ use worker::{Headers, Method, Request, Response};
 
 /// JSON bodies above this are refused with 413.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
-/// Photos above this are refused with 413.
-pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 pub const SESSION_COOKIE: &str = "netid_session";
 
 pub type ApiResult = Result<Response, Error>;

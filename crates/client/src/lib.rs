@@ -4,7 +4,9 @@
 //! form shows exactly the error the API would answer, in the person's language, before any
 //! request is sent.
 
-use netid_core::validate::{parse_mass, AccountName, ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
+use netid_core::validate::{
+    check_photo_meta, parse_mass, AccountName, ConfirmationCode, Email, Name, Password, PersonalInfo, Phone,
+};
 use netid_core::{Code, Error, Lang};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -371,4 +373,12 @@ pub fn parse_invitees(text: &str, lang: Option<String>) -> JsValue {
 #[wasm_bindgen(js_name = validateAccountName, unchecked_return_type = "Validation")]
 pub fn validate_account_name(input: &str, lang: Option<String>) -> JsValue {
     to_js(&outcome(AccountName::parse(input).map(|n| n.as_str().to_string()), lang_of(lang)))
+}
+
+/// Checks a photo before upload from what the page knows (`File.type`, `File.size`): PNG,
+/// JPEG or WebP of at most 5 MB. The server also checks the bytes.
+#[wasm_bindgen(js_name = validatePhoto, unchecked_return_type = "Validation")]
+pub fn validate_photo(content_type: &str, size: f64, lang: Option<String>) -> JsValue {
+    let size = if size.is_finite() && size >= 0.0 { size as usize } else { 0 };
+    to_js(&outcome(check_photo_meta(content_type, size).map(str::to_string), lang_of(lang)))
 }

@@ -3,7 +3,7 @@
 
 use netid_client::{
     message, negotiate_language, parse_invitees, validate_account_name, validate_code, validate_email, validate_name,
-    validate_password, validate_phone, validate_signup,
+    validate_password, validate_phone, validate_photo, validate_signup,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -154,4 +154,7 @@ fn mass_invitations_are_split_like_the_server_does() {
     assert_eq!(js(parse_invitees(&many, None))["code"], "too_many_addresses");
     assert_eq!(js(parse_invitees("x@example.com, y@example.com", None))["ok"], true);
     assert_eq!(js(validate_account_name("  ", Some("fr".into())))["code"], "invalid_account_name");
+    assert_eq!(js(validate_photo("image/png", 1024.0, None))["ok"], true);
+    assert_eq!(js(validate_photo("image/gif", 1024.0, None))["code"], "unsupported_media_type");
+    assert_eq!(js(validate_photo("image/jpeg", 6e6, Some("pl".into())))["code"], "payload_too_large");
 }

@@ -5,6 +5,7 @@ use crate::ctx::Ctx;
 use crate::http::{self, internal, ApiResult};
 use netid_core::flows;
 use netid_core::tokens::new_token;
+use netid_core::validate::{check_photo, check_photo_meta, MAX_PHOTO_BYTES};
 use netid_core::{Code, Error};
 use serde::{Deserialize, Serialize};
 use worker::{Headers, Request, Response};
@@ -61,19 +62,6 @@ pub async fn delete(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     Ok(http::with_header(resp, "Set-Cookie", &http::session_cookie(None, 0)))
 }
 
-/// Which image format the bytes are, by their signature.
-fn image_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
 #[derive(Serialize, Deserialize)]
 struct PhotoMeta {
     content_type: String,
@@ -83,15 +71,11 @@ const PHOTO_PREFIX: &str = "/api/v1/photos/";
 
 pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let (_, profile) = profile_of(ctx, req).await?;
-    let declared = req.headers().get("Content-Type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
-    let declared = declared.split(';').next().unwrap_or("").trim().to_string();
-    if !matches!(declared.as_str(), "image/png" | "image/jpeg" | "image/webp") {
-        return Err(Error::field(Code::UnsupportedMediaType, "photo"));
-    }
-    let bytes = http::read_body(req, http::MAX_PHOTO_BYTES).await?;
-    if image_type(&bytes) != Some(declared.as_str()) {
-        return Err(Error::field(Code::InvalidPhoto, "photo"));
-    }
+    let declared = req.headers().get("Content-Type").ok().flatten().unwrap_or_default();
+    // The type is checked before the body is read; size and signature after.
+    check_photo_meta(&declared, 1)?;
+    let bytes = http::read_body(req, MAX_PHOTO_BYTES).await?;
+    let declared = check_photo(&declared, &bytes)?.to_string();
     let apply = http::query(req, "apply_to_all_accounts").is_some_and(|v| v == "true" || v == "1");
     let id = new_token(&mut ctx.rng);
     let key = format!("photo:{id}");

@@ -9,6 +9,7 @@ mod login;
 mod name;
 mod password;
 mod phone;
+mod photo;
 
 pub use account_name::AccountName;
 pub use code::ConfirmationCode;
@@ -18,3 +19,4 @@ pub use login::Login;
 pub use name::Name;
 pub use password::{Password, PersonalInfo, Strength};
 pub use phone::Phone;
+pub use photo::{check_photo, check_photo_meta, MAX_PHOTO_BYTES, PHOTO_TYPES};

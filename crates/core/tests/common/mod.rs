@@ -2,6 +2,9 @@
 #![allow(dead_code)]
 
 use netid_core::config::Config;
+use netid_core::flows::accounts;
+use netid_core::flows::invitations::{self, AcceptInput, InviteOptions, InviteeInput};
+use netid_core::flows::people;
 use netid_core::flows::{self, Env, Grant, LoginInput, SignupInput};
 use netid_core::hashing::{Algorithm, HashPolicy};
 use netid_core::memory::MemoryStore;
@@ -96,4 +99,54 @@ impl World {
 
 pub fn code_of<T: std::fmt::Debug>(r: Result<T>) -> Code {
     r.expect_err("expected an error").code
+}
+
+// Accounts and invitations.
+
+pub const LINK: &str = "http://127.0.0.1:8787";
+pub const DAY: i64 = 86_400;
+
+pub fn create(w: &mut World, who: &Grant, name: Option<&str>) -> netid_core::model::AccountView {
+    let pid = who.profile.id.clone();
+    let name = name.map(str::to_string);
+    w.run(|env| Box::pin(async move { accounts::create_account(env, &pid, name.as_deref()).await })).unwrap()
+}
+
+pub fn invite(
+    w: &mut World,
+    admin: &Grant,
+    account: &str,
+    emails: &[&str],
+    opts: InviteOptions,
+) -> Vec<invitations::InviteResult> {
+    let pid = admin.profile.id.clone();
+    let account = account.to_string();
+    let list: Vec<InviteeInput> =
+        emails.iter().map(|e| InviteeInput { email: Some(e.to_string()), ..Default::default() }).collect();
+    w.run(|env| Box::pin(async move { invitations::invite(env, &pid, &account, list, opts, LINK).await })).unwrap()
+}
+
+pub fn token_for(w: &World, to: &str) -> String {
+    w.store.outbox_to(to).iter().find(|m| m.kind == "invitation").and_then(|m| m.token.clone()).expect("an invitation")
+}
+
+pub fn accept_to(w: &mut World, to: &str, first: &str) -> netid_core::Result<invitations::Accepted> {
+    let token = token_for(w, to);
+    accept_new(w, &token, first)
+}
+
+pub fn accept_new(w: &mut World, token: &str, first: &str) -> netid_core::Result<invitations::Accepted> {
+    let token = token.to_string();
+    let input = AcceptInput {
+        password: Some("violet-harbour-lantern".into()),
+        first_name: Some(first.into()),
+        last_name: Some("Guest".into()),
+    };
+    w.run(|env| Box::pin(async move { invitations::accept_invitation(env, &token, None, input).await }))
+}
+
+pub fn group(w: &mut World, admin: &Grant, account: &str, name: &str, extranet: bool) -> String {
+    let pid = admin.profile.id.clone();
+    let (account, name) = (account.to_string(), name.to_string());
+    w.run(|env| Box::pin(async move { people::create_group(env, &pid, &account, &name, extranet).await })).unwrap().id
 }
