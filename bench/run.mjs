@@ -79,8 +79,8 @@ async function workerdHash(alg, iterations) {
 let worker;
 async function startWorker() {
   const state = mkdtempSync(join(tmpdir(), "netid-bench-"));
-  run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-  worker = spawn("npx", ["wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", state, "--test-scheduled", "--show-interactive-dev-session=false"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--env", "dev", "--local", "--persist-to", state]);
+  worker = spawn("npx", ["wrangler", "dev", "--env", "dev", "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", state, "--test-scheduled", "--show-interactive-dev-session=false"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
   for (let i = 0; i < 120; i++) {
     try { if ((await fetch(`${API}/health`)).ok) return; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 500));

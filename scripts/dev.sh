@@ -10,7 +10,7 @@ bash scripts/build.sh
 PORT="${NETID_PORT:-8787}"
 STATE="$ROOT/.state/dev"
 mkdir -p "$STATE"
-wrangler d1 migrations apply DB --local --persist-to "$STATE"
+wrangler d1 migrations apply DB --env dev --local --persist-to "$STATE"
 # The operator API's token: made once per machine, kept out of the repository.
 if [ ! -s "$STATE/operator_token" ]; then head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STATE/operator_token"; fi
 OPERATOR_TOKEN="$(cat "$STATE/operator_token")"
@@ -19,5 +19,5 @@ echo "  netid is starting on http://127.0.0.1:$PORT  (API under /api/v1, dev out
 echo "  operator API token (Authorization: Bearer ...): $OPERATOR_TOKEN  (in $STATE/operator_token)"
 echo "  run the cron by hand: curl 'http://127.0.0.1:$PORT/__scheduled?cron=17+*+*+*+*'"
 echo
-exec wrangler dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
+exec wrangler dev --env dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
   --var "OPERATOR_TOKEN:$OPERATOR_TOKEN"

@@ -5,11 +5,11 @@
 start_worker() {
   local port="$1" state="$2" log="$2/wrangler.log"
   mkdir -p "$state"
-  wrangler d1 migrations apply DB --local --persist-to "$state" >"$state/migrations.log" 2>&1 \
+  wrangler d1 migrations apply DB --env dev --local --persist-to "$state" >"$state/migrations.log" 2>&1 \
     || { cat "$state/migrations.log" >&2; return 1; }
   local vars=()
   if [ -n "${NETID_OPERATOR_TOKEN:-}" ]; then vars=(--var "OPERATOR_TOKEN:$NETID_OPERATOR_TOKEN"); fi
-  wrangler dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" --test-scheduled \
+  wrangler dev --env dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" --test-scheduled \
     --show-interactive-dev-session=false "${vars[@]}" >"$log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 120); do

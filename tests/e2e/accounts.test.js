@@ -242,8 +242,18 @@ test("register and add users; edit cards; dismiss ends access at once", async ()
   assert.equal(added.status, 201, added.text);
   assert.equal(added.json.status, "active");
   assert.equal(added.json.position, "Engineer");
-  assert.equal((await lastMessage(olgaEmail, "login_details")).channel, "email");
-  const olga = await call("POST", "/login", { body: { login: olgaEmail, password: "granite-orchid-42", account_id: acc.id } });
+  const details = await lastMessage(olgaEmail, "login_details");
+  assert.equal(details.channel, "email");
+  // The admin proved nothing: the owner confirms the address, then replaces the admin's password.
+  assertError(await call("POST", "/login", { body: { login: olgaEmail, password: "granite-orchid-42" } }), 403, "email_unconfirmed");
+  const confirm = await call("POST", "/signup/confirm", { body: { email: olgaEmail, code: (await lastMessage(olgaEmail, "signup_code")).code } });
+  assert.equal(confirm.status, 200, confirm.text);
+  assert.equal(confirm.json.profile.password_change_required, true);
+  assertError(await call("GET", "/accounts", { token: confirm.json.token }), 403, "password_change_required");
+  const changed = await call("POST", "/me/password", { token: confirm.json.token, body: { current_password: "granite-orchid-42", new_password: "olga-own-meadow-7" } });
+  assert.equal(changed.status, 204, changed.text);
+  assert.equal((await call("GET", "/accounts", { token: confirm.json.token })).status, 200);
+  const olga = await call("POST", "/login", { body: { login: olgaEmail, password: "olga-own-meadow-7", account_id: acc.id } });
   assert.equal(olga.status, 200, olga.text);
   assertError(await call("POST", `${base}/users`, { token: admin.token, body: { first_name: "Dup", last_name: "Dup", email: olgaEmail, password: "granite-orchid-42" } }), 409, "email_taken");
   assertError(await call("POST", `${base}/users`, { token: admin.token, body: { first_name: "Bad", last_name: "Mail", email: "bad" } }), 422, "invalid_email", "email");
@@ -291,7 +301,7 @@ test("seed 004: a dismissed employee comes back as an extranet user", async () =
 
   // The person changes their network email.
   const fresh = uniqueEmail("emil-private");
-  assert.equal((await call("POST", "/me/email", { token: emp.token, body: { email: fresh } })).status, 202);
+  assert.equal((await call("POST", "/me/email", { token: emp.token, body: { email: fresh, password: PASSWORD } })).status, 202);
   const code = (await lastMessage(fresh, "email_change_code")).code;
   assert.equal((await call("POST", "/me/email/confirm", { token: emp.token, body: { email: fresh, code } })).status, 200);
   assert.equal((await inviteAll(admin, acc.id, [old], extranet))[0].status, "email_taken", "still the card's contact email");

@@ -30,7 +30,7 @@ test("signup sends a code in the person's language; confirm logs in", async () =
   assert.deepEqual(c.json.profile.social, []);
   assert.equal(c.json.profile.two_factor_enabled, false);
   const cookie = c.headers.get("set-cookie");
-  assert.match(cookie, /netid_session=/);
+  assert.match(cookie, /^__Host-netid_session=/);
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /Secure/);
   assert.match(cookie, /SameSite=Lax/);
@@ -95,10 +95,10 @@ test("GET /me and PATCH /me", async () => {
 test("email change: code to the new address, email_taken, the old address freed", async () => {
   const a = await newPerson();
   const b = await newPerson();
-  assertError(await call("POST", "/me/email", { token: a.token, body: { email: b.email } }), 409, "email_taken", "email");
-  assertError(await call("POST", "/me/email", { token: a.token, body: { email: "bad@" } }), 422, "invalid_email", "email");
+  assertError(await call("POST", "/me/email", { token: a.token, body: { email: b.email, password: PASSWORD } }), 409, "email_taken", "email");
+  assertError(await call("POST", "/me/email", { token: a.token, body: { email: "bad@", password: PASSWORD } }), 422, "invalid_email", "email");
   const fresh = uniqueEmail("moved");
-  const r = await call("POST", "/me/email", { token: a.token, body: { email: fresh } });
+  const r = await call("POST", "/me/email", { token: a.token, body: { email: fresh, password: PASSWORD } });
   assert.equal(r.status, 202, r.text);
   const msg = await lastMessage(fresh, "email_change_code");
   assertError(await call("POST", "/me/email/confirm", { token: a.token, body: { email: fresh, code: "12345" } }), 422, "invalid_code", "code");
@@ -115,7 +115,7 @@ test("phone change by SMS code, phone_taken", async () => {
   const a = await newPerson();
   const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
   const phone = `+336${digits}`;
-  const r = await call("POST", "/me/phone", { token: a.token, body: { phone } });
+  const r = await call("POST", "/me/phone", { token: a.token, body: { phone, password: PASSWORD } });
   assert.equal(r.status, 202, r.text);
   const msg = await lastMessage(phone, "phone_change_code");
   assert.equal(msg.channel, "sms");
@@ -123,8 +123,8 @@ test("phone change by SMS code, phone_taken", async () => {
   assert.equal(ok.status, 200, ok.text);
   assert.equal(ok.json.phone, phone);
   const b = await newPerson();
-  assertError(await call("POST", "/me/phone", { token: b.token, body: { phone } }), 409, "phone_taken", "phone");
-  assertError(await call("POST", "/me/phone", { token: b.token, body: { phone: "+33 12" } }), 422, "invalid_phone", "phone");
+  assertError(await call("POST", "/me/phone", { token: b.token, body: { phone, password: PASSWORD } }), 409, "phone_taken", "phone");
+  assertError(await call("POST", "/me/phone", { token: b.token, body: { phone: "+33 12", password: PASSWORD } }), 422, "invalid_phone", "phone");
 });
 
 test("password change ends other sessions; wrong current password is 401", async () => {
@@ -160,7 +160,7 @@ test("forgot and reset password", async () => {
 
 test("photo upload: type and size checked, served back", async () => {
   const p = await newPerson();
-  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082", "hex");
   const r = await call("PUT", "/me/photo?apply_to_all_accounts=true", { token: p.token, body: new Uint8Array(png), headers: { "Content-Type": "image/png" } });
   assert.equal(r.status, 200, r.text);
   assert.match(r.json.photo_url, /^\/api\/v1\/photos\//);

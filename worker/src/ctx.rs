@@ -34,6 +34,11 @@ pub struct Ctx {
     pub allowed_origins: Vec<String>,
     /// The operator (support) API's bearer token, from the OPERATOR_TOKEN secret.
     pub operator_token: Option<String>,
+    /// The caller's session, once the router authenticated it.
+    pub caller: Option<Session>,
+    /// The Worker's environment and execution context, for work deferred past the response.
+    pub worker_env: worker::Env,
+    pub execution: Option<worker::Context>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +58,7 @@ impl Ctx {
         }
         let db = env.d1("DB").map_err(internal)?;
         let kv = env.kv("KV").map_err(internal)?;
-        let store = D1Store::new(db, kv, config.idle_timeout);
+        let store = D1Store::new(db, kv);
         let allowed_origins = env
             .var("ALLOWED_ORIGINS")
             .map(|v| v.to_string().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
@@ -72,7 +77,20 @@ impl Ctx {
             .or_else(|_| env.var("OPERATOR_TOKEN").map(|v| v.to_string()))
             .ok()
             .filter(|t| !t.is_empty());
-        Ok(Ctx { store, config, now, lang, ip, dev, rng: WorkerEntropy, allowed_origins, operator_token })
+        Ok(Ctx {
+            store,
+            config,
+            now,
+            lang,
+            ip,
+            dev,
+            rng: WorkerEntropy,
+            allowed_origins,
+            operator_token,
+            caller: None,
+            worker_env: env.clone(),
+            execution: None,
+        })
     }
 
     pub fn env(&mut self) -> Env<'_, D1Store> {
@@ -86,13 +104,20 @@ impl Ctx {
         }
     }
 
-    /// The caller's live session; cookie-authenticated unsafe requests must pass the Origin check.
+    /// The caller's live session (authenticated once per request; the Origin check was made
+    /// by the router for every unsafe request).
     pub async fn session(&mut self, req: &Request) -> Result<Session, Error> {
+        if let Some(s) = &self.caller {
+            return Ok(s.clone());
+        }
         let (token, via_cookie) = http::bearer(req).ok_or_else(|| Error::new(Code::Unauthenticated))?;
         let session = flows::authenticate(&self.env(), &token).await?;
         if via_cookie {
-            http::check_origin(req, &self.allowed_origins)?;
+            // A cookie rides along with any request: one that changes something must also
+            // prove where it comes from (an Origin or Sec-Fetch-Site the router accepted).
+            http::require_browser_origin(req)?;
         }
+        self.caller = Some(session.clone());
         Ok(session)
     }
 }

@@ -1,5 +1,7 @@
 //! The HTTP edge of netid: the error envelope (the ONE place errors become statuses),
-//! language negotiation, bounded JSON bodies, cookies and the Origin check.
+//! language negotiation, the request checks every unsafe request passes (Origin and
+//! Sec-Fetch-Site, content type), bounded and strict JSON bodies, cookies and the security
+//! headers of responses. Nothing here slices a header at a byte offset.
 
 use netid_core::{Code, Error, Lang};
 use serde::de::DeserializeOwned;
@@ -8,7 +10,9 @@ use worker::{Headers, Method, Request, Response};
 
 /// JSON bodies above this are refused with 413.
 pub const MAX_JSON_BYTES: usize = 64 * 1024;
-pub const SESSION_COOKIE: &str = "netid_session";
+/// `__Host-`: the browser accepts it only Secure, from a secure origin, with `Path=/` and no
+/// `Domain`, so no sibling subdomain can set or shadow it.
+pub const SESSION_COOKIE: &str = "__Host-netid_session";
 
 pub type ApiResult = Result<Response, Error>;
 
@@ -23,7 +27,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::PhoneUnconfirmed
         | Code::Forbidden
         | Code::OriginNotAllowed
-        | Code::NotAccountAdmin => 403,
+        | Code::NotAccountAdmin
+        | Code::PasswordChangeRequired => 403,
         Code::NotFound => 404,
         Code::MethodNotAllowed => 405,
         Code::EmailTaken
@@ -129,37 +134,30 @@ pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, Error
     Ok(bytes)
 }
 
-/// Parses a JSON body into `T` (whose fields are `deny_unknown_fields`): 400 `invalid_json`
-/// for bad syntax, 400 `invalid_request` for wrong types, unknown or missing fields.
+/// Parses a JSON body into `T` (whose fields are `deny_unknown_fields`). The content type
+/// was checked before the request reached its handler (`check_content_type`).
 pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
-    if let Ok(Some(ct)) = req.headers().get("Content-Type") {
-        let ct = ct.to_ascii_lowercase();
-        // curl's default form type is accepted too: the body must still be JSON.
-        let ok =
-            ["application/json", "text/plain", "application/x-www-form-urlencoded"].iter().any(|t| ct.starts_with(t));
-        if !ok {
-            return Err(Error::new(Code::UnsupportedMediaType));
-        }
-    }
     let bytes = read_body(req, MAX_JSON_BYTES).await?;
     parse_json(&bytes)
 }
 
+/// 400 `invalid_json` for bad syntax (also nesting deeper than serde_json's limit of 128, and
+/// lone surrogates), then 400 `invalid_request` for wrong types, unknown, missing or
+/// DUPLICATE fields (parsed straight into `T`, so `{"login":"a","login":"b"}` is refused
+/// rather than silently taking one of them).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { bytes };
-    // Syntax first (so `{"a":}` is invalid_json, not an unknown field), then the shape.
-    let value: serde_json::Value = serde_json::from_slice(text).map_err(|_| Error::new(Code::InvalidJson))?;
-    serde_json::from_value(value).map_err(|_| Error::new(Code::InvalidRequest))
+    serde_json::from_slice::<serde::de::IgnoredAny>(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    serde_json::from_slice::<T>(text).map_err(|_| Error::new(Code::InvalidRequest))
 }
 
-/// The session token of a request and whether it came from the cookie.
+/// The session token of a request and whether it came from the cookie. The scheme is
+/// compared by splitting at the first space, never by slicing bytes.
 pub fn bearer(req: &Request) -> Option<(String, bool)> {
     if let Ok(Some(h)) = req.headers().get("Authorization") {
-        let h = h.trim();
-        if h.len() > 7 && h[..7].eq_ignore_ascii_case("bearer ") {
-            return Some((h[7..].trim().to_string(), false));
-        }
-        return None;
+        let (scheme, token) = h.trim().split_once(' ')?;
+        let token = token.trim();
+        return (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| (token.to_string(), false));
     }
     let cookies = req.headers().get("Cookie").ok().flatten()?;
     cookies.split(';').find_map(|c| {
@@ -168,16 +166,76 @@ pub fn bearer(req: &Request) -> Option<(String, bool)> {
     })
 }
 
-/// Cookie-authenticated unsafe requests must come from our own origin (or an allowed one).
+fn is_unsafe(req: &Request) -> bool {
+    !matches!(req.method(), Method::Get | Method::Head | Method::Options)
+}
+
+/// Unsafe requests from a browser must come from our own origin (or one listed in
+/// `ALLOWED_ORIGINS`), cookie or not: a cross-site form cannot log anyone in (login CSRF) or
+/// act for them. A request with an `Origin` is judged by it; one without, by
+/// `Sec-Fetch-Site` (`same-origin` or `none`, a typed URL). Requests with neither header are
+/// not from a browser and carry their own credentials.
 pub fn check_origin(req: &Request, allowed: &[String]) -> Result<(), Error> {
-    if matches!(req.method(), Method::Get | Method::Head | Method::Options) {
+    if !is_unsafe(req) {
         return Ok(());
     }
-    let origin = req.headers().get("Origin").ok().flatten();
-    let own = req.url().ok().map(|u| u.origin().ascii_serialization());
-    match origin {
-        Some(o) if Some(&o) == own.as_ref() || allowed.iter().any(|a| a == &o) => Ok(()),
-        _ => Err(Error::new(Code::OriginNotAllowed)),
+    let refuse = || Err(Error::new(Code::OriginNotAllowed));
+    if let Ok(Some(origin)) = req.headers().get("Origin") {
+        let own = req.url().ok().map(|u| u.origin().ascii_serialization());
+        return if Some(&origin) == own.as_ref() || allowed.iter().any(|a| a == &origin) { Ok(()) } else { refuse() };
+    }
+    match req.headers().get("Sec-Fetch-Site") {
+        Ok(Some(site)) if !matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none") => refuse(),
+        _ => Ok(()),
+    }
+}
+
+/// Cookie-authenticated unsafe requests must carry an `Origin` or `Sec-Fetch-Site` (which
+/// `check_origin` judged): a cookie alone proves nothing about who sent the request.
+pub fn require_browser_origin(req: &Request) -> Result<(), Error> {
+    let h = req.headers();
+    let present = |name: &str| h.get(name).ok().flatten().is_some();
+    if is_unsafe(req) && !present("Origin") && !present("Sec-Fetch-Site") {
+        return Err(Error::new(Code::OriginNotAllowed));
+    }
+    Ok(())
+}
+
+/// What a route takes as a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Json,
+    /// A profile photo: PNG, JPEG or WebP bytes.
+    Image,
+}
+
+/// Whether an unsafe request carries a body (a positive Content-Length, or a stream without
+/// one).
+fn has_body(req: &Request) -> bool {
+    match req.headers().get("Content-Length") {
+        Ok(Some(len)) => len.trim() != "0",
+        _ => req.inner().body().is_some(),
+    }
+}
+
+/// Unsafe requests with a body must say what it is: `application/json` (or a `+json` type),
+/// or for photos an image type; anything else, a missing type included, is 415.
+pub fn check_content_type(req: &Request, kind: BodyKind) -> Result<(), Error> {
+    if !is_unsafe(req) || !has_body(req) {
+        return Ok(());
+    }
+    let ct = req.headers().get("Content-Type").ok().flatten().unwrap_or_default();
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ok = match kind {
+        BodyKind::Json => {
+            essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+        }
+        BodyKind::Image => matches!(essence.as_str(), "image/png" | "image/jpeg" | "image/webp"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::new(Code::UnsupportedMediaType))
     }
 }
 
@@ -187,6 +245,28 @@ pub fn session_cookie(token: Option<&str>, max_age: i64) -> String {
         Some(t) => format!("{SESSION_COOKIE}={t}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}"),
         None => format!("{SESSION_COOKIE}=; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age=0"),
     }
+}
+
+/// The headers of every API response: never cached unless the handler said otherwise
+/// (photos), never sniffed, never framed, no referrer, and in production HSTS.
+pub fn secure_api_response(resp: Response, lang: Lang, dev: bool) -> Response {
+    let mut resp = resp;
+    let h = resp.headers_mut();
+    let _ = h.set("Content-Language", lang.tag());
+    if !h.has("Cache-Control").unwrap_or(false) {
+        let _ = h.set("Cache-Control", "no-store");
+    }
+    let _ = h.set("Vary", "Accept-Language, Cookie, Authorization");
+    let _ = h.set("X-Content-Type-Options", "nosniff");
+    let _ = h.set("Referrer-Policy", "no-referrer");
+    let _ = h.set("X-Frame-Options", "DENY");
+    if !h.has("Content-Security-Policy").unwrap_or(false) {
+        let _ = h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    }
+    if !dev {
+        let _ = h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    }
+    resp
 }
 
 /// Adds a header to a response we built.

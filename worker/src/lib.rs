@@ -11,32 +11,31 @@ use ctx::Ctx;
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
     let lang = http::language(&req);
+    let dev = env.var("ENVIRONMENT").map(|v| v.to_string() == "development").unwrap_or(false);
     if !req.path().starts_with(api::BASE) {
         // Static files are served by the assets binding before the Worker runs; anything
         // else is unknown.
-        let mut resp = http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
-        let _ = resp.headers_mut().set("Content-Language", lang.tag());
-        return Ok(resp);
+        let resp = http::error_response(&netid_core::Error::new(netid_core::Code::NotFound), lang);
+        return Ok(http::secure_api_response(resp, lang, dev));
     }
     let resp = match Ctx::new(&env, Some(&req)).await {
         Ok(mut ctx) => {
+            ctx.execution = Some(wctx);
             let result = api::handle(req, &mut ctx).await;
             let mut resp = result.unwrap_or_else(|e| http::error_response(&e, lang));
-            let h = resp.headers_mut();
-            let _ =
-                h.set("X-Netid-Queries", &format!("d1={} kv={}", ctx.store.d1_queries.get(), ctx.store.kv_ops.get()));
+            if dev {
+                // The benchmarks read the storage work of each request; production does not
+                // tell its internals.
+                let q = format!("d1={} kv={}", ctx.store.d1_queries.get(), ctx.store.kv_ops.get());
+                let _ = resp.headers_mut().set("X-Netid-Queries", &q);
+            }
             resp
         }
         Err(e) => http::error_response(&e, lang),
     };
-    let mut resp = resp;
-    let h = resp.headers_mut();
-    let _ = h.set("Content-Language", lang.tag());
-    let _ = h.set("Cache-Control", "no-store");
-    let _ = h.set("Vary", "Accept-Language, Cookie, Authorization");
-    Ok(resp)
+    Ok(http::secure_api_response(resp, lang, dev))
 }
 
 #[event(scheduled)]

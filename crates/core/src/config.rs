@@ -31,6 +31,18 @@ pub struct Config {
     pub ip_throttle: ThrottlePolicy,
     /// Codes sent per address (signup, login confirmation, recovery).
     pub send_throttle: ThrottlePolicy,
+    /// Wrong codes per login (across re-issued codes).
+    pub code_throttle: ThrottlePolicy,
+    /// Wrong codes per client network.
+    pub code_ip_throttle: ThrottlePolicy,
+    /// Wrong codes per login and day.
+    pub code_daily: ThrottlePolicy,
+    /// A desktop refresh family ends this long after its login, however often it rotates.
+    pub refresh_family_ttl: i64,
+    /// Links (invitations, set-password) stay readable in the outbox this long.
+    pub link_ttl: i64,
+    /// Outbox rows are deleted after this long.
+    pub outbox_retention: i64,
 }
 
 impl Config {
@@ -48,6 +60,12 @@ impl Config {
             login_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
             ip_throttle: ThrottlePolicy { max_failures: 50, window_seconds: 15 * 60, block_seconds: 15 * 60 },
             send_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            code_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            code_ip_throttle: ThrottlePolicy { max_failures: 50, window_seconds: 15 * 60, block_seconds: 15 * 60 },
+            code_daily: ThrottlePolicy { max_failures: 20, window_seconds: 24 * 3600, block_seconds: 24 * 3600 },
+            refresh_family_ttl: 90 * 24 * 3600,
+            link_ttl: 7 * 24 * 3600,
+            outbox_retention: 30 * 24 * 3600,
         }
     }
 }

@@ -50,12 +50,13 @@ pub enum Code {
     LastAdmin,
     TooManyAddresses,
     PlanRequired,
+    PasswordChangeRequired,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 43] = [
+    pub const ALL: [Code; 44] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -98,6 +99,7 @@ impl Code {
         Code::LastAdmin,
         Code::TooManyAddresses,
         Code::PlanRequired,
+        Code::PasswordChangeRequired,
         Code::Internal,
     ];
 
@@ -145,6 +147,7 @@ impl Code {
             Code::LastAdmin => "last_admin",
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",
+            Code::PasswordChangeRequired => "password_change_required",
             Code::Internal => "internal_error",
         }
     }

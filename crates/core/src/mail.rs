@@ -11,6 +11,8 @@ pub enum MailKind {
     PhoneChangeCode,
     PasswordResetCode,
     PasswordChanged,
+    /// To the OLD address after an email change.
+    EmailChanged,
     /// An invitation into an account, with the acceptance link.
     Invitation,
     /// "Add a user": the admin created the login; how to sign in.
@@ -20,12 +22,13 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
         MailKind::PasswordResetCode,
         MailKind::PasswordChanged,
+        MailKind::EmailChanged,
         MailKind::Invitation,
         MailKind::LoginDetails,
         MailKind::InactivityWarning,
@@ -38,6 +41,7 @@ impl MailKind {
             MailKind::PhoneChangeCode => "phone_change_code",
             MailKind::PasswordResetCode => "password_reset_code",
             MailKind::PasswordChanged => "password_changed",
+            MailKind::EmailChanged => "email_changed",
             MailKind::Invitation => "invitation",
             MailKind::LoginDetails => "login_details",
             MailKind::InactivityWarning => "inactivity_warning",
@@ -91,11 +95,18 @@ fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("Zaproszenie do {account}", "Zaproszono Cię do {account} w netid. Przyjmij zaproszenie w ciągu 7 dni: {link}"),
         ],
         MailKind::LoginDetails => [
-            ("Your login for {account}", "An administrator of {account} created your netid login: {code}. Ask them for your password or set a new one with Forgot password: {link}"),
-            ("Votre identifiant pour {account}", "Un administrateur de {account} a créé votre identifiant netid : {code}. Demandez-lui votre mot de passe ou choisissez-en un avec Mot de passe oublié : {link}"),
-            ("Ваш логин для {account}", "Администратор {account} создал ваш логин netid: {code}. Узнайте пароль у администратора или задайте новый через «Забыли пароль?»: {link}"),
-            ("Thông tin đăng nhập {account}", "Quản trị viên của {account} đã tạo tài khoản netid cho bạn: {code}. Hãy hỏi mật khẩu hoặc đặt mật khẩu mới bằng Quên mật khẩu: {link}"),
-            ("Twój login do {account}", "Administrator {account} utworzył Twój login netid: {code}. Poproś go o hasło lub ustaw nowe przez „Nie pamiętasz hasła?”: {link}"),
+            ("Your login for {account}", "An administrator of {account} created your netid login: {login}. Confirm that this address is yours with the code {code} (valid 10 minutes; logging in sends a new one). Then log in with the password the administrator gives you: you will choose your own at the first login. Or set one now with Forgot password: {link}"),
+            ("Votre identifiant pour {account}", "Un administrateur de {account} a créé votre identifiant netid : {login}. Confirmez que cette adresse est la vôtre avec le code {code} (valable 10 minutes ; une connexion en envoie un nouveau). Connectez-vous ensuite avec le mot de passe que l'administrateur vous donnera : vous choisirez le vôtre à la première connexion. Ou choisissez-le dès maintenant avec Mot de passe oublié : {link}"),
+            ("Ваш логин для {account}", "Администратор {account} создал ваш логин netid: {login}. Подтвердите, что этот адрес ваш, кодом {code} (действует 10 минут; при входе придёт новый). Затем войдите с паролем, который сообщит администратор: при первом входе вы зададите свой. Или задайте пароль сейчас через «Забыли пароль?»: {link}"),
+            ("Thông tin đăng nhập {account}", "Quản trị viên của {account} đã tạo thông tin đăng nhập netid cho bạn: {login}. Hãy xác nhận địa chỉ này là của bạn bằng mã {code} (hiệu lực 10 phút; đăng nhập sẽ gửi mã mới). Sau đó đăng nhập bằng mật khẩu quản trị viên cung cấp: bạn sẽ đặt mật khẩu riêng ở lần đăng nhập đầu tiên. Hoặc đặt mật khẩu ngay bằng Quên mật khẩu: {link}"),
+            ("Twój login do {account}", "Administrator {account} utworzył Twój login netid: {login}. Potwierdź, że ten adres należy do Ciebie, kodem {code} (ważny 10 minut; logowanie wyśle nowy). Następnie zaloguj się hasłem od administratora: przy pierwszym logowaniu ustawisz własne. Możesz też ustawić je teraz przez „Nie pamiętasz hasła?”: {link}"),
+        ],
+        MailKind::EmailChanged => [
+            ("Your netid email was changed", "The email of your netid profile was changed to {email}; this address no longer logs in. If this was not you, reset your password with your phone or contact your administrator now."),
+            ("L'e-mail de votre profil netid a été modifié", "L'e-mail de votre profil netid a été remplacé par {email} ; cette adresse ne permet plus de se connecter. Si ce n'était pas vous, réinitialisez votre mot de passe avec votre téléphone ou contactez votre administrateur maintenant."),
+            ("Почта профиля netid изменена", "Почта вашего профиля netid изменена на {email}; с этим адресом больше нельзя войти. Если это были не вы, сбросьте пароль через телефон или немедленно обратитесь к администратору."),
+            ("Email netid của bạn đã được thay đổi", "Email của hồ sơ netid đã được đổi thành {email}; địa chỉ này không còn dùng để đăng nhập. Nếu không phải bạn, hãy đặt lại mật khẩu bằng điện thoại hoặc liên hệ quản trị viên ngay."),
+            ("Adres e-mail netid został zmieniony", "Adres e-mail Twojego profilu netid zmieniono na {email}; tym adresem nie można się już logować. Jeśli to nie Ty, zresetuj hasło przez telefon lub natychmiast skontaktuj się z administratorem."),
         ],
         MailKind::InactivityWarning => [
             ("{account} will be deleted in 7 days", "Nobody has logged in to {account} for 43 days. Free accounts are deleted after 50 days without a login: log in within 7 days to keep it."),

@@ -2,9 +2,10 @@
 //! copy, swapped in on success) and a commit can be made to fail, to prove that a failed
 //! change leaves nothing half-written.
 
+use crate::config::ThrottlePolicy;
 use crate::error::Error;
 use crate::model::*;
-use crate::store::{Change, Store, StoreResult};
+use crate::store::{Change, Guard, Store, StoreResult};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 
@@ -53,6 +54,7 @@ impl MemoryStore {
         self.fail_next_commit.set(true);
     }
 
+    /// Writes so far: commits and session touches.
     pub fn commits(&self) -> u32 {
         self.commits.get()
     }
@@ -107,9 +109,44 @@ fn delete_account(d: &mut Data, id: &str) {
     }
 }
 
+/// Whether a guard holds in `d` (the same conditions the D1 store writes as SQL).
+fn holds(d: &Data, g: &Guard) -> bool {
+    match g {
+        Guard::OtherActiveAdmin { account_id, membership_id } => d.memberships.values().any(|m| {
+            &m.account_id == account_id
+                && &m.id != membership_id
+                && m.role == Role::Admin
+                && m.kind == MemberType::Employee
+                && m.status == MemberStatus::Active
+        }),
+        Guard::AccountsCreatedBelow { profile_id, max } => {
+            (d.accounts.values().filter(|a| &a.created_by == profile_id).count() as u32) < *max
+        }
+        Guard::RenamesLeft { account_id } => d.accounts.get(account_id).is_some_and(|a| a.renames_left > 0),
+        Guard::PaidPlan { account_id } => d.accounts.get(account_id).is_some_and(|a| a.plan.is_paid()),
+        Guard::CodeUnspent { profile_id, purpose, code_hash } => {
+            d.codes.get(&(profile_id.clone(), *purpose)).is_some_and(|c| &c.code_hash == code_hash)
+        }
+        Guard::RefreshUnused { token_hash } => d.refresh_tokens.get(token_hash).is_some_and(|t| !t.used),
+        Guard::InvitationPending { invitation_id, token_hash } => d
+            .invitations
+            .get(invitation_id)
+            .is_some_and(|i| i.state == InvitationState::Pending && &i.token_hash == token_hash),
+    }
+}
+
+fn deletable(a: &Account, idle_before: i64) -> bool {
+    a.plan == Plan::Free && a.last_activity_at < idle_before
+}
+
 fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
     match change {
-        Change::PutProfile(p) => {
+        Change::Guard(g) => {
+            if !holds(d, &g) {
+                return Err(g.error());
+            }
+        }
+        Change::PutProfile(mut p) => {
             for other in d.profiles.values() {
                 if other.id != p.id
                     && ((p.email.is_some() && other.email == p.email) || (p.phone.is_some() && other.phone == p.phone))
@@ -117,7 +154,65 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                     return Err(Error::internal("unique constraint failed: profiles.email/phone"));
                 }
             }
+            // An existing row keeps its password hash and flag: those change only by SetPassword.
+            if let Some(old) = d.profiles.get(&p.id) {
+                p.password_hash = old.password_hash.clone();
+                p.password_change_required = old.password_change_required;
+            }
             d.profiles.insert(p.id.clone(), p);
+        }
+        Change::SetPassword { profile_id, hash, replaces, change_required } => {
+            if let Some(p) = d.profiles.get_mut(&profile_id) {
+                if replaces.as_ref().is_none_or(|r| r == &p.password_hash) {
+                    p.password_hash = hash;
+                    p.password_change_required = change_required;
+                }
+            }
+        }
+        Change::CodeFailed { profile_id, purpose } => {
+            if let Some(c) = d.codes.get_mut(&(profile_id, purpose)) {
+                c.attempts = c.attempts.saturating_add(1);
+            }
+        }
+        Change::ClearPasswordChangeRequired(profile_id) => {
+            for s in d.sessions.values_mut().filter(|s| s.profile_id == profile_id) {
+                s.password_change_required = false;
+            }
+        }
+        Change::SpendRefreshToken(h) => {
+            if let Some(t) = d.refresh_tokens.get_mut(&h) {
+                t.used = true;
+            }
+        }
+        Change::Refund(k) => {
+            if let Some(t) = d.throttles.get_mut(&k) {
+                t.failures = t.failures.saturating_sub(1);
+            }
+        }
+        Change::RenameAccount { account_id, name, address } => {
+            if d.accounts.values().any(|o| o.id != account_id && o.address == address) {
+                return Err(Error::internal("unique constraint failed: accounts.address"));
+            }
+            if let Some(a) = d.accounts.get_mut(&account_id) {
+                a.name = name;
+                a.address = address;
+                a.renames_left = a.renames_left.saturating_sub(1);
+            }
+        }
+        Change::SetPlan { account_id, plan } => {
+            if let Some(a) = d.accounts.get_mut(&account_id) {
+                a.plan = plan;
+            }
+        }
+        Change::GrantRenames { account_id, n } => {
+            if let Some(a) = d.accounts.get_mut(&account_id) {
+                a.renames_left = a.renames_left.saturating_add(n);
+            }
+        }
+        Change::MarkWarned { account_id, at } => {
+            if let Some(a) = d.accounts.get_mut(&account_id) {
+                a.warned_at = Some(at);
+            }
         }
         Change::DeleteProfile(id) => {
             d.profiles.remove(&id);
@@ -132,6 +227,9 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.codes.remove(&(profile_id, purpose));
         }
         Change::PutSession(s) => {
+            if d.sessions.contains_key(&s.token_hash) {
+                return Err(Error::internal("unique constraint failed: sessions.token_hash"));
+            }
             d.sessions.insert(s.token_hash.clone(), s);
         }
         Change::DeleteSession(h) => {
@@ -141,6 +239,9 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.sessions.retain(|h, s| s.profile_id != profile_id || except.as_deref() == Some(h.as_str()));
         }
         Change::PutRefreshToken(t) => {
+            if d.refresh_tokens.contains_key(&t.token_hash) {
+                return Err(Error::internal("unique constraint failed: refresh_tokens.token_hash"));
+            }
             d.refresh_tokens.insert(t.token_hash.clone(), t);
         }
         Change::RevokeFamily(f) => {
@@ -150,9 +251,6 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         Change::DeleteRefreshTokensOf { profile_id, except_family } => {
             d.refresh_tokens
                 .retain(|_, t| t.profile_id != profile_id || except_family.as_deref() == Some(t.family_id.as_str()));
-        }
-        Change::PutThrottle(t) => {
-            d.throttles.insert(t.key.clone(), t);
         }
         Change::DeleteThrottle(k) => {
             d.throttles.remove(&k);
@@ -179,15 +277,17 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             }
         }
         Change::PutAccount(a) => {
-            if d.accounts.values().any(|o| o.id != a.id && o.address == a.address) {
+            if d.accounts.values().any(|o| o.address == a.address) || d.accounts.contains_key(&a.id) {
                 return Err(Error::internal("unique constraint failed: accounts.address"));
             }
             d.accounts.insert(a.id.clone(), a);
         }
         Change::DeleteAccount(id) => delete_account(d, &id),
-        Change::DeleteAccounts(ids) => {
+        Change::DeleteAccounts { ids, idle_before } => {
             for id in ids {
-                delete_account(d, &id);
+                if d.accounts.get(&id).is_some_and(|a| deletable(a, idle_before)) {
+                    delete_account(d, &id);
+                }
             }
         }
         Change::PutMembership(mut m) => {
@@ -219,7 +319,18 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                 s.account_id = account_id;
             }
         }
-        Change::PurgeExpired { now, idle_timeout, invitations_before } => {
+        Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
+            d.outbox.retain(|m| m.created_at >= outbox_before);
+            for m in d.outbox.iter_mut() {
+                let code_dead = m.code.is_some() && m.created_at + code_ttl <= now;
+                let link_dead = (m.token.is_some() || m.link.is_some()) && m.created_at + link_ttl <= now;
+                if code_dead || link_dead {
+                    m.code = None;
+                    m.token = None;
+                    m.link = None;
+                    m.body = String::new();
+                }
+            }
             d.codes.retain(|_, c| c.expires_at > now);
             d.sessions.retain(|_, s| s.last_seen_at + idle_timeout > now && s.absolute_expires_at > now);
             d.refresh_tokens.retain(|_, t| t.expires_at > now);
@@ -267,6 +378,28 @@ impl Store for MemoryStore {
 
     async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>> {
         Ok(self.data.borrow().throttles.get(key).cloned())
+    }
+
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Throttle>> {
+        let mut d = self.data.borrow_mut();
+        let mut out = Vec::new();
+        for (k, p) in keys {
+            let t = Throttle::after_hit(d.throttles.get(k), k, *p, now);
+            d.throttles.insert(k.clone(), t.clone());
+            out.push(t);
+        }
+        Ok(out)
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool> {
+        self.commits.set(self.commits.get() + 1);
+        Ok(match self.data.borrow_mut().sessions.get_mut(token_hash) {
+            Some(s) => {
+                s.last_seen_at = s.last_seen_at.max(at);
+                true
+            }
+            None => false,
+        })
     }
 
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {

@@ -295,6 +295,13 @@ fn row(code: Code) -> [&'static str; 5] {
             "Tính năng này chỉ có ở gói trả phí.",
             "Ta opcja jest dostępna tylko w planie płatnym.",
         ],
+        Code::PasswordChangeRequired => [
+            "Choose your own password before you continue: the one you logged in with was set by an administrator.",
+            "Choisissez votre propre mot de passe avant de continuer : celui avec lequel vous vous êtes connecté a été défini par un administrateur.",
+            "Прежде чем продолжить, задайте свой пароль: пароль, с которым вы вошли, установил администратор.",
+            "Hãy đặt mật khẩu của riêng bạn trước khi tiếp tục: mật khẩu bạn vừa dùng do quản trị viên đặt.",
+            "Zanim przejdziesz dalej, ustaw własne hasło: hasło, którym się zalogowano, ustawił administrator.",
+        ],
         Code::Internal => [
             "Something went wrong on our side. Please try again.",
             "Une erreur s'est produite de notre côté. Veuillez réessayer.",

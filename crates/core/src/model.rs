@@ -17,6 +17,10 @@ pub struct Profile {
     pub photo_url: Option<String>,
     pub lang: Lang,
     pub two_factor_enabled: bool,
+    /// The password was chosen by someone else (an admin): every session is restricted to
+    /// changing it until the person does.
+    #[serde(default)]
+    pub password_change_required: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -106,6 +110,9 @@ pub struct Session {
     pub absolute_expires_at: i64,
     /// Desktop sessions belong to a refresh-token family.
     pub family_id: Option<String>,
+    /// Only the password change (and reading the profile, logging out) is allowed.
+    #[serde(default)]
+    pub password_change_required: bool,
 }
 
 /// A desktop refresh token (hash only). Spent on use; reusing a spent one revokes its family.
@@ -118,15 +125,49 @@ pub struct RefreshToken {
     pub used: bool,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The family's absolute end (its first login plus the family lifetime): rotation never
+    /// extends a family past it.
+    pub family_expires_at: i64,
 }
 
-/// Failure counter for one throttling key (`login:...`, `ip:...`, `send:...`).
+/// Attempt counter for one throttling key (`login:...`, `ip:...`, `send:...`, `code:...`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Throttle {
     pub key: String,
     pub failures: u32,
     pub window_start: i64,
     pub blocked_until: i64,
+}
+
+impl Throttle {
+    /// The counter after one more attempt at `now` (what `Store::hit` does in one statement;
+    /// the D1 store writes the same rule as SQL):
+    /// - while a block is in force, the count stays over the limit (`max + 1`);
+    /// - after a block ended, or once the window passed, counting starts again at 1;
+    /// - otherwise +1, and reaching `max_failures` starts a block of `block_seconds`.
+    ///
+    /// The attempt is allowed when the count after it is at most `max_failures`.
+    pub fn after_hit(prev: Option<&Throttle>, key: &str, p: crate::config::ThrottlePolicy, now: i64) -> Throttle {
+        let block_at = |n: u32| if n >= p.max_failures { now + p.block_seconds } else { 0 };
+        match prev {
+            Some(t) if t.blocked_until > now => Throttle {
+                key: key.to_string(),
+                failures: p.max_failures.saturating_add(1),
+                window_start: t.window_start,
+                blocked_until: t.blocked_until,
+            },
+            Some(t) if t.blocked_until == 0 && now - t.window_start < p.window_seconds => {
+                let n = t.failures.saturating_add(1);
+                Throttle { key: key.to_string(), failures: n, window_start: t.window_start, blocked_until: block_at(n) }
+            }
+            _ => Throttle { key: key.to_string(), failures: 1, window_start: now, blocked_until: block_at(1) },
+        }
+    }
+
+    /// Whether the attempt that produced this count may go ahead.
+    pub fn allows(&self, p: crate::config::ThrottlePolicy) -> bool {
+        self.failures <= p.max_failures
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 //! [`Change`]s to [`Store::commit`], which applies them all or none (a D1 `batch()`), so a
 //! change and the email it causes land together or not at all.
 
-use crate::error::Error;
+use crate::config::ThrottlePolicy;
+use crate::error::{Code, Error};
 use crate::model::*;
 
 /// Storage failures are not the caller's fault: they surface as `internal_error`.
@@ -12,22 +13,46 @@ pub type StoreResult<T> = Result<T, Error>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Change {
+    /// Writes a profile. For an existing row every column but the password hash is replaced;
+    /// the hash changes only through [`Change::SetPassword`].
     PutProfile(Profile),
+    /// Sets a profile's password hash. With `replaces`, only if the stored hash is still that
+    /// one (a compare-and-set: a rehash at login never undoes a concurrent password change).
+    /// `change_required` marks a password someone else chose (an admin).
+    SetPassword {
+        profile_id: String,
+        hash: String,
+        replaces: Option<String>,
+        change_required: bool,
+    },
     /// Removes the profile with its codes, sessions and refresh tokens.
     DeleteProfile(String),
+    /// Issues a code (replacing the earlier one of that profile and purpose).
     PutCode(CodeRecord),
+    /// Counts one wrong guess on the stored code: `attempts = attempts + 1`, in the statement.
+    CodeFailed {
+        profile_id: String,
+        purpose: Purpose,
+    },
     DeleteCode {
         profile_id: String,
         purpose: Purpose,
     },
+    /// Creates a session (insert only: a deleted session is never re-created).
     PutSession(Session),
     DeleteSession(String),
+    /// Lifts the "change your password first" restriction from a profile's sessions.
+    ClearPasswordChangeRequired(String),
     /// Ends every session of a profile, but `except` (a token hash).
     DeleteSessionsOf {
         profile_id: String,
         except: Option<String>,
     },
+    /// Creates a refresh token (insert only).
     PutRefreshToken(RefreshToken),
+    /// Spends a refresh token. Pair it with `Guard::RefreshUnused` so that of two concurrent
+    /// refreshes with one token exactly one commits.
+    SpendRefreshToken(String),
     /// Reuse detected or logout: every token and session of the family goes.
     RevokeFamily(String),
     /// Every refresh token of a profile, but those of `except_family`.
@@ -35,8 +60,9 @@ pub enum Change {
         profile_id: String,
         except_family: Option<String>,
     },
-    PutThrottle(Throttle),
     DeleteThrottle(String),
+    /// Gives back one attempt counted by [`Store::hit`] (a success): `failures - 1`, not below 0.
+    Refund(String),
     Outbox(OutboxMessage),
     Audit(AuditEntry),
     /// "Apply to all accounts": the person's card in every account they belong to.
@@ -48,12 +74,39 @@ pub enum Change {
         phone: Option<String>,
         photo_url: Option<String>,
     },
+    /// Creates an account (insert only).
     PutAccount(Account),
+    /// Renames an account, spending one rename in the statement (`renames_left - 1`); pair it
+    /// with `Guard::RenamesLeft`.
+    RenameAccount {
+        account_id: String,
+        name: String,
+        address: String,
+    },
+    /// Operator: the plan, alone.
+    SetPlan {
+        account_id: String,
+        plan: Plan,
+    },
+    /// Operator: `renames_left + n`, in the statement.
+    GrantRenames {
+        account_id: String,
+        n: u32,
+    },
+    /// The cleanup warned the admins at `at`.
+    MarkWarned {
+        account_id: String,
+        at: i64,
+    },
     /// Removes an account with all its rows (cards, groups, departments, invitations);
     /// sessions inside it lose their current account.
     DeleteAccount(String),
-    /// The same for many accounts at once (the cleanup's batches).
-    DeleteAccounts(Vec<String>),
+    /// The same for many accounts at once (the cleanup's batches), but only those still
+    /// free and without activity since `idle_before` when the statement runs.
+    DeleteAccounts {
+        ids: Vec<String>,
+        idle_before: i64,
+    },
     /// Upserts a card and replaces its group links.
     PutMembership(Membership),
     DeleteMembership(String),
@@ -73,11 +126,66 @@ pub enum Change {
     },
     /// Deletes what expired at `now`: codes, sessions (idle or capped), refresh tokens, and
     /// pending invitations that expired before `invitations_before` (with their invited cards).
+    /// Erases codes, tokens and links from outbox rows whose secret expired (codes after
+    /// `code_ttl`, links after `link_ttl`) and deletes outbox rows created before `outbox_before`.
     PurgeExpired {
         now: i64,
         idle_timeout: i64,
         invitations_before: i64,
+        code_ttl: i64,
+        link_ttl: i64,
+        outbox_before: i64,
     },
+    /// A condition checked inside the commit's transaction, before the changes after it: when
+    /// it does not hold, nothing of the commit is written and the commit fails with
+    /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
+    /// has no interactive transactions. One guard per commit.
+    Guard(Guard),
+}
+
+/// Conditions a commit can require (see [`Change::Guard`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Guard {
+    /// The account keeps another active admin besides `membership_id`.
+    OtherActiveAdmin { account_id: String, membership_id: String },
+    /// The profile has created fewer than `max` existing accounts.
+    AccountsCreatedBelow { profile_id: String, max: u32 },
+    /// The account has a rename left.
+    RenamesLeft { account_id: String },
+    /// The account is on a paid plan.
+    PaidPlan { account_id: String },
+    /// The code of that profile and purpose is still the one with this hash (not spent, not
+    /// replaced): a code is accepted once.
+    CodeUnspent { profile_id: String, purpose: Purpose, code_hash: String },
+    /// The refresh token is still unspent.
+    RefreshUnused { token_hash: String },
+    /// The invitation is still pending with this token (not accepted, revoked or resent).
+    InvitationPending { invitation_id: String, token_hash: String },
+}
+
+impl Guard {
+    /// The error a commit fails with when the guard does not hold.
+    pub fn code(&self) -> Code {
+        match self {
+            Guard::OtherActiveAdmin { .. } => Code::LastAdmin,
+            Guard::AccountsCreatedBelow { .. } => Code::AccountLimitReached,
+            Guard::RenamesLeft { .. } => Code::RenameLimitReached,
+            Guard::PaidPlan { .. } => Code::PlanRequired,
+            Guard::CodeUnspent { .. } => Code::InvalidCode,
+            Guard::RefreshUnused { .. } => Code::InvalidRefreshToken,
+            Guard::InvitationPending { .. } => Code::NotFound,
+        }
+    }
+
+    pub fn error(&self) -> Error {
+        let e = Error::new(self.code());
+        match self {
+            Guard::CodeUnspent { .. } => e.at("code"),
+            Guard::RefreshUnused { .. } => e.at("refresh_token"),
+            _ => e,
+        }
+    }
 }
 
 /// Reads and the atomic write. Implemented over D1 + KV in the Worker and in memory for tests.
@@ -90,14 +198,15 @@ pub trait Store {
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>>;
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>>;
     async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>>;
-    /// Several throttling keys at once (login checks its login and its IP together).
-    async fn throttles(&self, keys: &[String]) -> StoreResult<Vec<Throttle>> {
-        let mut out = Vec::new();
-        for k in keys {
-            out.extend(self.throttle(k).await?);
-        }
-        Ok(out)
-    }
+    /// Counts one attempt for each key, atomically in storage (an increment in the statement,
+    /// never a read-modify-write), and answers the counters after it, in order. A window
+    /// that has passed, or a block that has ended, starts again at 1; reaching
+    /// `max_failures` blocks the key for `block_seconds`. Callers count BEFORE they evaluate
+    /// an attempt, so concurrent attempts each see their own count.
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Throttle>>;
+    /// Records activity on a session without ever re-creating it: false when the row is gone
+    /// (logged out, revoked), and the caller must treat the token as dead.
+    async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool>;
     /// Accounts where the profile has an active membership.
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>>;
     /// The profile and its active accounts: what `GET /me` shows. Stores that can read both

@@ -139,7 +139,8 @@ fn admins_add_register_edit_and_dismiss_people() {
         .unwrap();
     assert_eq!(sub.parent_id.as_deref(), Some(dep.id.as_str()));
 
-    // Add a user with login and password: they can log in at once.
+    // Add a user with login and password: the admin proves nothing. The owner confirms the
+    // address with the code in the login details, then must replace the admin's password.
     let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
     let input = NewUser {
         first_name: "Olga".into(),
@@ -153,9 +154,35 @@ fn admins_add_register_edit_and_dismiss_people() {
     };
     let olga = w.run(|env| Box::pin(async move { people::add_user(env, &pid, &id, input, LINK).await })).unwrap();
     assert_eq!((olga.status, olga.role, olga.department_id.as_deref()), ("active", "user", Some(dep.id.as_str())));
-    let g = w.login("olga@example.com", "granite-orchid-42", ClientKind::Browser).unwrap();
-    assert_eq!(w.store.outbox_to("olga@example.com")[0].kind, "login_details");
-    assert!(!w.store.outbox_to("olga@example.com")[0].body.contains("granite"), "passwords are never mailed");
+    let details = w.store.outbox_to("olga@example.com")[0].clone();
+    assert_eq!(details.kind, "login_details");
+    assert!(!details.body.contains("granite"), "passwords are never mailed");
+    assert_eq!(
+        code_of(w.login("olga@example.com", "granite-orchid-42", ClientKind::Browser)),
+        Code::EmailUnconfirmed,
+        "an admin-made profile is not confirmed"
+    );
+    let code = details.code.clone().unwrap();
+    assert!(details.body.contains(&code));
+    w.confirm("olga@example.com", &code).unwrap_err(); // a login re-sent a newer code
+    let code = w.last_code("olga@example.com");
+    let first = w.confirm("olga@example.com", &code).unwrap();
+    assert!(first.session.password_change_required);
+    let s = first.session.clone();
+    assert_eq!(
+        code_of(w.run(|env| {
+            Box::pin(async move { flows::change_password(env, &s, "granite-orchid-42", "granite-orchid-42").await })
+        })),
+        Code::ValueUnchanged
+    );
+    let s = first.session.clone();
+    w.run(|env| {
+        Box::pin(async move { flows::change_password(env, &s, "granite-orchid-42", "olga-own-meadow-7").await })
+    })
+    .unwrap();
+    assert!(!w.auth(&first.token).unwrap().password_change_required);
+    let g = w.login("olga@example.com", "olga-own-meadow-7", ClientKind::Browser).unwrap();
+    assert!(!g.session.password_change_required);
 
     // Register a user: an invited card and a set-password link.
     let (pid, id) = (admin.profile.id.clone(), acc.id.clone());

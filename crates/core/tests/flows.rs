@@ -96,25 +96,57 @@ fn signup_by_phone_confirms_by_sms() {
 }
 
 #[test]
-fn codes_expire_and_allow_five_attempts() {
+fn code_guesses_are_bounded_per_login_and_public_failures_all_read_invalid_code() {
     let mut w = World::new();
     w.signup("codes@example.com").unwrap();
     let good = w.last_code("codes@example.com");
     let wrong = if good == "000000" { "111111" } else { "000000" };
-    for _ in 0..4 {
+    for _ in 0..5 {
         assert_eq!(code_of(w.confirm("codes@example.com", wrong)), Code::InvalidCode);
     }
-    assert_eq!(code_of(w.confirm("codes@example.com", wrong)), Code::CodeAttemptsExceeded);
     assert_eq!(
         code_of(w.confirm("codes@example.com", &good)),
-        Code::CodeAttemptsExceeded,
-        "even the right code is dead now"
+        Code::TooManyAttempts,
+        "a sixth guess is not evaluated, right or wrong"
     );
-
+    // A re-issued code does not bring fresh guesses while the login is blocked.
+    w.signup("codes@example.com").unwrap();
+    let fresh = w.last_code("codes@example.com");
+    assert_eq!(code_of(w.confirm("codes@example.com", &fresh)), Code::TooManyAttempts);
+    // After the block, the fresh code works; an unknown login answers exactly alike.
+    w.advance(15 * 60);
     w.signup("codes@example.com").unwrap();
     let fresh = w.last_code("codes@example.com");
     w.advance(10 * 60);
-    assert_eq!(code_of(w.confirm("codes@example.com", &fresh)), Code::CodeExpired);
+    assert_eq!(code_of(w.confirm("codes@example.com", &fresh)), Code::InvalidCode, "expired reads invalid_code");
+    assert_eq!(code_of(w.confirm("nobody-here@example.com", &fresh)), Code::InvalidCode);
+    w.signup("codes@example.com").unwrap();
+    let fresh = w.last_code("codes@example.com");
+    assert!(w.confirm("codes@example.com", &fresh).is_ok());
+    assert_eq!(code_of(w.confirm("codes@example.com", &fresh)), Code::InvalidCode, "a code is accepted once");
+}
+
+#[test]
+fn a_persons_own_code_says_expired_or_exhausted() {
+    let mut w = World::new();
+    let g = w.person("own-code@example.com");
+    let pid = g.profile.id.clone();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "own-new@example.com", PW).await }))
+        .unwrap();
+    let good = w.last_code("own-new@example.com");
+    let wrong = if good == "000000" { "111111" } else { "000000" };
+    let confirm = |w: &mut World, code: String| {
+        let pid = g.profile.id.clone();
+        code_of(w.run(|env| {
+            Box::pin(async move { flows::confirm_email_change(env, &pid, "own-new@example.com", &code, false).await })
+        }))
+    };
+    for _ in 0..4 {
+        assert_eq!(confirm(&mut w, wrong.to_string()), Code::InvalidCode);
+    }
+    assert_eq!(confirm(&mut w, wrong.to_string()), Code::CodeAttemptsExceeded);
+    w.advance(15 * 60);
+    assert_eq!(confirm(&mut w, good), Code::CodeExpired, "after the block, the code has expired too");
 }
 
 #[test]
@@ -313,17 +345,19 @@ fn email_change_needs_a_code_and_frees_the_old_address() {
     let pid = id.clone();
     assert_eq!(
         code_of(
-            w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "other@example.com").await }))
+            w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "other@example.com", PW).await }))
         ),
         Code::EmailTaken
     );
     let pid = id.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "old@example.com").await }))),
+        code_of(
+            w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "old@example.com", PW).await }))
+        ),
         Code::ValueUnchanged
     );
     let pid = id.clone();
-    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "new@example.com").await })).unwrap();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "new@example.com", PW).await })).unwrap();
     let code = w.last_code("new@example.com");
     assert!(
         w.store.outbox_to("old@example.com").iter().all(|m| m.kind != "email_change_code"),
@@ -348,7 +382,8 @@ fn confirming_an_address_removes_an_abandoned_signup_holding_it() {
     let a = w.person("first@example.com");
     w.signup("squat@example.com").unwrap();
     let pid = a.profile.id.clone();
-    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "squat@example.com").await })).unwrap();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "squat@example.com", PW).await }))
+        .unwrap();
     let code = w
         .store
         .outbox_to("squat@example.com")
@@ -369,8 +404,10 @@ fn phone_change_by_sms() {
     let mut w = World::new();
     let a = w.person("phone@example.com");
     let pid = a.profile.id.clone();
-    w.run(|env| Box::pin(async move { flows::request_phone_change(env, &pid, "06 12 34 56 78", Some("FR")).await }))
-        .unwrap();
+    w.run(|env| {
+        Box::pin(async move { flows::request_phone_change(env, &pid, "06 12 34 56 78", Some("FR"), PW).await })
+    })
+    .unwrap();
     let code = w.last_code("+33612345678");
     let pid = a.profile.id.clone();
     let me = w
@@ -383,9 +420,9 @@ fn phone_change_by_sms() {
     let b = w.person("phone2@example.com");
     let pid = b.profile.id.clone();
     assert_eq!(
-        code_of(
-            w.run(|env| Box::pin(async move { flows::request_phone_change(env, &pid, "+33612345678", None).await }))
-        ),
+        code_of(w.run(|env| Box::pin(async move {
+            flows::request_phone_change(env, &pid, "+33612345678", None, PW).await
+        }))),
         Code::PhoneTaken
     );
 }
@@ -492,7 +529,8 @@ fn codes_for_one_purpose_do_not_confirm_another() {
     w.run(|env| Box::pin(async move { flows::forgot_password(env, "purpose@example.com", None).await })).unwrap();
     let reset_code = w.last_code("purpose@example.com");
     let pid = a.profile.id.clone();
-    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "purpose2@example.com").await })).unwrap();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "purpose2@example.com", PW).await }))
+        .unwrap();
     let pid = a.profile.id.clone();
     let r = w.run(|env| {
         Box::pin(

@@ -249,7 +249,7 @@ fn seed_004_a_dismissed_employee_returns_as_extranet() {
 
     // 2. The person changes their network email.
     let pid = emp.profile.id.clone();
-    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "emil.private@example.com").await }))
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "emil.private@example.com", PW).await }))
         .unwrap();
     let code = w.last_code("emil.private@example.com");
     let pid = emp.profile.id.clone();

@@ -259,12 +259,12 @@ struct AcceptReq {
 }
 
 pub async fn accept(req: &mut Request, ctx: &mut Ctx, token: &str) -> ApiResult {
-    let b: AcceptReq = http::body(req).await?;
     // Logged in or not: an existing profile must be; a new person is not.
     let caller = match http::bearer(req) {
         Some(_) => Some(ctx.session(req).await?),
         None => None,
     };
+    let b: AcceptReq = http::body(req).await?;
     let input = AcceptInput { password: b.password, first_name: b.first_name, last_name: b.last_name };
     let accepted = invitations::accept_invitation(&mut ctx.env(), token, caller.as_ref(), input).await?;
     match accepted.grant {

@@ -5,7 +5,7 @@ use crate::ctx::Ctx;
 use crate::http::{self, internal, ApiResult};
 use netid_core::flows;
 use netid_core::tokens::new_token;
-use netid_core::validate::{check_photo, check_photo_meta, MAX_PHOTO_BYTES};
+use netid_core::validate::{check_photo, check_photo_meta, strip_photo_metadata, MAX_PHOTO_BYTES};
 use netid_core::{Code, Error};
 use serde::{Deserialize, Serialize};
 use worker::{Headers, Request, Response};
@@ -76,6 +76,7 @@ pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     check_photo_meta(&declared, 1)?;
     let bytes = http::read_body(req, MAX_PHOTO_BYTES).await?;
     let declared = check_photo(&declared, &bytes)?.to_string();
+    let bytes = strip_photo_metadata(&declared, &bytes)?;
     let apply = http::query(req, "apply_to_all_accounts").is_some_and(|v| v == "true" || v == "1");
     let id = new_token(&mut ctx.rng);
     let key = format!("photo:{id}");
@@ -109,6 +110,8 @@ pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
     headers.set("Content-Type", &meta.content_type).map_err(internal)?;
     headers.set("Cache-Control", "public, max-age=31536000, immutable").map_err(internal)?;
     headers.set("X-Content-Type-Options", "nosniff").map_err(internal)?;
+    // Opened directly, a photo runs nothing and reaches nothing.
+    headers.set("Content-Security-Policy", "default-src 'none'; sandbox").map_err(internal)?;
     Ok(Response::from_bytes(bytes).map_err(internal)?.with_headers(headers))
 }
 
@@ -116,12 +119,13 @@ pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 struct EmailReq {
     email: String,
+    password: String,
 }
 
 pub async fn email(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: EmailReq = http::body(req).await?;
     let session = ctx.session(req).await?;
-    flows::request_email_change(&mut ctx.env(), &session.profile_id, &b.email).await?;
+    flows::request_email_change(&mut ctx.env(), &session.profile_id, &b.email, &b.password).await?;
     http::json(202, &serde_json::json!({"status": "code_sent"}))
 }
 
@@ -147,13 +151,15 @@ pub async fn email_confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 #[serde(deny_unknown_fields)]
 struct PhoneReq {
     phone: String,
+    password: String,
     region: Option<String>,
 }
 
 pub async fn phone(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: PhoneReq = http::body(req).await?;
     let session = ctx.session(req).await?;
-    flows::request_phone_change(&mut ctx.env(), &session.profile_id, &b.phone, b.region.as_deref()).await?;
+    flows::request_phone_change(&mut ctx.env(), &session.profile_id, &b.phone, b.region.as_deref(), &b.password)
+        .await?;
     http::json(202, &serde_json::json!({"status": "code_sent"}))
 }
 

@@ -1,5 +1,11 @@
 //! Routing of `/api/v1/*` to handlers. Unknown paths answer 404, known paths with another
 //! method 405, both in the error envelope.
+//!
+//! Every request passes one extractor before its handler (`admit`), in this order: the
+//! Origin / Sec-Fetch-Site check of unsafe requests (403), authentication of the routes that
+//! need a session (401, before any body is read), the restriction of a session whose password
+//! an admin chose (403 `password_change_required`), and the content type of a body (415).
+//! Handlers then only read and parse their body.
 
 mod accounts;
 mod auth;
@@ -13,12 +19,60 @@ use worker::{Method, Request};
 
 pub const BASE: &str = "/api/v1";
 
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    /// Anyone (the handler may still look for a session or the operator token).
+    Public,
+    /// A live session.
+    Session,
+}
+
+fn auth_of(segs: &[&str]) -> Auth {
+    match segs {
+        ["logout"] | ["session"] | ["me", ..] | ["accounts", ..] => Auth::Session,
+        _ => Auth::Public,
+    }
+}
+
+/// What a session whose password an admin chose may still do: read itself, log out, and
+/// change the password.
+fn allowed_while_password_change_required(segs: &[&str], m: &Method) -> bool {
+    matches!(
+        (segs, m),
+        (["me"], Method::Get)
+            | (["session"], Method::Get)
+            | (["logout"], Method::Post)
+            | (["me", "password"], Method::Post)
+    )
+}
+
+/// The checks every request passes before its handler (see the module doc).
+async fn admit(req: &Request, ctx: &mut Ctx, segs: &[&str]) -> Result<(), Error> {
+    http::check_origin(req, &ctx.allowed_origins)?;
+    if auth_of(segs) == Auth::Session {
+        let session = ctx.session(req).await?;
+        if session.password_change_required && !allowed_while_password_change_required(segs, &req.method()) {
+            return Err(Error::new(Code::PasswordChangeRequired));
+        }
+    }
+    let kind = if matches!(segs, ["me", "photo"]) { http::BodyKind::Image } else { http::BodyKind::Json };
+    http::check_content_type(req, kind)
+}
+
 pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
     let mut req = req;
     let path = req.path();
     let rest = path.strip_prefix(BASE).unwrap_or("");
     let segs: Vec<&str> = rest.trim_matches('/').split('/').collect();
     let m = req.method();
+    if !known(&segs) || (matches!(segs.as_slice(), ["dev", ..]) && !ctx.dev) {
+        return Err(Error::new(Code::NotFound));
+    }
+    if !exists(&segs, &m) {
+        return Err(Error::new(Code::MethodNotAllowed));
+    }
+    admit(&req, ctx, &segs).await?;
     use Method::*;
     match (segs.as_slice(), m.clone()) {
         (["health"], Get) => http::json(200, &serde_json::json!({"ok": true})),
@@ -73,6 +127,62 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (segs, _) if known(segs) => Err(Error::new(Code::MethodNotAllowed)),
         _ => Err(Error::new(Code::NotFound)),
     }
+}
+
+/// Whether a path and method is a route (so a wrong method answers 405 before anything
+/// asks for a session). Mirrors the arms of `handle`.
+fn exists(segs: &[&str], m: &Method) -> bool {
+    matches!(
+        (segs, m),
+        (["health"], Method::Get)
+            | (["signup"], Method::Post)
+            | (["signup", "confirm"], Method::Post)
+            | (["login"], Method::Post)
+            | (["logout"], Method::Post)
+            | (["session"], Method::Get)
+            | (["session", "refresh"], Method::Post)
+            | (["password", "forgot"], Method::Post)
+            | (["password", "reset"], Method::Post)
+            | (["me"], Method::Get)
+            | (["me"], Method::Patch)
+            | (["me"], Method::Delete)
+            | (["me", "photo"], Method::Put)
+            | (["me", "email"], Method::Post)
+            | (["me", "email", "confirm"], Method::Post)
+            | (["me", "phone"], Method::Post)
+            | (["me", "phone", "confirm"], Method::Post)
+            | (["me", "password"], Method::Post)
+            | (["photos", _], Method::Get)
+            | (["accounts"], Method::Post)
+            | (["accounts"], Method::Get)
+            | (["accounts", _], Method::Get)
+            | (["accounts", _], Method::Patch)
+            | (["accounts", _], Method::Delete)
+            | (["accounts", _, "enter"], Method::Post)
+            | (["accounts", _, "users"], Method::Get)
+            | (["accounts", _, "users"], Method::Post)
+            | (["accounts", _, "users", _], Method::Patch)
+            | (["accounts", _, "users", _, "dismiss"], Method::Post)
+            | (["accounts", _, "departments"], Method::Get)
+            | (["accounts", _, "departments"], Method::Post)
+            | (["accounts", _, "groups"], Method::Get)
+            | (["accounts", _, "groups"], Method::Post)
+            | (["accounts", _, "invitations"], Method::Get)
+            | (["accounts", _, "invitations"], Method::Post)
+            | (["accounts", _, "invitations", "mass"], Method::Post)
+            | (["accounts", _, "invitations", _, "resend"], Method::Post)
+            | (["accounts", _, "invitations", _], Method::Delete)
+            | (["invitations", _], Method::Get)
+            | (["invitations", _, "accept"], Method::Post)
+            | (["operator", "accounts", _, "plan"], Method::Put)
+            | (["operator", "accounts", _, "renames"], Method::Post)
+            | (["dev", "outbox"], Method::Get)
+            | (["dev", "clock"], Method::Post)
+            | (["dev", "clock"], Method::Get)
+            | (["dev", "hash"], Method::Get)
+            | (["dev", "seed"], Method::Post)
+            | (["dev", "cleanup"], Method::Post)
+    )
 }
 
 fn known(segs: &[&str]) -> bool {

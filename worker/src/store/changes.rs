@@ -1,27 +1,23 @@
-//! The D1 statements of each `Change` (and the session-cache work it implies).
+//! The D1 statements of each `Change`. Counters are incremented and conditions decided in
+//! the statements themselves (D1 has no interactive transactions): no statement here writes
+//! a value that was read, modified and written back by the caller.
 
 use super::rows::*;
 use super::{b, i, os, s, D1Store};
-use netid_core::model::*;
-use netid_core::store::{Change, StoreResult};
+use netid_core::store::{Change, Guard, StoreResult};
 use netid_core::Error;
 use wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
 
 impl D1Store {
-    /// The statements of one change (and the session cache work it implies).
-    pub(super) async fn statements(
-        &self,
-        change: &Change,
-        evict: &mut Vec<String>,
-        cache: &mut Vec<Session>,
-    ) -> StoreResult<Vec<D1PreparedStatement>> {
+    /// The statements of one change.
+    pub(super) fn statements(&self, change: &Change) -> StoreResult<Vec<D1PreparedStatement>> {
         let st = |sql: &str, args: &[JsValue]| self.stmt(sql, args);
         Ok(match change {
             Change::PutProfile(p) => vec![st(
                 &format!(
-                    "INSERT INTO profiles ({PROFILE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13) \
-                     ON CONFLICT(id) DO UPDATE SET email=?2, email_confirmed=?3, phone=?4, phone_confirmed=?5, password_hash=?6, \
+                    "INSERT INTO profiles ({PROFILE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) \
+                     ON CONFLICT(id) DO UPDATE SET email=?2, email_confirmed=?3, phone=?4, phone_confirmed=?5, \
                      first_name=?7, last_name=?8, photo_url=?9, lang=?10, two_factor_enabled=?11, updated_at=?13"
                 ),
                 &[
@@ -38,10 +34,15 @@ impl D1Store {
                     b(p.two_factor_enabled),
                     i(p.created_at),
                     i(p.updated_at),
+                    b(p.password_change_required),
                 ],
             )?],
+            Change::SetPassword { profile_id, hash, replaces, change_required } => vec![st(
+                "UPDATE profiles SET password_hash = ?2, password_change_required = ?3 \
+                 WHERE id = ?1 AND (?4 IS NULL OR password_hash = ?4)",
+                &[s(profile_id), s(hash), b(*change_required), os(replaces)],
+            )?],
             Change::DeleteProfile(id) => {
-                evict.extend(self.session_hashes("SELECT token_hash FROM sessions WHERE profile_id = ?1", &[s(id)]).await?);
                 vec![
                     st("DELETE FROM codes WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM sessions WHERE profile_id = ?1", &[s(id)])?,
@@ -54,69 +55,65 @@ impl D1Store {
                  ON CONFLICT(profile_id, purpose) DO UPDATE SET target=?3, code_hash=?4, attempts=?5, expires_at=?6, created_at=?7",
                 &[s(&c.profile_id), s(c.purpose.as_str()), s(&c.target), s(&c.code_hash), i(i64::from(c.attempts)), i(c.expires_at), i(c.created_at)],
             )?],
+            Change::CodeFailed { profile_id, purpose } => vec![st(
+                "UPDATE codes SET attempts = attempts + 1 WHERE profile_id = ?1 AND purpose = ?2",
+                &[s(profile_id), s(purpose.as_str())],
+            )?],
             Change::DeleteCode { profile_id, purpose } => {
                 vec![st("DELETE FROM codes WHERE profile_id = ?1 AND purpose = ?2", &[s(profile_id), s(purpose.as_str())])?]
             }
-            Change::PutSession(x) => {
-                cache.push(x.clone());
-                vec![st(
-                    &format!(
-                        "INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8) \
-                         ON CONFLICT(token_hash) DO UPDATE SET account_id=?3, last_seen_at=?6, absolute_expires_at=?7"
-                    ),
-                    &[
-                        s(&x.token_hash),
-                        s(&x.profile_id),
-                        os(&x.account_id),
-                        s(x.client.as_str()),
-                        i(x.created_at),
-                        i(x.last_seen_at),
-                        i(x.absolute_expires_at),
-                        os(&x.family_id),
-                    ],
-                )?]
-            }
-            Change::DeleteSession(h) => {
-                evict.push(h.clone());
-                vec![st("DELETE FROM sessions WHERE token_hash = ?1", &[s(h)])?]
-            }
+            Change::PutSession(x) => vec![st(
+                &format!("INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+                &[
+                    s(&x.token_hash),
+                    s(&x.profile_id),
+                    os(&x.account_id),
+                    s(x.client.as_str()),
+                    i(x.created_at),
+                    i(x.last_seen_at),
+                    i(x.absolute_expires_at),
+                    os(&x.family_id),
+                    b(x.password_change_required),
+                ],
+            )?],
+            Change::ClearPasswordChangeRequired(profile_id) => vec![st(
+                "UPDATE sessions SET password_change_required = 0 WHERE profile_id = ?1",
+                &[s(profile_id)],
+            )?],
+            Change::DeleteSession(h) => vec![st("DELETE FROM sessions WHERE token_hash = ?1", &[s(h)])?],
             Change::DeleteSessionsOf { profile_id, except } => {
-                let ex = os(except);
-                evict.extend(
-                    self.session_hashes("SELECT token_hash FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), ex.clone()])
-                        .await?,
-                );
-                vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), ex])?]
+                vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), os(except)])?]
             }
             Change::PutRefreshToken(t) => vec![st(
-                "INSERT INTO refresh_tokens (token_hash, family_id, profile_id, session_hash, used, created_at, expires_at) VALUES (?1,?2,?3,?4,?5,?6,?7) \
-                 ON CONFLICT(token_hash) DO UPDATE SET used=?5",
-                &[s(&t.token_hash), s(&t.family_id), s(&t.profile_id), s(&t.session_hash), b(t.used), i(t.created_at), i(t.expires_at)],
+                &format!("INSERT INTO refresh_tokens ({REFRESH_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"),
+                &[
+                    s(&t.token_hash),
+                    s(&t.family_id),
+                    s(&t.profile_id),
+                    s(&t.session_hash),
+                    b(t.used),
+                    i(t.created_at),
+                    i(t.expires_at),
+                    i(t.family_expires_at),
+                ],
             )?],
+            Change::SpendRefreshToken(h) => vec![st("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?1", &[s(h)])?],
             Change::RevokeFamily(f) => {
-                evict.extend(self.session_hashes("SELECT token_hash FROM sessions WHERE family_id = ?1", &[s(f)]).await?);
                 vec![
                     st("DELETE FROM sessions WHERE family_id = ?1", &[s(f)])?,
                     st("DELETE FROM refresh_tokens WHERE family_id = ?1", &[s(f)])?,
                 ]
             }
             Change::DeleteRefreshTokensOf { profile_id, except_family } => {
-                let ex = os(except_family);
-                evict.extend(
-                    self.session_hashes(
-                        "SELECT token_hash FROM sessions WHERE profile_id = ?1 AND family_id IS NOT NULL AND family_id IS NOT ?2",
-                        &[s(profile_id), ex.clone()],
-                    )
-                    .await?,
-                );
-                vec![st("DELETE FROM refresh_tokens WHERE profile_id = ?1 AND family_id IS NOT ?2", &[s(profile_id), ex])?]
+                vec![st(
+                    "DELETE FROM refresh_tokens WHERE profile_id = ?1 AND family_id IS NOT ?2",
+                    &[s(profile_id), os(except_family)],
+                )?]
             }
-            Change::PutThrottle(t) => vec![st(
-                "INSERT INTO throttles (key, failures, window_start, blocked_until) VALUES (?1,?2,?3,?4) \
-                 ON CONFLICT(key) DO UPDATE SET failures=?2, window_start=?3, blocked_until=?4",
-                &[s(&t.key), i(i64::from(t.failures)), i(t.window_start), i(t.blocked_until)],
-            )?],
             Change::DeleteThrottle(k) => vec![st("DELETE FROM throttles WHERE key = ?1", &[s(k)])?],
+            Change::Refund(k) => {
+                vec![st("UPDATE throttles SET failures = MAX(failures - 1, 0) WHERE key = ?1", &[s(k)])?]
+            }
             Change::Outbox(m) => vec![st(
                 "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, code, link, token, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
                 &[
@@ -142,10 +139,7 @@ impl D1Store {
                 &[s(profile_id), os(first_name), os(last_name), os(contact_email), os(phone), os(photo_url)],
             )?],
             Change::PutAccount(a) => vec![st(
-                &format!(
-                    "INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) \
-                     ON CONFLICT(id) DO UPDATE SET name=?2, address=?3, plan=?4, renames_left=?5, last_activity_at=?8, warned_at=?9"
-                ),
+                &format!("INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
                 &[
                     s(&a.id),
                     s(&a.name),
@@ -158,8 +152,21 @@ impl D1Store {
                     oi(a.warned_at),
                 ],
             )?],
+            Change::RenameAccount { account_id, name, address } => vec![st(
+                "UPDATE accounts SET name = ?2, address = ?3, renames_left = renames_left - 1 WHERE id = ?1 AND renames_left > 0",
+                &[s(account_id), s(name), s(address)],
+            )?],
+            Change::SetPlan { account_id, plan } => {
+                vec![st("UPDATE accounts SET plan = ?2 WHERE id = ?1", &[s(account_id), s(plan.as_str())])?]
+            }
+            Change::GrantRenames { account_id, n } => vec![st(
+                "UPDATE accounts SET renames_left = renames_left + ?2 WHERE id = ?1",
+                &[s(account_id), i(i64::from(*n))],
+            )?],
+            Change::MarkWarned { account_id, at } => {
+                vec![st("UPDATE accounts SET warned_at = ?2 WHERE id = ?1", &[s(account_id), i(*at)])?]
+            }
             Change::DeleteAccount(id) => {
-                evict.extend(self.session_hashes("SELECT token_hash FROM sessions WHERE account_id = ?1", &[s(id)]).await?);
                 vec![
                     st("DELETE FROM membership_groups WHERE account_id = ?1", &[s(id)])?,
                     st("DELETE FROM memberships WHERE account_id = ?1", &[s(id)])?,
@@ -170,12 +177,18 @@ impl D1Store {
                     st("DELETE FROM accounts WHERE id = ?1", &[s(id)])?,
                 ]
             }
-            Change::DeleteAccounts(ids) => {
+            Change::DeleteAccounts { ids, idle_before } => {
                 let mut v = Vec::new();
                 for chunk in ids.chunks(MAX_IN_LIST) {
+                    // Only the accounts that are still free and idle when the batch runs: the
+                    // set is re-decided by the statements (an upgrade or a login in between wins).
                     let marks = (1..=chunk.len()).map(|k| format!("?{k}")).collect::<Vec<_>>().join(",");
-                    let args: Vec<JsValue> = chunk.iter().map(|x| s(x)).collect();
-                    evict.extend(self.session_hashes(&format!("SELECT token_hash FROM sessions WHERE account_id IN ({marks})"), &args).await?);
+                    let mut args: Vec<JsValue> = chunk.iter().map(|x| s(x)).collect();
+                    args.push(i(*idle_before));
+                    let cut = chunk.len() + 1;
+                    let doomed = format!(
+                        "SELECT id FROM accounts WHERE id IN ({marks}) AND plan = 'free' AND last_activity_at < ?{cut}"
+                    );
                     for sql in [
                         "DELETE FROM membership_groups WHERE account_id IN",
                         "DELETE FROM memberships WHERE account_id IN",
@@ -183,10 +196,10 @@ impl D1Store {
                         "DELETE FROM departments WHERE account_id IN",
                         "DELETE FROM groups WHERE account_id IN",
                         "UPDATE sessions SET account_id = NULL WHERE account_id IN",
-                        "DELETE FROM accounts WHERE id IN",
                     ] {
-                        v.push(st(&format!("{sql} ({marks})"), &args)?);
+                        v.push(st(&format!("{sql} ({doomed})"), &args)?);
                     }
+                    v.push(st(&format!("DELETE FROM accounts WHERE id IN ({doomed})"), &args)?);
                 }
                 v
             }
@@ -269,12 +282,20 @@ impl D1Store {
                 st("UPDATE memberships SET last_login_at = ?2 WHERE id = ?1", &[s(membership_id), i(*at)])?,
             ],
             Change::SetSessionAccount { token_hash, account_id } => {
-                evict.push(token_hash.clone());
                 vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
             }
-            Change::PurgeExpired { now, idle_timeout, invitations_before } => {
+            Change::Guard(g) => vec![self.guard(g)?],
+            Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
                 let expired_inv = "SELECT membership_id FROM invitations WHERE state = 'pending' AND expires_at <= ?1";
                 vec![
+                    st("DELETE FROM outbox WHERE created_at < ?1", &[i(*outbox_before)])?,
+                    // Secrets at rest: a code or link that can no longer be used is erased.
+                    st(
+                        "UPDATE outbox SET code = NULL, token = NULL, link = NULL, body = '', erased_at = ?1 \
+                         WHERE erased_at IS NULL AND ((code IS NOT NULL AND created_at + ?2 <= ?1) \
+                         OR ((token IS NOT NULL OR link IS NOT NULL) AND created_at + ?3 <= ?1) OR delivered_at IS NOT NULL)",
+                        &[i(*now), i(*code_ttl), i(*link_ttl)],
+                    )?,
                     st("DELETE FROM codes WHERE expires_at <= ?1", &[i(*now)])?,
                     st(
                         "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
@@ -292,5 +313,54 @@ impl D1Store {
             }
             _ => return Err(Error::internal("unsupported change")),
         })
+    }
+}
+
+impl D1Store {
+    /// The guard statement: an `INSERT OR REPLACE` into `guards` whose value is 1 when the
+    /// condition holds; 0 fails the table's CHECK (`netid_guard`), which fails the batch,
+    /// which rolls the whole commit back. The condition is evaluated inside the transaction,
+    /// after the statements before it and before the ones after it.
+    pub(super) fn guard(&self, g: &Guard) -> StoreResult<D1PreparedStatement> {
+        let (name, cond, args): (&str, &str, Vec<JsValue>) = match g {
+            Guard::OtherActiveAdmin { account_id, membership_id } => (
+                "other_active_admin",
+                "EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND id != ?2 AND role = 'admin' \
+                 AND type = 'employee' AND status = 'active')",
+                vec![s(account_id), s(membership_id)],
+            ),
+            Guard::AccountsCreatedBelow { profile_id, max } => (
+                "accounts_created_below",
+                "(SELECT COUNT(*) FROM accounts WHERE created_by = ?1) < ?2",
+                vec![s(profile_id), i(i64::from(*max))],
+            ),
+            Guard::RenamesLeft { account_id } => (
+                "renames_left",
+                "EXISTS (SELECT 1 FROM accounts WHERE id = ?1 AND renames_left > 0)",
+                vec![s(account_id)],
+            ),
+            Guard::PaidPlan { account_id } => {
+                ("paid_plan", "EXISTS (SELECT 1 FROM accounts WHERE id = ?1 AND plan != 'free')", vec![s(account_id)])
+            }
+            Guard::CodeUnspent { profile_id, purpose, code_hash } => (
+                "code_unspent",
+                "EXISTS (SELECT 1 FROM codes WHERE profile_id = ?1 AND purpose = ?2 AND code_hash = ?3)",
+                vec![s(profile_id), s(purpose.as_str()), s(code_hash)],
+            ),
+            Guard::RefreshUnused { token_hash } => (
+                "refresh_unused",
+                "EXISTS (SELECT 1 FROM refresh_tokens WHERE token_hash = ?1 AND used = 0)",
+                vec![s(token_hash)],
+            ),
+            Guard::InvitationPending { invitation_id, token_hash } => (
+                "invitation_pending",
+                "EXISTS (SELECT 1 FROM invitations WHERE id = ?1 AND token_hash = ?2 AND state = 'pending')",
+                vec![s(invitation_id), s(token_hash)],
+            ),
+            _ => return Err(Error::internal("unsupported guard")),
+        };
+        let sql =
+            format!("INSERT OR REPLACE INTO guards (name, ok) VALUES ('{name}', CASE WHEN {cond} THEN 1 ELSE 0 END)");
+        self.stmt(&sql, &args)
     }
 }

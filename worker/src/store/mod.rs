@@ -1,10 +1,12 @@
-//! D1 (system of record) + KV (session cache) implementation of core's `Store`.
+//! D1 implementation of core's `Store` (KV holds the profile photos).
 //!
-//! Every `commit` is one D1 `batch()`: a transaction. The session cache is read-through
-//! (KV first, then D1) and written on every session write; deletions evict the cached
-//! copies after the batch commits, so a revoked session is refused at once in this
-//! location (other locations see KV's eventual consistency, up to about 60 s).
+//! Every `commit` is one D1 `batch()`: a transaction. Sessions are read from D1 on every
+//! request, not from a KV copy: KV is eventually consistent (a deleted key can be served for
+//! 60 s or more elsewhere) and has no compare-and-set, so a cached copy could outlive a
+//! logout or be re-written by a racing request. D1 decides, and a revoked session is refused
+//! everywhere at once.
 
+use netid_core::config::ThrottlePolicy;
 use netid_core::model::*;
 use netid_core::store::{Change, Store, StoreResult};
 use netid_core::Error;
@@ -16,8 +18,6 @@ use worker::{D1Database, D1PreparedStatement, KvStore};
 pub struct D1Store {
     pub db: D1Database,
     pub kv: KvStore,
-    /// The session cache's TTL (KV's minimum is 60 s).
-    pub session_ttl: u64,
     /// Counters for the benchmarks (`X-Netid-Queries`).
     pub d1_queries: Cell<u32>,
     pub kv_ops: Cell<u32>,
@@ -48,14 +48,8 @@ mod tests;
 use rows::*;
 
 impl D1Store {
-    pub fn new(db: D1Database, kv: KvStore, idle_timeout: i64) -> Self {
-        D1Store {
-            db,
-            kv,
-            session_ttl: (idle_timeout.max(0) as u64 + 60).max(60),
-            d1_queries: Cell::new(0),
-            kv_ops: Cell::new(0),
-        }
+    pub fn new(db: D1Database, kv: KvStore) -> Self {
+        D1Store { db, kv, d1_queries: Cell::new(0), kv_ops: Cell::new(0) }
     }
 
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> StoreResult<D1PreparedStatement> {
@@ -72,37 +66,27 @@ impl D1Store {
         self.stmt(sql, args)?.all().await.map_err(err)?.results::<T>().map_err(err)
     }
 
-    pub async fn batch(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<()> {
+    /// Runs statements as one transaction and answers each one's result.
+    pub async fn batch_results(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<Vec<worker::D1Result>> {
         if stmts.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         self.d1_queries.set(self.d1_queries.get() + stmts.len() as u32);
         let results = self.db.batch(stmts).await.map_err(err)?;
         if let Some(e) = results.iter().find_map(|r| r.error()) {
             return Err(err(e));
         }
-        Ok(())
+        Ok(results)
     }
 
-    async fn cache_put(&self, session: &Session) {
-        self.kv_ops.set(self.kv_ops.get() + 1);
-        if let Ok(text) = serde_json::to_string(session) {
-            if let Ok(put) = self.kv.put(&cache_key(&session.token_hash), text) {
-                let _ = put.expiration_ttl(self.session_ttl).execute().await;
-            }
-        }
+    pub async fn batch(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<()> {
+        self.batch_results(stmts).await.map(|_| ())
     }
+}
 
-    async fn cache_evict(&self, hashes: &[String]) {
-        for h in hashes {
-            self.kv_ops.set(self.kv_ops.get() + 1);
-            let _ = self.kv.delete(&cache_key(h)).await;
-        }
-    }
-
-    async fn session_hashes(&self, sql: &str, args: &[JsValue]) -> StoreResult<Vec<String>> {
-        Ok(self.all::<HashRow>(sql, args).await?.into_iter().map(|r| r.token_hash).collect())
-    }
+/// Whether a storage error is a guard's CHECK failing (see `changes.rs`).
+fn is_guard_failure(e: &Error) -> bool {
+    e.detail.as_deref().is_some_and(|d| d.contains("netid_guard") || d.contains("CHECK constraint failed"))
 }
 
 impl Store for D1Store {
@@ -148,29 +132,62 @@ impl Store for D1Store {
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
-        self.kv_ops.set(self.kv_ops.get() + 1);
-        if let Ok(Some(text)) = self.kv.get(&cache_key(token_hash)).text().await {
-            if let Ok(session) = serde_json::from_str::<Session>(&text) {
-                return Ok(Some(session));
-            }
-        }
-        let row = self
-            .first::<SessionRow>(
-                &format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"),
-                &[s(token_hash)],
+        let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1");
+        Ok(self.first::<SessionRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool> {
+        // Update only: a session deleted meanwhile stays deleted, and the answer says so.
+        let rows = self
+            .all::<HashRow>(
+                "UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?2) WHERE token_hash = ?1 RETURNING token_hash",
+                &[s(token_hash), i(at)],
             )
             .await?;
-        let session: Option<Session> = row.map(Into::into);
-        if let Some(x) = &session {
-            self.cache_put(x).await;
+        Ok(rows.iter().any(|r| r.token_hash == token_hash))
+    }
+
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Throttle>> {
+        // One upsert per key, each incrementing in the statement and answering the counter
+        // after it (RETURNING); all keys in one batch, one round trip. The rule is
+        // `Throttle::after_hit`, written as SQL (old values on the right of every SET).
+        const HIT: &str = "INSERT INTO throttles (key, failures, window_start, blocked_until) \
+             VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END) \
+             ON CONFLICT(key) DO UPDATE SET \
+               failures = CASE WHEN blocked_until > ?2 THEN ?3 + 1 \
+                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN failures + 1 \
+                               ELSE 1 END, \
+               blocked_until = CASE WHEN blocked_until > ?2 THEN blocked_until \
+                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 \
+                                 THEN CASE WHEN failures + 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
+                               ELSE CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END END, \
+               window_start = CASE WHEN blocked_until > ?2 THEN window_start \
+                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN window_start \
+                               ELSE ?2 END \
+             RETURNING key, failures, window_start, blocked_until";
+        let mut stmts = Vec::new();
+        for (k, p) in keys {
+            let args = [s(k), i(now), i(i64::from(p.max_failures)), i(p.window_seconds), i(p.block_seconds)];
+            stmts.push(self.stmt(HIT, &args)?);
         }
-        Ok(session)
+        let mut out = Vec::new();
+        for r in self.batch_results(stmts).await? {
+            let row = r.results::<ThrottleRow>().map_err(err)?.into_iter().next();
+            let row = row.ok_or_else(|| Error::internal("throttle upsert returned no row"))?;
+            out.push(Throttle {
+                key: row.key,
+                failures: row.failures.clamp(0, i64::from(u32::MAX)) as u32,
+                window_start: row.window_start,
+                blocked_until: row.blocked_until,
+            });
+        }
+        Ok(out)
     }
 
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
         let row = self
             .first::<RefreshRow>(
-                "SELECT token_hash, family_id, profile_id, session_hash, used, created_at, expires_at FROM refresh_tokens WHERE token_hash = ?1",
+                &format!("SELECT {REFRESH_COLS} FROM refresh_tokens WHERE token_hash = ?1"),
                 &[s(token_hash)],
             )
             .await?;
@@ -182,6 +199,7 @@ impl Store for D1Store {
             used: r.used != 0,
             created_at: r.created_at,
             expires_at: r.expires_at,
+            family_expires_at: r.family_expires_at,
         }))
     }
 
@@ -198,27 +216,6 @@ impl Store for D1Store {
             window_start: r.window_start,
             blocked_until: r.blocked_until,
         }))
-    }
-
-    async fn throttles(&self, keys: &[String]) -> StoreResult<Vec<Throttle>> {
-        let keys = &keys[..keys.len().min(MAX_IN_LIST)];
-        if keys.is_empty() {
-            return Ok(Vec::new());
-        }
-        let marks = (1..=keys.len()).map(|k| format!("?{k}")).collect::<Vec<_>>().join(",");
-        let args: Vec<JsValue> = keys.iter().map(|k| s(k)).collect();
-        let sql = format!("SELECT key, failures, window_start, blocked_until FROM throttles WHERE key IN ({marks})");
-        Ok(self
-            .all::<ThrottleRow>(&sql, &args)
-            .await?
-            .into_iter()
-            .map(|r| Throttle {
-                key: r.key,
-                failures: r.failures.clamp(0, i64::from(u32::MAX)) as u32,
-                window_start: r.window_start,
-                blocked_until: r.blocked_until,
-            })
-            .collect())
     }
 
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
@@ -259,14 +256,16 @@ impl Store for D1Store {
 
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {
         let mut stmts = Vec::new();
-        let mut evict = Vec::new();
-        let mut cache = Vec::new();
         let mut audits = Vec::new();
+        let guard = changes.iter().find_map(|c| match c {
+            Change::Guard(g) => Some(g.clone()),
+            _ => None,
+        });
         for c in &changes {
             match c {
                 // Audit rows go together, as multi-row INSERTs at the end of the batch.
                 Change::Audit(a) => audits.push(a),
-                other => stmts.extend(self.statements(other, &mut evict, &mut cache).await?),
+                other => stmts.extend(self.statements(other)?),
             }
         }
         for chunk in audits.chunks(AUDIT_ROWS) {
@@ -293,12 +292,10 @@ impl Store for D1Store {
                 &args,
             )?);
         }
-        self.batch(stmts).await?;
-        self.cache_evict(&evict).await;
-        for x in cache.iter().filter(|x| !evict.contains(&x.token_hash)) {
-            self.cache_put(x).await;
+        match self.batch(stmts).await {
+            Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
+            other => other,
         }
-        Ok(())
     }
 
     async fn account(&self, id: &str) -> StoreResult<Option<Account>> {

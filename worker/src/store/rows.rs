@@ -20,6 +20,7 @@ pub(super) struct ProfileRow {
     pub(super) photo_url: Option<String>,
     pub(super) lang: String,
     pub(super) two_factor_enabled: i64,
+    pub(super) password_change_required: i64,
     pub(super) created_at: i64,
     pub(super) updated_at: i64,
 }
@@ -38,6 +39,7 @@ impl From<ProfileRow> for Profile {
             photo_url: r.photo_url,
             lang: Lang::from_tag(&r.lang).unwrap_or_default(),
             two_factor_enabled: r.two_factor_enabled != 0,
+            password_change_required: r.password_change_required != 0,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -65,6 +67,7 @@ pub(super) struct SessionRow {
     pub(super) last_seen_at: i64,
     pub(super) absolute_expires_at: i64,
     pub(super) family_id: Option<String>,
+    pub(super) password_change_required: i64,
 }
 
 impl From<SessionRow> for Session {
@@ -78,6 +81,7 @@ impl From<SessionRow> for Session {
             last_seen_at: r.last_seen_at,
             absolute_expires_at: r.absolute_expires_at,
             family_id: r.family_id,
+            password_change_required: r.password_change_required != 0,
         }
     }
 }
@@ -91,6 +95,7 @@ pub(super) struct RefreshRow {
     pub(super) used: i64,
     pub(super) created_at: i64,
     pub(super) expires_at: i64,
+    pub(super) family_expires_at: i64,
 }
 
 #[derive(Deserialize)]
@@ -299,10 +304,7 @@ pub(super) fn account_view(r: AccountRow) -> AccountView {
     }
 }
 
-pub(super) const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at";
-pub(super) const SESSION_COLS: &str =
-    "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id";
-
-pub(super) fn cache_key(token_hash: &str) -> String {
-    format!("session:{token_hash}")
-}
+pub(super) const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at, password_change_required";
+pub(super) const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required";
+pub(super) const REFRESH_COLS: &str =
+    "token_hash, family_id, profile_id, session_hash, used, created_at, expires_at, family_expires_at";

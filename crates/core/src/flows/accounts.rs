@@ -4,7 +4,7 @@
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::model::{Account, AccountView, MemberStatus, MemberType, Membership, Plan, Role, Session};
-use crate::store::{Change, Store};
+use crate::store::{Change, Guard, Store};
 use crate::tokens::new_id;
 use crate::validate::AccountName;
 
@@ -134,7 +134,9 @@ pub async fn create_account<S: Store>(
     };
     let view = AccountView::of(&account, &member);
     let audit = env.audit(Some(profile_id), "account.created", &account.id, &account.name);
-    env.commit(vec![Change::PutAccount(account), Change::PutMembership(member), audit]).await?;
+    // The limit is decided again inside the commit, so concurrent creations cannot pass it.
+    let guard = Guard::AccountsCreatedBelow { profile_id: profile_id.to_string(), max: MAX_ACCOUNTS_PER_PROFILE };
+    env.commit(vec![Change::Guard(guard), Change::PutAccount(account), Change::PutMembership(member), audit]).await?;
     Ok(view)
 }
 
@@ -157,7 +159,18 @@ pub async fn rename_account<S: Store>(
     a.account.address = address;
     a.account.renames_left -= 1;
     let audit = env.audit(Some(profile_id), "account.renamed", account_id, &format!("{old} -> {}", a.account.name));
-    env.commit(vec![Change::PutAccount(a.account.clone()), audit]).await?;
+    // The rename is spent in the statement and the guard decides, so concurrent renames
+    // cannot spend one rename twice.
+    env.commit(vec![
+        Change::Guard(Guard::RenamesLeft { account_id: account_id.to_string() }),
+        Change::RenameAccount {
+            account_id: account_id.to_string(),
+            name: a.account.name.clone(),
+            address: a.account.address.clone(),
+        },
+        audit,
+    ])
+    .await?;
     Ok(a.view())
 }
 
@@ -189,7 +202,7 @@ pub async fn set_plan<S: Store>(env: &mut Env<'_, S>, account_id: &str, plan: &s
     let old = account.plan;
     account.plan = plan;
     let audit = env.audit(None, "operator.plan", account_id, &format!("{} -> {}", old.as_str(), plan.as_str()));
-    env.commit(vec![Change::PutAccount(account.clone()), audit]).await?;
+    env.commit(vec![Change::SetPlan { account_id: account_id.to_string(), plan }, audit]).await?;
     Ok(account)
 }
 
@@ -198,12 +211,16 @@ pub async fn grant_renames<S: Store>(env: &mut Env<'_, S>, account_id: &str, gra
     if !(1..=100).contains(&grant) {
         return Err(Error::field(Code::InvalidRequest, "grant"));
     }
-    let mut account = env.store.account(account_id).await?.ok_or_else(not_found)?;
+    let account = env.store.account(account_id).await?.ok_or_else(not_found)?;
     if !account.plan.is_paid() {
         return Err(Error::new(Code::PlanRequired));
     }
-    account.renames_left = account.renames_left.saturating_add(grant as u32);
     let audit = env.audit(None, "operator.renames", account_id, &format!("+{grant}"));
-    env.commit(vec![Change::PutAccount(account.clone()), audit]).await?;
-    Ok(account)
+    env.commit(vec![
+        Change::Guard(Guard::PaidPlan { account_id: account_id.to_string() }),
+        Change::GrantRenames { account_id: account_id.to_string(), n: grant as u32 },
+        audit,
+    ])
+    .await?;
+    env.store.account(account_id).await?.ok_or_else(not_found)
 }

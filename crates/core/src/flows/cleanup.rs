@@ -63,6 +63,9 @@ pub async fn run_cleanup<S: Store>(
             now,
             idle_timeout: env.config.idle_timeout,
             invitations_before: now - EXPIRED_INVITATION_GRACE,
+            code_ttl: env.config.code_ttl,
+            link_ttl: env.config.link_ttl,
+            outbox_before: now - env.config.outbox_retention,
         }])
         .await?;
     }
@@ -110,16 +113,16 @@ pub async fn run_cleanup<S: Store>(
                             created_at: now,
                         }));
                     }
-                    let mut warned = account.clone();
-                    warned.warned_at = Some(now);
-                    changes.push(Change::PutAccount(warned));
+                    changes.push(Change::MarkWarned { account_id: account.id.clone(), at: now });
                     report.warned += 1;
                 }
                 Decision::Keep => {}
             }
         }
         if !doomed.is_empty() {
-            changes.insert(0, Change::DeleteAccounts(doomed));
+            // The rule is applied again in the statements: an account upgraded or logged into
+            // since it was read is not deleted.
+            changes.insert(0, Change::DeleteAccounts { ids: doomed, idle_before: delete_before });
         }
         env.commit(changes).await?;
     }

@@ -1,10 +1,10 @@
 //! Issuing and checking 6-digit codes.
 
-use super::Env;
+use super::{throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{CodeRecord, Profile, Purpose};
-use crate::store::{Change, Store};
+use crate::store::{Change, Guard, Store};
 use crate::tokens::{code_hash, new_code};
 use crate::validate::ConfirmationCode;
 
@@ -31,17 +31,46 @@ pub(crate) fn issue<S: Store>(
     vec![Change::PutCode(record), msg]
 }
 
-/// Checks `code` for `purpose` and `target`. A wrong code counts an attempt (committed
-/// before the error is returned); the fifth wrong one spends the code.
+/// A code that checked out: what to commit with the success (a guard that the code is still
+/// unspent, its deletion, and the attempts given back), or, when the request fails for
+/// another reason after all, just the attempts given back.
+pub(crate) struct Accepted {
+    pub spend: Vec<Change>,
+    pub refunds: Vec<Change>,
+}
+
+/// How much a failed check may tell. Public flows (signup confirmation, password reset) must
+/// answer alike whether or not the login exists, so expired and exhausted codes are plain
+/// `invalid_code` there; a logged-in person's own flows say which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Disclosure {
+    Opaque,
+    Detailed,
+}
+
+/// Checks `code` for `purpose` and `target`. The guess is counted BEFORE it is evaluated, per
+/// login (per 15 minutes and per day, across re-issued codes) and per client network,
+/// whether or not the login exists; a wrong guess also counts on the code itself (`attempts +
+/// 1` in the statement; the fifth wrong one spends it).
 pub(crate) async fn verify<S: Store>(
     env: &Env<'_, S>,
-    profile_id: &str,
+    profile_id: Option<&str>,
     purpose: Purpose,
     target: &str,
     code: &ConfirmationCode,
-) -> Result<CodeRecord> {
+    disclosure: Disclosure,
+) -> Result<Accepted> {
+    let keys = env.code_keys(target);
+    throttle::reserve(env, &keys).await?;
     let invalid = || Error::field(Code::InvalidCode, "code");
-    let Some(mut rec) = env.store.code(profile_id, purpose).await? else {
+    let detailed = |c: Code| match disclosure {
+        Disclosure::Detailed => Error::field(c, "code"),
+        Disclosure::Opaque => invalid(),
+    };
+    let Some(profile_id) = profile_id else {
+        return Err(invalid());
+    };
+    let Some(rec) = env.store.code(profile_id, purpose).await? else {
         return Err(invalid());
     };
     if rec.target != target {
@@ -49,16 +78,25 @@ pub(crate) async fn verify<S: Store>(
     }
     if env.now >= rec.expires_at {
         env.commit(vec![Change::DeleteCode { profile_id: profile_id.to_string(), purpose }]).await?;
-        return Err(Error::field(Code::CodeExpired, "code"));
+        return Err(detailed(Code::CodeExpired));
     }
     if rec.attempts >= env.config.code_attempts {
-        return Err(Error::field(Code::CodeAttemptsExceeded, "code"));
+        return Err(detailed(Code::CodeAttemptsExceeded));
     }
     if code_hash(purpose.as_str(), profile_id, code.as_str()) != rec.code_hash {
-        rec.attempts += 1;
-        let exhausted = rec.attempts >= env.config.code_attempts;
-        env.commit(vec![Change::PutCode(rec)]).await?;
-        return Err(if exhausted { Error::field(Code::CodeAttemptsExceeded, "code") } else { invalid() });
+        env.commit(vec![Change::CodeFailed { profile_id: profile_id.to_string(), purpose }]).await?;
+        let exhausted = rec.attempts + 1 >= env.config.code_attempts;
+        return Err(if exhausted { detailed(Code::CodeAttemptsExceeded) } else { invalid() });
     }
-    Ok(rec)
+    let refunds = throttle::refund(&keys);
+    let mut spend = vec![
+        Change::Guard(Guard::CodeUnspent {
+            profile_id: profile_id.to_string(),
+            purpose,
+            code_hash: rec.code_hash.clone(),
+        }),
+        Change::DeleteCode { profile_id: profile_id.to_string(), purpose },
+    ];
+    spend.extend(refunds.iter().cloned());
+    Ok(Accepted { spend, refunds })
 }

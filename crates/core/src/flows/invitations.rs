@@ -10,9 +10,9 @@ use crate::error::{Code, Error, Result};
 use crate::mail::{self, MailKind};
 use crate::model::{
     AccountView, ClientKind, Invitation, InvitationState, MemberStatus, MemberType, Membership, OutboxMessage, Profile,
-    Role, Session,
+    Purpose, Role, Session,
 };
-use crate::store::{Change, Store};
+use crate::store::{Change, Guard, Store};
 use crate::time::rfc3339;
 use crate::tokens::{new_id, new_token, token_hash};
 use crate::validate::{parse_mass, Invitee, Name, Password, PersonalInfo};
@@ -464,9 +464,14 @@ pub async fn accept_invitation<S: Store>(
 ) -> Result<Accepted> {
     let Live { mut inv, account, mut card, invitee, owner } = live(env, token).await?;
     let now = env.now;
+    // An invitation is accepted once, even by concurrent requests: the commit requires it
+    // to be still pending with this token.
+    let mut changes = vec![Change::Guard(Guard::InvitationPending {
+        invitation_id: inv.id.clone(),
+        token_hash: inv.token_hash.clone(),
+    })];
     inv.state = InvitationState::Accepted;
     inv.accepted_at = Some(now);
-    let mut changes = Vec::new();
     if let Some(profile) = owner {
         let session = caller.ok_or_else(|| Error::new(Code::Unauthenticated))?;
         if session.profile_id != profile.id {
@@ -522,15 +527,28 @@ pub async fn accept_invitation<S: Store>(
         last_name: Some(last.as_str()),
     };
     let password = Password::parse(input.password.as_deref().unwrap_or(""), &info)?;
-    // An abandoned, unconfirmed signup holding the address gives way.
-    let squatter = match &invitee {
+    // An unconfirmed profile holding the address (an abandoned signup, or one an admin made
+    // for this person) becomes the person's: the link proved the address, the new password
+    // replaces whatever was set before, and cards elsewhere stay linked.
+    let unconfirmed = match &invitee {
         Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
         Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
     };
-    if let Some(s) = squatter {
-        changes.push(Change::DeleteProfile(s.id));
+    let mut profile = super::new_profile(env, email, phone, &first, &last, &password, super::Provenance::Proven);
+    if let Some(u) = unconfirmed {
+        profile.id = u.id;
+        profile.created_at = u.created_at;
+        profile.photo_url = u.photo_url;
+        for purpose in [Purpose::Signup, Purpose::PasswordReset] {
+            changes.push(Change::DeleteCode { profile_id: profile.id.clone(), purpose });
+        }
     }
-    let profile = super::confirmed_profile(env, email, phone, &first, &last, &password);
+    changes.push(Change::SetPassword {
+        profile_id: profile.id.clone(),
+        hash: profile.password_hash.clone(),
+        replaces: None,
+        change_required: false,
+    });
     card.profile_id = Some(profile.id.clone());
     card.status = MemberStatus::Active;
     card.first_name = profile.first_name.clone();

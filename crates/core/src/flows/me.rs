@@ -26,6 +26,8 @@ pub struct Me {
     pub phone_confirmed: bool,
     pub social: Vec<Social>,
     pub two_factor_enabled: bool,
+    /// The password was set by an admin and must be changed before anything else.
+    pub password_change_required: bool,
     pub accounts: Vec<AccountView>,
     pub lang: String,
     pub created_at: String,
@@ -54,6 +56,7 @@ fn me_of(profile: &Profile, accounts: Vec<AccountView>) -> Me {
         phone_confirmed: profile.phone_confirmed,
         social: Vec::new(),
         two_factor_enabled: profile.two_factor_enabled,
+        password_change_required: profile.password_change_required,
         accounts,
         lang: profile.lang.tag().to_string(),
         created_at: rfc3339(profile.created_at),

@@ -64,6 +64,22 @@ impl<S: Store> Env<'_, S> {
 
     pub(crate) fn message(&mut self, kind: MailKind, lang: Lang, to: &str, code: Option<&str>) -> Change {
         let (subject, body) = mail::render(kind, lang, code);
+        let mut change = self.message_with(kind, lang, to, subject, body);
+        if let Change::Outbox(m) = &mut change {
+            m.code = code.map(str::to_string);
+        }
+        change
+    }
+
+    /// A message whose subject and body are already rendered (no code, link or token).
+    pub(crate) fn message_with(
+        &mut self,
+        kind: MailKind,
+        lang: Lang,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> Change {
         Change::Outbox(OutboxMessage {
             id: self.id("msg"),
             channel: mail::channel_for(to),
@@ -72,7 +88,7 @@ impl<S: Store> Env<'_, S> {
             lang,
             subject,
             body,
-            code: code.map(str::to_string),
+            code: None,
             link: None,
             token: None,
             created_at: self.now,
@@ -80,21 +96,32 @@ impl<S: Store> Env<'_, S> {
     }
 }
 
-/// A new profile whose login was proven by the way it arrived (an invitation link, an
-/// admin's vouching): confirmed from the start.
-pub(crate) fn confirmed_profile<S: Store>(
+/// How a new profile's login stands when someone other than a signup creates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Provenance {
+    /// The login was proven by the way it arrived (an invitation link that reached it).
+    Proven,
+    /// An admin typed the login and chose the password: the owner must still confirm the
+    /// address and change the password at the first login.
+    AdminCreated,
+}
+
+/// A new profile made outside signup (accepting an invitation, an admin adding a user).
+pub(crate) fn new_profile<S: Store>(
     env: &mut Env<'_, S>,
     email: Option<String>,
     phone: Option<String>,
     first: &crate::validate::Name,
     last: &crate::validate::Name,
     password: &crate::validate::Password,
+    provenance: Provenance,
 ) -> crate::model::Profile {
     let now = env.now;
+    let proven = provenance == Provenance::Proven;
     crate::model::Profile {
         id: new_id("prf", env.rng),
-        email_confirmed: email.is_some(),
-        phone_confirmed: phone.is_some(),
+        email_confirmed: proven && email.is_some(),
+        phone_confirmed: proven && phone.is_some(),
         email,
         phone,
         password_hash: crate::hashing::hash_password(
@@ -108,6 +135,7 @@ pub(crate) fn confirmed_profile<S: Store>(
         photo_url: None,
         lang: env.lang,
         two_factor_enabled: false,
+        password_change_required: !proven,
         created_at: now,
         updated_at: now,
     }

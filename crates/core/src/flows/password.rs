@@ -1,7 +1,8 @@
 //! Forgotten passwords: a code to the login, then a new password.
 
+use super::codes::{self, Disclosure};
 use super::signup::Address;
-use super::{codes, throttle, Env};
+use super::{throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
@@ -16,20 +17,19 @@ fn address_of(login: Login) -> Address {
     }
 }
 
-/// Sends a reset code when the login exists; answers the same either way.
+/// Sends a reset code when the login exists; answers the same either way. The send limit
+/// per address is counted first, atomically, known login or not, and a throttled request is
+/// as silent as an unknown login.
 pub async fn forgot_password<S: Store>(env: &mut Env<'_, S>, login: &str, region: Option<&str>) -> Result<()> {
     let address = address_of(Login::parse(login, region)?);
+    let send = [(throttle::send_key(address.as_str()), env.config.send_throttle)];
+    if throttle::reserve(env, &send).await.is_err() {
+        return Ok(());
+    }
     let Some(profile) = address.owner(env.store).await? else {
         return Ok(());
     };
-    let send_key = format!("send:{}", address.as_str());
-    if throttle::check(env, &send_key).await.is_err() {
-        // Silently: the answer must not differ from an unknown login's.
-        return Ok(());
-    }
-    let mut changes =
-        codes::issue(env, &profile, Purpose::PasswordReset, address.as_str(), MailKind::PasswordResetCode);
-    changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
+    let changes = codes::issue(env, &profile, Purpose::PasswordReset, address.as_str(), MailKind::PasswordResetCode);
     env.commit(changes).await
 }
 
@@ -41,12 +41,24 @@ pub struct ResetInput {
     pub region: Option<String>,
 }
 
-/// Sets a new password with the code; every session of the profile ends. The code reached
-/// the login, so that login counts as confirmed.
+/// Sets a new password with the code; every session of the profile ends and the person is
+/// told. The code is checked before anything else (the new password's strength would tell a
+/// known login from an unknown one), every guess counts, and every failure of the code is
+/// `invalid_code`. The code reached the login, so that login counts as confirmed.
 pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -> Result<()> {
     let address = address_of(Login::parse(&input.login, input.region.as_deref())?);
     let code = ConfirmationCode::parse(&input.code)?;
-    let Some(mut profile) = address.owner(env.store).await? else {
+    let owner = address.owner(env.store).await?;
+    let accepted = codes::verify(
+        env,
+        owner.as_ref().map(|p| p.id.as_str()),
+        Purpose::PasswordReset,
+        address.as_str(),
+        &code,
+        Disclosure::Opaque,
+    )
+    .await?;
+    let Some(mut profile) = owner else {
         return Err(Error::field(Code::InvalidCode, "code"));
     };
     let info = PersonalInfo {
@@ -55,21 +67,34 @@ pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -
         first_name: Some(&profile.first_name),
         last_name: Some(&profile.last_name),
     };
-    let new = Password::parse(&input.new_password, &info).map_err(|e| e.at("new_password"))?;
-    codes::verify(env, &profile.id, Purpose::PasswordReset, address.as_str(), &code).await?;
-    profile.password_hash = hash_password(new.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng);
+    let new = match Password::parse(&input.new_password, &info) {
+        Ok(p) => p,
+        Err(e) => {
+            // The code was right: the guess is given back, the code stays for the next try.
+            env.commit(accepted.refunds).await?;
+            return Err(e.at("new_password"));
+        }
+    };
     match &address {
         Address::Email(_) => profile.email_confirmed = true,
         Address::Phone(_) => profile.phone_confirmed = true,
     }
+    profile.password_change_required = false;
     profile.updated_at = env.now;
-    let mut changes = vec![
+    let mut changes = accepted.spend;
+    changes.extend([
         Change::PutProfile(profile.clone()),
-        Change::DeleteCode { profile_id: profile.id.clone(), purpose: Purpose::PasswordReset },
+        Change::SetPassword {
+            profile_id: profile.id.clone(),
+            hash: hash_password(new.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
+            replaces: None,
+            change_required: false,
+        },
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: None },
         Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: None },
-        Change::DeleteThrottle(format!("login:{}", address.as_str())),
-    ];
+        Change::DeleteThrottle(throttle::login_key(address.as_str())),
+    ]);
+    changes.push(env.message(MailKind::PasswordChanged, profile.lang, address.as_str(), None));
     changes.push(env.audit(Some(&profile.id), "password.reset", &profile.id, address.as_str()));
     env.commit(changes).await
 }

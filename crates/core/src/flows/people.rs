@@ -5,9 +5,11 @@ use super::invitations::{create_invitation, InviteOptions};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::{self, MailKind};
-use crate::model::{Department, Group, MemberStatus, MemberType, Membership, OutboxMessage, Profile, Role};
-use crate::store::{Change, Store};
-use crate::tokens::new_id;
+use crate::model::{
+    CodeRecord, Department, Group, MemberStatus, MemberType, Membership, OutboxMessage, Profile, Purpose, Role,
+};
+use crate::store::{Change, Guard, Store};
+use crate::tokens::{code_hash, new_code, new_id};
 use crate::validate::{Email, Invitee, Login, Name, Password, PersonalInfo};
 use serde::Serialize;
 
@@ -145,9 +147,11 @@ pub struct NewUser {
     pub personal: Option<String>,
 }
 
-/// Creates a card. With a password, the profile is created at once (its email counts as
-/// confirmed: the admin vouches, and the login details go to it); without, the card is
-/// invited and a set-password link is sent.
+/// Creates a card. With a password ("add a user"), a profile is created at once, but NOT
+/// confirmed: the login details carry a code with which the owner confirms the address, and
+/// the admin's password must be changed at the first login. An address held by someone's
+/// pending signup is never taken over: the person is registered instead. Without a password
+/// ("register a user"), the card is invited and a set-password link is sent.
 pub async fn add_user<S: Store>(
     env: &mut Env<'_, S>,
     actor: &str,
@@ -166,42 +170,31 @@ pub async fn add_user<S: Store>(
         return Err(Error::field(Code::InvalidRequest, "personal"));
     }
     let cards = env.store.memberships(account_id).await?;
+    // What registering (an invited card and a set-password link) would make of the form.
+    let template = Membership {
+        first_name: first.as_str().to_string(),
+        last_name: last.as_str().to_string(),
+        position: position.clone(),
+        personal: input.personal.clone(),
+        ..Membership::default()
+    };
+    let opts = InviteOptions {
+        department_id: input.department_id.clone(),
+        group_ids: input.group_ids.clone(),
+        extranet: false,
+    };
     let Some(password) = input.password else {
-        // Register: an invitation carrying the full card.
-        let invitee = Invitee::Email(email.clone());
-        let owner = owner_of(env, &invitee).await?;
-        match address_state(&cards, owner.as_ref(), email.as_str()) {
-            AddressState::Free => {}
-            AddressState::AlreadyMember => return Err(Error::field(Code::AlreadyMember, "email")),
-            AddressState::AlreadyInvited => return Err(Error::field(Code::AlreadyInvited, "email")),
-            AddressState::Taken => return Err(Error::field(Code::EmailTaken, "email")),
-        }
-        let opts = InviteOptions { department_id: input.department_id, group_ids: input.group_ids, extranet: false };
-        let card = Membership {
-            first_name: first.as_str().to_string(),
-            last_name: last.as_str().to_string(),
-            position,
-            personal: input.personal,
-            ..Membership::default()
-        };
-        let (card, _) = create_invitation(env, &a, actor, &invitee, card, &opts, link_base).await?;
-        return Ok(UserView::of(&card));
+        return register_user(env, &a, actor, &cards, &email, template, &opts, link_base).await;
     };
     // Add: the admin sets the login (email or phone; the email by default) and password.
     let login = Login::parse(input.login.as_deref().unwrap_or(email.as_str()), None)?;
-    let login_str = login.as_str().to_string();
     let existing = match &login {
         Login::Email(e) => env.store.profile_by_email(e.as_str()).await?,
         Login::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
     };
-    let mut changes = Vec::new();
-    match existing {
-        Some(p) if p.is_confirmed() => {
-            let code = if matches!(login, Login::Email(_)) { Code::EmailTaken } else { Code::PhoneTaken };
-            return Err(Error::field(code, "login"));
-        }
-        Some(p) => changes.push(Change::DeleteProfile(p.id)),
-        None => {}
+    if existing.as_ref().is_some_and(Profile::is_confirmed) {
+        let code = if matches!(login, Login::Email(_)) { Code::EmailTaken } else { Code::PhoneTaken };
+        return Err(Error::field(code, "login"));
     }
     if address_state(&cards, None, email.as_str()) != AddressState::Free {
         return Err(Error::field(Code::EmailTaken, "email"));
@@ -216,12 +209,28 @@ pub async fn add_user<S: Store>(
         last_name: Some(last.as_str()),
     };
     let password = Password::parse(&password, &info)?;
+    if existing.is_some() {
+        // Someone's pending signup holds the login. It is not the admin's to replace: the
+        // person is registered instead, with a set-password link that proves the address.
+        return register_user(env, &a, actor, &cards, &email, template, &opts, link_base).await;
+    }
     let now = env.now;
     let (login_email, login_phone) = match &login {
         Login::Email(e) => (Some(e.as_str().to_string()), None),
         Login::Phone(p) => (None, Some(p.as_str().to_string())),
     };
-    let profile = super::confirmed_profile(env, login_email.clone(), login_phone.clone(), &first, &last, &password);
+    // An admin never proves an address for someone else: the profile is unconfirmed until its
+    // owner confirms the login with the code in the login details, and the admin's password
+    // must be changed at the first login.
+    let profile = super::new_profile(
+        env,
+        login_email.clone(),
+        login_phone.clone(),
+        &first,
+        &last,
+        &password,
+        super::Provenance::AdminCreated,
+    );
     let card = Membership {
         id: new_id("usr", env.rng),
         account_id: account_id.to_string(),
@@ -242,28 +251,65 @@ pub async fn add_user<S: Store>(
         ..Membership::default()
     };
     let link = format!("{link_base}/#/forgot");
+    let code = new_code(env.rng);
     let (subject, body) = mail::render_with(
         MailKind::LoginDetails,
         env.lang,
-        &[("account", &a.account.name), ("code", &login_str), ("link", &link)],
+        &[("account", &a.account.name), ("login", login.as_str()), ("code", &code), ("link", &link)],
     );
-    changes.push(Change::PutProfile(profile));
-    changes.push(Change::PutMembership(card.clone()));
-    changes.push(Change::Outbox(OutboxMessage {
-        id: new_id("msg", env.rng),
-        channel: mail::channel_for(email.as_str()),
-        to: email.as_str().to_string(),
-        kind: MailKind::LoginDetails.as_str().to_string(),
-        lang: env.lang,
-        subject,
-        body,
-        code: None,
-        link: Some(link),
-        token: None,
-        created_at: now,
-    }));
+    let mut changes = vec![
+        Change::PutProfile(profile.clone()),
+        Change::PutMembership(card.clone()),
+        Change::PutCode(CodeRecord {
+            profile_id: profile.id.clone(),
+            purpose: Purpose::Signup,
+            target: login.as_str().to_string(),
+            code_hash: code_hash(Purpose::Signup.as_str(), &profile.id, &code),
+            attempts: 0,
+            expires_at: now + env.config.code_ttl,
+            created_at: now,
+        }),
+        Change::Outbox(OutboxMessage {
+            id: new_id("msg", env.rng),
+            channel: mail::channel_for(login.as_str()),
+            to: login.as_str().to_string(),
+            kind: MailKind::LoginDetails.as_str().to_string(),
+            lang: env.lang,
+            subject,
+            body,
+            code: Some(code),
+            link: Some(link),
+            token: None,
+            created_at: now,
+        }),
+    ];
     changes.push(env.audit(Some(actor), "user.added", &card.id, email.as_str()));
     env.commit(changes).await?;
+    Ok(UserView::of(&card))
+}
+
+/// "Register a user": an invited card carrying the admin's form, and an invitation whose
+/// set-password link goes to the email.
+#[allow(clippy::too_many_arguments)]
+async fn register_user<S: Store>(
+    env: &mut Env<'_, S>,
+    a: &super::accounts::Access,
+    actor: &str,
+    cards: &[Membership],
+    email: &Email,
+    template: Membership,
+    opts: &InviteOptions,
+    link_base: &str,
+) -> Result<UserView> {
+    let invitee = Invitee::Email(email.clone());
+    let owner = owner_of(env, &invitee).await?;
+    match address_state(cards, owner.as_ref(), email.as_str()) {
+        AddressState::Free => {}
+        AddressState::AlreadyMember => return Err(Error::field(Code::AlreadyMember, "email")),
+        AddressState::AlreadyInvited => return Err(Error::field(Code::AlreadyInvited, "email")),
+        AddressState::Taken => return Err(Error::field(Code::EmailTaken, "email")),
+    }
+    let (card, _) = create_invitation(env, a, actor, &invitee, template, opts, link_base).await?;
     Ok(UserView::of(&card))
 }
 
@@ -338,20 +384,28 @@ pub async fn edit_user<S: Store>(
         }
     }
     let mut detail = String::new();
+    let mut guard = None;
     if let Some(r) = edit.role {
         let role = Role::parse(&r).ok_or_else(|| Error::field(Code::InvalidRequest, "role"))?;
         if role == Role::Admin && card.kind == MemberType::Extranet {
             return Err(Error::field(Code::InvalidRequest, "role"));
         }
-        if card.role == Role::Admin && role == Role::User && is_last_admin(env, account_id, &card).await? {
-            return Err(Error::field(Code::LastAdmin, "role"));
+        if card.role == Role::Admin && role == Role::User && card.status == MemberStatus::Active {
+            if is_last_admin(env, account_id, &card).await? {
+                return Err(Error::field(Code::LastAdmin, "role"));
+            }
+            // Decided again inside the commit: two admins demoting each other at once
+            // cannot leave the account without one.
+            guard =
+                Some(Guard::OtherActiveAdmin { account_id: account_id.to_string(), membership_id: card.id.clone() });
         }
         if role != card.role {
             detail = format!("role {} -> {}", card.role.as_str(), role.as_str());
         }
         card.role = role;
     }
-    let mut changes = vec![Change::PutMembership(card.clone())];
+    let mut changes: Vec<Change> = guard.map(Change::Guard).into_iter().collect();
+    changes.push(Change::PutMembership(card.clone()));
     if !detail.is_empty() {
         changes.push(env.audit(Some(actor), "user.role", &card.id, &detail));
     }
@@ -387,9 +441,17 @@ pub async fn dismiss_user<S: Store>(
     if card.role == Role::Admin && card.status == MemberStatus::Active && is_last_admin(env, account_id, &card).await? {
         return Err(Error::new(Code::LastAdmin));
     }
+    let mut changes = Vec::new();
+    if card.role == Role::Admin && card.status == MemberStatus::Active {
+        changes.push(Change::Guard(Guard::OtherActiveAdmin {
+            account_id: account_id.to_string(),
+            membership_id: card.id.clone(),
+        }));
+    }
     card.status = MemberStatus::Dismissed;
     let audit = env.audit(Some(actor), "user.dismissed", &card.id, card.contact_email.as_deref().unwrap_or(""));
-    env.commit(vec![Change::PutMembership(card.clone()), audit]).await?;
+    changes.extend([Change::PutMembership(card.clone()), audit]);
+    env.commit(changes).await?;
     Ok(UserView::of(&card))
 }
 

@@ -1,7 +1,9 @@
 //! Editing the network profile: names, photo, email, phone, password, deletion.
 
+use super::codes::{self, Disclosure};
+use super::sessions::reauthenticate;
 use super::signup::Address;
-use super::{codes, me, not_found, throttle, Env, Me};
+use super::{me, not_found, throttle, Env, Me};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{hash_password, verify_password};
 use crate::mail::MailKind;
@@ -72,8 +74,14 @@ pub async fn set_photo<S: Store>(
     me(env.store, &profile).await
 }
 
-async fn request_change<S: Store>(env: &mut Env<'_, S>, profile_id: &str, address: Address) -> Result<()> {
+async fn request_change<S: Store>(
+    env: &mut Env<'_, S>,
+    profile_id: &str,
+    address: Address,
+    password: &str,
+) -> Result<()> {
     let profile = load(env, profile_id).await?;
+    reauthenticate(env, &profile, password, "password").await?;
     let (current, purpose, kind) = match &address {
         Address::Email(_) => (profile.email.as_deref(), Purpose::EmailChange, MailKind::EmailChangeCode),
         Address::Phone(_) => (profile.phone.as_deref(), Purpose::PhoneChange, MailKind::PhoneChangeCode),
@@ -90,17 +98,21 @@ async fn request_change<S: Store>(env: &mut Env<'_, S>, profile_id: &str, addres
             return Err(address.taken());
         }
     }
-    let send_key = format!("send:{}", address.as_str());
-    throttle::check(env, &send_key).await?;
-    let mut changes = codes::issue(env, &profile, purpose, address.as_str(), kind);
-    changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
+    throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await?;
+    let changes = codes::issue(env, &profile, purpose, address.as_str(), kind);
     env.commit(changes).await
 }
 
-/// Sends a code to the NEW email; `email_taken` when a confirmed profile owns it.
-pub async fn request_email_change<S: Store>(env: &mut Env<'_, S>, profile_id: &str, email: &str) -> Result<()> {
+/// Sends a code to the NEW email, with the current password; `email_taken` when a confirmed
+/// profile owns it.
+pub async fn request_email_change<S: Store>(
+    env: &mut Env<'_, S>,
+    profile_id: &str,
+    email: &str,
+    password: &str,
+) -> Result<()> {
     let address = Address::Email(Email::parse(email)?);
-    request_change(env, profile_id, address).await
+    request_change(env, profile_id, address, password).await
 }
 
 /// Sends an SMS code to the new phone; `phone_taken` when a confirmed profile owns it.
@@ -109,9 +121,10 @@ pub async fn request_phone_change<S: Store>(
     profile_id: &str,
     phone: &str,
     region: Option<&str>,
+    password: &str,
 ) -> Result<()> {
     let address = Address::Phone(Phone::parse(phone, region)?);
-    request_change(env, profile_id, address).await
+    request_change(env, profile_id, address, password).await
 }
 
 async fn confirm_change<S: Store>(
@@ -127,8 +140,9 @@ async fn confirm_change<S: Store>(
         Address::Email(_) => Purpose::EmailChange,
         Address::Phone(_) => Purpose::PhoneChange,
     };
-    codes::verify(env, &profile.id, purpose, address.as_str(), &code).await?;
-    let mut changes = Vec::new();
+    let accepted =
+        codes::verify(env, Some(&profile.id), purpose, address.as_str(), &code, Disclosure::Detailed).await?;
+    let mut changes = accepted.spend;
     if let Some(owner) = address.owner(env.store).await? {
         if owner.id != profile.id {
             if owner.is_confirmed() {
@@ -152,7 +166,12 @@ async fn confirm_change<S: Store>(
     };
     profile.updated_at = env.now;
     changes.push(Change::PutProfile(profile.clone()));
-    changes.push(Change::DeleteCode { profile_id: profile.id.clone(), purpose });
+    // The old address is told: a stolen session must not turn silently into a takeover.
+    if let (Address::Email(_), Some(old)) = (&address, old.as_deref()) {
+        let (subject, body) =
+            crate::mail::render_with(MailKind::EmailChanged, profile.lang, &[("email", &mask(address.as_str()))]);
+        changes.push(env.message_with(MailKind::EmailChanged, profile.lang, old, subject, body));
+    }
     if apply_to_all_accounts {
         let (contact_email, phone) = match &address {
             Address::Email(e) => (Some(e.as_str().to_string()), None),
@@ -199,7 +218,8 @@ pub async fn confirm_phone_change<S: Store>(
     confirm_change(env, profile_id, address, code, apply_to_all_accounts).await
 }
 
-/// Changes the password with the current one; every other session of the profile ends.
+/// Changes the password with the current one (checked like a login attempt); every other
+/// session of the profile ends, and the person is told.
 pub async fn change_password<S: Store>(
     env: &mut Env<'_, S>,
     session: &Session,
@@ -207,12 +227,7 @@ pub async fn change_password<S: Store>(
     new: &str,
 ) -> Result<()> {
     let mut profile = load(env, &session.profile_id).await?;
-    let policy = env.config.hash;
-    let pepper = env.config.pepper.clone();
-    let current = Password::for_login(current).map_err(|e| e.at("current_password"))?;
-    if !verify_password(current.as_str(), &profile.password_hash, policy, pepper.as_deref()).ok {
-        return Err(Error::field(Code::InvalidCredentials, "current_password"));
-    }
+    reauthenticate(env, &profile, current, "current_password").await?;
     let info = PersonalInfo {
         email: profile.email.as_deref(),
         phone: profile.phone.as_deref(),
@@ -220,28 +235,57 @@ pub async fn change_password<S: Store>(
         last_name: Some(&profile.last_name),
     };
     let new = Password::parse(new, &info).map_err(|e| e.at("new_password"))?;
-    profile.password_hash = hash_password(new.as_str(), policy, pepper.as_deref(), env.rng);
+    if profile.password_change_required
+        && verify_password(new.as_str(), &profile.password_hash, env.config.hash, env.config.pepper.as_deref()).ok
+    {
+        return Err(Error::field(Code::ValueUnchanged, "new_password"));
+    }
+    profile.password_change_required = false;
     profile.updated_at = env.now;
     let mut changes = vec![
-        Change::PutProfile(profile.clone()),
+        Change::SetPassword {
+            profile_id: profile.id.clone(),
+            hash: hash_password(new.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
+            replaces: None,
+            change_required: false,
+        },
+        Change::ClearPasswordChangeRequired(profile.id.clone()),
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: Some(session.token_hash.clone()) },
         Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: session.family_id.clone() },
     ];
-    if let Some(email) = profile.email.clone().filter(|_| profile.email_confirmed) {
-        changes.push(env.message(MailKind::PasswordChanged, profile.lang, &email, None));
+    if let Some(to) = notice_address(&profile) {
+        changes.push(env.message(MailKind::PasswordChanged, profile.lang, &to, None));
     }
     changes.push(env.audit(Some(&profile.id), "password.changed", &profile.id, ""));
     env.commit(changes).await
 }
 
-/// Deletes the profile, with the password, only when no account is linked to it.
+/// Where security notices go: the confirmed email, else the confirmed phone.
+pub(crate) fn notice_address(profile: &Profile) -> Option<String> {
+    profile
+        .email
+        .clone()
+        .filter(|_| profile.email_confirmed)
+        .or_else(|| profile.phone.clone().filter(|_| profile.phone_confirmed))
+}
+
+/// `m***@example.com`: enough for the owner to recognise, not a new address handed to whoever
+/// reads the old mailbox.
+fn mask(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => address.to_string(),
+    }
+}
+
+/// Deletes the profile, with the password (checked like a login attempt), only when no
+/// account is linked to it.
 pub async fn delete_profile<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &str) -> Result<()> {
     let profile = env.store.profile(profile_id).await?.ok_or_else(not_found)?;
-    let policy = env.config.hash;
-    let password = Password::for_login(password)?;
-    if !verify_password(password.as_str(), &profile.password_hash, policy, env.config.pepper.as_deref()).ok {
-        return Err(Error::field(Code::InvalidCredentials, "password"));
-    }
+    reauthenticate(env, &profile, password, "password").await?;
     if env.store.linked_account_count(profile_id).await? > 0 {
         return Err(Error::new(Code::ProfileHasAccounts));
     }

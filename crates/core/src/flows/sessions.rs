@@ -5,7 +5,7 @@ use crate::error::{Code, Error, Result};
 use crate::hashing::{burn, hash_password, verify_password};
 use crate::mail::MailKind;
 use crate::model::{ClientKind, Profile, Purpose, RefreshToken, Session};
-use crate::store::{Change, Store};
+use crate::store::{Change, Guard, Store};
 use crate::tokens::{new_token, token_hash};
 use crate::validate::{Login, Password};
 
@@ -40,16 +40,18 @@ pub(crate) async fn start_session<S: Store>(
     profile: Profile,
     account_id: Option<String>,
     client: ClientKind,
-    family: Option<String>,
+    family: Option<(String, i64)>,
     mut changes: Vec<Change>,
 ) -> Result<Grant> {
     let token = new_token(env.rng);
     let now = env.now;
-    let family_id = match (client, family) {
+    // A family keeps the absolute end of its first login: rotation never extends it.
+    let family = match (client, family) {
         (ClientKind::Desktop, Some(f)) => Some(f),
-        (ClientKind::Desktop, None) => Some(env.id("fam")),
+        (ClientKind::Desktop, None) => Some((env.id("fam"), now + env.config.refresh_family_ttl)),
         (ClientKind::Browser, _) => None,
     };
+    let family_id = family.as_ref().map(|(f, _)| f.clone());
     let session = Session {
         token_hash: token_hash(&token),
         profile_id: profile.id.clone(),
@@ -58,11 +60,12 @@ pub(crate) async fn start_session<S: Store>(
         created_at: now,
         last_seen_at: now,
         absolute_expires_at: now + env.config.absolute_timeout,
-        family_id: family_id.clone(),
+        family_id,
+        password_change_required: profile.password_change_required,
     };
     changes.push(Change::PutSession(session.clone()));
     let mut refresh_token = None;
-    if let Some(family_id) = family_id {
+    if let Some((family_id, family_expires_at)) = family {
         let rt = new_token(env.rng);
         changes.push(Change::PutRefreshToken(RefreshToken {
             token_hash: token_hash(&rt),
@@ -71,7 +74,8 @@ pub(crate) async fn start_session<S: Store>(
             session_hash: session.token_hash.clone(),
             used: false,
             created_at: now,
-            expires_at: now + env.config.refresh_ttl,
+            expires_at: (now + env.config.refresh_ttl).min(family_expires_at),
+            family_expires_at,
         }));
         refresh_token = Some(rt);
     }
@@ -79,15 +83,14 @@ pub(crate) async fn start_session<S: Store>(
     Ok(Grant { token, session, refresh_token, profile })
 }
 
-/// Logs in with email or phone and password. Unknown logins cost the same hashing work as
-/// known ones; failures count per login and per IP.
+/// Logs in with email or phone and password. The attempt is counted per login and per
+/// client network BEFORE the password is checked (so concurrent guesses cannot outrun the
+/// throttle); unknown logins cost the same hashing work as known ones.
 pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<Grant> {
     let login = Login::parse(&input.login, input.region.as_deref())?;
     let password = Password::for_login(&input.password)?;
-    let login_key = format!("login:{}", login.as_str());
-    let ip_key = env.ip.as_ref().map(|ip| format!("ip:{ip}"));
-    let keys: Vec<String> = std::iter::once(login_key.clone()).chain(ip_key.clone()).collect();
-    throttle::check_all(env, &keys).await?;
+    let keys = env.password_keys(login.as_str());
+    throttle::reserve(env, &keys).await?;
     let profile = match &login {
         Login::Email(e) => env.store.profile_by_email(e.as_str()).await?,
         Login::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
@@ -101,31 +104,29 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
             crate::hashing::Verified { ok: false, needs_rehash: false }
         }
     };
-    let Some(mut profile) = profile.filter(|_| verified.ok) else {
-        let mut changes = vec![throttle::fail(env, &login_key, env.config.login_throttle).await?];
-        if let Some(k) = &ip_key {
-            changes.push(throttle::fail(env, k, env.config.ip_throttle).await?);
-        }
-        env.commit(changes).await?;
+    let Some(profile) = profile.filter(|_| verified.ok) else {
         return Err(Error::field(Code::InvalidCredentials, "password"));
     };
-    let mut changes = vec![Change::DeleteThrottle(login_key)];
+    // The login's counter starts again; the network's attempt is given back.
+    let mut changes = vec![Change::DeleteThrottle(throttle::login_key(login.as_str()))];
+    changes.extend(throttle::refund(&keys[1..]));
     let (login_confirmed, unconfirmed_code) = match &login {
         Login::Email(_) => (profile.email_confirmed, Code::EmailUnconfirmed),
         Login::Phone(_) => (profile.phone_confirmed, Code::PhoneUnconfirmed),
     };
     if !login_confirmed {
-        let send_key = format!("send:{}", login.as_str());
-        throttle::check(env, &send_key).await?;
+        throttle::reserve(env, &[(throttle::send_key(login.as_str()), env.config.send_throttle)]).await?;
         changes.extend(codes::issue(env, &profile, Purpose::Signup, login.as_str(), MailKind::SignupCode));
-        changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
         env.commit(changes).await?;
         return Err(Error::field(unconfirmed_code, "login"));
     }
     if verified.needs_rehash {
-        profile.password_hash = hash_password(password.as_str(), policy, pepper.as_deref(), env.rng);
-        profile.updated_at = env.now;
-        changes.push(Change::PutProfile(profile.clone()));
+        changes.push(Change::SetPassword {
+            profile_id: profile.id.clone(),
+            hash: hash_password(password.as_str(), policy, pepper.as_deref(), env.rng),
+            replaces: Some(profile.password_hash.clone()),
+            change_required: profile.password_change_required,
+        });
     }
     let account_id = match input.account_id {
         Some(id) => {
@@ -143,8 +144,29 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
     start_session(env, profile, account_id, input.client, None, changes).await
 }
 
+/// Checks the person's own password for a sensitive action (changing the email, phone or
+/// password, deleting the profile). It counts as a login attempt: per login and per network,
+/// before the check, and a wrong one stays counted.
+pub(crate) async fn reauthenticate<S: Store>(
+    env: &Env<'_, S>,
+    profile: &Profile,
+    password: &str,
+    field: &'static str,
+) -> Result<()> {
+    let invalid = || Error::field(Code::InvalidCredentials, field);
+    let password = Password::for_login(password).map_err(|_| invalid())?;
+    let login = profile.email.as_deref().or(profile.phone.as_deref()).unwrap_or(profile.id.as_str());
+    let keys = env.password_keys(login);
+    throttle::reserve(env, &keys).await?;
+    if !verify_password(password.as_str(), &profile.password_hash, env.config.hash, env.config.pepper.as_deref()).ok {
+        return Err(invalid());
+    }
+    env.commit(throttle::refund(&keys)).await
+}
+
 /// Resolves a bearer token to its live session, sliding the idle deadline. The activity is
-/// written at most once per `touch_interval`.
+/// written at most once per `touch_interval`, by an update that never re-creates a row: a
+/// session deleted meanwhile (logout, revocation) is dead, whatever this request read.
 pub async fn authenticate<S: Store>(env: &Env<'_, S>, token: &str) -> Result<Session> {
     let unauth = || Error::new(Code::Unauthenticated);
     if token.is_empty() || token.len() > 256 {
@@ -160,8 +182,10 @@ pub async fn authenticate<S: Store>(env: &Env<'_, S>, token: &str) -> Result<Ses
         return Err(unauth());
     }
     if env.now - session.last_seen_at >= cfg.touch_interval {
+        if !env.store.touch_session(&hash, env.now).await? {
+            return Err(unauth());
+        }
         session.last_seen_at = env.now;
-        env.commit(vec![Change::PutSession(session.clone())]).await?;
     }
     Ok(session)
 }
@@ -176,29 +200,45 @@ pub async fn logout<S: Store>(env: &Env<'_, S>, session: &Session) -> Result<()>
 }
 
 /// Spends a desktop refresh token for a new session and token. Presenting a spent token
-/// again revokes the whole family (it was stolen or replayed).
+/// again revokes the whole family (it was stolen or replayed). Spending is a compare-and-set
+/// in the commit: of two concurrent refreshes with one token exactly one wins, and the other
+/// is treated as the reuse it is. A family ends at its absolute lifetime.
 pub async fn refresh<S: Store>(env: &mut Env<'_, S>, refresh_token: &str) -> Result<Grant> {
     let invalid = || Error::field(Code::InvalidRefreshToken, "refresh_token");
     if refresh_token.is_empty() || refresh_token.len() > 256 {
         return Err(invalid());
     }
-    let Some(mut rt) = env.store.refresh_token(&token_hash(refresh_token)).await? else {
+    let Some(rt) = env.store.refresh_token(&token_hash(refresh_token)).await? else {
         return Err(invalid());
     };
     if rt.used {
-        let audit = env.audit(Some(&rt.profile_id), "session.refresh_reuse", &rt.family_id, "family revoked");
-        env.commit(vec![Change::RevokeFamily(rt.family_id.clone()), audit]).await?;
-        return Err(invalid());
+        return Err(revoke_family(env, &rt).await);
     }
-    if env.now >= rt.expires_at {
+    if env.now >= rt.expires_at || env.now >= rt.family_expires_at {
         return Err(invalid());
     }
     let Some(profile) = env.store.profile(&rt.profile_id).await? else {
         return Err(invalid());
     };
     let old_session = env.store.session(&rt.session_hash).await?;
-    rt.used = true;
-    let changes = vec![Change::PutRefreshToken(rt.clone()), Change::DeleteSession(rt.session_hash.clone())];
+    let changes = vec![
+        Change::Guard(Guard::RefreshUnused { token_hash: rt.token_hash.clone() }),
+        Change::SpendRefreshToken(rt.token_hash.clone()),
+        Change::DeleteSession(rt.session_hash.clone()),
+    ];
     let account_id = old_session.and_then(|s| s.account_id);
-    start_session(env, profile, account_id, ClientKind::Desktop, Some(rt.family_id), changes).await
+    let family = Some((rt.family_id.clone(), rt.family_expires_at));
+    match start_session(env, profile, account_id, ClientKind::Desktop, family, changes).await {
+        Err(e) if e.code == Code::InvalidRefreshToken => Err(revoke_family(env, &rt).await),
+        other => other,
+    }
+}
+
+/// A spent refresh token came back: every session and token of its family ends, audited.
+async fn revoke_family<S: Store>(env: &mut Env<'_, S>, rt: &RefreshToken) -> Error {
+    let audit = env.audit(Some(&rt.profile_id), "session.refresh_reuse", &rt.family_id, "family revoked");
+    match env.commit(vec![Change::RevokeFamily(rt.family_id.clone()), audit]).await {
+        Ok(()) => Error::field(Code::InvalidRefreshToken, "refresh_token"),
+        Err(e) => e,
+    }
 }

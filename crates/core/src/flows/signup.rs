@@ -1,7 +1,8 @@
 //! Sign up and confirm.
 
+use super::codes::{self, Disclosure};
 use super::sessions::{start_session, Grant};
-use super::{codes, throttle, Env};
+use super::{throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
@@ -99,8 +100,7 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
             return Err(address.taken());
         }
     }
-    let send_key = format!("send:{}", address.as_str());
-    throttle::check(env, &send_key).await?;
+    throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await?;
     let now = env.now;
     let id = match &existing {
         Some(p) => p.id.clone(),
@@ -119,12 +119,20 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         photo_url: None,
         lang: env.lang,
         two_factor_enabled: false,
+        password_change_required: false,
         created_at: existing.as_ref().map_or(now, |p| p.created_at),
         updated_at: now,
     };
-    let mut changes = vec![Change::PutProfile(profile.clone())];
+    let mut changes = vec![
+        Change::PutProfile(profile.clone()),
+        Change::SetPassword {
+            profile_id: id.clone(),
+            hash: profile.password_hash.clone(),
+            replaces: None,
+            change_required: false,
+        },
+    ];
     changes.extend(codes::issue(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode));
-    changes.push(throttle::fail(env, &send_key, env.config.send_throttle).await?);
     env.commit(changes).await?;
     Ok(SignupOutcome {
         profile_id: id,
@@ -144,26 +152,31 @@ pub struct ConfirmInput {
     pub region: Option<String>,
 }
 
-/// Confirms the signup address with its code and logs the person in.
+/// Confirms the signup address with its code and logs the person in. Every failure answers
+/// `invalid_code` alike (unknown, confirmed, expired, exhausted), and every guess counts.
 pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput) -> Result<Grant> {
     let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let code = ConfirmationCode::parse(&input.code)?;
-    let Some(mut profile) = address.owner(env.store).await? else {
+    let owner = address.owner(env.store).await?.filter(|p| !address.confirmed_by(p));
+    let accepted = codes::verify(
+        env,
+        owner.as_ref().map(|p| p.id.as_str()),
+        Purpose::Signup,
+        address.as_str(),
+        &code,
+        Disclosure::Opaque,
+    )
+    .await?;
+    let Some(mut profile) = owner else {
         return Err(Error::field(Code::InvalidCode, "code"));
     };
-    if address.confirmed_by(&profile) {
-        return Err(Error::field(Code::InvalidCode, "code"));
-    }
-    codes::verify(env, &profile.id, Purpose::Signup, address.as_str(), &code).await?;
     match address {
         Address::Email(_) => profile.email_confirmed = true,
         Address::Phone(_) => profile.phone_confirmed = true,
     }
     profile.updated_at = env.now;
-    let mut changes = vec![
-        Change::PutProfile(profile.clone()),
-        Change::DeleteCode { profile_id: profile.id.clone(), purpose: Purpose::Signup },
-    ];
+    let mut changes = accepted.spend;
+    changes.push(Change::PutProfile(profile.clone()));
     let audit = env.audit(Some(&profile.id), "profile.confirmed", &profile.id, address.as_str());
     changes.push(audit);
     start_session(env, profile, None, ClientKind::Browser, None, changes).await

@@ -19,4 +19,4 @@ pub use login::Login;
 pub use name::Name;
 pub use password::{Password, PersonalInfo, Strength};
 pub use phone::Phone;
-pub use photo::{check_photo, check_photo_meta, MAX_PHOTO_BYTES, PHOTO_TYPES};
+pub use photo::{check_photo, check_photo_meta, strip_photo_metadata, MAX_PHOTO_BYTES, PHOTO_TYPES};
