@@ -147,7 +147,7 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
 /// rather than silently taking one of them).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { bytes };
-    serde_json::from_slice::<serde::de::IgnoredAny>(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    serde_json::from_slice::<serde_json::Value>(text).map_err(|_| Error::new(Code::InvalidJson))?;
     serde_json::from_slice::<T>(text).map_err(|_| Error::new(Code::InvalidRequest))
 }
 

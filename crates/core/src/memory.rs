@@ -380,13 +380,21 @@ impl Store for MemoryStore {
         Ok(self.data.borrow().throttles.get(key).cloned())
     }
 
-    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Throttle>> {
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>> {
         let mut d = self.data.borrow_mut();
         let mut out = Vec::new();
-        for (k, p) in keys {
+        let mut first_allows = true;
+        for (n, (k, p)) in keys.iter().enumerate() {
+            if n > 0 && !first_allows {
+                out.push(None);
+                continue;
+            }
             let t = Throttle::after_hit(d.throttles.get(k), k, *p, now);
+            if n == 0 {
+                first_allows = t.allows(*p);
+            }
             d.throttles.insert(k.clone(), t.clone());
-            out.push(t);
+            out.push(Some(t));
         }
         Ok(out)
     }

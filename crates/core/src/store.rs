@@ -201,9 +201,12 @@ pub trait Store {
     /// Counts one attempt for each key, atomically in storage (an increment in the statement,
     /// never a read-modify-write), and answers the counters after it, in order. A window
     /// that has passed, or a block that has ended, starts again at 1; reaching
-    /// `max_failures` blocks the key for `block_seconds`. Callers count BEFORE they evaluate
-    /// an attempt, so concurrent attempts each see their own count.
-    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Throttle>>;
+    /// `max_failures` blocks the key for `block_seconds` (`Throttle::after_hit`). The keys
+    /// after the first are counted only if the first allowed the attempt (decided in the same
+    /// transaction), so attempts refused by the narrowest key do not use up the wider
+    /// budgets (the network's, the day's); for those the answer is `None`. Callers count
+    /// BEFORE they evaluate an attempt, so concurrent attempts each see their own count.
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>>;
     /// Records activity on a session without ever re-creating it: false when the row is gone
     /// (logged out, revoked), and the caller must treat the token as dead.
     async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool>;

@@ -147,13 +147,13 @@ impl Store for D1Store {
         Ok(rows.iter().any(|r| r.token_hash == token_hash))
     }
 
-    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Throttle>> {
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>> {
         // One upsert per key, each incrementing in the statement and answering the counter
         // after it (RETURNING); all keys in one batch, one round trip. The rule is
         // `Throttle::after_hit`, written as SQL (old values on the right of every SET).
-        const HIT: &str = "INSERT INTO throttles (key, failures, window_start, blocked_until) \
-             VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END) \
-             ON CONFLICT(key) DO UPDATE SET \
+        // The first key counts unconditionally; the others only when the first allowed the
+        // attempt, decided by a WHERE on the first key's row as it is after its statement.
+        const UPSERT: &str = "ON CONFLICT(key) DO UPDATE SET \
                failures = CASE WHEN blocked_until > ?2 THEN ?3 + 1 \
                                WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN failures + 1 \
                                ELSE 1 END, \
@@ -165,21 +165,34 @@ impl Store for D1Store {
                                WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN window_start \
                                ELSE ?2 END \
              RETURNING key, failures, window_start, blocked_until";
+        let first = format!(
+            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
+             VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END) {UPSERT}"
+        );
+        let rest = format!(
+            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
+             SELECT ?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
+             WHERE (SELECT failures FROM throttles WHERE key = ?6) <= ?7 {UPSERT}"
+        );
         let mut stmts = Vec::new();
-        for (k, p) in keys {
-            let args = [s(k), i(now), i(i64::from(p.max_failures)), i(p.window_seconds), i(p.block_seconds)];
-            stmts.push(self.stmt(HIT, &args)?);
+        for (n, (k, p)) in keys.iter().enumerate() {
+            let mut args = vec![s(k), i(now), i(i64::from(p.max_failures)), i(p.window_seconds), i(p.block_seconds)];
+            if n == 0 {
+                stmts.push(self.stmt(&first, &args)?);
+            } else {
+                args.extend([s(&keys[0].0), i(i64::from(keys[0].1.max_failures))]);
+                stmts.push(self.stmt(&rest, &args)?);
+            }
         }
         let mut out = Vec::new();
         for r in self.batch_results(stmts).await? {
             let row = r.results::<ThrottleRow>().map_err(err)?.into_iter().next();
-            let row = row.ok_or_else(|| Error::internal("throttle upsert returned no row"))?;
-            out.push(Throttle {
+            out.push(row.map(|row| Throttle {
                 key: row.key,
                 failures: row.failures.clamp(0, i64::from(u32::MAX)) as u32,
                 window_start: row.window_start,
                 blocked_until: row.blocked_until,
-            });
+            }));
         }
         Ok(out)
     }

@@ -9,9 +9,9 @@ use crate::error::{Error, Result};
 use crate::store::{Change, Store};
 use std::net::IpAddr;
 
-/// Counts one attempt on every key; refuses with `too_many_attempts` (and Retry-After, the
-/// longest wait) when any key is over its limit. The counts stay: a refused attempt is an
-/// attempt too.
+/// Counts one attempt on every key (the first decides whether the others are counted at
+/// all); refuses with `too_many_attempts` (and Retry-After, the longest wait) when any key is
+/// over its limit. The counts stay: a refused attempt is an attempt too.
 pub(crate) async fn reserve<S: Store>(env: &Env<'_, S>, keys: &[(String, ThrottlePolicy)]) -> Result<()> {
     if keys.is_empty() {
         return Ok(());
@@ -20,8 +20,8 @@ pub(crate) async fn reserve<S: Store>(env: &Env<'_, S>, keys: &[(String, Throttl
     let wait = after
         .iter()
         .zip(keys)
-        .filter(|(t, (_, p))| !t.allows(*p))
-        .map(|(t, _)| (t.blocked_until - env.now).max(1))
+        .filter_map(|(t, (_, p))| t.as_ref().filter(|t| !t.allows(*p)))
+        .map(|t| (t.blocked_until - env.now).max(1))
         .max();
     match wait {
         Some(w) => Err(Error::throttled(w as u64)),
