@@ -155,6 +155,7 @@ async function profileView() {
   try { me = await api("GET", "/me"); }
   catch (err) { if (err.status === 401) { go("#/login"); return h("div"); } throw err; }
   const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
+  if (me.password_change_required) return requiredPasswordView(info);
   const initials = `${me.first_name[0] || ""}${me.last_name[0] || ""}`;
   const avatar = me.photo_url ? h("img", { class: "avatar", src: me.photo_url, alt: "" }) : h("div", { class: "avatar", text: initials });
 
@@ -201,6 +202,7 @@ async function profileView() {
     const isEmail = kind === "email";
     const form = h("form", { novalidate: true, id: `${kind}-form` },
       field(kind, isEmail ? t("new_email") : t("new_phone"), isEmail ? "email" : "tel"),
+      field("password", t("current_password"), "password", { autocomplete: "current-password" }),
       h("div", { class: "code-step", hidden: true }, field("code", t("code"), "text", { inputmode: "numeric" })),
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "apply_to_all_accounts" }), t("apply_all")),
       h("button", { type: "submit", text: isEmail ? t("change_email") : t("change_phone") }));
@@ -213,8 +215,9 @@ async function profileView() {
           if (!sentTo) {
             const r = isEmail ? validateEmail(v[kind], lang) : validatePhone(v[kind], undefined, lang);
             if (!r.ok) { showErrors(form, [{ field: kind, message: r.message }]); return; }
+            if (!v.password) { showErrors(form, [{ field: "password", message: message("invalid_credentials", lang) }]); return; }
             showErrors(form, []);
-            await api("POST", `/me/${kind}`, { [kind]: r.value });
+            await api("POST", `/me/${kind}`, { [kind]: r.value, password: v.password });
             sentTo = r.value;
             form.querySelector(".code-step").hidden = false;
             notice(form, `${t("code_sent")} ${sentTo}`);
@@ -292,6 +295,26 @@ async function profileView() {
     card(h("h2", { text: t("delete_profile") }), del));
 }
 
+
+/** An admin chose this person's password: nothing else until they choose their own. */
+function requiredPasswordView(info) {
+  const pw = h("form", { novalidate: true, id: "required-password-form" },
+    field("current_password", t("current_password"), "password", { autocomplete: "current-password" }),
+    field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
+    h("button", { type: "submit", text: t("change_password") }));
+  pw.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(pw));
+    const r = validatePassword(v.new_password, info, lang);
+    if (!r.ok) { showErrors(pw, [{ field: "new_password", message: r.message }]); return; }
+    showErrors(pw, []);
+    busy(pw, async () => {
+      try { await api("POST", "/me/password", v); render(); }
+      catch (err) { apiError(pw, err); }
+    });
+  });
+  return card(h("h1", { text: t("change_password") }), h("p", { class: "notice", text: message("password_change_required", lang) }), pw);
+}
 
 const ROUTES = { signup: signupView, confirm: confirmView, login: loginView, forgot: forgotView, reset: resetView, profile: profileView, account: accountView, invite: inviteView };
 
