@@ -2,11 +2,14 @@
 //! SQLite by the end-to-end tests, which exercise every statement here).
 #[allow(unused_imports)]
 use super::{ACCOUNT_COLS, INVITATION_COLS};
-use super::{PROFILE_COLS, SESSION_COLS};
+use super::{PROFILE_COLS, REFRESH_COLS, SESSION_COLS};
 use std::collections::{BTreeMap, BTreeSet};
 
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_profiles.sql"), include_str!("../../migrations/0002_accounts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_profiles.sql"),
+    include_str!("../../migrations/0002_accounts.sql"),
+    include_str!("../../migrations/0003_trust.sql"),
+];
 
 fn schema() -> BTreeMap<String, BTreeSet<String>> {
     let mut tables = BTreeMap::new();
@@ -42,9 +45,10 @@ fn migrations_define_every_column_the_store_uses() {
         ("profiles", PROFILE_COLS),
         ("sessions", SESSION_COLS),
         ("codes", "profile_id, purpose, target, code_hash, attempts, expires_at, created_at"),
-        ("refresh_tokens", "token_hash, family_id, profile_id, session_hash, used, created_at, expires_at"),
+        ("refresh_tokens", REFRESH_COLS),
         ("throttles", "key, failures, window_start, blocked_until"),
-        ("outbox", "id, channel, recipient, kind, lang, subject, body, code, link, token, created_at"),
+        ("outbox", "id, channel, recipient, kind, lang, subject, body, code, link, token, created_at, erased_at"),
+        ("guards", "name, ok"),
         ("audit_log", "id, at, actor, action, target, detail"),
         ("accounts", "id, name, address, plan, renames_left, created_at"),
         (
