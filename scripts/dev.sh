@@ -14,10 +14,12 @@ wrangler d1 migrations apply DB --env dev --local --persist-to "$STATE"
 # The operator API's token: made once per machine, kept out of the repository.
 if [ ! -s "$STATE/operator_token" ]; then head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STATE/operator_token"; fi
 OPERATOR_TOKEN="$(cat "$STATE/operator_token")"
+# The key that seals authenticator secrets: made once per local database, like a Worker secret.
+if [ ! -s "$STATE/two_factor_key" ]; then head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STATE/two_factor_key"; fi
 echo
 echo "  netid is starting on http://127.0.0.1:$PORT  (API under /api/v1, dev outbox at /api/v1/dev/outbox?to=...)"
 echo "  operator API token (Authorization: Bearer ...): $OPERATOR_TOKEN  (in $STATE/operator_token)"
 echo "  run the cron by hand: curl 'http://127.0.0.1:$PORT/__scheduled?cron=17+*+*+*+*'"
 echo
 exec wrangler dev --env dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled \
-  --var "OPERATOR_TOKEN:$OPERATOR_TOKEN"
+  --var "OPERATOR_TOKEN:$OPERATOR_TOKEN" --var "TWO_FACTOR_KEY:$(cat "$STATE/two_factor_key")"

@@ -33,6 +33,8 @@ trap 'stop_worker; rm -rf "$STATE"' EXIT
 step "end-to-end: wrangler dev on 127.0.0.1:$PORT with a fresh D1/KV ($STATE)"
 # A throwaway operator token for this run only (the operator API's tests need one).
 export NETID_OPERATOR_TOKEN="test-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# And a throwaway key that seals authenticator secrets (the TWO_FACTOR_KEY secret).
+export NETID_TWO_FACTOR_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start_worker "$PORT" "$STATE"
 export NETID_BASE_URL="http://127.0.0.1:$PORT"
 node --test --test-concurrency=1 tests/e2e/

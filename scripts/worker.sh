@@ -8,7 +8,8 @@ start_worker() {
   wrangler d1 migrations apply DB --env dev --local --persist-to "$state" >"$state/migrations.log" 2>&1 \
     || { cat "$state/migrations.log" >&2; return 1; }
   local vars=()
-  if [ -n "${NETID_OPERATOR_TOKEN:-}" ]; then vars=(--var "OPERATOR_TOKEN:$NETID_OPERATOR_TOKEN"); fi
+  if [ -n "${NETID_OPERATOR_TOKEN:-}" ]; then vars+=(--var "OPERATOR_TOKEN:$NETID_OPERATOR_TOKEN"); fi
+  if [ -n "${NETID_TWO_FACTOR_KEY:-}" ]; then vars+=(--var "TWO_FACTOR_KEY:$NETID_TWO_FACTOR_KEY"); fi
   wrangler dev --env dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" --test-scheduled \
     --show-interactive-dev-session=false "${vars[@]}" >"$log" 2>&1 &
   WORKER_PID=$!

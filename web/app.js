@@ -2,7 +2,7 @@
 // @netid/client (the server's own rules, compiled to wasm) before any request is sent.
 import init, {
   validateEmail, validatePhone, validateName, validatePassword, validateCode, validateSignup,
-  validateAccountName, validatePhoto, message, negotiateLanguage,
+  validateAccountName, validatePhoto, message, negotiateLanguage, validateOtp, validateRecoveryCode,
 } from "/vendor/netid-client/netid_client.js";
 import {
   lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, params, render, onRender,
@@ -101,6 +101,8 @@ function loginView() {
         if (err.code === "email_unconfirmed" || err.code === "phone_unconfirmed") {
           sessionStorage.setItem("netid.pending", JSON.stringify({ channel: r.value.startsWith("+") ? "sms" : "email", to: r.value }));
           go("#/confirm");
+        } else if (err.code === "second_factor_required" && err.secondFactor) {
+          form.replaceWith(secondStepForm(err.secondFactor.ticket));
         } else if (err.code === "invalid_credentials" || err.code === "too_many_attempts") {
           showErrors(form, []);
           notice(form, err.apiMessage, true);
@@ -110,6 +112,40 @@ function loginView() {
   });
   return card(h("h1", { text: t("login_title") }), form,
     h("div", { class: "links" }, h("a", { href: "#/forgot", text: t("forgot") }), h("a", { href: "#/signup", text: t("no_profile") })));
+}
+
+/** The second step of a login: a code from the authenticator app, or a recovery code. */
+function secondStepForm(ticket) {
+  let recovery = false;
+  const input = () => (recovery
+    ? field("recovery_code", t("recovery_code"), "text", { autocomplete: "off" })
+    : field("otp", t("otp_code"), "text", { inputmode: "numeric", autocomplete: "one-time-code" }));
+  const slot = h("div", { class: "factor" }, input());
+  const toggle = h("button", { type: "button", class: "link", id: "use-recovery", text: t("use_recovery") });
+  const form = h("form", { novalidate: true, id: "second-factor-form" },
+    h("p", { class: "muted", text: message("second_factor_required", lang) }), slot, toggle, h("button", { type: "submit", text: t("verify") }));
+  toggle.addEventListener("click", () => { recovery = !recovery; slot.replaceChildren(input()); toggle.hidden = recovery; });
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(form));
+    const r = recovery ? validateRecoveryCode(v.recovery_code || "", lang) : validateOtp(v.otp || "", lang);
+    const f = recovery ? "recovery_code" : "otp";
+    if (!r.ok) { showErrors(form, [{ field: f, message: r.message }]); return; }
+    showErrors(form, []);
+    busy(form, async () => {
+      try {
+        await api("POST", "/login/second-factor", { ticket, [f]: r.value });
+        const back = sessionStorage.getItem("netid.return");
+        sessionStorage.removeItem("netid.return");
+        go(back || "#/profile");
+      } catch (err) {
+        if (err.code === "unauthenticated") go("#/login");
+        else apiError(form, err);
+      }
+    });
+  });
+  setTimeout(() => form.querySelector("input")?.focus(), 0);
+  return form;
 }
 
 function forgotView() {

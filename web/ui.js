@@ -66,7 +66,7 @@ export async function api(method, path, body, extra = {}) {
   if (!resp.ok) {
     const e = data && data.error ? data.error : { code: "internal_error", message: message("internal_error", lang) };
     const err = new Error(e.message);
-    Object.assign(err, { status: resp.status, code: e.code, field: e.field, apiMessage: e.message });
+    Object.assign(err, { status: resp.status, code: e.code, field: e.field, apiMessage: e.message, secondFactor: data && data.second_factor });
     throw err;
   }
   return data;

@@ -318,10 +318,9 @@ test("IPv6 clients are throttled by their /64", async () => {
   const net = `2001:db8:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}`;
   const host = () => `${net}:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}:1`;
   // Wrong codes for 50 different logins from 50 addresses of one /64: the 51st is refused.
-  for (let batch = 0; batch < 5; batch++) {
-    const rs = await burst(10, () => call("POST", "/password/reset", { ip: host(), body: { login: uniqueEmail("v6"), code: "123456", new_password: "granite-orchid-42" } }));
-    assertNo5xx(rs);
-    assert.ok(rs.every((r) => r.status === 422), JSON.stringify(tally(rs)));
+  for (let i = 0; i < 50; i++) {
+    const r = await call("POST", "/password/reset", { ip: host(), body: { login: uniqueEmail("v6"), code: "123456", new_password: "granite-orchid-42" } });
+    assertError(r, 422, "invalid_code");
   }
   assertError(await call("POST", "/password/reset", { ip: host(), body: { login: uniqueEmail("v6"), code: "123456", new_password: "granite-orchid-42" } }), 429, "too_many_attempts");
   // Another /64 is another client.

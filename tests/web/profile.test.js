@@ -130,3 +130,60 @@ test("forgot password through the pages", async () => {
   await page.waitForSelector("#names-form");
   await context.close();
 });
+
+test("login with two-step authentication: the page asks for the code, then for a recovery code", async () => {
+  const { createHmac } = await import("node:crypto");
+  const b32 = (s) => {
+    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let bits = "";
+    for (const c of s) bits += a.indexOf(c).toString(2).padStart(5, "0");
+    return Buffer.from(Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
+  };
+  const totp = (secret, unix) => {
+    const c = Buffer.alloc(8);
+    c.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
+    const mac = createHmac("sha1", b32(secret)).update(c).digest();
+    const o = mac[19] & 0xf;
+    return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+  };
+  const now = async () => Math.floor(Date.parse((await (await fetch(`${BASE}/api/v1/dev/clock`)).json()).now) / 1000);
+  const email = `tf.${randomBytes(4).toString("hex")}@example.com`;
+  const post = (path, body, token) => fetch(`${BASE}/api/v1${path}`, {
+    method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+  });
+  assert.equal((await post("/signup", { email, password: "violet-harbour-lantern", first_name: "Tess", last_name: "Two" })).status, 201);
+  const token = (await (await post("/signup/confirm", { email, code: await outboxCode(email, "signup_code") })).json()).token;
+  const setup = await (await post("/me/two-factor/setup", { password: "violet-harbour-lantern" }, token)).json();
+  const enabled = await post("/me/two-factor/enable", { code: totp(setup.secret, await now()) }, token);
+  assert.equal(enabled.status, 200);
+  const { recovery_codes } = await enabled.json();
+  await post("/dev/clock", { advance_seconds: 60 });
+
+  const { context, page } = await newPage("en-US");
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "violet-harbour-lantern");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#second-factor-form");
+  await page.fill("#f-otp", "12");
+  await page.click("#second-factor-form button[type=submit]");
+  assert.match(await page.locator("#e-otp").textContent(), /authenticator/);
+  await page.fill("#f-otp", totp(setup.secret, await now()));
+  await page.click("#second-factor-form button[type=submit]");
+  await page.waitForSelector("#names-form");
+
+  // Logged out, back in with a recovery code.
+  await context.clearCookies();
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "violet-harbour-lantern");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#second-factor-form");
+  await page.click("#use-recovery");
+  await page.fill("#f-recovery_code", recovery_codes[0]);
+  await page.click("#second-factor-form button[type=submit]");
+  await page.waitForSelector("#names-form");
+  await context.close();
+});

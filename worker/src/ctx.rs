@@ -29,6 +29,8 @@ pub struct Ctx {
     pub now: i64,
     pub lang: Lang,
     pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub location: Option<String>,
     pub dev: bool,
     pub rng: WorkerEntropy,
     pub allowed_origins: Vec<String>,
@@ -71,6 +73,24 @@ impl Ctx {
             Some(r) => (http::language(r), r.headers().get("CF-Connecting-IP").ok().flatten()),
             None => (Lang::En, None),
         };
+        let ip = ip.map(|v| v.chars().take(64).collect::<String>());
+        let user_agent = req
+            .and_then(|r| r.headers().get("User-Agent").ok().flatten())
+            .map(|v| v.chars().take(256).collect::<String>())
+            .filter(|v| !v.is_empty());
+        // Coarse: the country and city Cloudflare derived from the address, when it did.
+        let location = req.and_then(|r| r.cf()).and_then(|cf| {
+            let parts: Vec<String> =
+                [cf.city(), cf.country()].into_iter().flatten().filter(|p| !p.is_empty()).collect();
+            (!parts.is_empty()).then(|| parts.join(", "))
+        });
+        if let Ok(k) = env
+            .secret("TWO_FACTOR_KEY")
+            .map(|s| s.to_string())
+            .or_else(|_| env.var("TWO_FACTOR_KEY").map(|v| v.to_string()))
+        {
+            config.two_factor_key = parse_key(&k);
+        }
         let operator_token = env
             .secret("OPERATOR_TOKEN")
             .map(|s| s.to_string())
@@ -83,6 +103,8 @@ impl Ctx {
             now,
             lang,
             ip,
+            user_agent,
+            location,
             dev,
             rng: WorkerEntropy,
             allowed_origins,
@@ -101,6 +123,8 @@ impl Ctx {
             rng: &mut self.rng,
             lang: self.lang,
             ip: self.ip.clone(),
+            user_agent: self.user_agent.clone(),
+            location: self.location.clone(),
         }
     }
 
@@ -120,6 +144,18 @@ impl Ctx {
         self.caller = Some(session.clone());
         Ok(session)
     }
+}
+
+/// A 32-byte key given as 64 hex digits or base64.
+fn parse_key(text: &str) -> Option<[u8; 32]> {
+    use base64::Engine;
+    let t = text.trim();
+    let bytes = if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+        (0..32).map(|i| u8::from_str_radix(t.get(2 * i..2 * i + 2)?, 16).ok()).collect::<Option<Vec<u8>>>()?
+    } else {
+        base64::engine::general_purpose::STANDARD.decode(t).ok()?
+    };
+    bytes.try_into().ok()
 }
 
 /// The development clock's offset in seconds (0 when never advanced).

@@ -20,9 +20,11 @@ pub type ApiResult = Result<Response, Error>;
 pub fn status_of(code: Code) -> u16 {
     match code {
         Code::InvalidJson | Code::InvalidRequest => 400,
-        Code::InvalidCredentials | Code::SecondFactorRequired | Code::Unauthenticated | Code::InvalidRefreshToken => {
-            401
-        }
+        Code::InvalidCredentials
+        | Code::SecondFactorRequired
+        | Code::Unauthenticated
+        | Code::InvalidRefreshToken
+        | Code::InvalidOtpLogin => 401,
         Code::EmailUnconfirmed
         | Code::PhoneUnconfirmed
         | Code::Forbidden
@@ -40,7 +42,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::AlreadyMember
         | Code::AlreadyInvited
         | Code::LastAdmin
-        | Code::PlanRequired => 409,
+        | Code::PlanRequired
+        | Code::TwoFactorAlreadyEnabled => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,
@@ -53,6 +56,16 @@ pub fn status_of(code: Code) -> u16 {
 #[derive(Serialize)]
 struct Envelope<'a> {
     error: Body<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    second_factor: Option<SecondFactor>,
+}
+
+/// Beside `error` when a login needs its second step (API.md, `POST /login`).
+#[derive(Serialize)]
+struct SecondFactor {
+    ticket: String,
+    expires_at: String,
+    methods: [&'static str; 2],
 }
 
 #[derive(Serialize)]
@@ -72,6 +85,11 @@ pub fn error_response(err: &Error, lang: Lang) -> Response {
     }
     let body = Envelope {
         error: Body { code: err.code.code(), message: err.message(lang), field: err.field, reason: err.code.reason() },
+        second_factor: err.challenge.as_ref().map(|c| SecondFactor {
+            ticket: c.ticket.clone(),
+            expires_at: netid_core::time::rfc3339(c.expires_at),
+            methods: ["totp", "recovery_code"],
+        }),
     };
     let text =
         serde_json::to_string(&body).unwrap_or_else(|_| String::from("{\"error\":{\"code\":\"internal_error\"}}"));

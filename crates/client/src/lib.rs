@@ -382,3 +382,31 @@ pub fn validate_photo(content_type: &str, size: f64, lang: Option<String>) -> Js
     let size = if size.is_finite() && size >= 0.0 { size as usize } else { 0 };
     to_js(&outcome(check_photo_meta(content_type, size).map(str::to_string), lang_of(lang)))
 }
+
+/// The RFC 6238 code (HMAC-SHA-1, 30 s) of a base32 secret at `unix` seconds, with `digits`
+/// digits (6 by default): the same computation the server checks codes with.
+#[wasm_bindgen(js_name = totpCode)]
+pub fn totp_code(secret_base32: &str, unix: f64, digits: Option<u8>) -> Option<String> {
+    let secret = netid_core::totp::from_base32(secret_base32)?;
+    if !unix.is_finite() || unix < 0.0 {
+        return None;
+    }
+    netid_core::totp::code_at(&secret, unix as u64, digits.unwrap_or(netid_core::totp::DIGITS))
+}
+
+/// A code from an authenticator app: 6 digits (spaces allowed), else `invalid_otp`.
+#[wasm_bindgen(js_name = validateOtp, unchecked_return_type = "Validation")]
+pub fn validate_otp(input: &str, lang: Option<String>) -> JsValue {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let ok = digits.len() == usize::from(netid_core::totp::DIGITS) && digits.bytes().all(|b| b.is_ascii_digit());
+    let r = if ok { Ok(digits) } else { Err(netid_core::Error::field(netid_core::Code::InvalidOtp, "otp")) };
+    to_js(&outcome(r, lang_of(lang)))
+}
+
+/// A recovery code (`xxxx-xxxx-xxxx-xxxx`, any case, dashes optional), else `invalid_otp`.
+#[wasm_bindgen(js_name = validateRecoveryCode, unchecked_return_type = "Validation")]
+pub fn validate_recovery_code(input: &str, lang: Option<String>) -> JsValue {
+    let r = netid_core::totp::normalize_recovery_code(input)
+        .ok_or_else(|| netid_core::Error::field(netid_core::Code::InvalidOtp, "recovery_code"));
+    to_js(&outcome(r, lang_of(lang)))
+}

@@ -2,8 +2,9 @@
 //! headless Chromium (`wasm-pack test --headless --chrome`).
 
 use netid_client::{
-    message, negotiate_language, parse_invitees, validate_account_name, validate_code, validate_email, validate_name,
-    validate_password, validate_phone, validate_photo, validate_signup,
+    message, negotiate_language, parse_invitees, totp_code, validate_account_name, validate_code, validate_email,
+    validate_name, validate_otp, validate_password, validate_phone, validate_photo, validate_recovery_code,
+    validate_signup,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -157,4 +158,23 @@ fn mass_invitations_are_split_like_the_server_does() {
     assert_eq!(js(validate_photo("image/png", 1024.0, None))["ok"], true);
     assert_eq!(js(validate_photo("image/gif", 1024.0, None))["code"], "unsupported_media_type");
     assert_eq!(js(validate_photo("image/jpeg", 6e6, Some("pl".into())))["code"], "payload_too_large");
+}
+
+/// RFC 6238 appendix B (SHA-1), in the browser, through the package.
+#[wasm_bindgen_test]
+fn rfc6238_vectors_hold_in_the_browser() {
+    let secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"; // "12345678901234567890"
+    for (t, want) in [
+        (59.0, "94287082"),
+        (1_111_111_109.0, "07081804"),
+        (1_234_567_890.0, "89005924"),
+        (20_000_000_000.0, "65353130"),
+    ] {
+        assert_eq!(totp_code(secret, t, Some(8)).as_deref(), Some(want));
+    }
+    assert_eq!(totp_code(secret, 59.0, None).as_deref(), Some("287082"));
+    assert_eq!(js(validate_otp("287 082", None))["ok"], true);
+    assert_eq!(js(validate_otp("28708", Some("fr".into())))["code"], "invalid_otp");
+    assert_eq!(js(validate_recovery_code("ABCD-EFGH-JKMN-PQRS", None))["ok"], true);
+    assert_eq!(js(validate_recovery_code("nope", None))["code"], "invalid_otp");
 }

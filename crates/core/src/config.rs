@@ -43,6 +43,12 @@ pub struct Config {
     pub link_ttl: i64,
     /// Outbox rows are deleted after this long.
     pub outbox_retention: i64,
+    /// The key that seals authenticator secrets (a Worker secret); without it two-step
+    /// authentication cannot be set up.
+    pub two_factor_key: Option<[u8; 32]>,
+    /// A login ticket (the second step) lives this long and allows this many tries.
+    pub ticket_ttl: i64,
+    pub ticket_tries: u32,
 }
 
 impl Config {
@@ -66,6 +72,9 @@ impl Config {
             refresh_family_ttl: 90 * 24 * 3600,
             link_ttl: 7 * 24 * 3600,
             outbox_retention: 30 * 24 * 3600,
+            two_factor_key: None,
+            ticket_ttl: 5 * 60,
+            ticket_tries: 5,
         }
     }
 }

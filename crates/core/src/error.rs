@@ -51,12 +51,18 @@ pub enum Code {
     TooManyAddresses,
     PlanRequired,
     PasswordChangeRequired,
+    /// A wrong or replayed second-factor code where a code is being proven (422).
+    InvalidOtp,
+    /// The same at login (401).
+    InvalidOtpLogin,
+    TwoFactorNotEnabled,
+    TwoFactorAlreadyEnabled,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 44] = [
+    pub const ALL: [Code; 48] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -100,6 +106,10 @@ impl Code {
         Code::TooManyAddresses,
         Code::PlanRequired,
         Code::PasswordChangeRequired,
+        Code::InvalidOtp,
+        Code::InvalidOtpLogin,
+        Code::TwoFactorNotEnabled,
+        Code::TwoFactorAlreadyEnabled,
         Code::Internal,
     ];
 
@@ -148,6 +158,9 @@ impl Code {
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",
             Code::PasswordChangeRequired => "password_change_required",
+            Code::InvalidOtp | Code::InvalidOtpLogin => "invalid_otp",
+            Code::TwoFactorNotEnabled => "two_factor_not_enabled",
+            Code::TwoFactorAlreadyEnabled => "two_factor_already_enabled",
             Code::Internal => "internal_error",
         }
     }
@@ -182,17 +195,19 @@ pub struct Error {
     pub code: Code,
     pub field: Option<&'static str>,
     pub retry_after: Option<u64>,
+    /// For `second_factor_required`: the ticket that finishes the login.
+    pub challenge: Option<Challenge>,
     /// For `Internal`: what failed, for the logs only (never sent to clients).
     pub detail: Option<String>,
 }
 
 impl Error {
     pub fn new(code: Code) -> Self {
-        Error { code, field: None, retry_after: None, detail: None }
+        Error { code, field: None, retry_after: None, challenge: None, detail: None }
     }
 
     pub fn field(code: Code, field: &'static str) -> Self {
-        Error { code, field: Some(field), retry_after: None, detail: None }
+        Error { code, field: Some(field), retry_after: None, challenge: None, detail: None }
     }
 
     /// With a different field name (e.g. `new_password` instead of `password`).
@@ -202,15 +217,37 @@ impl Error {
     }
 
     pub fn throttled(retry_after: u64) -> Self {
-        Error { code: Code::TooManyAttempts, field: None, retry_after: Some(retry_after), detail: None }
+        Error {
+            code: Code::TooManyAttempts,
+            field: None,
+            retry_after: Some(retry_after),
+            challenge: None,
+            detail: None,
+        }
     }
 
     pub fn internal(detail: impl Into<String>) -> Self {
-        Error { code: Code::Internal, field: None, retry_after: None, detail: Some(detail.into()) }
+        Error { code: Code::Internal, field: None, retry_after: None, challenge: None, detail: Some(detail.into()) }
     }
 
     pub fn message(&self, lang: Lang) -> &'static str {
         self.code.message(lang)
+    }
+}
+
+/// The second step a login needs: a single-use ticket and when it expires (unix seconds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Challenge {
+    pub ticket: String,
+    pub expires_at: i64,
+}
+
+impl Error {
+    /// `second_factor_required` with its ticket.
+    pub fn second_factor(ticket: String, expires_at: i64) -> Self {
+        let mut e = Error::new(Code::SecondFactorRequired);
+        e.challenge = Some(Challenge { ticket, expires_at });
+        e
     }
 }
 

@@ -17,6 +17,7 @@ pub mod model;
 pub mod store;
 pub mod time;
 pub mod tokens;
+pub mod totp;
 pub mod validate;
 
 pub use error::{Code, Error, Result};

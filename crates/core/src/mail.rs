@@ -13,6 +13,10 @@ pub enum MailKind {
     PasswordChanged,
     /// To the OLD address after an email change.
     EmailChanged,
+    /// Two-step authentication was switched off (by the person or an admin).
+    TwoFactorDisabled,
+    /// A recovery code was used to log in.
+    RecoveryCodeUsed,
     /// An invitation into an account, with the acceptance link.
     Invitation,
     /// "Add a user": the admin created the login; how to sign in.
@@ -22,13 +26,15 @@ pub enum MailKind {
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 9] = [
+    pub const ALL: [MailKind; 11] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
         MailKind::PasswordResetCode,
         MailKind::PasswordChanged,
         MailKind::EmailChanged,
+        MailKind::TwoFactorDisabled,
+        MailKind::RecoveryCodeUsed,
         MailKind::Invitation,
         MailKind::LoginDetails,
         MailKind::InactivityWarning,
@@ -42,6 +48,8 @@ impl MailKind {
             MailKind::PasswordResetCode => "password_reset_code",
             MailKind::PasswordChanged => "password_changed",
             MailKind::EmailChanged => "email_changed",
+            MailKind::TwoFactorDisabled => "two_factor_disabled",
+            MailKind::RecoveryCodeUsed => "recovery_code_used",
             MailKind::Invitation => "invitation",
             MailKind::LoginDetails => "login_details",
             MailKind::InactivityWarning => "inactivity_warning",
@@ -100,6 +108,20 @@ fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("Ваш логин для {account}", "Администратор {account} создал ваш логин netid: {login}. Подтвердите, что этот адрес ваш, кодом {code} (действует 10 минут; при входе придёт новый). Затем войдите с паролем, который сообщит администратор: при первом входе вы зададите свой. Или задайте пароль сейчас через «Забыли пароль?»: {link}"),
             ("Thông tin đăng nhập {account}", "Quản trị viên của {account} đã tạo thông tin đăng nhập netid cho bạn: {login}. Hãy xác nhận địa chỉ này là của bạn bằng mã {code} (hiệu lực 10 phút; đăng nhập sẽ gửi mã mới). Sau đó đăng nhập bằng mật khẩu quản trị viên cung cấp: bạn sẽ đặt mật khẩu riêng ở lần đăng nhập đầu tiên. Hoặc đặt mật khẩu ngay bằng Quên mật khẩu: {link}"),
             ("Twój login do {account}", "Administrator {account} utworzył Twój login netid: {login}. Potwierdź, że ten adres należy do Ciebie, kodem {code} (ważny 10 minut; logowanie wyśle nowy). Następnie zaloguj się hasłem od administratora: przy pierwszym logowaniu ustawisz własne. Możesz też ustawić je teraz przez „Nie pamiętasz hasła?”: {link}"),
+        ],
+        MailKind::TwoFactorDisabled => [
+            ("Two-step authentication was switched off", "Two-step authentication was switched off for your netid profile and your other sessions were ended. If this was not you, change your password and switch it on again now."),
+            ("La validation en deux étapes a été désactivée", "La validation en deux étapes de votre profil netid a été désactivée et vos autres sessions ont été fermées. Si ce n'était pas vous, changez votre mot de passe et réactivez-la maintenant."),
+            ("Двухэтапная аутентификация отключена", "Для вашего профиля netid отключена двухэтапная аутентификация, остальные сеансы завершены. Если это были не вы, смените пароль и снова включите её."),
+            ("Xác thực hai bước đã bị tắt", "Xác thực hai bước của hồ sơ netid đã bị tắt và các phiên khác đã kết thúc. Nếu không phải bạn, hãy đổi mật khẩu và bật lại ngay."),
+            ("Uwierzytelnianie dwuetapowe zostało wyłączone", "Uwierzytelnianie dwuetapowe Twojego profilu netid zostało wyłączone, a pozostałe sesje zakończone. Jeśli to nie Ty, zmień hasło i włącz je ponownie."),
+        ],
+        MailKind::RecoveryCodeUsed => [
+            ("A recovery code was used", "Someone logged in to your netid profile with one of your recovery codes; it cannot be used again. If this was not you, change your password and make new recovery codes now."),
+            ("Un code de récupération a été utilisé", "Quelqu'un s'est connecté à votre profil netid avec l'un de vos codes de récupération ; il ne pourra plus servir. Si ce n'était pas vous, changez votre mot de passe et générez de nouveaux codes maintenant."),
+            ("Использован код восстановления", "Кто-то вошёл в ваш профиль netid с одним из кодов восстановления; повторно он не сработает. Если это были не вы, смените пароль и создайте новые коды."),
+            ("Một mã khôi phục đã được dùng", "Ai đó đã đăng nhập hồ sơ netid bằng một mã khôi phục của bạn; mã này không dùng lại được. Nếu không phải bạn, hãy đổi mật khẩu và tạo mã mới ngay."),
+            ("Użyto kodu odzyskiwania", "Ktoś zalogował się do Twojego profilu netid jednym z kodów odzyskiwania; nie zadziała on ponownie. Jeśli to nie Ty, zmień hasło i wygeneruj nowe kody."),
         ],
         MailKind::EmailChanged => [
             ("Your netid email was changed", "The email of your netid profile was changed to {email}; this address no longer logs in. If this was not you, reset your password with your phone or contact your administrator now."),

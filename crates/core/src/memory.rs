@@ -23,6 +23,10 @@ pub struct Data {
     pub departments: BTreeMap<String, Department>,
     pub groups: BTreeMap<String, Group>,
     pub invitations: BTreeMap<String, Invitation>,
+    pub two_factor: BTreeMap<String, TwoFactor>,
+    /// (profile id, code hash) -> created at.
+    pub recovery_codes: BTreeMap<(String, String), i64>,
+    pub tickets: BTreeMap<String, LoginTicket>,
 }
 
 impl Data {
@@ -132,6 +136,11 @@ fn holds(d: &Data, g: &Guard) -> bool {
             .invitations
             .get(invitation_id)
             .is_some_and(|i| i.state == InvitationState::Pending && &i.token_hash == token_hash),
+        Guard::TotpStepUnused { profile_id, step } => d.two_factor.get(profile_id).is_some_and(|t| t.last_step < *step),
+        Guard::RecoveryCodeUnused { profile_id, code_hash } => {
+            d.recovery_codes.contains_key(&(profile_id.clone(), code_hash.clone()))
+        }
+        Guard::TicketUnspent { ticket_hash } => d.tickets.contains_key(ticket_hash),
     }
 }
 
@@ -168,6 +177,48 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                     p.password_change_required = change_required;
                 }
             }
+        }
+        Change::PutTwoFactor(t) => {
+            d.two_factor.insert(t.profile_id.clone(), t);
+        }
+        Change::EnableTwoFactor { profile_id, step } => {
+            if let Some(t) = d.two_factor.get_mut(&profile_id) {
+                t.enabled = true;
+                t.last_step = step;
+                if let Some(p) = d.profiles.get_mut(&profile_id) {
+                    p.two_factor_enabled = true;
+                }
+            }
+        }
+        Change::UseTotpStep { profile_id, step } => {
+            if let Some(t) = d.two_factor.get_mut(&profile_id) {
+                t.last_step = t.last_step.max(step);
+            }
+        }
+        Change::DeleteTwoFactor(profile_id) => {
+            d.two_factor.remove(&profile_id);
+            d.recovery_codes.retain(|(p, _), _| p != &profile_id);
+            if let Some(p) = d.profiles.get_mut(&profile_id) {
+                p.two_factor_enabled = false;
+            }
+        }
+        Change::ReplaceRecoveryCodes { profile_id, hashes, at } => {
+            d.recovery_codes.retain(|(p, _), _| p != &profile_id);
+            for h in hashes {
+                d.recovery_codes.insert((profile_id.clone(), h), at);
+            }
+        }
+        Change::UseRecoveryCode { profile_id, code_hash } => {
+            d.recovery_codes.remove(&(profile_id, code_hash));
+        }
+        Change::PutTicket(t) => {
+            d.tickets.insert(t.ticket_hash.clone(), t);
+        }
+        Change::DeleteTicket(h) => {
+            d.tickets.remove(&h);
+        }
+        Change::DeleteSessionById { profile_id, id } => {
+            d.sessions.retain(|_, s| !(s.profile_id == profile_id && s.id == id));
         }
         Change::CodeFailed { profile_id, purpose } => {
             if let Some(c) = d.codes.get_mut(&(profile_id, purpose)) {
@@ -216,6 +267,9 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::DeleteProfile(id) => {
             d.profiles.remove(&id);
+            d.two_factor.remove(&id);
+            d.recovery_codes.retain(|(p, _), _| p != &id);
+            d.tickets.retain(|_, t| t.profile_id != id);
             d.codes.retain(|(pid, _), _| pid != &id);
             d.sessions.retain(|_, s| s.profile_id != id);
             d.refresh_tokens.retain(|_, t| t.profile_id != id);
@@ -321,6 +375,7 @@ fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
             d.outbox.retain(|m| m.created_at >= outbox_before);
+            d.tickets.retain(|_, t| t.expires_at > now);
             for m in d.outbox.iter_mut() {
                 let code_dead = m.code.is_some() && m.created_at + code_ttl <= now;
                 let link_dead = (m.token.is_some() || m.link.is_some()) && m.created_at + link_ttl <= now;
@@ -397,6 +452,44 @@ impl Store for MemoryStore {
             out.push(Some(t));
         }
         Ok(out)
+    }
+
+    async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
+        Ok(self.data.borrow().two_factor.get(profile_id).cloned())
+    }
+
+    async fn attempt_ticket(&self, ticket_hash: &str, now: i64, max: u32) -> StoreResult<Option<LoginTicket>> {
+        let mut d = self.data.borrow_mut();
+        Ok(match d.tickets.get_mut(ticket_hash) {
+            Some(t) if t.expires_at > now && t.attempts < max => {
+                t.attempts += 1;
+                Some(t.clone())
+            }
+            _ => None,
+        })
+    }
+
+    async fn sessions_of(&self, profile_id: &str) -> StoreResult<Vec<Session>> {
+        let mut v: Vec<Session> =
+            self.data.borrow().sessions.values().filter(|s| s.profile_id == profile_id).cloned().collect();
+        v.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+        Ok(v)
+    }
+
+    async fn audit_of(&self, account_id: &str, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>> {
+        let d = self.data.borrow();
+        // Newest first by time, then by insertion (the log is append-only).
+        let mut v: Vec<AuditEntry> =
+            d.audit.iter().rev().filter(|a| a.account_id.as_deref() == Some(account_id)).cloned().collect();
+        v.sort_by_key(|a| std::cmp::Reverse(a.at));
+        if let Some(b) = before {
+            let Some(pos) = v.iter().position(|a| a.id == b) else {
+                return Ok(Vec::new());
+            };
+            v.drain(..=pos);
+        }
+        v.truncate(limit as usize);
+        Ok(v)
     }
 
     async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool> {

@@ -302,6 +302,27 @@ fn row(code: Code) -> [&'static str; 5] {
             "Hãy đặt mật khẩu của riêng bạn trước khi tiếp tục: mật khẩu bạn vừa dùng do quản trị viên đặt.",
             "Zanim przejdziesz dalej, ustaw własne hasło: hasło, którym się zalogowano, ustawił administrator.",
         ],
+        Code::InvalidOtp | Code::InvalidOtpLogin => [
+            "The code from your authenticator app is wrong or was already used. Enter the current code.",
+            "Le code de votre application d'authentification est incorrect ou a déjà été utilisé. Saisissez le code actuel.",
+            "Код из приложения-аутентификатора неверен или уже использован. Введите текущий код.",
+            "Mã từ ứng dụng xác thực không đúng hoặc đã được dùng. Hãy nhập mã hiện tại.",
+            "Kod z aplikacji uwierzytelniającej jest błędny lub został już użyty. Wpisz bieżący kod.",
+        ],
+        Code::TwoFactorNotEnabled => [
+            "Two-step authentication is not switched on for this profile.",
+            "La validation en deux étapes n'est pas activée pour ce profil.",
+            "Двухэтапная аутентификация для этого профиля не включена.",
+            "Xác thực hai bước chưa được bật cho hồ sơ này.",
+            "Uwierzytelnianie dwuetapowe nie jest włączone dla tego profilu.",
+        ],
+        Code::TwoFactorAlreadyEnabled => [
+            "Two-step authentication is already on. Switch it off first to set up a new authenticator.",
+            "La validation en deux étapes est déjà activée. Désactivez-la d'abord pour configurer une nouvelle application.",
+            "Двухэтапная аутентификация уже включена. Сначала отключите её, чтобы настроить новое приложение.",
+            "Xác thực hai bước đã được bật. Hãy tắt trước khi thiết lập ứng dụng xác thực mới.",
+            "Uwierzytelnianie dwuetapowe jest już włączone. Najpierw je wyłącz, aby skonfigurować nową aplikację.",
+        ],
         Code::Internal => [
             "Something went wrong on our side. Please try again.",
             "Une erreur s'est produite de notre côté. Veuillez réessayer.",

@@ -101,6 +101,9 @@ impl ClientKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub token_hash: String,
+    /// The public id shown in the sessions list (never the token).
+    #[serde(default)]
+    pub id: String,
     pub profile_id: String,
     pub account_id: Option<String>,
     pub client: ClientKind,
@@ -113,6 +116,39 @@ pub struct Session {
     /// Only the password change (and reading the profile, logging out) is allowed.
     #[serde(default)]
     pub password_change_required: bool,
+    /// What the client said it is, when it said (at most 256 characters).
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// The client's address at login and its coarse location (country, city) when known.
+    #[serde(default)]
+    pub ip: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+}
+
+/// A profile's authenticator (TOTP) secret: pending until a first code proves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactor {
+    pub profile_id: String,
+    /// The secret, sealed (`totp::seal`): never stored in plain text.
+    pub secret_sealed: String,
+    pub enabled: bool,
+    /// The last time step accepted: a code is accepted once.
+    pub last_step: i64,
+    pub created_at: i64,
+}
+
+/// The second step of a login: issued after the right password, spent by a right code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginTicket {
+    pub ticket_hash: String,
+    pub profile_id: String,
+    pub login: String,
+    pub client: ClientKind,
+    pub account_id: Option<String>,
+    pub attempts: u32,
+    pub expires_at: i64,
+    pub created_at: i64,
 }
 
 /// A desktop refresh token (hash only). Spent on use; reusing a spent one revokes its family.
@@ -206,6 +242,9 @@ pub struct OutboxMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: String,
+    /// The account the action concerns (its admins read it); none for profile-level events.
+    #[serde(default)]
+    pub account_id: Option<String>,
     pub at: i64,
     pub actor: Option<String>,
     pub action: String,

@@ -136,6 +136,38 @@ pub enum Change {
         link_ttl: i64,
         outbox_before: i64,
     },
+    /// A pending (or replaced) authenticator secret.
+    PutTwoFactor(TwoFactor),
+    /// The secret is proven: enabled, with the step of the proving code; the profile shows it.
+    EnableTwoFactor {
+        profile_id: String,
+        step: i64,
+    },
+    /// A code's step is used (pair with `Guard::TotpStepUnused`).
+    UseTotpStep {
+        profile_id: String,
+        step: i64,
+    },
+    /// Switches the second factor off: the secret and every recovery code go.
+    DeleteTwoFactor(String),
+    /// A new set of recovery code hashes; the old set dies.
+    ReplaceRecoveryCodes {
+        profile_id: String,
+        hashes: Vec<String>,
+        at: i64,
+    },
+    /// A recovery code is used (pair with `Guard::RecoveryCodeUnused`).
+    UseRecoveryCode {
+        profile_id: String,
+        code_hash: String,
+    },
+    PutTicket(LoginTicket),
+    DeleteTicket(String),
+    /// Ends one session of a profile by its public id.
+    DeleteSessionById {
+        profile_id: String,
+        id: String,
+    },
     /// A condition checked inside the commit's transaction, before the changes after it: when
     /// it does not hold, nothing of the commit is written and the commit fails with
     /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
@@ -162,6 +194,12 @@ pub enum Guard {
     RefreshUnused { token_hash: String },
     /// The invitation is still pending with this token (not accepted, revoked or resent).
     InvitationPending { invitation_id: String, token_hash: String },
+    /// No code of this step (or a later one) was accepted yet: a TOTP code works once.
+    TotpStepUnused { profile_id: String, step: i64 },
+    /// The recovery code is still unused.
+    RecoveryCodeUnused { profile_id: String, code_hash: String },
+    /// The login ticket is still unspent.
+    TicketUnspent { ticket_hash: String },
 }
 
 impl Guard {
@@ -175,6 +213,8 @@ impl Guard {
             Guard::CodeUnspent { .. } => Code::InvalidCode,
             Guard::RefreshUnused { .. } => Code::InvalidRefreshToken,
             Guard::InvitationPending { .. } => Code::NotFound,
+            Guard::TotpStepUnused { .. } | Guard::RecoveryCodeUnused { .. } => Code::InvalidOtpLogin,
+            Guard::TicketUnspent { .. } => Code::Unauthenticated,
         }
     }
 
@@ -207,6 +247,14 @@ pub trait Store {
     /// budgets (the network's, the day's); for those the answer is `None`. Callers count
     /// BEFORE they evaluate an attempt, so concurrent attempts each see their own count.
     async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>>;
+    async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>>;
+    /// Counts one try on a live ticket (`attempts + 1` in the statement, while below `max` and
+    /// not expired at `now`) and answers it; `None` when it is unknown, expired or used up.
+    async fn attempt_ticket(&self, ticket_hash: &str, now: i64, max: u32) -> StoreResult<Option<LoginTicket>>;
+    /// The live sessions of a profile, newest first.
+    async fn sessions_of(&self, profile_id: &str) -> StoreResult<Vec<Session>>;
+    /// An account's audit events, newest first, before the event `before` (an id).
+    async fn audit_of(&self, account_id: &str, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>>;
     /// Records activity on a session without ever re-creating it: false when the row is gone
     /// (logged out, revoked), and the caller must treat the token as dead.
     async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool>;

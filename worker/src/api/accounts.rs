@@ -333,3 +333,25 @@ pub async fn grant_renames(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiRes
     let b: GrantReq = http::body(req).await?;
     http::json(200, &operator_view(&accounts::grant_renames(&mut ctx.env(), id, b.grant).await?))
 }
+
+/// `DELETE /accounts/{id}/users/{uid}/two-factor`: an admin switches a member's factor off.
+pub async fn disable_two_factor(req: &Request, ctx: &mut Ctx, id: &str, uid: &str) -> ApiResult {
+    let s = ctx.session(req).await?;
+    netid_core::flows::two_factor::disable_for_member(&mut ctx.env(), &s.profile_id, id, uid).await?;
+    http::no_content()
+}
+
+/// `GET /accounts/{id}/audit?limit=&before=`: newest first, for admins.
+pub async fn audit(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
+    let s = ctx.session(req).await?;
+    let (limit, before) = (http::query(req, "limit"), http::query(req, "before"));
+    let events =
+        netid_core::flows::two_factor::audit_log(&ctx.env(), &s.profile_id, id, limit.as_deref(), before.as_deref())
+            .await?;
+    let next = if events.len() == limit.as_deref().and_then(|l| l.parse::<usize>().ok()).unwrap_or(50) {
+        events.last().map(|e| e.id.clone())
+    } else {
+        None
+    };
+    http::json(200, &json!({ "events": events, "next_before": next }))
+}

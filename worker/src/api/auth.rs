@@ -2,6 +2,7 @@
 
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
+use netid_core::flows::two_factor::{self, Factor};
 use netid_core::flows::{self, Grant};
 use netid_core::model::ClientKind;
 use netid_core::time::rfc3339;
@@ -72,11 +73,31 @@ pub async fn login(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         None => ClientKind::Browser,
         Some(c) => ClientKind::parse(c).ok_or_else(|| Error::field(Code::InvalidRequest, "client"))?,
     };
-    // Two-factor arrives with a later issue; the fields are accepted so clients can send them.
-    let _ = (b.otp, b.recovery_code);
-    let input =
-        flows::LoginInput { login: b.login, password: b.password, client, account_id: b.account_id, region: b.region };
+    let input = flows::LoginInput {
+        login: b.login,
+        password: b.password,
+        client,
+        account_id: b.account_id,
+        region: b.region,
+        factor: Factor { otp: b.otp, recovery_code: b.recovery_code },
+    };
     let grant = flows::login(&mut ctx.env(), input).await?;
+    session_response(ctx, grant).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecondFactorReq {
+    ticket: String,
+    otp: Option<String>,
+    recovery_code: Option<String>,
+}
+
+/// `POST /login/second-factor`: the ticket from `second_factor_required` and a code.
+pub async fn second_factor(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: SecondFactorReq = http::body(req).await?;
+    let factor = Factor { otp: b.otp, recovery_code: b.recovery_code };
+    let grant = two_factor::second_step(&mut ctx.env(), &b.ticket, factor).await?;
     session_response(ctx, grant).await
 }
 

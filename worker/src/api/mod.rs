@@ -79,6 +79,7 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["signup"], Post) => auth::signup(&mut req, ctx).await,
         (["signup", "confirm"], Post) => auth::confirm(&mut req, ctx).await,
         (["login"], Post) => auth::login(&mut req, ctx).await,
+        (["login", "second-factor"], Post) => auth::second_factor(&mut req, ctx).await,
         (["logout"], Post) => auth::logout(&req, ctx).await,
         (["session"], Get) => auth::session_info(&req, ctx).await,
         (["session", "refresh"], Post) => auth::refresh(&mut req, ctx).await,
@@ -93,6 +94,13 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["me", "phone"], Post) => me::phone(&mut req, ctx).await,
         (["me", "phone", "confirm"], Post) => me::phone_confirm(&mut req, ctx).await,
         (["me", "password"], Post) => me::password(&mut req, ctx).await,
+        (["me", "two-factor", "setup"], Post) => me::two_factor_setup(&mut req, ctx).await,
+        (["me", "two-factor", "enable"], Post) => me::two_factor_enable(&mut req, ctx).await,
+        (["me", "two-factor", "recovery-codes"], Post) => me::recovery_codes(&mut req, ctx).await,
+        (["me", "two-factor"], Delete) => me::two_factor_disable(&mut req, ctx).await,
+        (["me", "sessions"], Get) => me::sessions(&req, ctx).await,
+        (["me", "sessions", "end-others"], Post) => me::end_other_sessions(&req, ctx).await,
+        (["me", "sessions", sid], Delete) => me::end_session(&req, ctx, sid).await,
         (["photos", id], Get) => me::photo(id, ctx).await,
         (["accounts"], Post) => accounts::create(&mut req, ctx).await,
         (["accounts"], Get) => accounts::list(&req, ctx).await,
@@ -104,6 +112,10 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["accounts", id, "users"], Post) => accounts::add_user(&mut req, ctx, id).await,
         (["accounts", id, "users", uid], Patch) => accounts::edit_user(&mut req, ctx, id, uid).await,
         (["accounts", id, "users", uid, "dismiss"], Post) => accounts::dismiss(&req, ctx, id, uid).await,
+        (["accounts", id, "users", uid, "two-factor"], Delete) => {
+            accounts::disable_two_factor(&req, ctx, id, uid).await
+        }
+        (["accounts", id, "audit"], Get) => accounts::audit(&req, ctx, id).await,
         (["accounts", id, "departments"], Get) => accounts::departments(&req, ctx, id).await,
         (["accounts", id, "departments"], Post) => accounts::add_department(&mut req, ctx, id).await,
         (["accounts", id, "groups"], Get) => accounts::groups(&req, ctx, id).await,
@@ -138,6 +150,7 @@ fn exists(segs: &[&str], m: &Method) -> bool {
             | (["signup"], Method::Post)
             | (["signup", "confirm"], Method::Post)
             | (["login"], Method::Post)
+            | (["login", "second-factor"], Method::Post)
             | (["logout"], Method::Post)
             | (["session"], Method::Get)
             | (["session", "refresh"], Method::Post)
@@ -152,6 +165,13 @@ fn exists(segs: &[&str], m: &Method) -> bool {
             | (["me", "phone"], Method::Post)
             | (["me", "phone", "confirm"], Method::Post)
             | (["me", "password"], Method::Post)
+            | (["me", "two-factor", "setup" | "enable" | "recovery-codes"], Method::Post)
+            | (["me", "two-factor"], Method::Delete)
+            | (["me", "sessions"], Method::Get)
+            | (["me", "sessions", "end-others"], Method::Post)
+            | (["me", "sessions", _], Method::Delete)
+            | (["accounts", _, "users", _, "two-factor"], Method::Delete)
+            | (["accounts", _, "audit"], Method::Get)
             | (["photos", _], Method::Get)
             | (["accounts"], Method::Post)
             | (["accounts"], Method::Get)
@@ -192,6 +212,13 @@ fn known(segs: &[&str]) -> bool {
             | ["signup"]
             | ["signup", "confirm"]
             | ["login"]
+            | ["login", "second-factor"]
+            | ["me", "two-factor"]
+            | ["me", "two-factor", "setup" | "enable" | "recovery-codes"]
+            | ["me", "sessions"]
+            | ["me", "sessions", _]
+            | ["accounts", _, "users", _, "two-factor"]
+            | ["accounts", _, "audit"]
             | ["logout"]
             | ["session"]
             | ["session", "refresh"]

@@ -44,6 +44,9 @@ impl D1Store {
             )?],
             Change::DeleteProfile(id) => {
                 vec![
+                    st("DELETE FROM two_factor WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM recovery_codes WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM login_tickets WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM codes WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM sessions WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM refresh_tokens WHERE profile_id = ?1", &[s(id)])?,
@@ -63,7 +66,7 @@ impl D1Store {
                 vec![st("DELETE FROM codes WHERE profile_id = ?1 AND purpose = ?2", &[s(profile_id), s(purpose.as_str())])?]
             }
             Change::PutSession(x) => vec![st(
-                &format!("INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+                &format!("INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"),
                 &[
                     s(&x.token_hash),
                     s(&x.profile_id),
@@ -74,6 +77,10 @@ impl D1Store {
                     i(x.absolute_expires_at),
                     os(&x.family_id),
                     b(x.password_change_required),
+                    s(&x.id),
+                    os(&x.user_agent),
+                    os(&x.ip),
+                    os(&x.location),
                 ],
             )?],
             Change::ClearPasswordChangeRequired(profile_id) => vec![st(
@@ -285,6 +292,58 @@ impl D1Store {
                 vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
             }
             Change::Guard(g) => vec![self.guard(g)?],
+            Change::PutTwoFactor(t) => vec![st(
+                "INSERT INTO two_factor (profile_id, secret_sealed, enabled, last_step, created_at) VALUES (?1,?2,?3,?4,?5) \
+                 ON CONFLICT(profile_id) DO UPDATE SET secret_sealed=?2, enabled=?3, last_step=?4, created_at=?5",
+                &[s(&t.profile_id), s(&t.secret_sealed), b(t.enabled), i(t.last_step), i(t.created_at)],
+            )?],
+            Change::EnableTwoFactor { profile_id, step } => vec![
+                st("UPDATE two_factor SET enabled = 1, last_step = MAX(last_step, ?2) WHERE profile_id = ?1", &[s(profile_id), i(*step)])?,
+                st(
+                    "UPDATE profiles SET two_factor_enabled = 1 WHERE id = ?1 AND EXISTS (SELECT 1 FROM two_factor WHERE profile_id = ?1)",
+                    &[s(profile_id)],
+                )?,
+            ],
+            Change::UseTotpStep { profile_id, step } => vec![st(
+                "UPDATE two_factor SET last_step = MAX(last_step, ?2) WHERE profile_id = ?1",
+                &[s(profile_id), i(*step)],
+            )?],
+            Change::DeleteTwoFactor(profile_id) => vec![
+                st("DELETE FROM two_factor WHERE profile_id = ?1", &[s(profile_id)])?,
+                st("DELETE FROM recovery_codes WHERE profile_id = ?1", &[s(profile_id)])?,
+                st("UPDATE profiles SET two_factor_enabled = 0 WHERE id = ?1", &[s(profile_id)])?,
+            ],
+            Change::ReplaceRecoveryCodes { profile_id, hashes, at } => {
+                let mut v = vec![st("DELETE FROM recovery_codes WHERE profile_id = ?1", &[s(profile_id)])?];
+                for h in hashes {
+                    v.push(st(
+                        "INSERT INTO recovery_codes (profile_id, code_hash, created_at) VALUES (?1, ?2, ?3)",
+                        &[s(profile_id), s(h), i(*at)],
+                    )?);
+                }
+                v
+            }
+            Change::UseRecoveryCode { profile_id, code_hash } => vec![st(
+                "DELETE FROM recovery_codes WHERE profile_id = ?1 AND code_hash = ?2",
+                &[s(profile_id), s(code_hash)],
+            )?],
+            Change::PutTicket(t) => vec![st(
+                &format!("INSERT INTO login_tickets ({TICKET_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"),
+                &[
+                    s(&t.ticket_hash),
+                    s(&t.profile_id),
+                    s(&t.login),
+                    s(t.client.as_str()),
+                    os(&t.account_id),
+                    i(i64::from(t.attempts)),
+                    i(t.expires_at),
+                    i(t.created_at),
+                ],
+            )?],
+            Change::DeleteTicket(h) => vec![st("DELETE FROM login_tickets WHERE ticket_hash = ?1", &[s(h)])?],
+            Change::DeleteSessionById { profile_id, id } => {
+                vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND id = ?2", &[s(profile_id), s(id)])?]
+            }
             Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
                 let expired_inv = "SELECT membership_id FROM invitations WHERE state = 'pending' AND expires_at <= ?1";
                 vec![
@@ -297,6 +356,7 @@ impl D1Store {
                         &[i(*now), i(*code_ttl), i(*link_ttl)],
                     )?,
                     st("DELETE FROM codes WHERE expires_at <= ?1", &[i(*now)])?,
+                    st("DELETE FROM login_tickets WHERE expires_at <= ?1", &[i(*now)])?,
                     st(
                         "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
                         &[i(*now), i(*idle_timeout)],
@@ -357,6 +417,19 @@ impl D1Store {
                 "EXISTS (SELECT 1 FROM invitations WHERE id = ?1 AND token_hash = ?2 AND state = 'pending')",
                 vec![s(invitation_id), s(token_hash)],
             ),
+            Guard::TotpStepUnused { profile_id, step } => (
+                "totp_step_unused",
+                "EXISTS (SELECT 1 FROM two_factor WHERE profile_id = ?1 AND last_step < ?2)",
+                vec![s(profile_id), i(*step)],
+            ),
+            Guard::RecoveryCodeUnused { profile_id, code_hash } => (
+                "recovery_code_unused",
+                "EXISTS (SELECT 1 FROM recovery_codes WHERE profile_id = ?1 AND code_hash = ?2)",
+                vec![s(profile_id), s(code_hash)],
+            ),
+            Guard::TicketUnspent { ticket_hash } => {
+                ("ticket_unspent", "EXISTS (SELECT 1 FROM login_tickets WHERE ticket_hash = ?1)", vec![s(ticket_hash)])
+            }
             _ => return Err(Error::internal("unsupported guard")),
         };
         let sql =

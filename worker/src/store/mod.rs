@@ -136,6 +136,57 @@ impl Store for D1Store {
         Ok(self.first::<SessionRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
     }
 
+    async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
+        let row = self
+            .first::<TwoFactorRow>(
+                "SELECT profile_id, secret_sealed, enabled, last_step, created_at FROM two_factor WHERE profile_id = ?1",
+                &[s(profile_id)],
+            )
+            .await?;
+        Ok(row.map(|r| TwoFactor {
+            profile_id: r.profile_id,
+            secret_sealed: r.secret_sealed,
+            enabled: r.enabled != 0,
+            last_step: r.last_step,
+            created_at: r.created_at,
+        }))
+    }
+
+    async fn attempt_ticket(&self, ticket_hash: &str, now: i64, max: u32) -> StoreResult<Option<LoginTicket>> {
+        // The try is counted in the statement; an expired or used-up ticket answers nothing.
+        let sql = format!(
+            "UPDATE login_tickets SET attempts = attempts + 1 WHERE ticket_hash = ?1 AND expires_at > ?2 AND attempts < ?3 \
+             RETURNING {TICKET_COLS}"
+        );
+        let rows = self.all::<TicketRow>(&sql, &[s(ticket_hash), i(now), i(i64::from(max))]).await?;
+        Ok(rows.into_iter().next().map(Into::into))
+    }
+
+    async fn sessions_of(&self, profile_id: &str) -> StoreResult<Vec<Session>> {
+        let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE profile_id = ?1 ORDER BY created_at DESC, id");
+        Ok(self.all::<SessionRow>(&sql, &[s(profile_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    /// Newest first by time, then by insertion (`rowid`: the audit log is append-only).
+    async fn audit_of(&self, account_id: &str, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>> {
+        let rows = match before {
+            None => {
+                let sql = format!(
+                    "SELECT {AUDIT_COLS} FROM audit_log WHERE account_id = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2"
+                );
+                self.all::<AuditRow>(&sql, &[s(account_id), i(i64::from(limit))]).await?
+            }
+            Some(b) => {
+                let sql = format!(
+                    "SELECT {AUDIT_COLS} FROM audit_log WHERE account_id = ?1 AND (at, rowid) < \
+                     (SELECT at, rowid FROM audit_log WHERE id = ?3 AND account_id = ?1) ORDER BY at DESC, rowid DESC LIMIT ?2"
+                );
+                self.all::<AuditRow>(&sql, &[s(account_id), i(i64::from(limit)), s(b)]).await?
+            }
+        };
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
     async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool> {
         // Update only: a session deleted meanwhile stays deleted, and the answer says so.
         let rows = self
@@ -282,28 +333,18 @@ impl Store for D1Store {
             }
         }
         for chunk in audits.chunks(AUDIT_ROWS) {
+            const N: usize = 7;
             let marks = (0..chunk.len())
-                .map(|k| {
-                    format!(
-                        "(?{},?{},?{},?{},?{},?{})",
-                        6 * k + 1,
-                        6 * k + 2,
-                        6 * k + 3,
-                        6 * k + 4,
-                        6 * k + 5,
-                        6 * k + 6
-                    )
-                })
+                .map(|k| format!("({})", (1..=N).map(|c| format!("?{}", N * k + c)).collect::<Vec<_>>().join(",")))
                 .collect::<Vec<_>>()
                 .join(",");
             let args: Vec<JsValue> = chunk
                 .iter()
-                .flat_map(|a| [s(&a.id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)])
+                .flat_map(|a| {
+                    [s(&a.id), os(&a.account_id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)]
+                })
                 .collect();
-            stmts.push(self.stmt(
-                &format!("INSERT INTO audit_log (id, at, actor, action, target, detail) VALUES {marks}"),
-                &args,
-            )?);
+            stmts.push(self.stmt(&format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {marks}"), &args)?);
         }
         match self.batch(stmts).await {
             Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),

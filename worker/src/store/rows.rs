@@ -68,6 +68,10 @@ pub(super) struct SessionRow {
     pub(super) absolute_expires_at: i64,
     pub(super) family_id: Option<String>,
     pub(super) password_change_required: i64,
+    pub(super) id: Option<String>,
+    pub(super) user_agent: Option<String>,
+    pub(super) ip: Option<String>,
+    pub(super) location: Option<String>,
 }
 
 impl From<SessionRow> for Session {
@@ -82,6 +86,10 @@ impl From<SessionRow> for Session {
             absolute_expires_at: r.absolute_expires_at,
             family_id: r.family_id,
             password_change_required: r.password_change_required != 0,
+            id: r.id.unwrap_or_default(),
+            user_agent: r.user_agent,
+            ip: r.ip,
+            location: r.location,
         }
     }
 }
@@ -283,8 +291,8 @@ pub(super) fn oi(v: Option<i64>) -> JsValue {
 
 /// D1 allows at most 100 bound parameters per statement.
 pub(super) const MAX_IN_LIST: usize = 90;
-/// Audit rows per multi-row INSERT (6 parameters each).
-pub(super) const AUDIT_ROWS: usize = 16;
+/// Audit rows per multi-row INSERT (7 parameters each; D1 allows 100 per statement).
+pub(super) const AUDIT_ROWS: usize = 14;
 
 pub(super) const ACCOUNTS_OF: &str =
     "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at \
@@ -305,6 +313,70 @@ pub(super) fn account_view(r: AccountRow) -> AccountView {
 }
 
 pub(super) const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at, password_change_required";
-pub(super) const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required";
+pub(super) const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required, id, user_agent, ip, location";
+pub(super) const TICKET_COLS: &str =
+    "ticket_hash, profile_id, login, client, account_id, attempts, expires_at, created_at";
+pub(super) const AUDIT_COLS: &str = "id, account_id, at, actor, action, target, detail";
+
+#[derive(Deserialize)]
+pub(super) struct TwoFactorRow {
+    pub(super) profile_id: String,
+    pub(super) secret_sealed: String,
+    pub(super) enabled: i64,
+    pub(super) last_step: i64,
+    pub(super) created_at: i64,
+}
+
+#[derive(Deserialize)]
+pub(super) struct TicketRow {
+    pub(super) ticket_hash: String,
+    pub(super) profile_id: String,
+    pub(super) login: String,
+    pub(super) client: String,
+    pub(super) account_id: Option<String>,
+    pub(super) attempts: i64,
+    pub(super) expires_at: i64,
+    pub(super) created_at: i64,
+}
+
+impl From<TicketRow> for LoginTicket {
+    fn from(r: TicketRow) -> Self {
+        LoginTicket {
+            ticket_hash: r.ticket_hash,
+            profile_id: r.profile_id,
+            login: r.login,
+            client: ClientKind::parse(&r.client).unwrap_or_default(),
+            account_id: r.account_id,
+            attempts: r.attempts.clamp(0, i64::from(u32::MAX)) as u32,
+            expires_at: r.expires_at,
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct AuditRow {
+    pub(super) id: String,
+    pub(super) account_id: Option<String>,
+    pub(super) at: i64,
+    pub(super) actor: Option<String>,
+    pub(super) action: String,
+    pub(super) target: String,
+    pub(super) detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(r: AuditRow) -> Self {
+        AuditEntry {
+            id: r.id,
+            account_id: r.account_id,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            target: r.target,
+            detail: r.detail,
+        }
+    }
+}
 pub(super) const REFRESH_COLS: &str =
     "token_hash, family_id, profile_id, session_hash, used, created_at, expires_at, family_expires_at";

@@ -9,6 +9,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_profiles.sql"),
     include_str!("../../migrations/0002_accounts.sql"),
     include_str!("../../migrations/0003_trust.sql"),
+    include_str!("../../migrations/0004_two_factor.sql"),
 ];
 
 fn schema() -> BTreeMap<String, BTreeSet<String>> {
@@ -49,7 +50,10 @@ fn migrations_define_every_column_the_store_uses() {
         ("throttles", "key, failures, window_start, blocked_until"),
         ("outbox", "id, channel, recipient, kind, lang, subject, body, code, link, token, created_at, erased_at"),
         ("guards", "name, ok"),
-        ("audit_log", "id, at, actor, action, target, detail"),
+        ("audit_log", super::AUDIT_COLS),
+        ("login_tickets", super::TICKET_COLS),
+        ("two_factor", "profile_id, secret_sealed, enabled, last_step, created_at"),
+        ("recovery_codes", "profile_id, code_hash, created_at"),
         ("accounts", "id, name, address, plan, renames_left, created_at"),
         (
             "memberships",

@@ -133,7 +133,7 @@ pub async fn create_account<S: Store>(
         ..Membership::default()
     };
     let view = AccountView::of(&account, &member);
-    let audit = env.audit(Some(profile_id), "account.created", &account.id, &account.name);
+    let audit = env.account_audit(&account.id, Some(profile_id), "account.created", &account.id, &account.name);
     // The limit is decided again inside the commit, so concurrent creations cannot pass it.
     let guard = Guard::AccountsCreatedBelow { profile_id: profile_id.to_string(), max: MAX_ACCOUNTS_PER_PROFILE };
     env.commit(vec![Change::Guard(guard), Change::PutAccount(account), Change::PutMembership(member), audit]).await?;
@@ -158,7 +158,13 @@ pub async fn rename_account<S: Store>(
     let old = std::mem::replace(&mut a.account.name, name.as_str().to_string());
     a.account.address = address;
     a.account.renames_left -= 1;
-    let audit = env.audit(Some(profile_id), "account.renamed", account_id, &format!("{old} -> {}", a.account.name));
+    let audit = env.account_audit(
+        account_id,
+        Some(profile_id),
+        "account.renamed",
+        account_id,
+        &format!("{old} -> {}", a.account.name),
+    );
     // The rename is spent in the statement and the guard decides, so concurrent renames
     // cannot spend one rename twice.
     env.commit(vec![
@@ -191,7 +197,7 @@ pub async fn enter_account<S: Store>(env: &mut Env<'_, S>, session: &Session, ac
 pub async fn delete_account<S: Store>(env: &mut Env<'_, S>, profile_id: &str, account_id: &str) -> Result<()> {
     let a = access(env, account_id, profile_id).await?;
     a.require_admin()?;
-    let audit = env.audit(Some(profile_id), "account.deleted", account_id, &a.account.name);
+    let audit = env.account_audit(account_id, Some(profile_id), "account.deleted", account_id, &a.account.name);
     env.commit(vec![Change::DeleteAccount(account_id.to_string()), audit]).await
 }
 
@@ -201,7 +207,13 @@ pub async fn set_plan<S: Store>(env: &mut Env<'_, S>, account_id: &str, plan: &s
     let mut account = env.store.account(account_id).await?.ok_or_else(not_found)?;
     let old = account.plan;
     account.plan = plan;
-    let audit = env.audit(None, "operator.plan", account_id, &format!("{} -> {}", old.as_str(), plan.as_str()));
+    let audit = env.account_audit(
+        account_id,
+        None,
+        "operator.plan",
+        account_id,
+        &format!("{} -> {}", old.as_str(), plan.as_str()),
+    );
     env.commit(vec![Change::SetPlan { account_id: account_id.to_string(), plan }, audit]).await?;
     Ok(account)
 }
@@ -215,7 +227,7 @@ pub async fn grant_renames<S: Store>(env: &mut Env<'_, S>, account_id: &str, gra
     if !account.plan.is_paid() {
         return Err(Error::new(Code::PlanRequired));
     }
-    let audit = env.audit(None, "operator.renames", account_id, &format!("+{grant}"));
+    let audit = env.account_audit(account_id, None, "operator.renames", account_id, &format!("+{grant}"));
     env.commit(vec![
         Change::Guard(Guard::PaidPlan { account_id: account_id.to_string() }),
         Change::GrantRenames { account_id: account_id.to_string(), n: grant as u32 },

@@ -172,7 +172,7 @@ pub(crate) async fn create_invitation<S: Store>(
     link_base: &str,
 ) -> Result<(Membership, Invitation)> {
     let (card, inv, mut changes) = prepare(env, a, actor, invitee, card, opts, link_base);
-    changes.push(env.audit(Some(actor), "invitation.sent", &inv.id, &inv.to));
+    changes.push(env.account_audit(&a.account.id, Some(actor), "invitation.sent", &inv.id, &inv.to));
     env.commit(changes).await?;
     Ok((card, inv))
 }
@@ -229,7 +229,7 @@ async fn invite_each<S: Store>(
         }
         let (card, inv, c) = prepare(env, a, actor, &invitee, card, opts, link_base);
         changes.extend(c);
-        changes.push(env.audit(Some(actor), "invitation.sent", &inv.id, &inv.to));
+        changes.push(env.account_audit(&a.account.id, Some(actor), "invitation.sent", &inv.id, &inv.to));
         cards.push(card);
         results.push(InviteResult { to, status: "sent", invitation_id: Some(inv.id), error: None });
     }
@@ -364,7 +364,7 @@ pub async fn resend_invitation<S: Store>(
     inv.token_hash = token_hash(&token);
     inv.expires_at = env.now + INVITATION_TTL;
     let msg = invitation_message(env, &a.account.name, &inv.to, &token, link_base);
-    let audit = env.audit(Some(actor), "invitation.resent", &inv.id, &inv.to);
+    let audit = env.account_audit(account_id, Some(actor), "invitation.resent", &inv.id, &inv.to);
     env.commit(vec![Change::PutInvitation(inv.clone()), msg, audit]).await?;
     Ok(view(&inv, env.now))
 }
@@ -373,7 +373,7 @@ pub async fn resend_invitation<S: Store>(
 pub async fn revoke_invitation<S: Store>(env: &mut Env<'_, S>, actor: &str, account_id: &str, id: &str) -> Result<()> {
     let (_, mut inv) = admin_invitation(env, actor, account_id, id).await?;
     inv.state = InvitationState::Revoked;
-    let audit = env.audit(Some(actor), "invitation.revoked", &inv.id, &inv.to);
+    let audit = env.account_audit(account_id, Some(actor), "invitation.revoked", &inv.id, &inv.to);
     env.commit(vec![Change::DeleteMembership(inv.membership_id.clone()), Change::PutInvitation(inv), audit]).await
 }
 
@@ -507,7 +507,7 @@ pub async fn accept_invitation<S: Store>(
             membership_id: card.id.clone(),
             at: now,
         });
-        changes.push(env.audit(Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
+        changes.push(env.account_audit(&account.id, Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
         env.commit(changes).await?;
         return Ok(Accepted { grant: None, account: AccountView::of(&account, &card) });
     }
@@ -558,7 +558,7 @@ pub async fn accept_invitation<S: Store>(
     changes.push(Change::PutMembership(card.clone()));
     changes.push(Change::PutInvitation(inv.clone()));
     changes.push(Change::RecordActivity { account_id: account.id.clone(), membership_id: card.id.clone(), at: now });
-    changes.push(env.audit(Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
+    changes.push(env.account_audit(&account.id, Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
     let view = AccountView::of(&account, &card);
     let grant = start_session(env, profile, Some(account.id.clone()), ClientKind::Browser, None, changes).await?;
     Ok(Accepted { grant: Some(grant), account: view })

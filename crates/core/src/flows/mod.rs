@@ -12,6 +12,7 @@ mod profile;
 mod sessions;
 mod signup;
 mod throttle;
+pub mod two_factor;
 
 pub use me::{me, me_by_id, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
@@ -38,8 +39,11 @@ pub struct Env<'a, S: Store> {
     pub now: i64,
     pub rng: &'a mut dyn Entropy,
     pub lang: Lang,
-    /// The client's address, for per-IP throttling.
+    /// The client's address, for per-IP throttling and the sessions list.
     pub ip: Option<String>,
+    /// The client's User-Agent and coarse location, for the sessions list.
+    pub user_agent: Option<String>,
+    pub location: Option<String>,
 }
 
 impl<S: Store> Env<'_, S> {
@@ -54,12 +58,29 @@ impl<S: Store> Env<'_, S> {
     pub(crate) fn audit(&mut self, actor: Option<&str>, action: &str, target: &str, detail: &str) -> Change {
         Change::Audit(AuditEntry {
             id: self.id("aud"),
+            account_id: None,
             at: self.now,
             actor: actor.map(str::to_string),
             action: action.to_string(),
             target: target.to_string(),
             detail: detail.to_string(),
         })
+    }
+
+    /// An audit row an account's admins read.
+    pub(crate) fn account_audit(
+        &mut self,
+        account_id: &str,
+        actor: Option<&str>,
+        action: &str,
+        target: &str,
+        detail: &str,
+    ) -> Change {
+        let mut c = self.audit(actor, action, target, detail);
+        if let Change::Audit(a) = &mut c {
+            a.account_id = Some(account_id.to_string());
+        }
+        c
     }
 
     pub(crate) fn message(&mut self, kind: MailKind, lang: Lang, to: &str, code: Option<&str>) -> Change {

@@ -283,7 +283,7 @@ pub async fn add_user<S: Store>(
             created_at: now,
         }),
     ];
-    changes.push(env.audit(Some(actor), "user.added", &card.id, email.as_str()));
+    changes.push(env.account_audit(account_id, Some(actor), "user.added", &card.id, email.as_str()));
     env.commit(changes).await?;
     Ok(UserView::of(&card))
 }
@@ -407,7 +407,7 @@ pub async fn edit_user<S: Store>(
     let mut changes: Vec<Change> = guard.map(Change::Guard).into_iter().collect();
     changes.push(Change::PutMembership(card.clone()));
     if !detail.is_empty() {
-        changes.push(env.audit(Some(actor), "user.role", &card.id, &detail));
+        changes.push(env.account_audit(account_id, Some(actor), "user.role", &card.id, &detail));
     }
     env.commit(changes).await?;
     let card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
@@ -449,7 +449,13 @@ pub async fn dismiss_user<S: Store>(
         }));
     }
     card.status = MemberStatus::Dismissed;
-    let audit = env.audit(Some(actor), "user.dismissed", &card.id, card.contact_email.as_deref().unwrap_or(""));
+    let audit = env.account_audit(
+        account_id,
+        Some(actor),
+        "user.dismissed",
+        &card.id,
+        card.contact_email.as_deref().unwrap_or(""),
+    );
     changes.extend([Change::PutMembership(card.clone()), audit]);
     env.commit(changes).await?;
     Ok(UserView::of(&card))

@@ -32,6 +32,8 @@ pub struct LoginInput {
     pub client: ClientKind,
     pub account_id: Option<String>,
     pub region: Option<String>,
+    /// The second factor, for a profile with two-step authentication on.
+    pub factor: super::two_factor::Factor,
 }
 
 /// Creates a session (committing `changes` with it).
@@ -53,6 +55,10 @@ pub(crate) async fn start_session<S: Store>(
     };
     let family_id = family.as_ref().map(|(f, _)| f.clone());
     let session = Session {
+        id: env.id("ses"),
+        user_agent: env.user_agent.clone(),
+        ip: env.ip.clone(),
+        location: env.location.clone(),
         token_hash: token_hash(&token),
         profile_id: profile.id.clone(),
         account_id,
@@ -119,6 +125,12 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         changes.extend(codes::issue(env, &profile, Purpose::Signup, login.as_str(), MailKind::SignupCode));
         env.commit(changes).await?;
         return Err(Error::field(unconfirmed_code, "login"));
+    }
+    if profile.two_factor_enabled {
+        if input.factor.is_empty() {
+            return Err(super::two_factor::challenge(env, &profile, login.as_str(), &input, changes).await);
+        }
+        changes.extend(super::two_factor::verify_factor(env, &profile, &input.factor).await?);
     }
     if verified.needs_rehash {
         changes.push(Change::SetPassword {

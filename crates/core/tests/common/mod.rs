@@ -30,6 +30,7 @@ impl World {
     pub fn new() -> Self {
         let mut config = Config::production();
         config.hash = HashPolicy { algorithm: Algorithm::Sha512, iterations: 1_000 };
+        config.two_factor_key = Some([7u8; 32]);
         World {
             store: MemoryStore::new(),
             config,
@@ -51,6 +52,8 @@ impl World {
             rng: &mut self.rng,
             lang: self.lang,
             ip: self.ip.clone(),
+            user_agent: Some("netid-tests/1".into()),
+            location: None,
         };
         block_on(f(&mut env))
     }

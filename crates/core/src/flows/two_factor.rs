@@ -1,0 +1,390 @@
+//! Two-step authentication (TOTP with an authenticator app, recovery codes), the second step
+//! of a login, switching it off (by the person or an account admin), the sessions list and
+//! the account audit log.
+
+use super::accounts::access;
+use super::profile::notice_address;
+use super::sessions::{reauthenticate, start_session, Grant};
+use super::{not_found, throttle, Env};
+use crate::error::{Code, Error, Result};
+use crate::mail::MailKind;
+use crate::model::{AuditEntry, LoginTicket, Profile, Session, TwoFactor};
+use crate::store::{Change, Guard, Store};
+use crate::time::rfc3339;
+use crate::tokens::{new_token, token_hash};
+use crate::totp;
+use serde::Serialize;
+
+fn unauth() -> Error {
+    Error::new(Code::Unauthenticated)
+}
+
+fn key<S: Store>(env: &Env<'_, S>) -> Result<[u8; 32]> {
+    env.config.two_factor_key.ok_or_else(|| Error::internal("TWO_FACTOR_KEY is not configured"))
+}
+
+async fn load<S: Store>(env: &Env<'_, S>, profile_id: &str) -> Result<Profile> {
+    env.store.profile(profile_id).await?.ok_or_else(unauth)
+}
+
+/// What setup answers: the secret (base32) and the URI an authenticator app scans.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Setup {
+    pub secret: String,
+    pub otpauth_uri: String,
+}
+
+/// Starts (or restarts) setup with the password: a new 160-bit secret, sealed in storage,
+/// pending until `enable` proves a code from it.
+pub async fn setup<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &str) -> Result<Setup> {
+    let profile = load(env, profile_id).await?;
+    reauthenticate(env, &profile, password, "password").await?;
+    if profile.two_factor_enabled {
+        return Err(Error::new(Code::TwoFactorAlreadyEnabled));
+    }
+    let key = key(env)?;
+    let mut secret = [0u8; totp::SECRET_BYTES];
+    env.rng.fill(&mut secret);
+    let sealed = totp::seal(&key, &profile.id, &secret, env.rng).ok_or_else(|| Error::internal("seal failed"))?;
+    env.commit(vec![Change::PutTwoFactor(TwoFactor {
+        profile_id: profile.id.clone(),
+        secret_sealed: sealed,
+        enabled: false,
+        last_step: 0,
+        created_at: env.now,
+    })])
+    .await?;
+    let b32 = totp::base32(&secret);
+    let label = profile.email.clone().or(profile.phone.clone()).unwrap_or_else(|| profile.id.clone());
+    Ok(Setup { otpauth_uri: totp::otpauth_uri(&b32, &label), secret: b32 })
+}
+
+fn recovery_set<S: Store>(env: &mut Env<'_, S>, profile_id: &str) -> (Vec<String>, Change) {
+    let codes = totp::new_recovery_codes(env.rng);
+    let hashes = codes
+        .iter()
+        .filter_map(|c| totp::normalize_recovery_code(c))
+        .map(|c| totp::recovery_code_hash(profile_id, &c))
+        .collect();
+    (codes, Change::ReplaceRecoveryCodes { profile_id: profile_id.to_string(), hashes, at: env.now })
+}
+
+/// Proves the pending secret with one code: two-step authentication is on, and the ten
+/// recovery codes are answered once (only their hashes are kept).
+pub async fn enable<S: Store>(env: &mut Env<'_, S>, profile_id: &str, code: &str) -> Result<Vec<String>> {
+    let profile = load(env, profile_id).await?;
+    if profile.two_factor_enabled {
+        return Err(Error::new(Code::TwoFactorAlreadyEnabled));
+    }
+    let Some(tf) = env.store.two_factor(&profile.id).await? else {
+        return Err(Error::new(Code::TwoFactorNotEnabled));
+    };
+    let keys = env.password_keys(login_of(&profile));
+    throttle::reserve(env, &keys).await?;
+    let secret = totp::open(&key(env)?, &profile.id, &tf.secret_sealed).ok_or_else(|| Error::internal("unseal"))?;
+    let Some(step) = totp::check(&secret, code, env.now.max(0) as u64) else {
+        return Err(Error::field(Code::InvalidOtp, "code"));
+    };
+    let (codes, replace) = recovery_set(env, &profile.id);
+    let mut changes = vec![Change::EnableTwoFactor { profile_id: profile.id.clone(), step: step as i64 }, replace];
+    changes.extend(throttle::refund(&keys));
+    changes.push(env.audit(Some(&profile.id), "two_factor.enabled", &profile.id, ""));
+    env.commit(changes).await?;
+    Ok(codes)
+}
+
+/// A new set of recovery codes, with the password; the old set dies.
+pub async fn regenerate_recovery_codes<S: Store>(
+    env: &mut Env<'_, S>,
+    profile_id: &str,
+    password: &str,
+) -> Result<Vec<String>> {
+    let profile = load(env, profile_id).await?;
+    reauthenticate(env, &profile, password, "password").await?;
+    if !profile.two_factor_enabled {
+        return Err(Error::new(Code::TwoFactorNotEnabled));
+    }
+    let (codes, replace) = recovery_set(env, &profile.id);
+    let audit = env.audit(Some(&profile.id), "two_factor.recovery_codes", &profile.id, "");
+    env.commit(vec![replace, audit]).await?;
+    Ok(codes)
+}
+
+/// The changes that switch the factor off for `profile`, tell them, and end their sessions
+/// (all of them, or all but `keep`).
+fn switch_off<S: Store>(env: &mut Env<'_, S>, profile: &Profile, keep: Option<&Session>) -> Vec<Change> {
+    let mut changes = vec![
+        Change::DeleteTwoFactor(profile.id.clone()),
+        Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: keep.map(|s| s.token_hash.clone()) },
+        Change::DeleteRefreshTokensOf {
+            profile_id: profile.id.clone(),
+            except_family: keep.and_then(|s| s.family_id.clone()),
+        },
+    ];
+    if let Some(to) = notice_address(profile) {
+        changes.push(env.message(MailKind::TwoFactorDisabled, profile.lang, &to, None));
+    }
+    changes
+}
+
+/// The person switches two-step authentication off, with the password; their other
+/// sessions end and they are told.
+pub async fn disable<S: Store>(env: &mut Env<'_, S>, session: &Session, password: &str) -> Result<()> {
+    let profile = load(env, &session.profile_id).await?;
+    reauthenticate(env, &profile, password, "password").await?;
+    if !profile.two_factor_enabled {
+        return Err(Error::new(Code::TwoFactorNotEnabled));
+    }
+    let mut changes = switch_off(env, &profile, Some(session));
+    changes.push(env.audit(Some(&profile.id), "two_factor.disabled", &profile.id, "by the person"));
+    env.commit(changes).await
+}
+
+/// An account admin switches a member's second factor off (a lost phone): 403 to plain
+/// members, 404 to extranet members and non-members, 404 for a card outside the account.
+/// The person is told, every session of theirs ends, and the account's audit log records it.
+pub async fn disable_for_member<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    user_id: &str,
+) -> Result<()> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
+    let profile_id = card.profile_id.clone().ok_or_else(not_found)?;
+    let profile = env.store.profile(&profile_id).await?.ok_or_else(not_found)?;
+    if !profile.two_factor_enabled {
+        return Err(Error::new(Code::TwoFactorNotEnabled));
+    }
+    let mut changes = switch_off(env, &profile, None);
+    changes.push(env.account_audit(account_id, Some(actor), "two_factor.disabled_by_admin", &card.id, &profile.id));
+    env.commit(changes).await
+}
+
+fn login_of(profile: &Profile) -> &str {
+    profile.email.as_deref().or(profile.phone.as_deref()).unwrap_or(profile.id.as_str())
+}
+
+/// The second factor a login presents: a TOTP code or a recovery code.
+#[derive(Debug, Clone, Default)]
+pub struct Factor {
+    pub otp: Option<String>,
+    pub recovery_code: Option<String>,
+}
+
+impl Factor {
+    pub fn is_empty(&self) -> bool {
+        self.otp.is_none() && self.recovery_code.is_none()
+    }
+}
+
+/// Checks a factor for a profile with two-step authentication on; the changes to commit with
+/// the session: a guard that the code's step (or the recovery code) is unused, and its use.
+/// A wrong code is `invalid_otp` (401); a replayed one fails the guard with the same error.
+pub(crate) async fn verify_factor<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: &Profile,
+    factor: &Factor,
+) -> Result<Vec<Change>> {
+    let wrong = || Error::field(Code::InvalidOtpLogin, if factor.otp.is_some() { "otp" } else { "recovery_code" });
+    if let Some(code) = &factor.otp {
+        let tf = env.store.two_factor(&profile.id).await?.filter(|t| t.enabled).ok_or_else(wrong)?;
+        let secret = totp::open(&key(env)?, &profile.id, &tf.secret_sealed).ok_or_else(|| Error::internal("unseal"))?;
+        let step = totp::check(&secret, code, env.now.max(0) as u64).ok_or_else(wrong)? as i64;
+        if step <= tf.last_step {
+            return Err(wrong());
+        }
+        return Ok(vec![
+            Change::Guard(Guard::TotpStepUnused { profile_id: profile.id.clone(), step }),
+            Change::UseTotpStep { profile_id: profile.id.clone(), step },
+        ]);
+    }
+    let rc = factor.recovery_code.as_deref().and_then(totp::normalize_recovery_code).ok_or_else(wrong)?;
+    let code_hash = totp::recovery_code_hash(&profile.id, &rc);
+    let mut changes = vec![
+        Change::Guard(Guard::RecoveryCodeUnused { profile_id: profile.id.clone(), code_hash: code_hash.clone() }),
+        Change::UseRecoveryCode { profile_id: profile.id.clone(), code_hash },
+    ];
+    if let Some(to) = notice_address(profile) {
+        changes.push(env.message(MailKind::RecoveryCodeUsed, profile.lang, &to, None));
+    }
+    changes.push(env.audit(Some(&profile.id), "two_factor.recovery_code_used", &profile.id, ""));
+    Ok(changes)
+}
+
+/// After the right password with no factor: a single-use ticket (stored hashed) that
+/// `second_step` finishes without hashing the password again.
+pub(crate) async fn challenge<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: &Profile,
+    login: &str,
+    input: &super::LoginInput,
+    mut changes: Vec<Change>,
+) -> Error {
+    let ticket = new_token(env.rng);
+    let expires_at = env.now + env.config.ticket_ttl;
+    changes.push(Change::PutTicket(LoginTicket {
+        ticket_hash: token_hash(&ticket),
+        profile_id: profile.id.clone(),
+        login: login.to_string(),
+        client: input.client,
+        account_id: input.account_id.clone(),
+        attempts: 0,
+        expires_at,
+        created_at: env.now,
+    }));
+    match env.commit(changes).await {
+        Ok(()) => Error::second_factor(ticket, expires_at),
+        Err(e) => e,
+    }
+}
+
+/// `POST /login/second-factor`: a live ticket and a right factor make the session. Each try
+/// counts on the ticket (5) and on the login's throttle, before it is evaluated; success
+/// spends the ticket.
+pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: Factor) -> Result<Grant> {
+    if ticket.is_empty() || ticket.len() > 256 {
+        return Err(unauth());
+    }
+    let hash = token_hash(ticket);
+    let t = env.store.attempt_ticket(&hash, env.now, env.config.ticket_tries).await?.ok_or_else(unauth)?;
+    let keys = env.password_keys(&t.login);
+    throttle::reserve(env, &keys).await?;
+    let profile = env.store.profile(&t.profile_id).await?.ok_or_else(unauth)?;
+    if factor.is_empty() {
+        return Err(Error::field(Code::InvalidOtpLogin, "otp"));
+    }
+    let mut changes =
+        vec![Change::Guard(Guard::TicketUnspent { ticket_hash: hash.clone() }), Change::DeleteTicket(hash)];
+    changes.extend(verify_factor(env, &profile, &factor).await?);
+    changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
+    changes.extend(throttle::refund(&keys[1..]));
+    let account_id = match t.account_id {
+        Some(id) => {
+            let member = env
+                .store
+                .membership_of(&id, &profile.id)
+                .await?
+                .filter(|m| m.status == crate::model::MemberStatus::Active)
+                .ok_or_else(|| not_found().at("account_id"))?;
+            changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: member.id, at: env.now });
+            Some(id)
+        }
+        None => None,
+    };
+    start_session(env, profile, account_id, t.client, None, changes).await
+}
+
+/// One row of `GET /me/sessions`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SessionView {
+    pub id: String,
+    pub client: &'static str,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    pub current: bool,
+}
+
+/// The caller's live sessions, newest first (expired ones are not shown).
+pub async fn list_sessions<S: Store>(env: &Env<'_, S>, current: &Session) -> Result<Vec<SessionView>> {
+    let cfg = env.config;
+    Ok(env
+        .store
+        .sessions_of(&current.profile_id)
+        .await?
+        .into_iter()
+        .filter(|s| env.now < s.last_seen_at + cfg.idle_timeout && env.now < s.absolute_expires_at)
+        .map(|s| SessionView {
+            current: s.token_hash == current.token_hash,
+            id: s.id.clone(),
+            client: s.client.as_str(),
+            created_at: rfc3339(s.created_at),
+            last_seen_at: rfc3339(s.last_seen_at),
+            expires_at: rfc3339((s.last_seen_at + cfg.idle_timeout).min(s.absolute_expires_at)),
+            user_agent: s.user_agent,
+            ip: s.ip,
+            location: s.location,
+        })
+        .collect())
+}
+
+/// Ends one of the caller's sessions (and its refresh family) at once; 404 for an id that is
+/// not one of theirs.
+pub async fn end_session<S: Store>(env: &mut Env<'_, S>, current: &Session, id: &str) -> Result<()> {
+    let target =
+        env.store.sessions_of(&current.profile_id).await?.into_iter().find(|s| s.id == id).ok_or_else(not_found)?;
+    let mut changes = vec![Change::DeleteSessionById { profile_id: current.profile_id.clone(), id: id.to_string() }];
+    if let Some(f) = &target.family_id {
+        changes.push(Change::RevokeFamily(f.clone()));
+    }
+    env.commit(changes).await
+}
+
+/// Ends every session of the caller's but this one (and every other refresh family).
+pub async fn end_other_sessions<S: Store>(env: &mut Env<'_, S>, current: &Session) -> Result<()> {
+    env.commit(vec![
+        Change::DeleteSessionsOf { profile_id: current.profile_id.clone(), except: Some(current.token_hash.clone()) },
+        Change::DeleteRefreshTokensOf {
+            profile_id: current.profile_id.clone(),
+            except_family: current.family_id.clone(),
+        },
+    ])
+    .await
+}
+
+/// One event of `GET /accounts/{id}/audit`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AuditView {
+    pub id: String,
+    pub at: String,
+    pub actor_profile_id: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+impl AuditView {
+    fn of(a: AuditEntry) -> AuditView {
+        AuditView {
+            id: a.id,
+            at: rfc3339(a.at),
+            actor_profile_id: a.actor,
+            action: a.action,
+            target: a.target,
+            detail: a.detail,
+        }
+    }
+}
+
+/// An account's audit events for its admins, newest first; `limit` 1..=100 (50 by default),
+/// `before` an event id to page from.
+pub async fn audit_log<S: Store>(
+    env: &Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    limit: Option<&str>,
+    before: Option<&str>,
+) -> Result<Vec<AuditView>> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let limit = match limit {
+        None => 50,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
+    };
+    if before.is_some_and(|b| b.is_empty() || b.len() > 64) {
+        return Err(Error::field(Code::InvalidRequest, "before"));
+    }
+    Ok(env.store.audit_of(account_id, limit, before).await?.into_iter().map(AuditView::of).collect())
+}
