@@ -128,6 +128,16 @@ export async function accountView(id) {
         const actions = li.lastChild;
         if (u.status === "active") actions.append(h("button", { class: "danger dismiss", type: "button", text: t("dismiss"), onclick: async () => { await api("POST", `${base}/users/${u.id}/dismiss`); refreshPeople(); } }));
         actions.append(h("button", { class: "secondary edit", type: "button", text: t("edit"), onclick: () => li.append(editCard(u)) }));
+        if (u.two_factor_enabled && u.status === "active") {
+          actions.append(h("button", {
+            class: "secondary tf-off", type: "button", text: t("tf_admin_off"),
+            onclick: async (ev) => {
+              ev.target.disabled = true;
+              try { await api("DELETE", `${base}/users/${u.id}/two-factor`); refreshPeople(); }
+              catch (err) { ev.target.disabled = false; li.append(h("p", { class: "notice bad", text: err.apiMessage })); }
+            },
+          }));
+        }
       }
       return li;
     })));
@@ -182,7 +192,23 @@ export async function accountView(id) {
         h("button", { type: "button", class: "secondary", text: t("resend"), onclick: async () => { await api("POST", `${base}/invitations/${i.id}/resend`); render(); } }),
         h("button", { type: "button", class: "danger", text: t("revoke"), onclick: async () => { await api("DELETE", `${base}/invitations/${i.id}`); render(); } })) : null)))));
   }
+  if (admin) parts.push(card(h("h2", { text: t("audit") }), await auditList(base)));
   return h("div", {}, ...parts);
+}
+
+/** The account's audit log, newest first, a page at a time. */
+async function auditList(base, before) {
+  const page = await api("GET", `${base}/audit`, undefined, { query: `&limit=20${before ? `&before=${encodeURIComponent(before)}` : ""}` });
+  const box = h("div", { id: before ? undefined : "audit" });
+  if (!page.events.length && !before) { box.append(h("p", { class: "muted", text: t("no_events") })); return box; }
+  box.append(h("ul", { class: "audit" }, page.events.map((e) => h("li", { "data-action": e.action },
+    h("span", { class: "muted", text: new Date(e.at).toLocaleString(lang) }), " ", h("code", { text: e.action }), " ",
+    h("span", { class: "muted", text: [e.target, e.detail].filter(Boolean).join(" · ") })))));
+  if (page.next_before) {
+    const more = h("button", { type: "button", class: "secondary", text: t("more"), onclick: async () => { more.replaceWith(await auditList(base, page.next_before)); } });
+    box.append(more);
+  }
+  return box;
 }
 
 export async function inviteView(token) {

@@ -8,6 +8,7 @@ import {
   lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, params, render, onRender,
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
+import { securityCard } from "/security.js";
 
 const app = document.getElementById("app");
 const langSelect = document.getElementById("lang");
@@ -316,7 +317,7 @@ async function profileView() {
       catch (err) { apiError(create, err); }
     });
   });
-  const accounts = h("div", {}, accountList, h("div", { style: "margin-top:14px" }, create));
+  const accounts = h("div", {}, accountList, h("div", { class: "spaced" }, create));
 
   return h("div", {},
     card(h("div", { class: "who" }, avatar, h("div", {}, h("h1", { id: "display-name", text: `${me.first_name} ${me.last_name}` }),
@@ -327,6 +328,7 @@ async function profileView() {
     card(h("h2", { text: t("change_email") }), contact("email")),
     card(h("h2", { text: t("change_phone") }), contact("phone")),
     card(h("h2", { text: t("change_password") }), pw),
+    await securityCard(me),
     card(h("h2", { text: t("accounts") }), accounts),
     card(h("h2", { text: t("delete_profile") }), del));
 }

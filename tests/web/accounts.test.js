@@ -82,3 +82,51 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
   await p.screenshot({ path: process.env.NETID_SCREENSHOT_ACCOUNT || "/tmp/netid-account.png", fullPage: true });
   await context.close();
 });
+
+test("an admin switches a member's two-step authentication off from the people page; the audit page shows it", async () => {
+  const { createHmac } = await import("node:crypto");
+  const b32 = (s) => {
+    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let bits = "";
+    for (const c of s) bits += a.indexOf(c).toString(2).padStart(5, "0");
+    return Buffer.from(Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
+  };
+  const totp = (secret, unix) => {
+    const c = Buffer.alloc(8);
+    c.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
+    const mac = createHmac("sha1", b32(secret)).update(c).digest();
+    return String((mac.readUInt32BE(mac[19] & 0xf) & 0x7fffffff) % 1e6).padStart(6, "0");
+  };
+  const post = async (path, body, token) => {
+    const r = await fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    return r.status === 204 ? {} : r.json();
+  };
+  const admin = `tfadmin.${randomBytes(4).toString("hex")}@example.com`;
+  const member = `tfmember.${randomBytes(4).toString("hex")}@example.com`;
+  await confirmedProfile(admin);
+  const adminToken = (await post("/login", { login: admin, password: "violet-harbour-lantern" })).token;
+  const acc = await post("/accounts", { name: "Lost Phone Co" }, adminToken);
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email: member }] }, adminToken);
+  const accepted = await post(`/invitations/${(await outbox(member, "invitation")).token}/accept`, { password: "zielony-kot-na-dachu", first_name: "Mia", last_name: "Member" });
+  const memberToken = accepted.session.token;
+  const setup = await post("/me/two-factor/setup", { password: "zielony-kot-na-dachu" }, memberToken);
+  const now = Math.floor(Date.parse((await (await fetch(`${BASE}/api/v1/dev/clock`)).json()).now) / 1000);
+  assert.equal((await post("/me/two-factor/enable", { code: totp(setup.secret, now) }, memberToken)).recovery_codes.length, 10);
+
+  const { context, p } = await page("en-US");
+  await p.goto("/#/login");
+  await p.waitForSelector("#login-form");
+  await p.fill("#f-login", admin);
+  await p.fill("#f-password", "violet-harbour-lantern");
+  await p.click("#login-form button[type=submit]");
+  await p.waitForSelector("#account-list");
+  await p.goto(`/#/account/${acc.id}`);
+  const row = p.locator("#people li", { hasText: "Mia Member" });
+  await row.locator("button.tf-off").click();
+  await p.waitForFunction(() => ![...document.querySelectorAll("#people li")].some((li) => li.textContent.includes("Mia Member") && li.querySelector("button.tf-off")));
+  const notice = await outbox(member, "two_factor_disabled");
+  assert.ok(notice);
+  await p.reload();
+  await p.waitForSelector("#audit li[data-action='two_factor.disabled_by_admin']");
+  await context.close();
+});

@@ -187,3 +187,73 @@ test("login with two-step authentication: the page asks for the code, then for a
   await page.waitForSelector("#names-form");
   await context.close();
 });
+
+test("Security: switch on two-step by reading the key from the page, log in through the second step, end another session", async () => {
+  const { createHmac } = await import("node:crypto");
+  const b32 = (s) => {
+    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let bits = "";
+    for (const c of s) bits += a.indexOf(c).toString(2).padStart(5, "0");
+    return Buffer.from(Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
+  };
+  const totp = (secret, unix) => {
+    const c = Buffer.alloc(8);
+    c.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
+    const mac = createHmac("sha1", b32(secret)).update(c).digest();
+    const o = mac[19] & 0xf;
+    return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
+  };
+  const now = async () => Math.floor(Date.parse((await (await fetch(`${BASE}/api/v1/dev/clock`)).json()).now) / 1000);
+  const post = (path, body, token) => fetch(`${BASE}/api/v1${path}`, {
+    method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+  });
+  const email = `sec.${randomBytes(4).toString("hex")}@example.com`;
+  assert.equal((await post("/signup", { email, password: "violet-harbour-lantern", first_name: "Sam", last_name: "Secure" })).status, 201);
+  assert.equal((await post("/signup/confirm", { email, code: await outboxCode(email, "signup_code") })).status, 200);
+
+  const { context, page } = await newPage("en-US");
+  const login = async () => {
+    await page.goto("/#/login");
+    await page.waitForSelector("#login-form");
+    await page.fill("#f-login", email);
+    await page.fill("#f-password", "violet-harbour-lantern");
+    await page.click("#login-form button[type=submit]");
+  };
+  await login();
+  await page.waitForSelector("#tf-setup-form");
+  await page.fill("#f-tf_password", "violet-harbour-lantern");
+  await page.click("#tf-setup-form button[type=submit]");
+  await page.waitForSelector("#tf-enable-form svg.qr");
+  const secret = (await page.locator("#tf-secret").textContent()).trim();
+  await page.fill("#f-tf_code", "123");
+  await page.click("#tf-enable-form button[type=submit]");
+  assert.match(await page.locator("#e-tf_code").textContent(), /authenticator/);
+  await page.fill("#f-tf_code", totp(secret, await now()));
+  await page.click("#tf-enable-form button[type=submit]");
+  await page.waitForSelector("#recovery-codes");
+  assert.equal(await page.locator("#recovery-codes li").count(), 10);
+  assert.equal(await page.locator("#download-codes").getAttribute("download"), "netid-recovery-codes.txt");
+  await page.click("#codes-done");
+  await page.waitForSelector("#tf-disable-form");
+
+  // Out, and back in through the second step.
+  await page.click("#logout");
+  await post("/dev/clock", { advance_seconds: 31 });
+  await login();
+  await page.waitForSelector("#second-factor-form");
+  await page.fill("#f-otp", totp(secret, await now()));
+  await page.click("#second-factor-form button[type=submit]");
+  await page.waitForSelector("#sessions");
+
+  // Another session (a desktop app, with its code), ended from the list.
+  await post("/dev/clock", { advance_seconds: 31 });
+  const other = await (await post("/login", { login: email, password: "violet-harbour-lantern", client: "desktop", otp: totp(secret, await now()) })).json();
+  assert.ok(other.token);
+  await page.reload();
+  const desktop = page.locator("#sessions li", { hasText: "desktop app" });
+  await desktop.locator("button.end-session").click();
+  await page.waitForFunction(() => ![...document.querySelectorAll("#sessions li")].some((li) => li.textContent.includes("desktop app")));
+  const me = await fetch(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${other.token}` } });
+  assert.equal(me.status, 401, "the ended session is dead at once");
+  await context.close();
+});

@@ -410,3 +410,29 @@ pub fn validate_recovery_code(input: &str, lang: Option<String>) -> JsValue {
         .ok_or_else(|| netid_core::Error::field(netid_core::Code::InvalidOtp, "recovery_code"));
     to_js(&outcome(r, lang_of(lang)))
 }
+
+/// A QR code of `text` (the `otpauth://` URI of a setup) as an SVG path: `{size, path}`, one
+/// unit per module, without the quiet zone. Drawn in the page, so the secret never leaves it
+/// for a third-party QR service. `null` for text too long for a QR code.
+#[wasm_bindgen(js_name = qrPath)]
+pub fn qr_path(text: &str) -> JsValue {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let Ok(qr) = QrCode::encode_text(text, QrCodeEcc::Medium) else {
+        return JsValue::NULL;
+    };
+    let size = qr.size();
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{x} {y}h1v1h-1z"));
+            }
+        }
+    }
+    #[derive(serde::Serialize)]
+    struct Qr {
+        size: i32,
+        path: String,
+    }
+    to_js(&Qr { size, path })
+}

@@ -178,3 +178,11 @@ fn rfc6238_vectors_hold_in_the_browser() {
     assert_eq!(js(validate_recovery_code("ABCD-EFGH-JKMN-PQRS", None))["ok"], true);
     assert_eq!(js(validate_recovery_code("nope", None))["code"], "invalid_otp");
 }
+
+#[wasm_bindgen_test]
+fn a_setup_uri_becomes_a_qr_code() {
+    let qr = js(netid_client::qr_path("otpauth://totp/netid:marie%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=netid"));
+    let size = qr["size"].as_i64().unwrap();
+    assert!((21..=177).contains(&size) && (size - 17) % 4 == 0, "a QR version's size: {size}");
+    assert!(qr["path"].as_str().unwrap().starts_with("M0 0h1v1h-1z"), "the finder pattern's corner is dark");
+}

@@ -607,6 +607,8 @@ impl Store for MemoryStore {
 }
 
 fn with_login(d: &Data, mut m: Membership) -> Membership {
-    m.login_email = m.profile_id.as_ref().and_then(|p| d.profiles.get(p)).and_then(|p| p.email.clone());
+    let profile = m.profile_id.as_ref().and_then(|p| d.profiles.get(p));
+    m.login_email = profile.and_then(|p| p.email.clone());
+    m.two_factor_enabled = profile.is_some_and(|p| p.two_factor_enabled);
     m
 }

@@ -401,6 +401,9 @@ pub struct Membership {
     pub status: MemberStatus,
     pub first_name: String,
     pub last_name: String,
+    /// Whether the card's person has two-step authentication on (read from the profile).
+    #[serde(default)]
+    pub two_factor_enabled: bool,
     /// The profile's login email (read through a join; not stored on the card).
     pub login_email: Option<String>,
     pub contact_email: Option<String>,

@@ -176,6 +176,7 @@ pub(super) struct MembershipRow {
     pub(super) first_name: String,
     pub(super) last_name: String,
     pub(super) login_email: Option<String>,
+    pub(super) two_factor_enabled: i64,
     pub(super) contact_email: Option<String>,
     pub(super) phone: Option<String>,
     pub(super) photo_url: Option<String>,
@@ -202,6 +203,7 @@ impl From<MembershipRow> for Membership {
             first_name: r.first_name,
             last_name: r.last_name,
             login_email: r.login_email,
+            two_factor_enabled: r.two_factor_enabled != 0,
             contact_email: r.contact_email,
             phone: r.phone,
             photo_url: r.photo_url,
@@ -278,7 +280,7 @@ pub(super) const ACCOUNT_COLS: &str =
     "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at";
 pub(super) const MEMBERSHIP_SELECT: &str =
     "SELECT m.id, m.account_id, m.profile_id, m.type AS kind, m.role, m.status, m.first_name, m.last_name, \
-     p.email AS login_email, m.contact_email, m.phone, m.photo_url, m.position, m.department_id, \
+     p.email AS login_email, COALESCE(p.two_factor_enabled, 0) AS two_factor_enabled, m.contact_email, m.phone, m.photo_url, m.position, m.department_id, \
      (SELECT group_concat(g.group_id) FROM membership_groups g WHERE g.membership_id = m.id) AS group_ids, \
      m.personal, m.last_login_at, m.created_at FROM memberships m LEFT JOIN profiles p ON p.id = m.profile_id";
 pub(super) const INVITATION_COLS: &str =
