@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use netid_core::flows::invitations::InviteOptions;
 use netid_core::flows::two_factor::{self, Factor};
 use netid_core::flows::{self, Grant, LoginInput};
 use netid_core::model::ClientKind;
@@ -150,8 +151,54 @@ fn recovery_codes_work_once_tell_the_person_and_regenerate() {
         "the old set died"
     );
     assert!(login_with(&mut w, "tf-recovery@example.com", rc(&fresh[9])).is_ok());
-    // A password reset does not switch the factor off; a refresh does not ask for it.
+    // A password reset does not switch the factor off.
+    w.run(|env| Box::pin(async move { flows::forgot_password(env, "tf-recovery@example.com", None).await })).unwrap();
+    let input = flows::ResetInput {
+        login: "tf-recovery@example.com".into(),
+        code: w.last_code("tf-recovery@example.com"),
+        new_password: PW.into(),
+        ..Default::default()
+    };
+    w.run(|env| Box::pin(flows::reset_password(env, input))).unwrap();
     assert!(w.store.data().profiles[&g.profile.id].two_factor_enabled);
+    assert_eq!(code_of(login_with(&mut w, "tf-recovery@example.com", Factor::default())), Code::SecondFactorRequired);
+}
+
+#[test]
+fn a_desktop_refresh_does_not_ask_for_the_factor_and_extranet_admins_do_not_exist() {
+    let mut w = World::new();
+    let (_, _, codes) = enrolled(&mut w, "tf-desktop@example.com");
+    let input = LoginInput {
+        login: "tf-desktop@example.com".into(),
+        password: PW.into(),
+        client: ClientKind::Desktop,
+        factor: Factor { otp: None, recovery_code: Some(codes[0].clone()) },
+        ..Default::default()
+    };
+    let g = w.run(|env| Box::pin(flows::login(env, input))).unwrap();
+    let rt = g.refresh_token.clone().unwrap();
+    assert!(w.run(|env| Box::pin(async move { flows::refresh(env, &rt).await })).is_ok());
+
+    // An extranet member sees no admin action (404), whatever they try.
+    let admin = w.person("tf-ex-admin@example.com");
+    let acc = create(&mut w, &admin, Some("TF Extranet"));
+    let grp = group(&mut w, &admin, &acc.id, "Project", true);
+    let opts = InviteOptions { extranet: true, group_ids: vec![grp], ..Default::default() };
+    invite(&mut w, &admin, &acc.id, &["tf-guest@example.com"], opts);
+    let token = token_for(&w, "tf-guest@example.com");
+    accept_new(&mut w, &token, "Guest").unwrap();
+    let guest = w.login("tf-guest@example.com", PW, ClientKind::Browser).unwrap();
+    let card = w.store.data().cards_of(&admin.profile.id)[0].id.clone();
+    let (gid, id) = (guest.profile.id.clone(), acc.id.clone());
+    assert_eq!(
+        code_of(w.run(|env| Box::pin(async move { two_factor::disable_for_member(env, &gid, &id, &card).await }))),
+        Code::NotFound
+    );
+    let (gid, id) = (guest.profile.id.clone(), acc.id.clone());
+    assert_eq!(
+        code_of(w.run(|env| Box::pin(async move { two_factor::audit_log(env, &gid, &id, None, None).await }))),
+        Code::NotFound
+    );
 }
 
 #[test]
