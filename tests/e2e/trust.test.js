@@ -398,6 +398,10 @@ test("pages carry CSP and security headers; the session cookie is __Host-", asyn
     assert.ok(r.headers.get("referrer-policy"), path);
     assert.ok(r.headers.get("permissions-policy"), path);
   }
+  // Nothing but the front end is served: no repository metadata, no configuration, no listing.
+  for (const path of ["/.git/config", "/wrangler.toml", "/_headers", "/Cargo.toml", "/vendor/", "/vendor/netid-client/"]) {
+    assert.equal((await fetch(`${BASE}${path}`)).status, 404, path);
+  }
   const html = await (await fetch(`${BASE}/`)).text();
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/i, "no inline script");
   const api = await call("GET", "/health");

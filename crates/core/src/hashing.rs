@@ -242,6 +242,17 @@ mod tests {
     }
 
     #[test]
+    fn production_strength_and_a_unique_salt_per_hash() {
+        assert!(HashPolicy::OWASP_2023.iterations >= 210_000, "OWASP 2023 for PBKDF2-HMAC-SHA-512");
+        let mut rng = SeededEntropy::new(5);
+        let a = hash_password("same password", FAST, None, &mut rng);
+        let b = hash_password("same password", FAST, None, &mut rng);
+        assert_ne!(a, b, "each hash has its own salt");
+        let salt = a.split('$').nth(3).unwrap();
+        assert!(B64.decode(salt).unwrap().len() >= 16, "128-bit salts");
+    }
+
+    #[test]
     fn malformed_or_capped_hashes_never_match() {
         for bad in [
             "",
