@@ -271,21 +271,7 @@ async function profileView() {
   };
 
   // Password
-  const pw = h("form", { novalidate: true, id: "password-form" },
-    field("current_password", t("current_password"), "password", { autocomplete: "current-password" }),
-    field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
-    h("button", { type: "submit", text: t("change_password") }));
-  pw.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const v = Object.fromEntries(new FormData(pw));
-    const r = validatePassword(v.new_password, info, lang);
-    if (!r.ok) { showErrors(pw, [{ field: "new_password", message: r.message }]); return; }
-    showErrors(pw, []);
-    busy(pw, async () => {
-      try { await api("POST", "/me/password", v); pw.reset(); notice(pw, t("password_changed")); }
-      catch (err) { apiError(pw, err); }
-    });
-  });
+  const pw = passwordChangeForm("password-form", info, (form) => { form.reset(); notice(form, t("password_changed")); });
 
   const del = h("form", { novalidate: true, id: "delete-form" },
     field("password", t("delete_confirm"), "password", { autocomplete: "current-password" }),
@@ -336,7 +322,13 @@ async function profileView() {
 
 /** An admin chose this person's password: nothing else until they choose their own. */
 function requiredPasswordView(info) {
-  const pw = h("form", { novalidate: true, id: "required-password-form" },
+  const pw = passwordChangeForm("required-password-form", info, () => render());
+  return card(h("h1", { text: t("change_password") }), h("p", { class: "notice", text: message("password_change_required", lang) }), pw);
+}
+
+/** Current and new password, the new one checked by the package first. */
+function passwordChangeForm(id, info, done) {
+  const pw = h("form", { novalidate: true, id },
     field("current_password", t("current_password"), "password", { autocomplete: "current-password" }),
     field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("change_password") }));
@@ -347,11 +339,11 @@ function requiredPasswordView(info) {
     if (!r.ok) { showErrors(pw, [{ field: "new_password", message: r.message }]); return; }
     showErrors(pw, []);
     busy(pw, async () => {
-      try { await api("POST", "/me/password", v); render(); }
+      try { await api("POST", "/me/password", v); done(pw); }
       catch (err) { apiError(pw, err); }
     });
   });
-  return card(h("h1", { text: t("change_password") }), h("p", { class: "notice", text: message("password_change_required", lang) }), pw);
+  return pw;
 }
 
 const ROUTES = { signup: signupView, confirm: confirmView, login: loginView, forgot: forgotView, reset: resetView, profile: profileView, account: accountView, invite: inviteView };

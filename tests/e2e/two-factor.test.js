@@ -3,26 +3,8 @@
 // and the service clock (GET /dev/clock).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
+import { totp } from "../lib/totp.js";
 import { call, assertError, lastMessage, newPerson, PASSWORD, newAccount, inviteAll, acceptAsNew, advance } from "./helpers.js";
-
-function base32Decode(s) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of s.replace(/=+$/, "").toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-function totp(secretB32, unix, digits = 6) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
-  const mac = createHmac("sha1", base32Decode(secretB32)).update(counter).digest();
-  const off = mac[mac.length - 1] & 0xf;
-  const n = (mac.readUInt32BE(off) & 0x7fffffff) % 10 ** digits;
-  return String(n).padStart(digits, "0");
-}
 
 async function now() {
   const r = await call("GET", "/dev/clock");

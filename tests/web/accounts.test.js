@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { BASE, launch, outbox } from "./browser.js";
+import { totp, serviceNow } from "../lib/totp.js";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -84,19 +85,6 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
 });
 
 test("an admin switches a member's two-step authentication off from the people page; the audit page shows it", async () => {
-  const { createHmac } = await import("node:crypto");
-  const b32 = (s) => {
-    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let bits = "";
-    for (const c of s) bits += a.indexOf(c).toString(2).padStart(5, "0");
-    return Buffer.from(Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
-  };
-  const totp = (secret, unix) => {
-    const c = Buffer.alloc(8);
-    c.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
-    const mac = createHmac("sha1", b32(secret)).update(c).digest();
-    return String((mac.readUInt32BE(mac[19] & 0xf) & 0x7fffffff) % 1e6).padStart(6, "0");
-  };
   const post = async (path, body, token) => {
     const r = await fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     return r.status === 204 ? {} : r.json();
@@ -110,7 +98,7 @@ test("an admin switches a member's two-step authentication off from the people p
   const accepted = await post(`/invitations/${(await outbox(member, "invitation")).token}/accept`, { password: "zielony-kot-na-dachu", first_name: "Mia", last_name: "Member" });
   const memberToken = accepted.session.token;
   const setup = await post("/me/two-factor/setup", { password: "zielony-kot-na-dachu" }, memberToken);
-  const now = Math.floor(Date.parse((await (await fetch(`${BASE}/api/v1/dev/clock`)).json()).now) / 1000);
+  const now = await serviceNow(BASE);
   assert.equal((await post("/me/two-factor/enable", { code: totp(setup.secret, now) }, memberToken)).recovery_codes.length, 10);
 
   const { context, p } = await page("en-US");

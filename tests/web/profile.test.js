@@ -3,6 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { BASE, launch, outbox } from "./browser.js";
+import { totp, serviceNow } from "../lib/totp.js";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -132,21 +133,7 @@ test("forgot password through the pages", async () => {
 });
 
 test("login with two-step authentication: the page asks for the code, then for a recovery code", async () => {
-  const { createHmac } = await import("node:crypto");
-  const b32 = (s) => {
-    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let bits = "";
-    for (const c of s) bits += a.indexOf(c).toString(2).padStart(5, "0");
-    return Buffer.from(Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
-  };
-  const totp = (secret, unix) => {
-    const c = Buffer.alloc(8);
-    c.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
-    const mac = createHmac("sha1", b32(secret)).update(c).digest();
-    const o = mac[19] & 0xf;
-    return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
-  };
-  const now = async () => Math.floor(Date.parse((await (await fetch(`${BASE}/api/v1/dev/clock`)).json()).now) / 1000);
+  const now = () => serviceNow(BASE);
   const email = `tf.${randomBytes(4).toString("hex")}@example.com`;
   const post = (path, body, token) => fetch(`${BASE}/api/v1${path}`, {
     method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
@@ -189,21 +176,7 @@ test("login with two-step authentication: the page asks for the code, then for a
 });
 
 test("Security: switch on two-step by reading the key from the page, log in through the second step, end another session", async () => {
-  const { createHmac } = await import("node:crypto");
-  const b32 = (s) => {
-    const a = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let bits = "";
-    for (const c of s) bits += a.indexOf(c).toString(2).padStart(5, "0");
-    return Buffer.from(Array.from({ length: Math.floor(bits.length / 8) }, (_, i) => parseInt(bits.slice(8 * i, 8 * i + 8), 2)));
-  };
-  const totp = (secret, unix) => {
-    const c = Buffer.alloc(8);
-    c.writeBigUInt64BE(BigInt(Math.floor(unix / 30)));
-    const mac = createHmac("sha1", b32(secret)).update(c).digest();
-    const o = mac[19] & 0xf;
-    return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, "0");
-  };
-  const now = async () => Math.floor(Date.parse((await (await fetch(`${BASE}/api/v1/dev/clock`)).json()).now) / 1000);
+  const now = () => serviceNow(BASE);
   const post = (path, body, token) => fetch(`${BASE}/api/v1${path}`, {
     method: "POST", headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
   });

@@ -140,20 +140,29 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
             change_required: profile.password_change_required,
         });
     }
-    let account_id = match input.account_id {
-        Some(id) => {
-            let member = env
-                .store
-                .membership_of(&id, &profile.id)
-                .await?
-                .filter(|m| m.status == crate::model::MemberStatus::Active)
-                .ok_or_else(|| not_found().at("account_id"))?;
-            changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: member.id, at: env.now });
-            Some(id)
-        }
-        None => None,
-    };
+    let account_id = login_account(env, &profile.id, input.account_id, &mut changes).await?;
     start_session(env, profile, account_id, input.client, None, changes).await
+}
+
+/// The account a login enters (`account_id`): the person's active card there (404
+/// otherwise), and the activity that keeps the account alive.
+pub(crate) async fn login_account<S: Store>(
+    env: &Env<'_, S>,
+    profile_id: &str,
+    account_id: Option<String>,
+    changes: &mut Vec<Change>,
+) -> Result<Option<String>> {
+    let Some(id) = account_id else {
+        return Ok(None);
+    };
+    let member = env
+        .store
+        .membership_of(&id, profile_id)
+        .await?
+        .filter(|m| m.status == crate::model::MemberStatus::Active)
+        .ok_or_else(|| not_found().at("account_id"))?;
+    changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: member.id, at: env.now });
+    Ok(Some(id))
 }
 
 /// Checks the person's own password for a sensitive action (changing the email, phone or

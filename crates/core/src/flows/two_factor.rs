@@ -4,7 +4,7 @@
 
 use super::accounts::access;
 use super::profile::notice_address;
-use super::sessions::{reauthenticate, start_session, Grant};
+use super::sessions::{login_account, reauthenticate, start_session, Grant};
 use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
@@ -260,19 +260,7 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     changes.extend(verify_factor(env, &profile, &factor).await?);
     changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
     changes.extend(throttle::refund(&keys[1..]));
-    let account_id = match t.account_id {
-        Some(id) => {
-            let member = env
-                .store
-                .membership_of(&id, &profile.id)
-                .await?
-                .filter(|m| m.status == crate::model::MemberStatus::Active)
-                .ok_or_else(|| not_found().at("account_id"))?;
-            changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: member.id, at: env.now });
-            Some(id)
-        }
-        None => None,
-    };
+    let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
     start_session(env, profile, account_id, t.client, None, changes).await
 }
 
