@@ -31,7 +31,8 @@ export async function call(method, path, { body, token, lang, ip, headers = {}, 
     else payload = JSON.stringify(body);
     if (!h["Content-Type"]) h["Content-Type"] = "application/json";
   }
-  const resp = await fetch(`${API}${path}`, { method, headers: h, body: payload, redirect: "manual" });
+  // A request the dev proxy never answers fails in a minute, not undici's five.
+  const resp = await fetch(`${API}${path}`, { method, headers: h, body: payload, redirect: "manual", signal: AbortSignal.timeout(60_000) });
   const text = await resp.text();
   let json = null;
   if (!raw && text) {

@@ -234,10 +234,13 @@ test("odd headers and bodies answer 4xx, never 5xx", async () => {
     const r = await call("GET", "/me", { headers });
     assert.ok(r.status >= 400 && r.status < 500, `${JSON.stringify(headers).slice(0, 60)}: ${r.status} ${r.text}`);
   }
-  // One odd request among legitimate ones in flight takes nothing down with it.
-  const mixed = await burst(60, (i) =>
-    i % 12 === 0 ? call("GET", "/me", { headers: { Authorization: "beareré x" } }) : call("GET", "/me", { token: p.token }));
-  mixed.forEach((r, i) => assert.equal(r.status, i % 12 === 0 ? 401 : 200, r.text));
+  // One odd request among 12 legitimate ones in flight takes nothing down with it (5 rounds;
+  // bounded, so the dev proxy is not what is being measured).
+  for (let round = 0; round < 5; round++) {
+    const mixed = await burst(13, (i) =>
+      i === 6 ? call("GET", "/me", { headers: { Authorization: "beareré x" } }) : call("GET", "/me", { token: p.token }));
+    mixed.forEach((r, i) => assert.equal(r.status, i === 6 ? 401 : 200, r.text));
+  }
   const deep = "[".repeat(10_000) + "]".repeat(10_000);
   const bodies = [
     [deep, 400, "invalid_json"],
