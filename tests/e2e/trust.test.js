@@ -133,6 +133,16 @@ test("signup answers alike for a pending signup and a new address", async () => 
   assertError(answers[0], 422, "invalid_code", "code");
 });
 
+test("concurrent signups for one new address: one profile, the others told, no 500", async () => {
+  const email = uniqueEmail("twins");
+  const rs = await burst(10, (i) => call("POST", "/signup", { body: { email, password: PASSWORD, first_name: "Twin", last_name: `Twin${"abcdefghij"[i]}` } }));
+  assertNo5xx(rs);
+  const t = tally(rs);
+  assert.ok(t["201"] >= 1, JSON.stringify(t));
+  // The rest lost the race for the address (409) or the address's send limit (429).
+  assert.equal((t["201"] || 0) + (t["409 email_taken"] || 0) + (t["429 too_many_attempts"] || 0) + (t["503"] || 0), 10, JSON.stringify(t));
+});
+
 async function adminWithAccount() {
   const admin = await newPerson();
   const acc = await newAccount(admin, `Trust ${randomBytes(2).toString("hex")}`);

@@ -89,6 +89,22 @@ fn is_guard_failure(e: &Error) -> bool {
     e.detail.as_deref().is_some_and(|d| d.contains("netid_guard") || d.contains("CHECK constraint failed"))
 }
 
+/// A login taken between a flow's read and its commit (two signups for one new address at
+/// once): the UNIQUE index decided, and the loser hears what the address's state is, not 500.
+fn taken_login(e: &Error) -> Option<Error> {
+    let d = e.detail.as_deref()?;
+    if !d.contains("UNIQUE constraint failed") {
+        return None;
+    }
+    if d.contains("profiles.email") {
+        Some(Error::field(netid_core::Code::EmailTaken, "email"))
+    } else if d.contains("profiles.phone") {
+        Some(Error::field(netid_core::Code::PhoneTaken, "phone"))
+    } else {
+        None
+    }
+}
+
 impl Store for D1Store {
     async fn profile(&self, id: &str) -> StoreResult<Option<Profile>> {
         Ok(self
@@ -348,6 +364,7 @@ impl Store for D1Store {
         }
         match self.batch(stmts).await {
             Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
+            Err(e) => Err(taken_login(&e).unwrap_or(e)),
             other => other,
         }
     }
