@@ -65,6 +65,22 @@ test("two-factor: setup, enable, login in two steps or one, replay refused", asy
   assert.equal(race.filter((r) => r.status === 200).length, 1, race.map((r) => r.status).join(","));
 });
 
+test("two-factor: 20 concurrent enables with one code switch it on once, with one set of recovery codes", async () => {
+  const p = await newPerson();
+  const s = await call("POST", "/me/two-factor/setup", { token: p.token, body: { password: PASSWORD } });
+  assert.equal(s.status, 200, s.text);
+  const code = totp(s.json.secret, await now());
+  const rs = await Promise.all(Array.from({ length: 20 }, () => call("POST", "/me/two-factor/enable", { token: p.token, body: { code } })));
+  const ok = rs.filter((r) => r.status === 200);
+  assert.equal(ok.length, 1, rs.map((r) => `${r.status} ${r.json?.error?.code ?? ""}`).join(","));
+  assert.ok(rs.every((r) => r.status === 200 || r.status === 409 || r.status === 422), rs.map((r) => r.status).join(","));
+  // The codes the winner was shown are the ones that work; setup cannot replace an enabled secret.
+  assertError(await call("POST", "/me/two-factor/setup", { token: p.token, body: { password: PASSWORD } }), 409, "two_factor_already_enabled");
+  await advance(60);
+  const login = await call("POST", "/login", { body: { login: p.email, password: PASSWORD, recovery_code: ok[0].json.recovery_codes[0] } });
+  assert.equal(login.status, 200, login.text);
+});
+
 test("two-factor: the ticket allows 5 tries and lives 5 minutes; recovery codes work once and tell the person", async () => {
   const p = await newPerson();
   const { secret, codes } = await enroll(p);

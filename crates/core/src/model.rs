@@ -26,6 +26,12 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// What the profile is known by in throttle keys and labels: its email, else its phone,
+    /// else its id.
+    pub fn login(&self) -> &str {
+        self.email.as_deref().or(self.phone.as_deref()).unwrap_or(self.id.as_str())
+    }
+
     /// A profile is usable once one of its logins is confirmed.
     pub fn is_confirmed(&self) -> bool {
         self.email_confirmed || self.phone_confirmed

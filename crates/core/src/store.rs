@@ -136,7 +136,8 @@ pub enum Change {
         link_ttl: i64,
         outbox_before: i64,
     },
-    /// A pending (or replaced) authenticator secret.
+    /// A pending authenticator secret (replacing a pending one; an enabled secret is never
+    /// replaced, even by a setup that raced the enable).
     PutTwoFactor(TwoFactor),
     /// The secret is proven: enabled, with the step of the proving code; the profile shows it.
     EnableTwoFactor {

@@ -294,7 +294,8 @@ impl D1Store {
             Change::Guard(g) => vec![self.guard(g)?],
             Change::PutTwoFactor(t) => vec![st(
                 "INSERT INTO two_factor (profile_id, secret_sealed, enabled, last_step, created_at) VALUES (?1,?2,?3,?4,?5) \
-                 ON CONFLICT(profile_id) DO UPDATE SET secret_sealed=?2, enabled=?3, last_step=?4, created_at=?5",
+                 ON CONFLICT(profile_id) DO UPDATE SET secret_sealed=?2, enabled=?3, last_step=?4, created_at=?5 \
+                 WHERE two_factor.enabled = 0",
                 &[s(&t.profile_id), s(&t.secret_sealed), b(t.enabled), i(t.last_step), i(t.created_at)],
             )?],
             Change::EnableTwoFactor { profile_id, step } => vec![

@@ -79,7 +79,6 @@ pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -
         Address::Email(_) => profile.email_confirmed = true,
         Address::Phone(_) => profile.phone_confirmed = true,
     }
-    profile.password_change_required = false;
     profile.updated_at = env.now;
     let mut changes = accepted.spend;
     changes.extend([

@@ -226,7 +226,7 @@ pub async fn change_password<S: Store>(
     current: &str,
     new: &str,
 ) -> Result<()> {
-    let mut profile = load(env, &session.profile_id).await?;
+    let profile = load(env, &session.profile_id).await?;
     reauthenticate(env, &profile, current, "current_password").await?;
     let info = PersonalInfo {
         email: profile.email.as_deref(),
@@ -240,8 +240,6 @@ pub async fn change_password<S: Store>(
     {
         return Err(Error::field(Code::ValueUnchanged, "new_password"));
     }
-    profile.password_change_required = false;
-    profile.updated_at = env.now;
     let mut changes = vec![
         Change::SetPassword {
             profile_id: profile.id.clone(),

@@ -176,8 +176,7 @@ pub(crate) async fn reauthenticate<S: Store>(
 ) -> Result<()> {
     let invalid = || Error::field(Code::InvalidCredentials, field);
     let password = Password::for_login(password).map_err(|_| invalid())?;
-    let login = profile.email.as_deref().or(profile.phone.as_deref()).unwrap_or(profile.id.as_str());
-    let keys = env.password_keys(login);
+    let keys = env.password_keys(profile.login());
     throttle::reserve(env, &keys).await?;
     if !verify_password(password.as_str(), &profile.password_hash, env.config.hash, env.config.pepper.as_deref()).ok {
         return Err(invalid());

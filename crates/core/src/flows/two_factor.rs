@@ -55,8 +55,7 @@ pub async fn setup<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &
     })])
     .await?;
     let b32 = totp::base32(&secret);
-    let label = profile.email.clone().or(profile.phone.clone()).unwrap_or_else(|| profile.id.clone());
-    Ok(Setup { otpauth_uri: totp::otpauth_uri(&b32, &label), secret: b32 })
+    Ok(Setup { otpauth_uri: totp::otpauth_uri(&b32, profile.login()), secret: b32 })
 }
 
 fn recovery_set<S: Store>(env: &mut Env<'_, S>, profile_id: &str) -> (Vec<String>, Change) {
@@ -79,18 +78,27 @@ pub async fn enable<S: Store>(env: &mut Env<'_, S>, profile_id: &str, code: &str
     let Some(tf) = env.store.two_factor(&profile.id).await? else {
         return Err(Error::new(Code::TwoFactorNotEnabled));
     };
-    let keys = env.password_keys(login_of(&profile));
+    let keys = env.password_keys(profile.login());
     throttle::reserve(env, &keys).await?;
     let secret = totp::open(&key(env)?, &profile.id, &tf.secret_sealed).ok_or_else(|| Error::internal("unseal"))?;
     let Some(step) = totp::check(&secret, code, env.now.max(0) as u64) else {
         return Err(Error::field(Code::InvalidOtp, "code"));
     };
     let (codes, replace) = recovery_set(env, &profile.id);
-    let mut changes = vec![Change::EnableTwoFactor { profile_id: profile.id.clone(), step: step as i64 }, replace];
+    // The proving code is spent like any other: of two concurrent enables one wins.
+    let step = step as i64;
+    let mut changes = vec![
+        Change::Guard(Guard::TotpStepUnused { profile_id: profile.id.clone(), step }),
+        Change::EnableTwoFactor { profile_id: profile.id.clone(), step },
+        replace,
+    ];
     changes.extend(throttle::refund(&keys));
     changes.push(env.audit(Some(&profile.id), "two_factor.enabled", &profile.id, ""));
-    env.commit(changes).await?;
-    Ok(codes)
+    match env.commit(changes).await {
+        // The guard's error is the login's (401); here a spent code is a wrong input (422).
+        Err(e) if e.code == Code::InvalidOtpLogin => Err(Error::field(Code::InvalidOtp, "code")),
+        other => other.map(|()| codes),
+    }
 }
 
 /// A new set of recovery codes, with the password; the old set dies.
@@ -160,10 +168,6 @@ pub async fn disable_for_member<S: Store>(
     let mut changes = switch_off(env, &profile, None);
     changes.push(env.account_audit(account_id, Some(actor), "two_factor.disabled_by_admin", &card.id, &profile.id));
     env.commit(changes).await
-}
-
-fn login_of(profile: &Profile) -> &str {
-    profile.email.as_deref().or(profile.phone.as_deref()).unwrap_or(profile.id.as_str())
 }
 
 /// The second factor a login presents: a TOTP code or a recovery code.

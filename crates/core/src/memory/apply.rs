@@ -60,11 +60,14 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             }
         }
         Change::PutProfile(mut p) => {
-            for other in d.profiles.values() {
-                if other.id != p.id
-                    && ((p.email.is_some() && other.email == p.email) || (p.phone.is_some() && other.phone == p.phone))
-                {
-                    return Err(Error::internal("unique constraint failed: profiles.email/phone"));
+            // The unique indexes, answered as the D1 store answers them (a login taken between
+            // a flow's read and its commit).
+            for other in d.profiles.values().filter(|o| o.id != p.id) {
+                if p.email.is_some() && other.email == p.email {
+                    return Err(Error::field(crate::error::Code::EmailTaken, "email"));
+                }
+                if p.phone.is_some() && other.phone == p.phone {
+                    return Err(Error::field(crate::error::Code::PhoneTaken, "phone"));
                 }
             }
             // An existing row keeps its password hash and flag: those change only by SetPassword.
@@ -83,7 +86,9 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             }
         }
         Change::PutTwoFactor(t) => {
-            d.two_factor.insert(t.profile_id.clone(), t);
+            if !d.two_factor.get(&t.profile_id).is_some_and(|old| old.enabled) {
+                d.two_factor.insert(t.profile_id.clone(), t);
+            }
         }
         Change::EnableTwoFactor { profile_id, step } => {
             if let Some(t) = d.two_factor.get_mut(&profile_id) {
