@@ -6,8 +6,16 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 log() { printf '\033[1;34m[build]\033[0m %s\n' "$*"; }
 
-log "worker (worker-build --release)"
-(cd worker && worker-build --release)
+# The Worker's wasm is compiled with SIMD (simd128): PBKDF2-SHA-512 takes about half the
+# CPU (ARCHITECTURE.md, "Hashing"). workerd's V8 and Cloudflare's runtime support it. Its own
+# target directory keeps these flags from invalidating the npm package's build (no SIMD).
+log "worker (worker-build --release, wasm SIMD)"
+(cd worker && CARGO_TARGET_DIR="$ROOT/target/worker-simd" RUSTFLAGS="-C target-feature=+simd128" worker-build --release)
+# wasm-opt must keep the feature (worker/Cargo.toml passes --enable-simd): count the vector
+# instructions in what ships.
+simd=$("$ROOT/node_modules/.bin/wasm-dis" worker/build/index_bg.wasm | grep -cE '(v128|i64x2|i32x4|i8x16)\.' || true)
+log "worker wasm: $(stat -c %s worker/build/index_bg.wasm) bytes, $simd SIMD instructions"
+if [ "$simd" -eq 0 ]; then echo "the Worker's wasm has no SIMD instructions (was simd128 lost?)" >&2; exit 1; fi
 
 log "npm package @netid/client (wasm-pack)"
 for target in web bundler; do
