@@ -23,13 +23,25 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
     let resp = match Ctx::new(&env, Some(&req)).await {
         Ok(mut ctx) => {
             ctx.execution = Some(wctx);
+            let start = js_sys::Date::now();
             let result = api::handle(req, &mut ctx).await;
             let mut resp = result.unwrap_or_else(|e| http::error_response(&e, lang));
             if dev {
-                // The benchmarks read the storage work of each request; production does not
-                // tell its internals.
-                let q = format!("d1={} kv={}", ctx.store.d1_queries.get(), ctx.store.kv_ops.get());
+                // The benchmarks and the dev tests read the storage work of each request;
+                // production does not tell its internals (counts would tell known logins
+                // from unknown ones).
+                let st = &ctx.store;
+                let q = format!(
+                    "d1={} rt={} w={} kv={}",
+                    st.d1_queries.get(),
+                    st.d1_round_trips.get(),
+                    st.d1_write_round_trips.get(),
+                    st.kv_ops.get()
+                );
                 let _ = resp.headers_mut().set("X-Netid-Queries", &q);
+                let total = js_sys::Date::now() - start;
+                let timing = format!("handler;dur={total}, storage;dur={}", st.storage_ms.get());
+                let _ = resp.headers_mut().set("Server-Timing", &timing);
             }
             resp
         }

@@ -229,6 +229,17 @@ impl Guard {
     }
 }
 
+/// How a login names its profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginKey<'a> {
+    Email(&'a str),
+    Phone(&'a str),
+}
+
+/// A session with the profile and active accounts it belongs to (see
+/// [`Store::session_with_me`]).
+pub type SessionWithMe = (Session, Option<(Profile, Vec<AccountView>)>);
+
 /// Reads and the atomic write. Implemented over D1 + KV in the Worker and in memory for tests.
 #[allow(async_fn_in_trait)]
 pub trait Store {
@@ -248,6 +259,39 @@ pub trait Store {
     /// budgets (the network's, the day's); for those the answer is `None`. Callers count
     /// BEFORE they evaluate an attempt, so concurrent attempts each see their own count.
     async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>>;
+    /// [`Store::hit`], then the profile a login names with its active accounts, in one round
+    /// trip where the store can (a login's whole read: the counting happens first, in the
+    /// same transaction; the accounts are what the login's response shows).
+    async fn hit_and_find(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        login: LoginKey<'_>,
+    ) -> StoreResult<(Vec<Option<Throttle>>, Option<(Profile, Vec<AccountView>)>)> {
+        let after = self.hit(keys, now).await?;
+        let profile = match login {
+            LoginKey::Email(e) => self.profile_by_email(e).await?,
+            LoginKey::Phone(p) => self.profile_by_phone(p).await?,
+        };
+        let found = match profile {
+            Some(p) => {
+                let accounts = self.accounts_of(&p.id).await?;
+                Some((p, accounts))
+            }
+            None => None,
+        };
+        Ok((after, found))
+    }
+    /// A token's session and, read with it, its profile and active accounts: what an
+    /// authenticated `GET /me` needs, in one round trip where the store can. The profile part
+    /// is `None` when the profile is gone.
+    async fn session_with_me(&self, token_hash: &str) -> StoreResult<Option<SessionWithMe>> {
+        let Some(session) = self.session(token_hash).await? else {
+            return Ok(None);
+        };
+        let me = self.profile_with_accounts(&session.profile_id).await?;
+        Ok(Some((session, me)))
+    }
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>>;
     /// Counts one try on a live ticket (`attempts + 1` in the statement, while below `max` and
     /// not expired at `now`) and answers it; `None` when it is unknown, expired or used up.

@@ -3,6 +3,7 @@
 use super::BASE;
 use crate::ctx::Ctx;
 use crate::http::{self, internal, ApiResult};
+use crate::store::Op;
 use netid_core::flows;
 use netid_core::flows::two_factor;
 use netid_core::tokens::new_token;
@@ -22,10 +23,10 @@ async fn profile_of(
     Ok((session, profile))
 }
 
+/// GET /me authenticates itself (the router leaves it to the handler) so that the session
+/// and `Me` are read in one storage round trip.
 pub async fn get(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    let me =
-        flows::me_by_id(&ctx.store, &session.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    let me = ctx.session_with_me(req).await?;
     http::json(200, &me)
 }
 
@@ -81,19 +82,19 @@ pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let apply = http::query(req, "apply_to_all_accounts").is_some_and(|v| v == "true" || v == "1");
     let id = new_token(&mut ctx.rng);
     let key = format!("photo:{id}");
-    ctx.store
+    let put = ctx
+        .store
         .kv
         .put_bytes(&key, &bytes)
         .map_err(internal)?
         .metadata(PhotoMeta { content_type: declared })
-        .map_err(internal)?
-        .execute()
-        .await
         .map_err(internal)?;
+    ctx.store.timed(Op::Kv, put.execute()).await.map_err(internal)?;
     let url = format!("{BASE}/photos/{id}");
     flows::set_photo(&mut ctx.env(), &profile.id, &url, apply).await?;
     if let Some(old) = profile.photo_url.as_deref().and_then(|u| u.strip_prefix(PHOTO_PREFIX)) {
-        let _ = ctx.store.kv.delete(&format!("photo:{old}")).await;
+        let key = format!("photo:{old}");
+        let _ = ctx.store.timed(Op::Kv, ctx.store.kv.delete(&key)).await;
     }
     http::json(200, &serde_json::json!({"photo_url": url}))
 }
@@ -102,8 +103,8 @@ pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(Error::new(Code::NotFound));
     }
-    let (bytes, meta) =
-        ctx.store.kv.get(&format!("photo:{id}")).bytes_with_metadata::<PhotoMeta>().await.map_err(internal)?;
+    let read = ctx.store.kv.get(&format!("photo:{id}")).bytes_with_metadata::<PhotoMeta>();
+    let (bytes, meta) = ctx.store.timed(Op::Kv, read).await.map_err(internal)?;
     let (Some(bytes), Some(meta)) = (bytes, meta) else {
         return Err(Error::new(Code::NotFound));
     };

@@ -26,11 +26,16 @@ enum Auth {
     Public,
     /// A live session.
     Session,
+    /// A live session, checked by the handler itself because it reads the session together
+    /// with its data in one round trip (`GET /me`). Such a route takes no body and is
+    /// allowed while a password change is required.
+    SessionInHandler,
 }
 
-fn auth_of(segs: &[&str]) -> Auth {
-    match segs {
-        ["logout"] | ["session"] | ["me", ..] | ["accounts", ..] => Auth::Session,
+fn auth_of(segs: &[&str], m: &Method) -> Auth {
+    match (segs, m) {
+        (["me"], Method::Get) => Auth::SessionInHandler,
+        (["logout"] | ["session"] | ["me", ..] | ["accounts", ..], _) => Auth::Session,
         _ => Auth::Public,
     }
 }
@@ -50,7 +55,7 @@ fn allowed_while_password_change_required(segs: &[&str], m: &Method) -> bool {
 /// The checks every request passes before its handler (see the module doc).
 async fn admit(req: &Request, ctx: &mut Ctx, segs: &[&str]) -> Result<(), Error> {
     http::check_origin(req, &ctx.allowed_origins)?;
-    if auth_of(segs) == Auth::Session {
+    if auth_of(segs, &req.method()) == Auth::Session {
         let session = ctx.session(req).await?;
         if session.password_change_required && !allowed_while_password_change_required(segs, &req.method()) {
             return Err(Error::new(Code::PasswordChangeRequired));

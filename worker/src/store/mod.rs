@@ -8,7 +8,7 @@
 
 use netid_core::config::ThrottlePolicy;
 use netid_core::model::*;
-use netid_core::store::{Change, Store, StoreResult};
+use netid_core::store::{Change, LoginKey, SessionWithMe, Store, StoreResult};
 use netid_core::Error;
 use serde::Deserialize;
 use std::cell::Cell;
@@ -18,9 +18,30 @@ use worker::{D1Database, D1PreparedStatement, KvStore};
 pub struct D1Store {
     pub db: D1Database,
     pub kv: KvStore,
-    /// Counters for the benchmarks (`X-Netid-Queries`).
+    /// Counters for the benchmarks and the dev tests (`X-Netid-Queries`, `Server-Timing`):
+    /// D1 statements, D1 round trips (a batch is one), KV operations, and the milliseconds
+    /// spent waiting on storage.
     pub d1_queries: Cell<u32>,
+    pub d1_round_trips: Cell<u32>,
+    /// Round trips that wrote (or may write): they must reach the primary database.
+    pub d1_write_round_trips: Cell<u32>,
     pub kv_ops: Cell<u32>,
+    pub storage_ms: Cell<f64>,
+}
+
+/// A storage operation, as the counters see it.
+#[derive(Debug, Clone, Copy)]
+pub enum Op {
+    Kv,
+    D1 { statements: u32, write: bool },
+}
+
+impl Op {
+    /// One statement: a write unless it is a plain SELECT.
+    fn sql(sql: &str) -> Op {
+        let read = sql.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("select"));
+        Op::D1 { statements: 1, write: !read }
+    }
 }
 
 fn err(e: impl std::fmt::Display) -> Error {
@@ -49,7 +70,33 @@ use rows::*;
 
 impl D1Store {
     pub fn new(db: D1Database, kv: KvStore) -> Self {
-        D1Store { db, kv, d1_queries: Cell::new(0), kv_ops: Cell::new(0) }
+        D1Store {
+            db,
+            kv,
+            d1_queries: Cell::new(0),
+            d1_round_trips: Cell::new(0),
+            d1_write_round_trips: Cell::new(0),
+            kv_ops: Cell::new(0),
+            storage_ms: Cell::new(0.0),
+        }
+    }
+
+    /// Awaits one storage operation, counting it and the time spent waiting.
+    pub async fn timed<T>(&self, op: Op, op_future: impl std::future::Future<Output = T>) -> T {
+        match op {
+            Op::Kv => self.kv_ops.set(self.kv_ops.get() + 1),
+            Op::D1 { statements, write } => {
+                self.d1_queries.set(self.d1_queries.get() + statements);
+                self.d1_round_trips.set(self.d1_round_trips.get() + 1);
+                if write {
+                    self.d1_write_round_trips.set(self.d1_write_round_trips.get() + 1);
+                }
+            }
+        }
+        let start = js_sys::Date::now();
+        let out = op_future.await;
+        self.storage_ms.set(self.storage_ms.get() + (js_sys::Date::now() - start));
+        out
     }
 
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> StoreResult<D1PreparedStatement> {
@@ -57,22 +104,27 @@ impl D1Store {
     }
 
     pub async fn first<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> StoreResult<Option<T>> {
-        self.d1_queries.set(self.d1_queries.get() + 1);
-        self.stmt(sql, args)?.first::<T>(None).await.map_err(err)
+        let stmt = self.stmt(sql, args)?;
+        self.timed(Op::sql(sql), stmt.first::<T>(None)).await.map_err(err)
     }
 
     pub async fn all<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> StoreResult<Vec<T>> {
-        self.d1_queries.set(self.d1_queries.get() + 1);
-        self.stmt(sql, args)?.all().await.map_err(err)?.results::<T>().map_err(err)
+        let stmt = self.stmt(sql, args)?;
+        self.timed(Op::sql(sql), stmt.all()).await.map_err(err)?.results::<T>().map_err(err)
     }
 
-    /// Runs statements as one transaction and answers each one's result.
-    pub async fn batch_results(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<Vec<worker::D1Result>> {
+    /// Runs statements as one transaction and answers each one's result (`write`: whether
+    /// any of them writes).
+    pub async fn batch_results(
+        &self,
+        stmts: Vec<D1PreparedStatement>,
+        write: bool,
+    ) -> StoreResult<Vec<worker::D1Result>> {
         if stmts.is_empty() {
             return Ok(Vec::new());
         }
-        self.d1_queries.set(self.d1_queries.get() + stmts.len() as u32);
-        let results = self.db.batch(stmts).await.map_err(err)?;
+        let op = Op::D1 { statements: stmts.len() as u32, write };
+        let results = self.timed(op, self.db.batch(stmts)).await.map_err(err)?;
         if let Some(e) = results.iter().find_map(|r| r.error()) {
             return Err(err(e));
         }
@@ -80,7 +132,7 @@ impl D1Store {
     }
 
     pub async fn batch(&self, stmts: Vec<D1PreparedStatement>) -> StoreResult<()> {
-        self.batch_results(stmts).await.map(|_| ())
+        self.batch_results(stmts, true).await.map(|_| ())
     }
 }
 
@@ -102,6 +154,60 @@ fn taken_login(e: &Error) -> Option<Error> {
         Some(Error::field(netid_core::Code::PhoneTaken, "phone"))
     } else {
         None
+    }
+}
+
+/// A counter as `Store::hit` answers it (no row: not counted).
+fn throttle_of(r: &worker::D1Result) -> StoreResult<Option<Throttle>> {
+    let row = r.results::<ThrottleRow>().map_err(err)?.into_iter().next();
+    Ok(row.map(|row| Throttle {
+        key: row.key,
+        failures: row.failures.clamp(0, i64::from(u32::MAX)) as u32,
+        window_start: row.window_start,
+        blocked_until: row.blocked_until,
+    }))
+}
+
+impl D1Store {
+    /// The statements of `Store::hit`, to run alone or at the head of a batch.
+    fn hit_statements(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<D1PreparedStatement>> {
+        // One upsert per key, each incrementing in the statement and answering the counter
+        // after it (RETURNING); all keys in one batch, one round trip. The rule is
+        // `Throttle::after_hit`, written as SQL (old values on the right of every SET).
+        // The first key counts unconditionally; the others only when the first allowed the
+        // attempt, decided by a WHERE on the first key's row as it is after its statement.
+        const UPSERT: &str = "ON CONFLICT(key) DO UPDATE SET \
+               failures = CASE WHEN blocked_until > ?2 THEN ?3 + 1 \
+                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN failures + 1 \
+                               ELSE 1 END, \
+               blocked_until = CASE WHEN blocked_until > ?2 THEN blocked_until \
+                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 \
+                                 THEN CASE WHEN failures + 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
+                               ELSE CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END END, \
+               window_start = CASE WHEN blocked_until > ?2 THEN window_start \
+                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN window_start \
+                               ELSE ?2 END \
+             RETURNING key, failures, window_start, blocked_until";
+        let first = format!(
+            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
+             VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END) {UPSERT}"
+        );
+        let rest = format!(
+            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
+             SELECT ?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
+             WHERE (SELECT failures FROM throttles WHERE key = ?6) <= ?7 {UPSERT}"
+        );
+        let mut stmts = Vec::new();
+        for (n, (k, p)) in keys.iter().enumerate() {
+            let mut args = vec![s(k), i(now), i(i64::from(p.max_failures)), i(p.window_seconds), i(p.block_seconds)];
+            if n == 0 {
+                stmts.push(self.stmt(&first, &args)?);
+            } else {
+                args.extend([s(&keys[0].0), i(i64::from(keys[0].1.max_failures))]);
+                stmts.push(self.stmt(&rest, &args)?);
+            }
+        }
+        Ok(stmts)
     }
 }
 
@@ -215,53 +321,66 @@ impl Store for D1Store {
     }
 
     async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>> {
-        // One upsert per key, each incrementing in the statement and answering the counter
-        // after it (RETURNING); all keys in one batch, one round trip. The rule is
-        // `Throttle::after_hit`, written as SQL (old values on the right of every SET).
-        // The first key counts unconditionally; the others only when the first allowed the
-        // attempt, decided by a WHERE on the first key's row as it is after its statement.
-        const UPSERT: &str = "ON CONFLICT(key) DO UPDATE SET \
-               failures = CASE WHEN blocked_until > ?2 THEN ?3 + 1 \
-                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN failures + 1 \
-                               ELSE 1 END, \
-               blocked_until = CASE WHEN blocked_until > ?2 THEN blocked_until \
-                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 \
-                                 THEN CASE WHEN failures + 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
-                               ELSE CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END END, \
-               window_start = CASE WHEN blocked_until > ?2 THEN window_start \
-                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN window_start \
-                               ELSE ?2 END \
-             RETURNING key, failures, window_start, blocked_until";
-        let first = format!(
-            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
-             VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END) {UPSERT}"
-        );
-        let rest = format!(
-            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
-             SELECT ?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
-             WHERE (SELECT failures FROM throttles WHERE key = ?6) <= ?7 {UPSERT}"
-        );
-        let mut stmts = Vec::new();
-        for (n, (k, p)) in keys.iter().enumerate() {
-            let mut args = vec![s(k), i(now), i(i64::from(p.max_failures)), i(p.window_seconds), i(p.block_seconds)];
-            if n == 0 {
-                stmts.push(self.stmt(&first, &args)?);
-            } else {
-                args.extend([s(&keys[0].0), i(i64::from(keys[0].1.max_failures))]);
-                stmts.push(self.stmt(&rest, &args)?);
+        self.batch_results(self.hit_statements(keys, now)?, true).await?.iter().map(throttle_of).collect()
+    }
+
+    /// The counting and the profile's read in one batch: one round trip for a login's reads.
+    async fn hit_and_find(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        login: LoginKey<'_>,
+    ) -> StoreResult<(Vec<Option<Throttle>>, Option<(Profile, Vec<AccountView>)>)> {
+        let mut stmts = self.hit_statements(keys, now)?;
+        let (column, value) = match login {
+            LoginKey::Email(e) => ("email", e),
+            LoginKey::Phone(p) => ("phone", p),
+        };
+        let owner = format!("(SELECT id FROM profiles WHERE {column} = ?1)");
+        stmts.push(self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE {column} = ?1"), &[s(value)])?);
+        stmts.push(self.stmt(&ACCOUNTS_OF.replace("?1", &owner), &[s(value)])?);
+        let results = self.batch_results(stmts, true).await?;
+        let (counted, read) = results.split_at(results.len().saturating_sub(2));
+        let after = counted.iter().map(throttle_of).collect::<StoreResult<Vec<_>>>()?;
+        let [pr, ar] = read else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let found = match pr.results::<ProfileRow>().map_err(err)?.into_iter().next() {
+            Some(p) => {
+                Some((p.into(), ar.results::<AccountRow>().map_err(err)?.into_iter().map(account_view).collect()))
             }
-        }
-        let mut out = Vec::new();
-        for r in self.batch_results(stmts).await? {
-            let row = r.results::<ThrottleRow>().map_err(err)?.into_iter().next();
-            out.push(row.map(|row| Throttle {
-                key: row.key,
-                failures: row.failures.clamp(0, i64::from(u32::MAX)) as u32,
-                window_start: row.window_start,
-                blocked_until: row.blocked_until,
-            }));
-        }
-        Ok(out)
+            None => None,
+        };
+        Ok((after, found))
+    }
+
+    /// The session, its profile and the profile's active accounts in one batch (the profile
+    /// is found through the session inside the statements): one round trip for GET /me.
+    async fn session_with_me(&self, token_hash: &str) -> StoreResult<Option<SessionWithMe>> {
+        const OWNER: &str = "(SELECT profile_id FROM sessions WHERE token_hash = ?1)";
+        let results = self
+            .batch_results(
+                vec![
+                    self.stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &[s(token_hash)])?,
+                    self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = {OWNER}"), &[s(token_hash)])?,
+                    self.stmt(&ACCOUNTS_OF.replace("?1", OWNER), &[s(token_hash)])?,
+                ],
+                false,
+            )
+            .await?;
+        let [sr, pr, ar] = results.as_slice() else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let Some(session) = sr.results::<SessionRow>().map_err(err)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let me = match pr.results::<ProfileRow>().map_err(err)?.into_iter().next() {
+            Some(p) => {
+                Some((p.into(), ar.results::<AccountRow>().map_err(err)?.into_iter().map(account_view).collect()))
+            }
+            None => None,
+        };
+        Ok(Some((session.into(), me)))
     }
 
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
@@ -305,15 +424,15 @@ impl Store for D1Store {
 
     /// Both reads in one D1 batch: one round trip.
     async fn profile_with_accounts(&self, id: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
-        self.d1_queries.set(self.d1_queries.get() + 2);
         let results = self
-            .db
-            .batch(vec![
-                self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), &[s(id)])?,
-                self.stmt(ACCOUNTS_OF, &[s(id)])?,
-            ])
-            .await
-            .map_err(err)?;
+            .batch_results(
+                vec![
+                    self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), &[s(id)])?,
+                    self.stmt(ACCOUNTS_OF, &[s(id)])?,
+                ],
+                false,
+            )
+            .await?;
         let (Some(p), Some(a)) = (results.first(), results.get(1)) else {
             return Err(Error::internal("batch answered too few results"));
         };

@@ -14,13 +14,13 @@ mod signup;
 mod throttle;
 pub mod two_factor;
 
-pub use me::{me, me_by_id, Me};
+pub use me::{me, me_by_id, me_with, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
 pub use profile::{
     change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,
     request_phone_change, set_photo, update_names, NamesInput,
 };
-pub use sessions::{authenticate, login, logout, refresh, Grant, LoginInput};
+pub use sessions::{authenticate, authenticate_with_me, login, logout, refresh, Grant, LoginInput};
 pub use signup::{confirm_signup, signup, ConfirmInput, SignupInput, SignupOutcome};
 
 use crate::config::Config;

@@ -4,8 +4,8 @@ use super::{codes, not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{burn, hash_password, verify_password};
 use crate::mail::MailKind;
-use crate::model::{ClientKind, Profile, Purpose, RefreshToken, Session};
-use crate::store::{Change, Guard, Store};
+use crate::model::{AccountView, ClientKind, Profile, Purpose, RefreshToken, Session};
+use crate::store::{Change, Guard, LoginKey, Store};
 use crate::tokens::{new_token, token_hash};
 use crate::validate::{Login, Password};
 
@@ -16,6 +16,9 @@ pub struct Grant {
     pub session: Session,
     pub refresh_token: Option<String>,
     pub profile: Profile,
+    /// The profile's active accounts when the flow read them already (a login reads them
+    /// with the profile, so its response costs no further round trip).
+    pub accounts: Option<Vec<AccountView>>,
 }
 
 impl Grant {
@@ -86,7 +89,7 @@ pub(crate) async fn start_session<S: Store>(
         refresh_token = Some(rt);
     }
     env.commit(changes).await?;
-    Ok(Grant { token, session, refresh_token, profile })
+    Ok(Grant { token, session, refresh_token, profile, accounts: None })
 }
 
 /// Logs in with email or phone and password. The attempt is counted per login and per
@@ -96,11 +99,14 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
     let login = Login::parse(&input.login, input.region.as_deref())?;
     let password = Password::for_login(&input.password)?;
     let keys = env.password_keys(login.as_str());
-    throttle::reserve(env, &keys).await?;
-    let profile = match &login {
-        Login::Email(e) => env.store.profile_by_email(e.as_str()).await?,
-        Login::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
+    // One round trip: the attempt is counted, then the profile read, in one transaction.
+    let key = match &login {
+        Login::Email(e) => LoginKey::Email(e.as_str()),
+        Login::Phone(p) => LoginKey::Phone(p.as_str()),
     };
+    let (after, found) = env.store.hit_and_find(&keys, env.now, key).await?;
+    throttle::verdict(env.now, &keys, &after)?;
+    let (profile, accounts) = found.unzip();
     let policy = env.config.hash;
     let pepper = env.config.pepper.clone();
     let verified = match &profile {
@@ -141,7 +147,9 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         });
     }
     let account_id = login_account(env, &profile.id, input.account_id, &mut changes).await?;
-    start_session(env, profile, account_id, input.client, None, changes).await
+    let mut grant = start_session(env, profile, account_id, input.client, None, changes).await?;
+    grant.accounts = accounts;
+    Ok(grant)
 }
 
 /// The account a login enters (`account_id`): the person's active card there (404
@@ -193,9 +201,32 @@ pub async fn authenticate<S: Store>(env: &Env<'_, S>, token: &str) -> Result<Ses
         return Err(unauth());
     }
     let hash = token_hash(token);
-    let Some(mut session) = env.store.session(&hash).await? else {
+    live(env, env.store.session(&hash).await?).await
+}
+
+/// Like [`authenticate`], with `Me` read in the same round trip as the session (an
+/// authenticated `GET /me`: one storage round trip on the warm path, two when the session's
+/// activity is due to be written).
+pub async fn authenticate_with_me<S: Store>(env: &Env<'_, S>, token: &str) -> Result<(Session, super::Me)> {
+    let unauth = || Error::new(Code::Unauthenticated);
+    if token.is_empty() || token.len() > 256 {
+        return Err(unauth());
+    }
+    let Some((session, me)) = env.store.session_with_me(&token_hash(token)).await? else {
         return Err(unauth());
     };
+    let session = live(env, Some(session)).await?;
+    let (profile, accounts) = me.ok_or_else(unauth)?;
+    Ok((session, super::me::me_of(&profile, accounts)))
+}
+
+/// The rules of a session read from storage: idle and absolute deadlines, and the touch.
+async fn live<S: Store>(env: &Env<'_, S>, session: Option<Session>) -> Result<Session> {
+    let unauth = || Error::new(Code::Unauthenticated);
+    let Some(mut session) = session else {
+        return Err(unauth());
+    };
+    let hash = session.token_hash.clone();
     let cfg = env.config;
     if env.now >= session.last_seen_at + cfg.idle_timeout || env.now >= session.absolute_expires_at {
         env.commit(vec![Change::DeleteSession(hash)]).await?;

@@ -6,6 +6,7 @@
 use super::Env;
 use crate::config::ThrottlePolicy;
 use crate::error::{Error, Result};
+use crate::model::Throttle;
 use crate::store::{Change, Store};
 use std::net::IpAddr;
 
@@ -17,11 +18,17 @@ pub(crate) async fn reserve<S: Store>(env: &Env<'_, S>, keys: &[(String, Throttl
         return Ok(());
     }
     let after = env.store.hit(keys, env.now).await?;
+    verdict(env.now, keys, &after)
+}
+
+/// Refuses with `too_many_attempts` when any counter of `after` (what `Store::hit` answered
+/// for `keys`) is over its limit.
+pub(crate) fn verdict(now: i64, keys: &[(String, ThrottlePolicy)], after: &[Option<Throttle>]) -> Result<()> {
     let wait = after
         .iter()
         .zip(keys)
         .filter_map(|(t, (_, p))| t.as_ref().filter(|t| !t.allows(*p)))
-        .map(|t| (t.blocked_until - env.now).max(1))
+        .map(|t| (t.blocked_until - now).max(1))
         .max();
     match wait {
         Some(w) => Err(Error::throttled(w as u64)),
