@@ -1,6 +1,7 @@
 //! Per-request context: storage, rules, clock, randomness, language, client address.
 
 use crate::http::{self, internal};
+use crate::me_cache;
 use crate::store::D1Store;
 use netid_core::config::Config;
 use netid_core::flows::{self, Env};
@@ -140,10 +141,35 @@ impl Ctx {
         self.admit_session(req, session, via_cookie)
     }
 
-    /// The caller's live session with `Me`, both read in one storage round trip.
+    /// The caller's live session with `Me`: from this isolate's micro-cache when it read them
+    /// less than a second ago (no storage round trip, but the session's rules and its touch
+    /// still apply), else both read in one storage round trip (see `me_cache`).
     pub async fn session_with_me(&mut self, req: &Request) -> Result<flows::Me, Error> {
         let (token, via_cookie) = http::bearer(req).ok_or_else(|| Error::new(Code::Unauthenticated))?;
+        if token.is_empty() || token.len() > 256 {
+            return Err(Error::new(Code::Unauthenticated));
+        }
+        let hash = netid_core::tokens::token_hash(&token);
+        if let Some(hit) = me_cache::get(&hash) {
+            let seen = hit.session.last_seen_at;
+            let session = match flows::live(&self.env(), Some(hit.session)).await {
+                Ok(s) => s,
+                Err(e) => {
+                    me_cache::forget(&hash);
+                    return Err(e);
+                }
+            };
+            if session.last_seen_at != seen {
+                me_cache::touched(&hash, session.last_seen_at);
+            }
+            self.admit_session(req, session, via_cookie)?;
+            return Ok(hit.me);
+        }
+        let started = me_cache::clock();
         let (session, me) = flows::authenticate_with_me(&self.env(), &token).await?;
+        if me_cache::may_keep(started) {
+            me_cache::put(session.clone(), me.clone(), started);
+        }
         self.admit_session(req, session, via_cookie)?;
         Ok(me)
     }

@@ -4,6 +4,7 @@
 mod api;
 mod ctx;
 mod http;
+mod me_cache;
 mod scheduled;
 mod store;
 

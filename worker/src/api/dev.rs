@@ -134,6 +134,10 @@ struct SeedReq {
     accounts: i64,
     #[serde(default = "default_idle")]
     idle_days: i64,
+    /// Also a profile behind each card, with one live session each (for the storage
+    /// footprint per person in the benchmarks).
+    #[serde(default)]
+    people: bool,
 }
 
 fn default_idle() -> i64 {
@@ -169,8 +173,30 @@ pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         st(format!("{cte} INSERT INTO invitations (id, account_id, recipient, token_hash, state, membership_id, created_at, expires_at) \
              SELECT ?2 || x || '-i', ?2 || x, ?2 || x || '-invitee@example.com', ?2 || x || '-hash', 'pending', ?2 || x || '-u3', ?3, ?3 + 604800 FROM c"))?,
     ];
+    let mut stmts = stmts;
+    if b.people {
+        // Realistic widths: a PHC string as login writes it, SHA-256 hex token hashes.
+        let phc = format!("$pbkdf2-sha512$i=210000,l=64${}${}", "A".repeat(22), "B".repeat(86));
+        let people = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?1), k(y) AS (VALUES (1), (2), (3))";
+        let args = [i(n), s(&p), i(at), s(&phc)];
+        stmts.push(ctx.store.stmt(
+            &format!("{people} INSERT INTO profiles (id, email, email_confirmed, password_hash, first_name, last_name, lang, created_at, updated_at) \
+             SELECT 'prf_' || ?2 || x || '-' || y, ?2 || x || '-' || y || '@example.com', 1, ?4, 'Bench', 'User', 'en', ?3, ?3 FROM c, k"),
+            &args,
+        )?);
+        stmts.push(ctx.store.stmt(
+            "UPDATE memberships SET profile_id = 'prf_' || replace(id, '-u', '-') WHERE id LIKE ?1 || '%' AND profile_id IS NULL",
+            &[s(&p)],
+        )?);
+        stmts.push(ctx.store.stmt(
+            &format!("{people} INSERT INTO sessions (token_hash, id, profile_id, client, created_at, last_seen_at, absolute_expires_at, user_agent, ip) \
+             SELECT hex(randomblob(32)), 'ses_' || ?2 || x || '-' || y, 'prf_' || ?2 || x || '-' || y, 'browser', ?3, ?3, ?3 + 604800, \
+             'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', '203.0.113.7' FROM c, k"),
+            &args[..3],
+        )?);
+    }
     ctx.store.batch(stmts).await?;
-    http::json(201, &serde_json::json!({"accounts": n, "prefix": p}))
+    http::json(201, &serde_json::json!({"accounts": n, "prefix": p, "people": if b.people { n * 3 } else { 0 }}))
 }
 
 /// Benchmarks only: one cron invocation, measured (`{deleted, warned, more, queries, ms}`).

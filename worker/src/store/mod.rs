@@ -169,6 +169,42 @@ fn throttle_of(r: &worker::D1Result) -> StoreResult<Option<Throttle>> {
 }
 
 impl D1Store {
+    /// A commit's statements as one batch: a transaction.
+    async fn send(&self, changes: &[Change]) -> StoreResult<()> {
+        let mut stmts = Vec::new();
+        let mut audits = Vec::new();
+        let guard = changes.iter().find_map(|c| match c {
+            Change::Guard(g) => Some(g.clone()),
+            _ => None,
+        });
+        for c in changes {
+            match c {
+                // Audit rows go together, as multi-row INSERTs at the end of the batch.
+                Change::Audit(a) => audits.push(a),
+                other => stmts.extend(self.statements(other)?),
+            }
+        }
+        for chunk in audits.chunks(AUDIT_ROWS) {
+            const N: usize = 7;
+            let marks = (0..chunk.len())
+                .map(|k| format!("({})", (1..=N).map(|c| format!("?{}", N * k + c)).collect::<Vec<_>>().join(",")))
+                .collect::<Vec<_>>()
+                .join(",");
+            let args: Vec<JsValue> = chunk
+                .iter()
+                .flat_map(|a| {
+                    [s(&a.id), os(&a.account_id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)]
+                })
+                .collect();
+            stmts.push(self.stmt(&format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {marks}"), &args)?);
+        }
+        match self.batch(stmts).await {
+            Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
+            Err(e) => Err(taken_login(&e).unwrap_or(e)),
+            other => other,
+        }
+    }
+
     /// The statements of `Store::hit`, to run alone or at the head of a batch.
     fn hit_statements(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<D1PreparedStatement>> {
         // One upsert per key, each incrementing in the statement and answering the counter
@@ -454,38 +490,12 @@ impl Store for D1Store {
     }
 
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {
-        let mut stmts = Vec::new();
-        let mut audits = Vec::new();
-        let guard = changes.iter().find_map(|c| match c {
-            Change::Guard(g) => Some(g.clone()),
-            _ => None,
-        });
-        for c in &changes {
-            match c {
-                // Audit rows go together, as multi-row INSERTs at the end of the batch.
-                Change::Audit(a) => audits.push(a),
-                other => stmts.extend(self.statements(other)?),
-            }
-        }
-        for chunk in audits.chunks(AUDIT_ROWS) {
-            const N: usize = 7;
-            let marks = (0..chunk.len())
-                .map(|k| format!("({})", (1..=N).map(|c| format!("?{}", N * k + c)).collect::<Vec<_>>().join(",")))
-                .collect::<Vec<_>>()
-                .join(",");
-            let args: Vec<JsValue> = chunk
-                .iter()
-                .flat_map(|a| {
-                    [s(&a.id), os(&a.account_id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)]
-                })
-                .collect();
-            stmts.push(self.stmt(&format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {marks}"), &args)?);
-        }
-        match self.batch(stmts).await {
-            Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
-            Err(e) => Err(taken_login(&e).unwrap_or(e)),
-            other => other,
-        }
+        // This isolate's GET /me cache forgets what the commit may change, before it is sent
+        // and again once it landed (a read in between could have seen the old rows).
+        crate::me_cache::invalidate(&changes);
+        let outcome = self.send(&changes).await;
+        crate::me_cache::invalidate(&changes);
+        outcome
     }
 
     async fn account(&self, id: &str) -> StoreResult<Option<Account>> {

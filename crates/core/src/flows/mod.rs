@@ -20,7 +20,7 @@ pub use profile::{
     change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,
     request_phone_change, set_photo, update_names, NamesInput,
 };
-pub use sessions::{authenticate, authenticate_with_me, login, logout, refresh, Grant, LoginInput};
+pub use sessions::{authenticate, authenticate_with_me, live, login, logout, refresh, Grant, LoginInput};
 pub use signup::{confirm_signup, signup, ConfirmInput, SignupInput, SignupOutcome};
 
 use crate::config::Config;

@@ -220,8 +220,9 @@ pub async fn authenticate_with_me<S: Store>(env: &Env<'_, S>, token: &str) -> Re
     Ok((session, super::me::me_of(&profile, accounts)))
 }
 
-/// The rules of a session read from storage: idle and absolute deadlines, and the touch.
-async fn live<S: Store>(env: &Env<'_, S>, session: Option<Session>) -> Result<Session> {
+/// The rules of a session read from storage (or from a cache of it): idle and absolute
+/// deadlines, and the touch, which also proves the row still exists.
+pub async fn live<S: Store>(env: &Env<'_, S>, session: Option<Session>) -> Result<Session> {
     let unauth = || Error::new(Code::Unauthenticated);
     let Some(mut session) = session else {
         return Err(unauth());
