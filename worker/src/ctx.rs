@@ -54,6 +54,10 @@ impl Ctx {
     pub async fn new(env: &worker::Env, req: Option<&Request>) -> Result<Ctx, Error> {
         let dev = env.var("ENVIRONMENT").map(|v| v.to_string() == "development").unwrap_or(false);
         let mut config = Config::production();
+        // The hash's iterations may be raised (never lowered) by the HASH_ITERATIONS var.
+        config.hash = netid_core::hashing::HashPolicy::with_iterations(
+            env.var("HASH_ITERATIONS").ok().map(|v| v.to_string()).as_deref(),
+        );
         if let Ok(pepper) = env.secret("PASSWORD_PEPPER") {
             let p = pepper.to_string();
             if !p.is_empty() {

@@ -56,6 +56,18 @@ impl HashPolicy {
 
     /// Highest iteration count accepted from storage.
     pub const MAX_ITERATIONS: u32 = 5_000_000;
+
+    /// The production policy with more iterations, as configured (the Worker var
+    /// `HASH_ITERATIONS`): never below the 210,000 floor nor above [`Self::MAX_ITERATIONS`];
+    /// anything unreadable keeps the floor. Stored hashes below the new count are rehashed on
+    /// their owner's next successful login.
+    pub fn with_iterations(configured: Option<&str>) -> HashPolicy {
+        let floor = Self::OWASP_2023.iterations;
+        let iterations = configured
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .map_or(floor, |n| n.clamp(floor, Self::MAX_ITERATIONS));
+        HashPolicy { iterations, ..Self::OWASP_2023 }
+    }
 }
 
 const SALT_LEN: usize = 16;
@@ -205,6 +217,22 @@ mod tests {
         // RFC 7914 section 11, c = 80000, dkLen = 64 (first 32 bytes of the vector).
         let out = derive(Algorithm::Sha256, 80_000, b"Password", b"NaCl");
         assert_eq!(hex::encode(&out), "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56");
+    }
+
+    #[test]
+    fn configured_iterations_keep_the_floor_and_the_cap() {
+        assert_eq!(HashPolicy::with_iterations(None), HashPolicy::OWASP_2023);
+        assert_eq!(HashPolicy::with_iterations(Some("300000")).iterations, 300_000);
+        assert_eq!(HashPolicy::with_iterations(Some(" 300000 ")).iterations, 300_000);
+        assert_eq!(HashPolicy::with_iterations(Some("1000")).iterations, 210_000, "never below the floor");
+        assert_eq!(HashPolicy::with_iterations(Some("99999999")).iterations, HashPolicy::MAX_ITERATIONS);
+        assert_eq!(HashPolicy::with_iterations(Some("lots")).iterations, 210_000);
+        // A raised policy rehashes a hash made at the floor on the next login.
+        let mut rng = SeededEntropy::new(9);
+        let at_floor = HashPolicy { algorithm: Algorithm::Sha512, iterations: 2_000 };
+        let raised = HashPolicy { algorithm: Algorithm::Sha512, iterations: 3_000 };
+        let phc = hash_password("correct horse", at_floor, None, &mut rng);
+        assert_eq!(verify_password("correct horse", &phc, raised, None), Verified { ok: true, needs_rehash: true });
     }
 
     #[test]
