@@ -44,14 +44,19 @@ node --test --test-concurrency=1 tests/e2e/
 
 step "web front end in headless Chromium (Playwright)"
 node --test --test-concurrency=1 tests/web/
+
+# Last against this Worker: the fuzzing moves the clock years ahead and logs its person out.
+step "fuzzing from openapi.yaml (Schemathesis, every check on, 10 examples per operation)"
+bash tests/fuzz/run.sh "$NETID_BASE_URL" 10
 stop_worker
 
 # The benchmark command on tiny sizes, so it does not rot (its figures are not asserted).
 step "benchmark smoke run (bench --quick)"
 NETID_BENCH_BUILD=0 bash scripts/bench.sh --quick
 step "all tests passed"
-# One closing line over every runner: cargo's "test result" lines and node's "# pass/# fail".
-awk '/test result: ok\./ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+# One closing line over every runner: cargo's "test result" lines, Schemathesis' generated
+# cases and node's "# pass/# fail".
+awk '/test result: ok\./ || / generated, [0-9]+ passed/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      /^# pass / { p += $3 } /^# fail / { f += $3 }
      END { printf "netid: %d passed, %d failed\n", p, f }' "$TEST_LOG"
 rm -f "$TEST_LOG"

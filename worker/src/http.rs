@@ -5,6 +5,7 @@
 
 use netid_core::{Code, Error, Lang};
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde::Serialize;
 use worker::{Headers, Method, Request, Response};
 
@@ -113,6 +114,14 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> ApiResult {
     Ok(Response::ok(text).map_err(internal)?.with_status(status).with_headers(headers))
 }
 
+/// A body that is JSON already (the OpenAPI document).
+pub fn json_text(status: u16, text: &str) -> ApiResult {
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json; charset=utf-8").map_err(internal)?;
+    headers.set("Cache-Control", "public, max-age=300").map_err(internal)?;
+    Ok(Response::ok(text).map_err(internal)?.with_status(status).with_headers(headers))
+}
+
 pub fn no_content() -> ApiResult {
     Ok(Response::empty().map_err(internal)?.with_status(204))
 }
@@ -134,6 +143,16 @@ pub fn language(req: &Request) -> Lang {
 }
 
 /// A query parameter.
+/// A boolean query parameter: absent is false; `true`/`1` and `false`/`0`; anything else is
+/// 400 `invalid_request` on that field.
+pub fn query_bool(req: &Request, name: &'static str) -> Result<bool, Error> {
+    match query(req, name).as_deref() {
+        None | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") => Ok(true),
+        Some(_) => Err(Error::field(Code::InvalidRequest, name)),
+    }
+}
+
 pub fn query(req: &Request, name: &str) -> Option<String> {
     req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
@@ -165,7 +184,11 @@ pub async fn body<T: DeserializeOwned>(req: &mut Request) -> Result<T, Error> {
 /// rather than silently taking one of them).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     let text = if bytes.iter().all(|b| b.is_ascii_whitespace()) { &b"{}"[..] } else { bytes };
-    serde_json::from_slice::<serde_json::Value>(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    let value = serde_json::from_slice::<serde_json::Value>(text).map_err(|_| Error::new(Code::InvalidJson))?;
+    // A body is an object: serde would also read a struct from an array of its fields.
+    if !value.is_object() {
+        return Err(Error::new(Code::InvalidRequest));
+    }
     serde_json::from_slice::<T>(text).map_err(|_| Error::new(Code::InvalidRequest))
 }
 
@@ -292,4 +315,19 @@ pub fn with_header(resp: Response, name: &str, value: &str) -> Response {
     let mut resp = resp;
     let _ = resp.headers_mut().set(name, value);
     resp
+}
+
+/// Deserializes a JSON integer, also written as an integral float (`3.0`): JSON Schema's
+/// `integer` is a mathematical integer, so a client may send either. Fractions and values
+/// beyond 2^53 are refused.
+pub fn de_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error as _;
+    let n = serde_json::Number::deserialize(d)?;
+    if let Some(i) = n.as_i64() {
+        return Ok(i);
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => Ok(f as i64),
+        _ => Err(D::Error::custom("expected an integer")),
+    }
 }

@@ -47,6 +47,9 @@ pub enum Code {
     InvitationExpired,
     ExtranetRequiresExtranetGroup,
     InvalidAccountName,
+    /// A free-text field (a department's or group's name, a position) empty where it is
+    /// required, too long, or with control characters (422).
+    InvalidText,
     LastAdmin,
     TooManyAddresses,
     PlanRequired,
@@ -62,7 +65,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 48] = [
+    pub const ALL: [Code; 49] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -102,6 +105,7 @@ impl Code {
         Code::InvitationExpired,
         Code::ExtranetRequiresExtranetGroup,
         Code::InvalidAccountName,
+        Code::InvalidText,
         Code::LastAdmin,
         Code::TooManyAddresses,
         Code::PlanRequired,
@@ -154,6 +158,7 @@ impl Code {
             Code::InvitationExpired => "invitation_expired",
             Code::ExtranetRequiresExtranetGroup => "extranet_requires_extranet_group",
             Code::InvalidAccountName => "invalid_account_name",
+            Code::InvalidText => "invalid_text",
             Code::LastAdmin => "last_admin",
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",

@@ -274,6 +274,13 @@ fn row(code: Code) -> [&'static str; 5] {
             "Nhập tên tài khoản từ 1 đến 100 ký tự.",
             "Wpisz nazwę konta o długości od 1 do 100 znaków.",
         ],
+        Code::InvalidText => [
+            "Fill in this field with at most 100 characters and no control characters.",
+            "Remplissez ce champ avec au plus 100 caractères, sans caractère de contrôle.",
+            "Заполните это поле: не более 100 символов, без управляющих символов.",
+            "Hãy điền trường này với tối đa 100 ký tự và không có ký tự điều khiển.",
+            "Wypełnij to pole: najwyżej 100 znaków, bez znaków sterujących.",
+        ],
         Code::LastAdmin => [
             "An account needs at least one administrator.",
             "Un compte doit avoir au moins un administrateur.",

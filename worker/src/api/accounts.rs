@@ -325,6 +325,7 @@ pub async fn set_plan(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct GrantReq {
+    #[serde(deserialize_with = "crate::http::de_int")]
     grant: i64,
 }
 

@@ -54,6 +54,7 @@ pub async fn outbox(req: &Request, ctx: &mut Ctx) -> ApiResult {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClockReq {
+    #[serde(deserialize_with = "crate::http::de_int")]
     advance_seconds: i64,
 }
 
@@ -131,8 +132,9 @@ pub async fn hash(req: &Request) -> ApiResult {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SeedReq {
+    #[serde(deserialize_with = "crate::http::de_int")]
     accounts: i64,
-    #[serde(default = "default_idle")]
+    #[serde(default = "default_idle", deserialize_with = "crate::http::de_int")]
     idle_days: i64,
     /// Also a profile behind each card, with one live session each (for the storage
     /// footprint per person in the benchmarks).
@@ -212,4 +214,45 @@ pub async fn cleanup(ctx: &mut Ctx) -> ApiResult {
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The data invariants of `worker/invariants.sql`, each a query answering the rows that
+/// break it.
+const INVARIANTS: &str = include_str!("../../invariants.sql");
+
+/// (name and description, query) pairs of the invariants file.
+fn invariants() -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in INVARIANTS.lines() {
+        if let Some(head) = line.strip_prefix("-- invariant:") {
+            out.push((head.trim().to_string(), String::new()));
+        } else if !line.trim_start().starts_with("--") {
+            if let Some((_, sql)) = out.last_mut() {
+                sql.push_str(line);
+                sql.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// `GET /dev/invariants`: runs every invariant; `violations` lists the broken ones with up
+/// to five offending rows.
+pub async fn check_invariants(ctx: &mut Ctx) -> ApiResult {
+    let mut violations = Vec::new();
+    let list = invariants();
+    for (head, sql) in &list {
+        let sql = sql.trim().trim_end_matches(';');
+        let rows = ctx.store.all::<serde_json::Value>(sql, &[]).await?;
+        if !rows.is_empty() {
+            let (name, what) = head.split_once(':').unwrap_or((head.as_str(), ""));
+            violations.push(serde_json::json!({
+                "name": name.trim(),
+                "rule": what.trim(),
+                "rows": rows.len(),
+                "sample": rows.iter().take(5).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    http::json(200, &serde_json::json!({ "checked": list.len(), "violations": violations }))
 }

@@ -79,7 +79,7 @@ pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let bytes = http::read_body(req, MAX_PHOTO_BYTES).await?;
     let declared = check_photo(&declared, &bytes)?.to_string();
     let bytes = strip_photo_metadata(&declared, &bytes)?;
-    let apply = http::query(req, "apply_to_all_accounts").is_some_and(|v| v == "true" || v == "1");
+    let apply = http::query_bool(req, "apply_to_all_accounts")?;
     let id = new_token(&mut ctx.rng);
     let key = format!("photo:{id}");
     let put = ctx

@@ -11,6 +11,7 @@ mod accounts;
 mod auth;
 mod dev;
 mod me;
+mod routes;
 
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
@@ -18,6 +19,9 @@ use netid_core::{Code, Error};
 use worker::{Method, Request};
 
 pub const BASE: &str = "/api/v1";
+
+/// openapi.yaml as JSON (converted by build.rs at compile time).
+const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
 
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +78,19 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
     if !known(&segs) || (matches!(segs.as_slice(), ["dev", ..]) && !ctx.dev) {
         return Err(Error::new(Code::NotFound));
     }
-    if !exists(&segs, &m) {
-        return Err(Error::new(Code::MethodNotAllowed));
+    // The method as sent: the worker crate reads any method it does not know (QUERY, ...)
+    // as GET, which would let such a request pass for a safe one.
+    let sent = req.inner().method().to_ascii_uppercase();
+    if sent != m.as_ref() || !exists(&segs, &m) {
+        // RFC 9110: a 405 names the methods the resource does answer.
+        let resp = http::error_response(&Error::new(Code::MethodNotAllowed), ctx.lang);
+        return Ok(http::with_header(resp, "Allow", &routes::allowed(&segs)));
     }
     admit(&req, ctx, &segs).await?;
     use Method::*;
     match (segs.as_slice(), m.clone()) {
         (["health"], Get) => http::json(200, &serde_json::json!({"ok": true})),
+        (["openapi.json"], Get) => http::json_text(200, OPENAPI_JSON),
         (["signup"], Post) => auth::signup(&mut req, ctx).await,
         (["signup", "confirm"], Post) => auth::confirm(&mut req, ctx).await,
         (["login"], Post) => auth::login(&mut req, ctx).await,
@@ -141,76 +151,19 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["dev", "hash"], Get) => dev::hash(&req).await,
         (["dev", "seed"], Post) => dev::seed(&mut req, ctx).await,
         (["dev", "cleanup"], Post) => dev::cleanup(ctx).await,
+        (["dev", "invariants"], Get) => dev::check_invariants(ctx).await,
         (segs, _) if known(segs) => Err(Error::new(Code::MethodNotAllowed)),
         _ => Err(Error::new(Code::NotFound)),
     }
 }
 
 /// Whether a path and method is a route (so a wrong method answers 405 before anything
-/// asks for a session). Mirrors the arms of `handle`.
+/// asks for a session): the table in `routes.rs`, which `openapi.yaml` mirrors.
 fn exists(segs: &[&str], m: &Method) -> bool {
-    matches!(
-        (segs, m),
-        (["health"], Method::Get)
-            | (["signup"], Method::Post)
-            | (["signup", "confirm"], Method::Post)
-            | (["login"], Method::Post)
-            | (["login", "second-factor"], Method::Post)
-            | (["logout"], Method::Post)
-            | (["session"], Method::Get)
-            | (["session", "refresh"], Method::Post)
-            | (["password", "forgot"], Method::Post)
-            | (["password", "reset"], Method::Post)
-            | (["me"], Method::Get)
-            | (["me"], Method::Patch)
-            | (["me"], Method::Delete)
-            | (["me", "photo"], Method::Put)
-            | (["me", "email"], Method::Post)
-            | (["me", "email", "confirm"], Method::Post)
-            | (["me", "phone"], Method::Post)
-            | (["me", "phone", "confirm"], Method::Post)
-            | (["me", "password"], Method::Post)
-            | (["me", "two-factor", "setup" | "enable" | "recovery-codes"], Method::Post)
-            | (["me", "two-factor"], Method::Delete)
-            | (["me", "sessions"], Method::Get)
-            | (["me", "sessions", "end-others"], Method::Post)
-            | (["me", "sessions", _], Method::Delete)
-            | (["accounts", _, "users", _, "two-factor"], Method::Delete)
-            | (["accounts", _, "audit"], Method::Get)
-            | (["photos", _], Method::Get)
-            | (["accounts"], Method::Post)
-            | (["accounts"], Method::Get)
-            | (["accounts", _], Method::Get)
-            | (["accounts", _], Method::Patch)
-            | (["accounts", _], Method::Delete)
-            | (["accounts", _, "enter"], Method::Post)
-            | (["accounts", _, "users"], Method::Get)
-            | (["accounts", _, "users"], Method::Post)
-            | (["accounts", _, "users", _], Method::Patch)
-            | (["accounts", _, "users", _, "dismiss"], Method::Post)
-            | (["accounts", _, "departments"], Method::Get)
-            | (["accounts", _, "departments"], Method::Post)
-            | (["accounts", _, "groups"], Method::Get)
-            | (["accounts", _, "groups"], Method::Post)
-            | (["accounts", _, "invitations"], Method::Get)
-            | (["accounts", _, "invitations"], Method::Post)
-            | (["accounts", _, "invitations", "mass"], Method::Post)
-            | (["accounts", _, "invitations", _, "resend"], Method::Post)
-            | (["accounts", _, "invitations", _], Method::Delete)
-            | (["invitations", _], Method::Get)
-            | (["invitations", _, "accept"], Method::Post)
-            | (["operator", "accounts", _, "plan"], Method::Put)
-            | (["operator", "accounts", _, "renames"], Method::Post)
-            | (["dev", "outbox"], Method::Get)
-            | (["dev", "clock"], Method::Post)
-            | (["dev", "clock"], Method::Get)
-            | (["dev", "hash"], Method::Get)
-            | (["dev", "seed"], Method::Post)
-            | (["dev", "cleanup"], Method::Post)
-    )
+    routes::exists(segs, m.as_ref())
 }
 
 /// Whether a path is a route for some method (else 404).
 fn known(segs: &[&str]) -> bool {
-    [Method::Get, Method::Post, Method::Put, Method::Patch, Method::Delete].iter().any(|m| exists(segs, m))
+    routes::known(segs)
 }

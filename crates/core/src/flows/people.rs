@@ -127,7 +127,7 @@ pub(crate) async fn check_placement<S: Store>(
 fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
     match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
         Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => {
-            Err(Error::field(Code::InvalidRequest, field))
+            Err(Error::field(Code::InvalidText, field))
         }
         other => Ok(other),
     }
@@ -473,7 +473,7 @@ pub async fn create_department<S: Store>(
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
     let name =
-        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidRequest, "name"))?;
+        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
     if let Some(p) = &parent_id {
         if !env.store.departments(account_id).await?.iter().any(|d| &d.id == p) {
             return Err(not_found().at("parent_id"));
@@ -508,7 +508,7 @@ pub async fn create_group<S: Store>(
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
     let name =
-        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidRequest, "name"))?;
+        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
     let g =
         Group { id: new_id("grp", env.rng), account_id: account_id.to_string(), name, extranet, created_at: env.now };
     env.commit(vec![Change::PutGroup(g.clone())]).await?;
