@@ -20,8 +20,8 @@ SELECT account_id || '/' || profile_id FROM memberships WHERE profile_id IS NOT 
 -- invariant: invitation_has_account: every invitation belongs to an existing account
 SELECT id FROM invitations i WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = i.account_id);
 
--- invariant: invitation_has_card: every invitation's card exists, in the same account
-SELECT id FROM invitations i WHERE i.membership_id IS NOT NULL AND NOT EXISTS
+-- invariant: invitation_has_card: a pending or accepted invitation's card exists, in the same account (a revoked one's invited card is deleted with it)
+SELECT id FROM invitations i WHERE i.state IN ('pending', 'accepted') AND i.membership_id IS NOT NULL AND NOT EXISTS
   (SELECT 1 FROM memberships m WHERE m.id = i.membership_id AND m.account_id = i.account_id);
 
 -- invariant: pending_invitation_card_invited: a pending invitation's card is still invited

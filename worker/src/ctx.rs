@@ -66,7 +66,10 @@ impl Ctx {
         }
         let db = env.d1("DB").map_err(internal)?;
         let kv = env.kv("KV").map_err(internal)?;
-        let store = D1Store::new(db, kv);
+        let mut store = D1Store::new(db, kv);
+        if let Some(ms) = env.var("STORAGE_TIMEOUT_MS").ok().and_then(|v| v.to_string().parse::<u32>().ok()) {
+            store.timeout_ms = ms.clamp(100, 60_000);
+        }
         let allowed_origins = env
             .var("ALLOWED_ORIGINS")
             .map(|v| v.to_string().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())

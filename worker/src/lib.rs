@@ -3,6 +3,7 @@
 
 mod api;
 mod ctx;
+mod faults;
 mod http;
 mod me_cache;
 mod scheduled;
@@ -24,6 +25,12 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
     let resp = match Ctx::new(&env, Some(&req)).await {
         Ok(mut ctx) => {
             ctx.execution = Some(wctx);
+            // A development fault armed for "the next request" is this one's, unless this
+            // request manages the faults or reads the state they are checked against.
+            let path = req.path();
+            if dev && !path.ends_with("/dev/faults") && !path.ends_with("/dev/snapshot") {
+                ctx.store.fault = faults::take();
+            }
             let start = js_sys::Date::now();
             let result = api::handle(req, &mut ctx).await;
             let mut resp = result.unwrap_or_else(|e| http::error_response(&e, lang));
@@ -43,6 +50,9 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
                 let total = js_sys::Date::now() - start;
                 let timing = format!("handler;dur={total}, storage;dur={}", st.storage_ms.get());
                 let _ = resp.headers_mut().set("Server-Timing", &timing);
+                if st.fault_fired.get() {
+                    let _ = resp.headers_mut().set("X-Netid-Fault", "fired");
+                }
             }
             resp
         }

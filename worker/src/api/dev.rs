@@ -256,3 +256,83 @@ pub async fn check_invariants(ctx: &mut Ctx) -> ApiResult {
     }
     http::json(200, &serde_json::json!({ "checked": list.len(), "violations": violations }))
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FaultReq {
+    /// `d1` or `kv`; absent: disarm.
+    target: Option<String>,
+    #[serde(default, deserialize_with = "crate::http::de_int")]
+    nth: i64,
+    #[serde(default)]
+    mode: Option<String>,
+    #[serde(default = "default_fault_timeout", deserialize_with = "crate::http::de_int")]
+    timeout_ms: i64,
+}
+
+fn default_fault_timeout() -> i64 {
+    500
+}
+
+/// `POST /dev/faults`: arms one fault for the next request (see `faults.rs`); `{}` disarms.
+pub async fn arm_fault(req: &mut Request) -> ApiResult {
+    use crate::faults::{arm, Fault, Mode, Target};
+    let b: FaultReq = http::body(req).await?;
+    let Some(target) = b.target else {
+        arm(None);
+        return http::json(200, &serde_json::json!({"armed": false}));
+    };
+    let target = match target.as_str() {
+        "d1" => Target::D1,
+        "kv" => Target::Kv,
+        _ => return Err(Error::field(Code::InvalidRequest, "target")),
+    };
+    let mode = match b.mode.as_deref() {
+        None | Some("fail") => Mode::Fail,
+        Some("hang") => Mode::Hang,
+        Some(_) => return Err(Error::field(Code::InvalidRequest, "mode")),
+    };
+    let nth = u32::try_from(b.nth).ok().filter(|n| (1..=1000).contains(n));
+    let nth = nth.ok_or_else(|| Error::field(Code::InvalidRequest, "nth"))?;
+    let timeout_ms = u32::try_from(b.timeout_ms).ok().filter(|n| (1..=30_000).contains(n));
+    let timeout_ms = timeout_ms.ok_or_else(|| Error::field(Code::InvalidRequest, "timeout_ms"))?;
+    arm(Some(Fault { target, nth, mode, timeout_ms }));
+    http::json(200, &serde_json::json!({"armed": true}))
+}
+
+/// `GET /dev/snapshot`: a digest of every table's rows, to compare the state before and
+/// after a failed request. Left out: the attempt counters and guard rows (written on purpose
+/// before a flow decides), the development settings, and a session's `last_seen_at` (the
+/// touch).
+pub async fn snapshot(ctx: &mut Ctx) -> ApiResult {
+    #[derive(Deserialize)]
+    struct Name {
+        name: String,
+    }
+    let tables = ctx
+        .store
+        .all::<Name>(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' \
+             AND name NOT IN ('d1_migrations', 'throttles', 'guards', 'settings') ORDER BY name",
+            &[],
+        )
+        .await?;
+    let mut out = serde_json::Map::new();
+    for t in tables {
+        if !t.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            continue;
+        }
+        let mut rows = ctx
+            .store
+            .all::<serde_json::Map<String, serde_json::Value>>(&format!("SELECT * FROM {} ORDER BY rowid", t.name), &[])
+            .await?;
+        if t.name == "sessions" {
+            for r in &mut rows {
+                r.remove("last_seen_at");
+            }
+        }
+        let text = serde_json::to_string(&rows).map_err(|e| Error::internal(e.to_string()))?;
+        out.insert(t.name, serde_json::json!({"rows": rows.len(), "digest": netid_core::tokens::token_hash(&text)}));
+    }
+    http::json(200, &serde_json::json!({ "tables": out }))
+}

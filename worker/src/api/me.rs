@@ -89,7 +89,7 @@ pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         .map_err(internal)?
         .metadata(PhotoMeta { content_type: declared })
         .map_err(internal)?;
-    ctx.store.timed(Op::Kv, put.execute()).await.map_err(internal)?;
+    ctx.store.timed(Op::Kv, put.execute()).await?;
     let url = format!("{BASE}/photos/{id}");
     flows::set_photo(&mut ctx.env(), &profile.id, &url, apply).await?;
     if let Some(old) = profile.photo_url.as_deref().and_then(|u| u.strip_prefix(PHOTO_PREFIX)) {
@@ -104,7 +104,7 @@ pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
         return Err(Error::new(Code::NotFound));
     }
     let read = ctx.store.kv.get(&format!("photo:{id}")).bytes_with_metadata::<PhotoMeta>();
-    let (bytes, meta) = ctx.store.timed(Op::Kv, read).await.map_err(internal)?;
+    let (bytes, meta) = ctx.store.timed(Op::Kv, read).await?;
     let (Some(bytes), Some(meta)) = (bytes, meta) else {
         return Err(Error::new(Code::NotFound));
     };

@@ -152,6 +152,8 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["dev", "seed"], Post) => dev::seed(&mut req, ctx).await,
         (["dev", "cleanup"], Post) => dev::cleanup(ctx).await,
         (["dev", "invariants"], Get) => dev::check_invariants(ctx).await,
+        (["dev", "faults"], Post) => dev::arm_fault(&mut req).await,
+        (["dev", "snapshot"], Get) => dev::snapshot(ctx).await,
         (segs, _) if known(segs) => Err(Error::new(Code::MethodNotAllowed)),
         _ => Err(Error::new(Code::NotFound)),
     }

@@ -64,6 +64,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/dev/seed"),
     ("POST", "/dev/cleanup"),
     ("GET", "/dev/invariants"),
+    ("POST", "/dev/faults"),
+    ("GET", "/dev/snapshot"),
 ];
 
 /// How a route pattern matches a path's segments: `None` when it does not, else how many of

@@ -6,6 +6,7 @@
 //! logout or be re-written by a racing request. D1 decides, and a revoked session is refused
 //! everywhere at once.
 
+use crate::faults::{Fault, Mode, Target};
 use netid_core::config::ThrottlePolicy;
 use netid_core::model::*;
 use netid_core::store::{Change, LoginKey, SessionWithMe, Store, StoreResult};
@@ -27,6 +28,11 @@ pub struct D1Store {
     pub d1_write_round_trips: Cell<u32>,
     pub kv_ops: Cell<u32>,
     pub storage_ms: Cell<f64>,
+    /// A development fault armed for this request (`faults.rs`), and whether it fired.
+    pub fault: Option<Fault>,
+    pub fault_fired: Cell<bool>,
+    /// How long one storage operation may take before the request gives up on it.
+    pub timeout_ms: u32,
 }
 
 /// A storage operation, as the counters see it.
@@ -78,25 +84,55 @@ impl D1Store {
             d1_write_round_trips: Cell::new(0),
             kv_ops: Cell::new(0),
             storage_ms: Cell::new(0.0),
+            fault: None,
+            fault_fired: Cell::new(false),
+            timeout_ms: 20_000,
         }
     }
 
-    /// Awaits one storage operation, counting it and the time spent waiting.
-    pub async fn timed<T>(&self, op: Op, op_future: impl std::future::Future<Output = T>) -> T {
-        match op {
-            Op::Kv => self.kv_ops.set(self.kv_ops.get() + 1),
+    /// Awaits one storage operation, counting it and the time spent waiting. It fails as
+    /// `internal_error` when the platform does, when it takes longer than the storage timeout
+    /// (it is then abandoned: a write may still land, which is why every write is a single
+    /// idempotent-on-retry batch), or when a development fault was armed for it.
+    pub async fn timed<T, E: std::fmt::Display>(
+        &self,
+        op: Op,
+        op_future: impl std::future::Future<Output = Result<T, E>>,
+    ) -> StoreResult<T> {
+        let nth = match op {
+            Op::Kv => {
+                self.kv_ops.set(self.kv_ops.get() + 1);
+                self.kv_ops.get()
+            }
             Op::D1 { statements, write } => {
                 self.d1_queries.set(self.d1_queries.get() + statements);
                 self.d1_round_trips.set(self.d1_round_trips.get() + 1);
                 if write {
                     self.d1_write_round_trips.set(self.d1_write_round_trips.get() + 1);
                 }
+                self.d1_round_trips.get()
             }
+        };
+        let target = if matches!(op, Op::Kv) { Target::Kv } else { Target::D1 };
+        if let Some(f) = self.fault.filter(|f| f.target == target && f.nth == nth) {
+            self.fault_fired.set(true);
+            if f.mode == Mode::Hang {
+                worker::Delay::from(std::time::Duration::from_millis(u64::from(f.timeout_ms))).await;
+                return Err(Error::internal(format!("storage timeout (injected hang at {target:?} #{nth})")));
+            }
+            return Err(Error::internal(format!("injected storage failure at {target:?} #{nth}")));
         }
         let start = js_sys::Date::now();
-        let out = op_future.await;
+        let timeout = worker::Delay::from(std::time::Duration::from_millis(u64::from(self.timeout_ms)));
+        let (op_future, timeout) = (std::pin::pin!(op_future), std::pin::pin!(timeout));
+        let outcome = match futures_util::future::select(op_future, timeout).await {
+            futures_util::future::Either::Left((r, _)) => r.map_err(err),
+            futures_util::future::Either::Right(_) => {
+                Err(Error::internal(format!("storage timeout after {} ms", self.timeout_ms)))
+            }
+        };
         self.storage_ms.set(self.storage_ms.get() + (js_sys::Date::now() - start));
-        out
+        outcome
     }
 
     pub fn stmt(&self, sql: &str, args: &[JsValue]) -> StoreResult<D1PreparedStatement> {
@@ -105,12 +141,12 @@ impl D1Store {
 
     pub async fn first<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> StoreResult<Option<T>> {
         let stmt = self.stmt(sql, args)?;
-        self.timed(Op::sql(sql), stmt.first::<T>(None)).await.map_err(err)
+        self.timed(Op::sql(sql), stmt.first::<T>(None)).await
     }
 
     pub async fn all<T: for<'de> Deserialize<'de>>(&self, sql: &str, args: &[JsValue]) -> StoreResult<Vec<T>> {
         let stmt = self.stmt(sql, args)?;
-        self.timed(Op::sql(sql), stmt.all()).await.map_err(err)?.results::<T>().map_err(err)
+        self.timed(Op::sql(sql), stmt.all()).await?.results::<T>().map_err(err)
     }
 
     /// Runs statements as one transaction and answers each one's result (`write`: whether
@@ -124,7 +160,7 @@ impl D1Store {
             return Ok(Vec::new());
         }
         let op = Op::D1 { statements: stmts.len() as u32, write };
-        let results = self.timed(op, self.db.batch(stmts)).await.map_err(err)?;
+        let results = self.timed(op, self.db.batch(stmts)).await?;
         if let Some(e) = results.iter().find_map(|r| r.error()) {
             return Err(err(e));
         }

@@ -234,5 +234,8 @@ pub async fn grant_renames<S: Store>(env: &mut Env<'_, S>, account_id: &str, gra
         audit,
     ])
     .await?;
-    env.store.account(account_id).await?.ok_or_else(not_found)
+    // The account as the grant left it, without a read after the commit.
+    let mut account = account;
+    account.renames_left = account.renames_left.saturating_add(grant as u32);
+    Ok(account)
 }

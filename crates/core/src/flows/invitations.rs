@@ -560,6 +560,14 @@ pub async fn accept_invitation<S: Store>(
     changes.push(Change::RecordActivity { account_id: account.id.clone(), membership_id: card.id.clone(), at: now });
     changes.push(env.account_audit(&account.id, Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
     let view = AccountView::of(&account, &card);
-    let grant = start_session(env, profile, Some(account.id.clone()), ClientKind::Browser, None, changes).await?;
+    // The session's accounts, as they will be once the commit landed (read before it: after
+    // it, nothing may fail the request): any the profile already had, and this one.
+    let mut accounts = env.store.accounts_of(&profile.id).await?;
+    accounts.retain(|a| a.id != view.id);
+    accounts.push(view.clone());
+    accounts.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+    let grant =
+        start_session(env, profile, Some(account.id.clone()), ClientKind::Browser, None, changes, Some(accounts))
+            .await?;
     Ok(Accepted { grant: Some(grant), account: view })
 }

@@ -412,7 +412,7 @@ pub async fn edit_user<S: Store>(
         changes.push(env.account_audit(account_id, Some(actor), "user.role", &card.id, &detail));
     }
     env.commit(changes).await?;
-    let card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
+    // The card as written (no read after the commit: once it landed, nothing may fail).
     Ok(UserView::of(&card))
 }
 

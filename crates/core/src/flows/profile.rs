@@ -3,7 +3,7 @@
 use super::codes::{self, Disclosure};
 use super::sessions::reauthenticate;
 use super::signup::Address;
-use super::{me, not_found, throttle, Env, Me};
+use super::{not_found, throttle, Env, Me};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{hash_password, verify_password};
 use crate::mail::MailKind;
@@ -45,8 +45,11 @@ pub async fn update_names<S: Store>(env: &mut Env<'_, S>, profile_id: &str, inpu
             photo_url: None,
         });
     }
+    // Everything the answer needs is read before the commit: once it landed, nothing may
+    // fail the request (a 500 must mean "nothing happened").
+    let accounts = env.store.accounts_of(&profile.id).await?;
     env.commit(changes).await?;
-    me(env.store, &profile).await
+    Ok(super::me::me_of(&profile, accounts))
 }
 
 /// Records a new photo URL (the bytes are stored by the caller).
@@ -70,8 +73,11 @@ pub async fn set_photo<S: Store>(
             photo_url: Some(url.to_string()),
         });
     }
+    // Everything the answer needs is read before the commit: once it landed, nothing may
+    // fail the request (a 500 must mean "nothing happened").
+    let accounts = env.store.accounts_of(&profile.id).await?;
     env.commit(changes).await?;
-    me(env.store, &profile).await
+    Ok(super::me::me_of(&profile, accounts))
 }
 
 async fn request_change<S: Store>(
@@ -189,8 +195,11 @@ async fn confirm_change<S: Store>(
     let detail = format!("{} -> {}", old.as_deref().unwrap_or("-"), address.as_str());
     let audit = env.audit(Some(&profile.id), purpose.as_str(), &profile.id, &detail);
     changes.push(audit);
+    // Everything the answer needs is read before the commit: once it landed, nothing may
+    // fail the request (a 500 must mean "nothing happened").
+    let accounts = env.store.accounts_of(&profile.id).await?;
     env.commit(changes).await?;
-    me(env.store, &profile).await
+    Ok(super::me::me_of(&profile, accounts))
 }
 
 /// Confirms the new email; the old one is free from now on.

@@ -47,6 +47,7 @@ pub(crate) async fn start_session<S: Store>(
     client: ClientKind,
     family: Option<(String, i64)>,
     mut changes: Vec<Change>,
+    accounts: Option<Vec<AccountView>>,
 ) -> Result<Grant> {
     let token = new_token(env.rng);
     let now = env.now;
@@ -73,6 +74,11 @@ pub(crate) async fn start_session<S: Store>(
         password_change_required: profile.password_change_required,
     };
     changes.push(Change::PutSession(session.clone()));
+    // What the answer shows is read before the commit: once it landed, nothing may fail.
+    let accounts = match accounts {
+        Some(a) => a,
+        None => env.store.accounts_of(&profile.id).await?,
+    };
     let mut refresh_token = None;
     if let Some((family_id, family_expires_at)) = family {
         let rt = new_token(env.rng);
@@ -89,7 +95,7 @@ pub(crate) async fn start_session<S: Store>(
         refresh_token = Some(rt);
     }
     env.commit(changes).await?;
-    Ok(Grant { token, session, refresh_token, profile, accounts: None })
+    Ok(Grant { token, session, refresh_token, profile, accounts: Some(accounts) })
 }
 
 /// Logs in with email or phone and password. The attempt is counted per login and per
@@ -147,9 +153,7 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         });
     }
     let account_id = login_account(env, &profile.id, input.account_id, &mut changes).await?;
-    let mut grant = start_session(env, profile, account_id, input.client, None, changes).await?;
-    grant.accounts = accounts;
-    Ok(grant)
+    start_session(env, profile, account_id, input.client, None, changes, accounts).await
 }
 
 /// The account a login enters (`account_id`): the person's active card there (404
@@ -280,7 +284,7 @@ pub async fn refresh<S: Store>(env: &mut Env<'_, S>, refresh_token: &str) -> Res
     ];
     let account_id = old_session.and_then(|s| s.account_id);
     let family = Some((rt.family_id.clone(), rt.family_expires_at));
-    match start_session(env, profile, account_id, ClientKind::Desktop, family, changes).await {
+    match start_session(env, profile, account_id, ClientKind::Desktop, family, changes, None).await {
         Err(e) if e.code == Code::InvalidRefreshToken => Err(revoke_family(env, &rt).await),
         other => other,
     }

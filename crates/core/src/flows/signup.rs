@@ -179,5 +179,5 @@ pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput)
     changes.push(Change::PutProfile(profile.clone()));
     let audit = env.audit(Some(&profile.id), "profile.confirmed", &profile.id, address.as_str());
     changes.push(audit);
-    start_session(env, profile, None, ClientKind::Browser, None, changes).await
+    start_session(env, profile, None, ClientKind::Browser, None, changes, None).await
 }

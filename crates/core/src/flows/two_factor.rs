@@ -265,7 +265,7 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
     changes.extend(throttle::refund(&keys[1..]));
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
-    start_session(env, profile, account_id, t.client, None, changes).await
+    start_session(env, profile, account_id, t.client, None, changes, None).await
 }
 
 /// One row of `GET /me/sessions`.

@@ -1,0 +1,169 @@
+// Storage faults (development only: POST /dev/faults arms one for the next request). For
+// every flow that writes, each of its storage steps is failed in turn, on a fresh setup:
+// the request answers 500 internal_error and the state is exactly as before (GET
+// /dev/snapshot: every table's rows but the attempt counters, guards, settings and session
+// touches, which are written on purpose before a flow decides). The loop ends when the flow
+// runs past its last step with the fault unreached, and succeeds. A hang behaves as a
+// failure after the storage timeout; KV failing never touches sessions; the cron, stopped
+// after any batch, finishes on its next run.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  call, assertError, lastMessage, newPerson, newAccount, uniqueEmail, PASSWORD, OPERATOR_TOKEN, BASE,
+} from "./helpers.js";
+import { totp, serviceNow } from "../lib/totp.js";
+
+async function snapshot() {
+  const r = await call("GET", "/dev/snapshot");
+  assert.equal(r.status, 200, r.text);
+  return r.json.tables;
+}
+
+async function arm(fault) {
+  const r = await call("POST", "/dev/faults", { body: fault });
+  assert.equal(r.status, 200, r.text);
+}
+
+/** Fails every storage step of `act` in turn; answers how many steps it failed. */
+async function everyStep(name, setup, act, { target = "d1", mode = "fail", ok = (r) => r.status < 400, failed = (r) => assertError(r, 500, "internal_error") } = {}) {
+  for (let n = 1; n <= 40; n++) {
+    const ctx = await setup();
+    const before = await snapshot();
+    await arm({ target, nth: n, mode, timeout_ms: 150 });
+    const r = await act(ctx);
+    if (r.headers.get("x-netid-fault") !== "fired") {
+      assert.ok(ok(r), `${name}: without a fault it works: ${r.status} ${r.text}`);
+      assert.ok(n > 1 || target === "kv", `${name}: the flow touched storage`);
+      return n - 1;
+    }
+    failed(r);
+    assert.deepEqual(await snapshot(), before, `${name}: a ${mode} at ${target} step ${n} left state behind`);
+  }
+  assert.fail(`${name}: more than 40 storage steps`);
+}
+
+const fresh = () => ({ email: uniqueEmail("fault") });
+const person = () => newPerson({ email: uniqueEmail("fault") });
+async function admin() {
+  const p = await person();
+  const acc = await newAccount(p, "Faulty");
+  return { ...p, acc, base: `/accounts/${acc.id}` };
+}
+
+test("signup, confirmation, login and logout leave nothing behind at any failed step", async () => {
+  const steps = {};
+  steps.signup = await everyStep("signup", async () => fresh(), (c) => call("POST", "/signup", { body: { email: c.email, password: PASSWORD, first_name: "Ada", last_name: "Lovelace" } }));
+  steps.confirm = await everyStep("confirm", async () => {
+    const c = fresh();
+    await call("POST", "/signup", { body: { email: c.email, password: PASSWORD, first_name: "Ada", last_name: "Lovelace" } });
+    return { ...c, code: (await lastMessage(c.email, "signup_code")).code };
+  }, (c) => call("POST", "/signup/confirm", { body: { email: c.email, code: c.code } }));
+  steps.login = await everyStep("login", person, (p) => call("POST", "/login", { body: { login: p.email, password: p.password } }));
+  steps.logout = await everyStep("logout", person, (p) => call("POST", "/logout", { token: p.token }));
+  for (const [k, v] of Object.entries(steps)) assert.ok(v >= 1, `${k}: ${v} steps`);
+});
+
+test("profile changes leave nothing behind at any failed step", async () => {
+  await everyStep("patch me", person, (p) => call("PATCH", "/me", { token: p.token, body: { first_name: "Grace", apply_to_all_accounts: true } }));
+  await everyStep("email change", person, (p) => call("POST", "/me/email", { token: p.token, body: { email: uniqueEmail("new"), password: p.password } }));
+  await everyStep("email confirm", async () => {
+    const p = await person();
+    const to = uniqueEmail("new");
+    await call("POST", "/me/email", { token: p.token, body: { email: to, password: p.password } });
+    return { ...p, to, code: (await lastMessage(to, "email_change_code")).code };
+  }, (p) => call("POST", "/me/email/confirm", { token: p.token, body: { email: p.to, code: p.code } }));
+  await everyStep("password change", person, (p) => call("POST", "/me/password", { token: p.token, body: { current_password: p.password, new_password: "amber-meadow-lantern-9" } }));
+  // A reset request answers 202 once its attempt was counted, whatever happened next (it
+  // must not tell which logins exist); a failed one leaves nothing behind either.
+  await everyStep("forgot", person, (p) => call("POST", "/password/forgot", { body: { login: p.email } }), {
+    failed: (r) => assert.ok(r.status === 202 || (r.status === 500 && r.json.error.code === "internal_error"), r.text),
+  });
+  await everyStep("reset", async () => {
+    const p = await person();
+    await call("POST", "/password/forgot", { body: { login: p.email } });
+    return { ...p, code: (await lastMessage(p.email, "password_reset_code")).code };
+  }, (p) => call("POST", "/password/reset", { body: { login: p.email, code: p.code, new_password: "amber-meadow-lantern-9" } }));
+  await everyStep("delete profile", person, (p) => call("DELETE", "/me", { token: p.token, body: { password: p.password } }));
+  await everyStep("two-step setup", person, (p) => call("POST", "/me/two-factor/setup", { token: p.token, body: { password: p.password } }));
+  await everyStep("two-step enable", async () => {
+    const p = await person();
+    const s = await call("POST", "/me/two-factor/setup", { token: p.token, body: { password: p.password } });
+    // The code is computed before the fault is armed (reading the clock is a request too).
+    return { ...p, code: totp(s.json.secret, await serviceNow(BASE)) };
+  }, (p) => call("POST", "/me/two-factor/enable", { token: p.token, body: { code: p.code } }));
+});
+
+test("account, people and invitation changes leave nothing behind at any failed step", async () => {
+  await everyStep("create account", person, (p) => call("POST", "/accounts", { token: p.token, body: { name: "Acme" } }));
+  await everyStep("rename account", admin, (a) => call("PATCH", a.base, { token: a.token, body: { name: "Renamed" } }));
+  await everyStep("enter account", admin, (a) => call("POST", `${a.base}/enter`, { token: a.token }));
+  await everyStep("delete account", admin, (a) => call("DELETE", a.base, { token: a.token }));
+  await everyStep("add department", admin, (a) => call("POST", `${a.base}/departments`, { token: a.token, body: { name: "Ops" } }));
+  await everyStep("add group", admin, (a) => call("POST", `${a.base}/groups`, { token: a.token, body: { name: "Project", extranet: true } }));
+  await everyStep("register user", admin, (a) => call("POST", `${a.base}/users`, { token: a.token, body: { first_name: "Piotr", last_name: "Nowak", email: uniqueEmail("reg") } }));
+  const withUser = async () => {
+    const a = await admin();
+    const u = await call("POST", `${a.base}/users`, { token: a.token, body: { first_name: "Piotr", last_name: "Nowak", email: uniqueEmail("reg"), password: "granite-orchid-42" } });
+    assert.equal(u.json.status, "active", u.text);
+    return { ...a, uid: u.json.id };
+  };
+  await everyStep("edit user", withUser, (a) => call("PATCH", `${a.base}/users/${a.uid}`, { token: a.token, body: { position: "Lead" } }));
+  await everyStep("dismiss user", withUser, (a) => call("POST", `${a.base}/users/${a.uid}/dismiss`, { token: a.token }));
+  await everyStep("invite", admin, (a) => call("POST", `${a.base}/invitations`, { token: a.token, body: { invitees: [{ email: uniqueEmail("inv") }, { email: uniqueEmail("inv") }] } }));
+  const invited = async () => {
+    const a = await admin();
+    const to = uniqueEmail("inv");
+    const r = await call("POST", `${a.base}/invitations`, { token: a.token, body: { invitees: [{ email: to }] } });
+    return { ...a, to, iid: r.json.results[0].invitation_id, token: a.token, link: (await lastMessage(to, "invitation")).token };
+  };
+  await everyStep("resend invitation", invited, (a) => call("POST", `${a.base}/invitations/${a.iid}/resend`, { token: a.token }));
+  await everyStep("revoke invitation", invited, (a) => call("DELETE", `${a.base}/invitations/${a.iid}`, { token: a.token }));
+  await everyStep("accept invitation", invited, (a) => call("POST", `/invitations/${a.link}/accept`, { body: { password: PASSWORD, first_name: "Guest", last_name: "Person" } }));
+  await everyStep("operator plan", admin, (a) => call("PUT", `/operator${a.base}/plan`, { body: { plan: "standard" }, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } }));
+});
+
+test("a hang is a failure after the storage timeout, and leaves nothing behind", async () => {
+  const steps = await everyStep("login (hang)", person, (p) => call("POST", "/login", { body: { login: p.email, password: p.password } }), { mode: "hang" });
+  assert.equal(steps, 2);
+  await everyStep("invite (hang)", admin, (a) => call("POST", `${a.base}/invitations`, { token: a.token, body: { invitees: [{ email: uniqueEmail("inv") }] } }), { mode: "hang" });
+});
+
+test("KV failing fails a photo upload cleanly and never touches a session", async () => {
+  const png = new Uint8Array(Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082", "hex"));
+  const steps = await everyStep("photo (kv)", person, (p) => call("PUT", "/me/photo", { token: p.token, body: png, headers: { "Content-Type": "image/png" } }), { target: "kv" });
+  assert.equal(steps, 1, "the photo's one KV write");
+  await everyStep("photo (d1)", person, (p) => call("PUT", "/me/photo", { token: p.token, body: png, headers: { "Content-Type": "image/png" } }));
+  // Sessions live in D1 only: with KV failing, a live session still reads and a dead one is refused.
+  const p = await person();
+  await arm({ target: "kv", nth: 1 });
+  const me = await call("GET", "/me", { token: p.token });
+  assert.equal(me.status, 200, me.text);
+  assert.equal(me.headers.get("x-netid-fault"), null);
+  await call("POST", "/logout", { token: p.token });
+  await arm({ target: "kv", nth: 1 });
+  assertError(await call("GET", "/me", { token: p.token }), 401, "unauthenticated");
+});
+
+test("the cron stopped after any batch finishes its work on the next run", async () => {
+  for (let n = 1; n <= 12; n++) {
+    const seed = await call("POST", "/dev/seed", { body: { accounts: 30, idle_days: 60 } });
+    assert.equal(seed.status, 201, seed.text);
+    await arm({ target: "d1", nth: n });
+    const first = await call("POST", "/dev/cleanup");
+    const fired = first.headers.get("x-netid-fault") === "fired";
+    if (fired) assertError(first, 500, "internal_error");
+    for (let run = 0; run < 20; run++) {
+      const r = await call("POST", "/dev/cleanup");
+      assert.equal(r.status, 200, r.text);
+      if (!r.json.more) break;
+    }
+    for (const x of [1, 15, 30]) {
+      const gone = await call("POST", `/operator/accounts/${seed.json.prefix}${x}/renames`, { body: { grant: 1 }, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } });
+      assertError(gone, 404, "not_found");
+    }
+    const inv = await call("GET", "/dev/invariants");
+    assert.deepEqual(inv.json.violations, [], `after a fault at batch ${n}`);
+    if (!fired) return;
+  }
+  assert.fail("the cron took more than 12 round trips for 30 accounts");
+});
