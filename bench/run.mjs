@@ -14,8 +14,8 @@ const PORT = Number(process.env.NETID_BENCH_PORT || 8798);
 const BASE = `http://127.0.0.1:${PORT}`;
 const API = `${BASE}/api/v1`;
 const CFG = QUICK
-  ? { hashRuns: 3, logins: 5, latency: 30, wrk: "1s", sizes: [100, 300], browserMs: 150 }
-  : { hashRuns: 7, logins: 25, latency: 300, wrk: "5s", sizes: [1000, 10000, 100000], browserMs: 600 };
+  ? { hashRuns: 3, logins: 5, latency: 30, wrk: "1s", sizes: [100, 300], browserMs: 150, soakClients: 4, soakSeconds: 5 }
+  : { hashRuns: 7, logins: 25, latency: 300, wrk: "5s", sizes: [1000, 10000, 100000], browserMs: 600, soakClients: 32, soakSeconds: 60 };
 const results = { quick: QUICK, date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gib: Math.round(totalmem() / 2 ** 30) } };
 const log = (...a) => console.error("[bench]", ...a);
 
@@ -47,7 +47,7 @@ async function call(method, path, { body, token, headers = {} } = {}) {
   const ms = performance.now() - t;
   let json = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  return { status: resp.status, json, ms, queries: resp.headers.get("x-netid-queries"), timing: resp.headers.get("server-timing") };
+  return { status: resp.status, json, text, ms, queries: resp.headers.get("x-netid-queries"), timing: resp.headers.get("server-timing") };
 }
 
 // ---------- 1. hashing: native, OpenSSL, workerd ----------
@@ -105,12 +105,14 @@ async function hashRounds(alg, iterations) {
 // no development code on any path), which the request figures come from.
 let worker;
 const STATE = mkdtempSync(join(tmpdir(), "netid-bench-"));
+/** A throwaway operator token for this run (the fuzzing calls the operator API). */
+const OPERATOR_TOKEN = `bench-${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`;
 async function startWorker(mode) {
   if (!existsSync(join(STATE, "migrated"))) {
     run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--env", "dev", "--local", "--persist-to", STATE]);
     writeFileSync(join(STATE, "migrated"), "");
   }
-  const env = mode === "dev" ? ["--env", "dev"] : [];
+  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATOR_TOKEN:${OPERATOR_TOKEN}`] : [];
   worker = spawn("npx", ["wrangler", "dev", ...env, "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", STATE, "--test-scheduled", "--show-interactive-dev-session=false"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
   for (let i = 0; i < 120; i++) {
     try { if ((await fetch(`${API}/health`)).ok) return; } catch { /* not yet */ }
@@ -182,6 +184,100 @@ function wrk(method, path, token, body, connections) {
   const rps = Number((out.match(/Requests\/sec:\s+([\d.]+)/) || [])[1]);
   const non2xx = Number((out.match(/Non-2xx or 3xx responses:\s+(\d+)/) || [0, 0])[1]);
   return { rps: r2(rps), non2xx };
+}
+
+// ---------- soak: the real mix, concurrent, then consistency ----------
+/**
+ * `CFG.soakClients` clients for `CFG.soakSeconds` on the development build (the mix needs the
+ * codes of /dev/outbox; its hot paths do no development work), each from its own address:
+ * sign up and confirm, create an account, then in a loop read and edit the profile, enter the
+ * account, invite a new address that accepts as a new person, log in again and log out the
+ * old session, and every third round sign up one more person. Every answer is tallied per
+ * route; an unexpected status is any other than the route's success (wrangler's dev proxy's
+ * own 503 "worker restarted mid-request" is counted apart: it is the dev tool, not netid).
+ * Then: every signup has its code, every accepted invitation its active card, and the data
+ * invariants hold.
+ */
+async function soak() {
+  const routes = {};
+  const note = (route, r, expected) => {
+    const s = (routes[route] ||= { n: 0, ms: [], statuses: {}, unexpected: 0, proxy_503: 0 });
+    s.n++;
+    s.ms.push(r.ms);
+    s.statuses[r.status] = (s.statuses[r.status] || 0) + 1;
+    if (r.status === 503 && /restarted|worker/i.test(r.text || "")) s.proxy_503++;
+    else if (!expected.includes(r.status)) { s.unexpected++; if (s.unexpected <= 3) log("soak: unexpected", route, r.status, JSON.stringify(r.json)); }
+    return r;
+  };
+  const signups = [], accepted = [];
+  const deadline = Date.now() + CFG.soakSeconds * 1000;
+  const client = async (i) => {
+    const ip = `198.18.${i >> 8}.${i & 255}`;
+    const c = (method, path, opts = {}) => call(method, path, { ...opts, headers: { "CF-Connecting-IP": ip, ...(opts.headers || {}) } });
+    const join = async () => {
+      const email = `soak.${i}.${Math.random().toString(16).slice(2)}@example.com`;
+      const s = note("POST /signup", await c("POST", "/signup", { body: { email, password: "violet-harbour-lantern", first_name: "Soak", last_name: "Test" } }), [201]);
+      if (s.status !== 201) return null;
+      signups.push(email);
+      const m = (await c("GET", `/dev/outbox?to=${encodeURIComponent(email)}`)).json?.messages?.find((x) => x.kind === "signup_code");
+      if (!m) return null;
+      const k = note("POST /signup/confirm", await c("POST", "/signup/confirm", { body: { email, code: m.code } }), [200]);
+      return k.status === 200 ? { email, token: k.json.token } : null;
+    };
+    const me = await join();
+    if (!me) return;
+    const acc = note("POST /accounts", await c("POST", "/accounts", { token: me.token, body: { name: `Soak ${i}` } }), [201]).json;
+    for (let round = 0; Date.now() < deadline; round++) {
+      for (let k = 0; k < 3; k++) note("GET /me", await c("GET", "/me", { token: me.token }), [200]);
+      note("PATCH /me", await c("PATCH", "/me", { token: me.token, body: { first_name: "Soak" } }), [200]);
+      note("POST /accounts/{id}/enter", await c("POST", `/accounts/${acc.id}/enter`, { token: me.token }), [200]);
+      const to = `guest.${i}.${round}.${Math.random().toString(16).slice(2)}@example.com`;
+      const inv = note("POST /accounts/{id}/invitations", await c("POST", `/accounts/${acc.id}/invitations`, { token: me.token, body: { invitees: [{ email: to }] } }), [200]);
+      if (inv.status === 200) {
+        const m = (await c("GET", `/dev/outbox?to=${encodeURIComponent(to)}`)).json?.messages?.find((x) => x.kind === "invitation");
+        if (m) {
+          const a = note("POST /invitations/{token}/accept", await c("POST", `/invitations/${m.token}/accept`, { body: { password: "violet-harbour-lantern", first_name: "Guest", last_name: "Person" } }), [200]);
+          if (a.status === 200) accepted.push({ account: acc.id, email: to });
+        }
+      }
+      const l = note("POST /login", await c("POST", "/login", { body: { login: me.email, password: "violet-harbour-lantern" } }), [200]);
+      if (l.status === 200) {
+        note("POST /logout", await c("POST", "/logout", { token: me.token }), [204]);
+        me.token = l.json.token;
+      }
+      if (round % 3 === 2) await join();
+    }
+    // Consistency, per client: its account's cards of the invitees it saw accepted.
+    const users = (await c("GET", `/accounts/${acc.id}/users`, { token: me.token })).json?.users || [];
+    me.missingCards = accepted.filter((x) => x.account === acc.id && !users.some((u) => u.login_email === x.email && u.status === "active")).length;
+    return me;
+  };
+  const start = Date.now();
+  const clients = await Promise.all(Array.from({ length: CFG.soakClients }, (_, i) => client(i)));
+  const seconds = (Date.now() - start) / 1000;
+  let missingCodes = 0;
+  for (const email of signups) {
+    const m = (await call("GET", `/dev/outbox?to=${encodeURIComponent(email)}`)).json?.messages || [];
+    if (!m.some((x) => x.kind === "signup_code")) missingCodes++;
+  }
+  const inv = (await call("GET", "/dev/invariants")).json;
+  const out = { port: PORT, build: "development (codes from /dev/outbox)", clients: CFG.soakClients, seconds: r2(seconds), requests: 0, unexpected: 0, dev_proxy_503: 0, routes: {} };
+  for (const [name, s] of Object.entries(routes)) {
+    out.routes[name] = { n: s.n, p50_ms: r2(pct(s.ms, 50)), p99_ms: r2(pct(s.ms, 99)), statuses: s.statuses, unexpected: s.unexpected };
+    out.requests += s.n;
+    out.unexpected += s.unexpected;
+    out.dev_proxy_503 += s.proxy_503;
+  }
+  out.rps = r2(out.requests / seconds);
+  out.consistency = {
+    signups: signups.length,
+    signups_without_code: missingCodes,
+    accepted_invitations: accepted.length,
+    accepted_without_active_card: clients.reduce((a, c) => a + (c?.missingCards || 0), 0),
+    invariants_checked: inv?.checked,
+    invariant_violations: inv?.violations ?? ["not read"],
+  };
+  return out;
 }
 
 // ---------- 4. cleanup at scale ----------
@@ -454,8 +550,22 @@ async function main() {
     }
     await stopWorker();
 
-    log("development build: scheduled cleanup at", CFG.sizes.join(", "), "accounts");
     await startWorker("dev");
+    log(`development build: soak, ${CFG.soakClients} clients for ${CFG.soakSeconds} s on 127.0.0.1:${PORT}`);
+    results.soak = await soak();
+    if (!QUICK) {
+      // The test command fuzzes with 10 examples per operation; the bench with more.
+      log("development build: fuzzing from openapi.yaml, 50 examples per operation");
+      const f = spawnSync("bash", ["tests/fuzz/run.sh", BASE, "50"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NETID_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+      const out = `${f.stdout}${f.stderr}`;
+      const cases = [...out.matchAll(/(\d+) generated, (\d+) passed/g)];
+      results.fuzz = {
+        examples_per_operation: 50, exit_code: f.status,
+        generated: cases.reduce((a, m) => a + Number(m[1]), 0), passed: cases.reduce((a, m) => a + Number(m[2]), 0),
+        failures: (out.match(/Failures:[\s\S]*?\n\n/) || [""])[0].trim(),
+      };
+    }
+    log("development build: scheduled cleanup at", CFG.sizes.join(", "), "accounts");
     const cron = await fetchRetry(`${BASE}/__scheduled?cron=17+*+*+*+*`);
     results.cron_endpoint_status = cron.status;
     results.cleanup = [];
@@ -514,6 +624,12 @@ function print() {
   for (const s of S.rows) {
     row(`SIMULATION ${fmtN(s.profiles)} profiles`, `${s.statements_per_second_peak} statements/s at peak (${s.write_round_trips_per_second_peak} writing round trips; ${s.touch_writes_per_second_mean} touches/s mean)`, `D1 busy ${s.d1_busy_share_at_peak} -> ${s.databases_needed_at_peak} database(s); ${s.storage_gb} GB; cleanup ${s.cleanup_accounts_per_day}/day in ${s.cleanup_invocations_per_day} invocations`);
   }
+  const K = R.soak;
+  row(`soak: ${K.clients} clients x ${K.seconds} s (port ${K.port}, dev build)`, `${K.requests} requests, ${K.rps} req/s`, `unexpected statuses: ${K.unexpected}; dev proxy 503s: ${K.dev_proxy_503}`);
+  for (const [name, v] of Object.entries(K.routes)) row(`soak ${name}`, `n ${v.n}, p50 ${v.p50_ms} ms, p99 ${v.p99_ms} ms`, JSON.stringify(v.statuses));
+  const C = K.consistency;
+  row("soak consistency", `${C.signups} signups, ${C.signups_without_code} without a code; ${C.accepted_invitations} accepted, ${C.accepted_without_active_card} without an active card`, `invariants: ${C.invariants_checked} checked, ${C.invariant_violations.length} broken`);
+  if (R.fuzz) row("fuzzing (Schemathesis, 50 examples/operation)", `${R.fuzz.generated} cases, ${R.fuzz.passed} passed`, R.fuzz.exit_code === 0 ? "no failure" : `FAILED (exit ${R.fuzz.exit_code}): ${R.fuzz.failures}`);
   const cl = R.client;
   row("@netid/client wasm", `${cl.wasm_raw_bytes} B raw, ${cl.wasm_gzip_bytes} B gzip`, "budget 250 KB gzip");
   row("@netid/client instantiate", `${r2(cl.instantiate_ms)} ms`);

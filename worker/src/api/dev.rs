@@ -136,8 +136,8 @@ struct SeedReq {
     accounts: i64,
     #[serde(default = "default_idle", deserialize_with = "crate::http::de_int")]
     idle_days: i64,
-    /// Also a profile behind each card, with one live session each (for the storage
-    /// footprint per person in the benchmarks).
+    /// Also a profile behind each card (the invited third card's person has not accepted
+    /// yet), with one live session each (for the storage footprint per person).
     #[serde(default)]
     people: bool,
 }
@@ -164,7 +164,7 @@ pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         st(format!("{cte} INSERT INTO accounts (id, name, address, plan, renames_left, created_by, created_at, last_activity_at) \
              SELECT ?2 || x, 'Bench ' || x, ?2 || x, 'free', 1, 'prf_bench', ?3, ?3 FROM c"))?,
         st(format!("{cte}, k(y) AS (VALUES (1), (2), (3)) INSERT INTO memberships (id, account_id, type, role, status, first_name, last_name, contact_email, created_at) \
-             SELECT ?2 || x || '-u' || y, ?2 || x, 'employee', CASE y WHEN 1 THEN 'admin' ELSE 'user' END, 'active', 'Bench', 'User', \
+             SELECT ?2 || x || '-u' || y, ?2 || x, 'employee', CASE y WHEN 1 THEN 'admin' ELSE 'user' END, CASE y WHEN 3 THEN 'invited' ELSE 'active' END, 'Bench', 'User', \
              ?2 || x || '-' || y || '@example.com', ?3 FROM c, k"))?,
         st(format!("{cte} INSERT INTO departments (id, account_id, name, created_at) SELECT ?2 || x || '-d', ?2 || x, 'Sales', ?3 FROM c"))?,
         st(format!("{cte} INSERT INTO groups (id, account_id, name, extranet, created_at) SELECT ?2 || x || '-g', ?2 || x, 'Project', 1, ?3 FROM c"))?,
@@ -187,7 +187,7 @@ pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
             &args,
         )?);
         stmts.push(ctx.store.stmt(
-            "UPDATE memberships SET profile_id = 'prf_' || replace(id, '-u', '-') WHERE id LIKE ?1 || '%' AND profile_id IS NULL",
+            "UPDATE memberships SET profile_id = 'prf_' || replace(id, '-u', '-') WHERE id LIKE ?1 || '%' AND profile_id IS NULL AND status = 'active'",
             &[s(&p)],
         )?);
         stmts.push(ctx.store.stmt(
