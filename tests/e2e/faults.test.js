@@ -122,6 +122,55 @@ test("account, people and invitation changes leave nothing behind at any failed 
   await everyStep("operator plan", admin, (a) => call("PUT", `/operator${a.base}/plan`, { body: { plan: "standard" }, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } }));
 });
 
+test("sessions, two-step and phone changes leave nothing behind at any failed step", async () => {
+  const desktop = async () => {
+    const p = await person();
+    const d = await call("POST", "/login", { body: { login: p.email, password: p.password, client: "desktop" } });
+    return { ...p, refresh: d.json.refresh_token, desktop: d.json.token };
+  };
+  await everyStep("refresh", desktop, (p) => call("POST", "/session/refresh", { body: { refresh_token: p.refresh } }));
+  await everyStep("end one session", async () => {
+    const p = await desktop();
+    const list = await call("GET", "/me/sessions", { token: p.token });
+    return { ...p, sid: list.json.sessions.find((s) => !s.current).id };
+  }, (p) => call("DELETE", `/me/sessions/${p.sid}`, { token: p.token }));
+  await everyStep("end other sessions", desktop, (p) => call("POST", "/me/sessions/end-others", { token: p.token }));
+  const enrolled = async () => {
+    const p = await person();
+    const s = await call("POST", "/me/two-factor/setup", { token: p.token, body: { password: p.password } });
+    const e = await call("POST", "/me/two-factor/enable", { token: p.token, body: { code: totp(s.json.secret, await serviceNow(BASE)) } });
+    assert.equal(e.status, 200, e.text);
+    return { ...p, secret: s.json.secret, recovery: e.json.recovery_codes };
+  };
+  await everyStep("new recovery codes", enrolled, (p) => call("POST", "/me/two-factor/recovery-codes", { token: p.token, body: { password: p.password } }));
+  await everyStep("switch two-step off", enrolled, (p) => call("DELETE", "/me/two-factor", { token: p.token, body: { password: p.password } }));
+  await everyStep("second step with a recovery code", async () => {
+    const p = await enrolled();
+    const l = await call("POST", "/login", { body: { login: p.email, password: p.password } });
+    return { ...p, ticket: l.json.second_factor.ticket };
+  }, (p) => call("POST", "/login/second-factor", { body: { ticket: p.ticket, recovery_code: p.recovery[0] } }));
+  await everyStep("phone change", person, (p) => call("POST", "/me/phone", { token: p.token, body: { phone: `+3361234${String(Math.floor(Math.random() * 1e4)).padStart(4, "0")}`, password: p.password } }));
+  await everyStep("admin switches two-step off", async () => {
+    const a = await admin();
+    const to = uniqueEmail("tfa");
+    const u = await call("POST", `${a.base}/users`, { token: a.token, body: { first_name: "Olga", last_name: "Ivanova", email: to, password: "granite-orchid-42" } });
+    // The owner proves the address (a login attempt sends the code), then picks a password.
+    await call("POST", "/login", { body: { login: to, password: "granite-orchid-42" } });
+    await call("POST", "/signup/confirm", { body: { email: to, code: (await lastMessage(to, "signup_code")).code } }).then(async (c) => {
+      await call("POST", "/me/password", { token: c.json.token, body: { current_password: "granite-orchid-42", new_password: "olga-own-meadow-7" } });
+      const s = await call("POST", "/me/two-factor/setup", { token: c.json.token, body: { password: "olga-own-meadow-7" } });
+      await call("POST", "/me/two-factor/enable", { token: c.json.token, body: { code: totp(s.json.secret, await serviceNow(BASE)) } });
+    });
+    return { ...a, uid: u.json.id };
+  }, (a) => call("DELETE", `${a.base}/users/${a.uid}/two-factor`, { token: a.token }));
+  await everyStep("mass invitation", admin, (a) => call("POST", `${a.base}/invitations/mass`, { token: a.token, body: { emails: `${uniqueEmail("m")} ${uniqueEmail("m")}` } }));
+  await everyStep("operator renames", async () => {
+    const a = await admin();
+    await call("PUT", `/operator${a.base}/plan`, { body: { plan: "standard" }, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    return a;
+  }, (a) => call("POST", `/operator${a.base}/renames`, { body: { grant: 2 }, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } }));
+});
+
 test("a hang is a failure after the storage timeout, and leaves nothing behind", async () => {
   const steps = await everyStep("login (hang)", person, (p) => call("POST", "/login", { body: { login: p.email, password: p.password } }), { mode: "hang" });
   assert.equal(steps, 2);

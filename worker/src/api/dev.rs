@@ -302,8 +302,8 @@ pub async fn arm_fault(req: &mut Request) -> ApiResult {
 
 /// `GET /dev/snapshot`: a digest of every table's rows, to compare the state before and
 /// after a failed request. Left out: the attempt counters and guard rows (written on purpose
-/// before a flow decides), the development settings, and a session's `last_seen_at` (the
-/// touch).
+/// before a flow decides), the development settings, a session's `last_seen_at` (the touch)
+/// and a login ticket's `attempts` (a try counted before it is evaluated).
 pub async fn snapshot(ctx: &mut Ctx) -> ApiResult {
     #[derive(Deserialize)]
     struct Name {
@@ -326,9 +326,16 @@ pub async fn snapshot(ctx: &mut Ctx) -> ApiResult {
             .store
             .all::<serde_json::Map<String, serde_json::Value>>(&format!("SELECT * FROM {} ORDER BY rowid", t.name), &[])
             .await?;
-        if t.name == "sessions" {
+        // Counted before a flow decides, on purpose: a session's touch and a login ticket's
+        // tries (like the throttles' counters).
+        let counted = match t.name.as_str() {
+            "sessions" => Some("last_seen_at"),
+            "login_tickets" => Some("attempts"),
+            _ => None,
+        };
+        if let Some(column) = counted {
             for r in &mut rows {
-                r.remove("last_seen_at");
+                r.remove(column);
             }
         }
         let text = serde_json::to_string(&rows).map_err(|e| Error::internal(e.to_string()))?;
