@@ -68,3 +68,12 @@ test("an empty or blank name of a department or group is 422 invalid_text, in th
   assert.match(fr.json.error.message, /champ/);
   assertError(await call("PATCH", `/accounts/${acc.id}/users/nope`, { token: p.token }), 404, "not_found");
 });
+
+test("an empty status or type filter lists every card (as openapi.yaml documents)", async () => {
+  const p = await newPerson();
+  const acc = await newAccount(p, "Filters");
+  const r = await call("GET", `/accounts/${acc.id}/users?status=&type=`, { token: p.token });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.users.length, 1);
+  assertError(await call("GET", `/accounts/${acc.id}/users?status=zombie`, { token: p.token }), 400, "invalid_request", "status");
+});
