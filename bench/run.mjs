@@ -7,6 +7,9 @@ import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { join, resolve, extname } from "node:path";
+import { median, pct, r2 } from "./stats.mjs";
+import { soak } from "./soak.mjs";
+import { RTT, model, simulate } from "./model.mjs";
 
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
 const QUICK = process.argv.includes("--quick");
@@ -19,9 +22,6 @@ const CFG = QUICK
 const results = { quick: QUICK, date: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gib: Math.round(totalmem() / 2 ** 30) } };
 const log = (...a) => console.error("[bench]", ...a);
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
-const r2 = (x) => (x === undefined || x === null || Number.isNaN(x) ? null : Math.round(x * 100) / 100);
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", ...opts });
@@ -186,100 +186,6 @@ function wrk(method, path, token, body, connections) {
   return { rps: r2(rps), non2xx };
 }
 
-// ---------- soak: the real mix, concurrent, then consistency ----------
-/**
- * `CFG.soakClients` clients for `CFG.soakSeconds` on the development build (the mix needs the
- * codes of /dev/outbox; its hot paths do no development work), each from its own address:
- * sign up and confirm, create an account, then in a loop read and edit the profile, enter the
- * account, invite a new address that accepts as a new person, log in again and log out the
- * old session, and every third round sign up one more person. Every answer is tallied per
- * route; an unexpected status is any other than the route's success (wrangler's dev proxy's
- * own 503 "worker restarted mid-request" is counted apart: it is the dev tool, not netid).
- * Then: every signup has its code, every accepted invitation its active card, and the data
- * invariants hold.
- */
-async function soak() {
-  const routes = {};
-  const note = (route, r, expected) => {
-    const s = (routes[route] ||= { n: 0, ms: [], statuses: {}, unexpected: 0, proxy_503: 0 });
-    s.n++;
-    s.ms.push(r.ms);
-    s.statuses[r.status] = (s.statuses[r.status] || 0) + 1;
-    if (r.status === 503 && /restarted|worker/i.test(r.text || "")) s.proxy_503++;
-    else if (!expected.includes(r.status)) { s.unexpected++; if (s.unexpected <= 3) log("soak: unexpected", route, r.status, JSON.stringify(r.json)); }
-    return r;
-  };
-  const signups = [], accepted = [];
-  const deadline = Date.now() + CFG.soakSeconds * 1000;
-  const client = async (i) => {
-    const ip = `198.18.${i >> 8}.${i & 255}`;
-    const c = (method, path, opts = {}) => call(method, path, { ...opts, headers: { "CF-Connecting-IP": ip, ...(opts.headers || {}) } });
-    const join = async () => {
-      const email = `soak.${i}.${Math.random().toString(16).slice(2)}@example.com`;
-      const s = note("POST /signup", await c("POST", "/signup", { body: { email, password: "violet-harbour-lantern", first_name: "Soak", last_name: "Test" } }), [201]);
-      if (s.status !== 201) return null;
-      signups.push(email);
-      const m = (await c("GET", `/dev/outbox?to=${encodeURIComponent(email)}`)).json?.messages?.find((x) => x.kind === "signup_code");
-      if (!m) return null;
-      const k = note("POST /signup/confirm", await c("POST", "/signup/confirm", { body: { email, code: m.code } }), [200]);
-      return k.status === 200 ? { email, token: k.json.token } : null;
-    };
-    const me = await join();
-    if (!me) return;
-    const acc = note("POST /accounts", await c("POST", "/accounts", { token: me.token, body: { name: `Soak ${i}` } }), [201]).json;
-    for (let round = 0; Date.now() < deadline; round++) {
-      for (let k = 0; k < 3; k++) note("GET /me", await c("GET", "/me", { token: me.token }), [200]);
-      note("PATCH /me", await c("PATCH", "/me", { token: me.token, body: { first_name: "Soak" } }), [200]);
-      note("POST /accounts/{id}/enter", await c("POST", `/accounts/${acc.id}/enter`, { token: me.token }), [200]);
-      const to = `guest.${i}.${round}.${Math.random().toString(16).slice(2)}@example.com`;
-      const inv = note("POST /accounts/{id}/invitations", await c("POST", `/accounts/${acc.id}/invitations`, { token: me.token, body: { invitees: [{ email: to }] } }), [200]);
-      if (inv.status === 200) {
-        const m = (await c("GET", `/dev/outbox?to=${encodeURIComponent(to)}`)).json?.messages?.find((x) => x.kind === "invitation");
-        if (m) {
-          const a = note("POST /invitations/{token}/accept", await c("POST", `/invitations/${m.token}/accept`, { body: { password: "violet-harbour-lantern", first_name: "Guest", last_name: "Person" } }), [200]);
-          if (a.status === 200) accepted.push({ account: acc.id, email: to });
-        }
-      }
-      const l = note("POST /login", await c("POST", "/login", { body: { login: me.email, password: "violet-harbour-lantern" } }), [200]);
-      if (l.status === 200) {
-        note("POST /logout", await c("POST", "/logout", { token: me.token }), [204]);
-        me.token = l.json.token;
-      }
-      if (round % 3 === 2) await join();
-    }
-    // Consistency, per client: its account's cards of the invitees it saw accepted.
-    const users = (await c("GET", `/accounts/${acc.id}/users`, { token: me.token })).json?.users || [];
-    me.missingCards = accepted.filter((x) => x.account === acc.id && !users.some((u) => u.login_email === x.email && u.status === "active")).length;
-    return me;
-  };
-  const start = Date.now();
-  const clients = await Promise.all(Array.from({ length: CFG.soakClients }, (_, i) => client(i)));
-  const seconds = (Date.now() - start) / 1000;
-  let missingCodes = 0;
-  for (const email of signups) {
-    const m = (await call("GET", `/dev/outbox?to=${encodeURIComponent(email)}`)).json?.messages || [];
-    if (!m.some((x) => x.kind === "signup_code")) missingCodes++;
-  }
-  const inv = (await call("GET", "/dev/invariants")).json;
-  const out = { port: PORT, build: "development (codes from /dev/outbox)", clients: CFG.soakClients, seconds: r2(seconds), requests: 0, unexpected: 0, dev_proxy_503: 0, routes: {} };
-  for (const [name, s] of Object.entries(routes)) {
-    out.routes[name] = { n: s.n, p50_ms: r2(pct(s.ms, 50)), p99_ms: r2(pct(s.ms, 99)), statuses: s.statuses, unexpected: s.unexpected };
-    out.requests += s.n;
-    out.unexpected += s.unexpected;
-    out.dev_proxy_503 += s.proxy_503;
-  }
-  out.rps = r2(out.requests / seconds);
-  out.consistency = {
-    signups: signups.length,
-    signups_without_code: missingCodes,
-    accepted_invitations: accepted.length,
-    accepted_without_active_card: clients.reduce((a, c) => a + (c?.missingCards || 0), 0),
-    invariants_checked: inv?.checked,
-    invariant_violations: inv?.violations ?? ["not read"],
-  };
-  return out;
-}
-
 // ---------- 4. cleanup at scale ----------
 async function cleanupScale(n) {
   const seed = await call("POST", "/dev/seed", { body: { accounts: n, idle_days: 60 } });
@@ -356,98 +262,6 @@ async function cost(name, fn, n) {
   }
   const q = parseQueries(last.queries);
   return { ...q, handler_ms: r2(handler / n), storage_wait_ms: r2(storage / n), cpu_ms: r2((handler - storage) / n), storage_ms_per_round_trip: q.d1_round_trips ? r2(storage / n / (q.d1_round_trips + q.kv_ops)) : null };
-}
-
-// ---------- the production model ----------
-// Round-trip times for the model, each with its source. They are inputs, not measurements
-// of netid; the model is labelled as such wherever it is printed.
-const RTT = {
-  near: { ms: 1.08, source: "same-region round trip, cloudping.co AWS inter-region matrix (ap-east-1 to itself, p50): a Worker placed next to the D1 primary (Smart Placement)" },
-  far: { ms: 198.54, source: "Hong Kong to Frankfurt, cloudping.co AWS inter-region matrix (ap-east-1 to eu-central-1, p50): a Worker on another continent than the D1 primary" },
-  kv_hot: { ms: 1, source: "Workers KV hot reads: the hottest keys are served in under a millisecond from the KV Worker's memory (Cloudflare blog, 'We made Workers KV up to 3x faster', 2024-09-26)" },
-};
-/**
- * Modelled production latency of a route, in ms: its measured CPU, plus per D1 round trip
- * the RTT of the placement and the D1 execution time measured locally, plus KV hot reads.
- * `replica`: reads go to a read replica in the Worker's region (D1 Sessions API), writes
- * to the far primary.
- */
-function model(c) {
-  const exec = c.storage_ms_per_round_trip || 0;
-  const reads = c.d1_round_trips - c.d1_write_round_trips;
-  const kv = c.kv_ops * RTT.kv_hot.ms;
-  return {
-    near_primary_ms: r2(c.cpu_ms + c.d1_round_trips * (RTT.near.ms + exec) + kv),
-    far_primary_ms: r2(c.cpu_ms + c.d1_round_trips * (RTT.far.ms + exec) + kv),
-    far_primary_with_replica_ms: r2(c.cpu_ms + reads * (RTT.near.ms + exec) + c.d1_write_round_trips * (RTT.far.ms + exec) + kv),
-  };
-}
-
-// ---------- the scale simulation ----------
-// How much of one D1 database a population uses, from the measured storage work per
-// operation. D1 runs one query at a time per database ("each individual D1 database is
-// inherently single-threaded", developers.cloudflare.com/d1/platform/limits), so the sum of
-// statement execution times per second must stay below one second. The workload per active
-// person and day is an assumption, stated in WORKLOAD and docs/scale.md.
-const WORKLOAD = {
-  active_share: 0.2,          // of profiles, active on a given day
-  logins: 2,                  // per active person and day
-  active_minutes: 90,         // signed in and using it: the session is touched once a minute
-  me_reads: 30,               // GET /me per active person and day
-  profile_edits: 0.2,         // PATCH /me per active person and day
-  enters: 3,                  // switches of workspace
-  invitations: 0.05,          // per active person and day (each: invite + accept)
-  peak_to_mean: 3,            // busiest hour against the day's mean
-  free_idle_share_daily: 0.002, // of accounts, reaching 50 days idle each day (cleanup)
-  accounts_per_profile: 0.35,
-};
-function simulate(costs, cleanupRow, footprint) {
-  const stmtMs = (c) => c.storage_ms_per_round_trip * c.d1_round_trips / Math.max(1, c.d1_statements);
-  // Execution time per statement measured locally (miniflare's SQLite through workerd,
-  // including its IPC: an upper bound for D1's own execution time).
-  const perStmt = median(["login", "get_me_uncached", "patch_me", "enter"].map((k) => stmtMs(costs[k])));
-  const W = WORKLOAD;
-  // A touch (the session's activity, once a minute) is one UPDATE in its own round trip.
-  const perPersonDay = {
-    statements: W.logins * costs.login.d1_statements + W.active_minutes * 1 + W.me_reads * costs.get_me_uncached.d1_statements
-      + W.profile_edits * costs.patch_me.d1_statements + W.enters * costs.enter.d1_statements
-      + W.invitations * (costs.invite.d1_statements + costs.accept.d1_statements),
-    write_round_trips: W.logins * costs.login.d1_write_round_trips + W.active_minutes * 1 + W.profile_edits * costs.patch_me.d1_write_round_trips
-      + W.enters * costs.enter.d1_write_round_trips + W.invitations * (costs.invite.d1_write_round_trips + costs.accept.d1_write_round_trips),
-  };
-  const rows = [];
-  for (const profiles of [1e5, 1e6, 1e7, 1e8]) {
-    const active = profiles * W.active_share;
-    const stmtsPerSecPeak = (active * perPersonDay.statements / 86400) * W.peak_to_mean;
-    const cleanupAccountsPerDay = profiles * W.accounts_per_profile * W.free_idle_share_daily;
-    const cleanupMsPerDay = cleanupAccountsPerDay * cleanupRow.ms_per_account;
-    const busy = stmtsPerSecPeak * perStmt / 1000; // share of one D1 database's time at peak
-    rows.push({
-      profiles,
-      active_per_day: active,
-      statements_per_second_peak: Math.round(stmtsPerSecPeak),
-      write_round_trips_per_second_peak: Math.round((active * perPersonDay.write_round_trips / 86400) * W.peak_to_mean),
-      touch_writes_per_second_mean: Math.round(active * W.active_minutes / 86400),
-      d1_busy_share_at_peak: r2(busy),
-      databases_needed_at_peak: Math.max(1, Math.ceil(busy / 0.5)), // keep each under 50 % busy
-      cleanup_accounts_per_day: Math.round(cleanupAccountsPerDay),
-      cleanup_invocations_per_day: Math.ceil(cleanupAccountsPerDay / (cleanupRow.accounts / cleanupRow.invocations)),
-      cleanup_d1_seconds_per_day: r2(cleanupMsPerDay / 1000),
-      storage_gb: footprint ? r2(profiles * footprint.bytes_per_person / 1e9) : null,
-    });
-  }
-  const maxActiveOneDb = 0.5 / (perStmt / 1000) / W.peak_to_mean / (perPersonDay.statements / 86400);
-  const maxProfilesBySize = footprint ? 10e9 / footprint.bytes_per_person : null;
-  return {
-    workload: W,
-    statement_ms_measured: r2(perStmt),
-    statements_per_active_person_day: r2(perPersonDay.statements),
-    write_round_trips_per_active_person_day: r2(perPersonDay.write_round_trips),
-    max_active_people_one_database: Math.round(maxActiveOneDb),
-    max_profiles_one_database_by_time: Math.round(maxActiveOneDb / W.active_share),
-    max_profiles_one_database_by_size_10gb: maxProfilesBySize && Math.round(maxProfilesBySize),
-    rows,
-  };
 }
 
 // ---------- main ----------
@@ -552,7 +366,7 @@ async function main() {
 
     await startWorker("dev");
     log(`development build: soak, ${CFG.soakClients} clients for ${CFG.soakSeconds} s on 127.0.0.1:${PORT}`);
-    results.soak = await soak();
+    results.soak = await soak({ call, clients: CFG.soakClients, seconds: CFG.soakSeconds, port: PORT, log });
     if (!QUICK) {
       // The test command fuzzes with 10 examples per operation; the bench with more.
       log("development build: fuzzing from openapi.yaml, 50 examples per operation");

@@ -67,11 +67,13 @@ pub fn b(v: bool) -> JsValue {
     JsValue::from_f64(if v { 1.0 } else { 0.0 })
 }
 
+mod batch;
 mod changes;
 mod rows;
 #[cfg(test)]
 mod tests;
 
+use batch::throttle_of;
 use rows::*;
 
 impl D1Store {
@@ -190,96 +192,6 @@ fn taken_login(e: &Error) -> Option<Error> {
         Some(Error::field(netid_core::Code::PhoneTaken, "phone"))
     } else {
         None
-    }
-}
-
-/// A counter as `Store::hit` answers it (no row: not counted).
-fn throttle_of(r: &worker::D1Result) -> StoreResult<Option<Throttle>> {
-    let row = r.results::<ThrottleRow>().map_err(err)?.into_iter().next();
-    Ok(row.map(|row| Throttle {
-        key: row.key,
-        failures: row.failures.clamp(0, i64::from(u32::MAX)) as u32,
-        window_start: row.window_start,
-        blocked_until: row.blocked_until,
-    }))
-}
-
-impl D1Store {
-    /// A commit's statements as one batch: a transaction.
-    async fn send(&self, changes: &[Change]) -> StoreResult<()> {
-        let mut stmts = Vec::new();
-        let mut audits = Vec::new();
-        let guard = changes.iter().find_map(|c| match c {
-            Change::Guard(g) => Some(g.clone()),
-            _ => None,
-        });
-        for c in changes {
-            match c {
-                // Audit rows go together, as multi-row INSERTs at the end of the batch.
-                Change::Audit(a) => audits.push(a),
-                other => stmts.extend(self.statements(other)?),
-            }
-        }
-        for chunk in audits.chunks(AUDIT_ROWS) {
-            const N: usize = 7;
-            let marks = (0..chunk.len())
-                .map(|k| format!("({})", (1..=N).map(|c| format!("?{}", N * k + c)).collect::<Vec<_>>().join(",")))
-                .collect::<Vec<_>>()
-                .join(",");
-            let args: Vec<JsValue> = chunk
-                .iter()
-                .flat_map(|a| {
-                    [s(&a.id), os(&a.account_id), i(a.at), os(&a.actor), s(&a.action), s(&a.target), s(&a.detail)]
-                })
-                .collect();
-            stmts.push(self.stmt(&format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {marks}"), &args)?);
-        }
-        match self.batch(stmts).await {
-            Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
-            Err(e) => Err(taken_login(&e).unwrap_or(e)),
-            other => other,
-        }
-    }
-
-    /// The statements of `Store::hit`, to run alone or at the head of a batch.
-    fn hit_statements(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<D1PreparedStatement>> {
-        // One upsert per key, each incrementing in the statement and answering the counter
-        // after it (RETURNING); all keys in one batch, one round trip. The rule is
-        // `Throttle::after_hit`, written as SQL (old values on the right of every SET).
-        // The first key counts unconditionally; the others only when the first allowed the
-        // attempt, decided by a WHERE on the first key's row as it is after its statement.
-        const UPSERT: &str = "ON CONFLICT(key) DO UPDATE SET \
-               failures = CASE WHEN blocked_until > ?2 THEN ?3 + 1 \
-                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN failures + 1 \
-                               ELSE 1 END, \
-               blocked_until = CASE WHEN blocked_until > ?2 THEN blocked_until \
-                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 \
-                                 THEN CASE WHEN failures + 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
-                               ELSE CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END END, \
-               window_start = CASE WHEN blocked_until > ?2 THEN window_start \
-                               WHEN blocked_until = 0 AND ?2 - window_start < ?4 THEN window_start \
-                               ELSE ?2 END \
-             RETURNING key, failures, window_start, blocked_until";
-        let first = format!(
-            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
-             VALUES (?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END) {UPSERT}"
-        );
-        let rest = format!(
-            "INSERT INTO throttles (key, failures, window_start, blocked_until) \
-             SELECT ?1, 1, ?2, CASE WHEN 1 >= ?3 THEN ?2 + ?5 ELSE 0 END \
-             WHERE (SELECT failures FROM throttles WHERE key = ?6) <= ?7 {UPSERT}"
-        );
-        let mut stmts = Vec::new();
-        for (n, (k, p)) in keys.iter().enumerate() {
-            let mut args = vec![s(k), i(now), i(i64::from(p.max_failures)), i(p.window_seconds), i(p.block_seconds)];
-            if n == 0 {
-                stmts.push(self.stmt(&first, &args)?);
-            } else {
-                args.extend([s(&keys[0].0), i(i64::from(keys[0].1.max_failures))]);
-                stmts.push(self.stmt(&rest, &args)?);
-            }
-        }
-        Ok(stmts)
     }
 }
 
