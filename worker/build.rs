@@ -8,6 +8,6 @@ fn main() {
     let yaml = std::fs::read_to_string(&source).expect("openapi.yaml at the repository's root"); // ok: build script (compile time)
     let spec: serde_json::Value = serde_yaml_ng::from_str(&yaml).expect("openapi.yaml is valid YAML"); // ok: build script (compile time)
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("openapi.json"); // ok: build script (compile time)
-    std::fs::write(out, serde_json::to_string(&spec).expect("JSON")).expect("OUT_DIR is writable");
-    // ok: build script (compile time)
+    let json = serde_json::to_string(&spec).expect("JSON"); // ok: build script (compile time)
+    std::fs::write(out, json).expect("OUT_DIR is writable"); // ok: build script (compile time)
 }
