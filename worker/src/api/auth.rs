@@ -114,10 +114,7 @@ struct SessionBody {
 
 /// The session object, with the session cookie.
 pub async fn session_response(ctx: &mut Ctx, grant: Grant) -> ApiResult {
-    let me = match grant.accounts.clone() {
-        Some(accounts) => flows::me_with(&grant.profile, accounts),
-        None => flows::me(&ctx.store, &grant.profile).await?,
-    };
+    let me = flows::me_of(&grant.profile, grant.accounts.clone());
     let body = SessionBody {
         expires_at: rfc3339(grant.expires_at(ctx.config.idle_timeout)),
         idle_timeout_seconds: ctx.config.idle_timeout,

@@ -39,17 +39,13 @@ pub async fn me<S: Store>(store: &S, profile: &Profile) -> Result<Me> {
     Ok(me_of(profile, accounts))
 }
 
-/// `Me` from a profile and its active accounts already read.
-pub fn me_with(profile: &Profile, accounts: Vec<AccountView>) -> Me {
-    me_of(profile, accounts)
-}
-
 /// `Me` for a profile id, read in one go (`Store::profile_with_accounts`).
 pub async fn me_by_id<S: Store>(store: &S, profile_id: &str) -> Result<Option<Me>> {
     Ok(store.profile_with_accounts(profile_id).await?.map(|(p, a)| me_of(&p, a)))
 }
 
-pub(crate) fn me_of(profile: &Profile, accounts: Vec<AccountView>) -> Me {
+/// `Me` from a profile and its active accounts already read.
+pub fn me_of(profile: &Profile, accounts: Vec<AccountView>) -> Me {
     Me {
         id: profile.id.clone(),
         first_name: profile.first_name.clone(),

@@ -14,7 +14,7 @@ mod signup;
 mod throttle;
 pub mod two_factor;
 
-pub use me::{me, me_by_id, me_with, Me};
+pub use me::{me, me_by_id, me_of, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
 pub use profile::{
     change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,

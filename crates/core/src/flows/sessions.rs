@@ -16,9 +16,9 @@ pub struct Grant {
     pub session: Session,
     pub refresh_token: Option<String>,
     pub profile: Profile,
-    /// The profile's active accounts when the flow read them already (a login reads them
-    /// with the profile, so its response costs no further round trip).
-    pub accounts: Option<Vec<AccountView>>,
+    /// The profile's active accounts, read before the session's commit (a login reads them
+    /// with the profile), so the answer needs no read after it.
+    pub accounts: Vec<AccountView>,
 }
 
 impl Grant {
@@ -95,7 +95,7 @@ pub(crate) async fn start_session<S: Store>(
         refresh_token = Some(rt);
     }
     env.commit(changes).await?;
-    Ok(Grant { token, session, refresh_token, profile, accounts: Some(accounts) })
+    Ok(Grant { token, session, refresh_token, profile, accounts })
 }
 
 /// Logs in with email or phone and password. The attempt is counted per login and per
