@@ -44,11 +44,12 @@ pub fn status_of(code: Code) -> u16 {
         | Code::AlreadyInvited
         | Code::LastAdmin
         | Code::PlanRequired
-        | Code::TwoFactorAlreadyEnabled => 409,
+        | Code::TwoFactorAlreadyEnabled
+        | Code::MessageNotRetryable => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,
-        Code::TooManyAttempts => 429,
+        Code::TooManyAttempts | Code::SendLimitReached => 429,
         Code::Internal => 500,
         _ => 422,
     }

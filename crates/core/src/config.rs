@@ -43,6 +43,11 @@ pub struct Config {
     pub link_ttl: i64,
     /// Outbox rows are deleted after this long.
     pub outbox_retention: i64,
+    /// Messages someone asked for (codes, invitations, login details) per address and day.
+    pub send_daily_per_address: u32,
+    /// Invitations and login details an account sends per day, by email and by SMS.
+    pub send_daily_per_account_email: u32,
+    pub send_daily_per_account_sms: u32,
     /// The key that seals authenticator secrets (a Worker secret); without it two-step
     /// authentication cannot be set up.
     pub two_factor_key: Option<[u8; 32]>,
@@ -72,6 +77,9 @@ impl Config {
             refresh_family_ttl: 90 * 24 * 3600,
             link_ttl: 7 * 24 * 3600,
             outbox_retention: 30 * 24 * 3600,
+            send_daily_per_address: 20,
+            send_daily_per_account_email: 1_000,
+            send_daily_per_account_sms: 100,
             two_factor_key: None,
             ticket_ttl: 5 * 60,
             ticket_tries: 5,

@@ -51,6 +51,10 @@ pub enum Code {
     /// required, too long, or with control characters (422).
     InvalidText,
     LastAdmin,
+    /// The daily send limit of an address or an account is reached (429).
+    SendLimitReached,
+    /// An outbox message that cannot be sent again: delivered, or its code or link erased (409).
+    MessageNotRetryable,
     TooManyAddresses,
     PlanRequired,
     PasswordChangeRequired,
@@ -65,7 +69,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 49] = [
+    pub const ALL: [Code; 51] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -107,6 +111,8 @@ impl Code {
         Code::InvalidAccountName,
         Code::InvalidText,
         Code::LastAdmin,
+        Code::SendLimitReached,
+        Code::MessageNotRetryable,
         Code::TooManyAddresses,
         Code::PlanRequired,
         Code::PasswordChangeRequired,
@@ -160,6 +166,8 @@ impl Code {
             Code::InvalidAccountName => "invalid_account_name",
             Code::InvalidText => "invalid_text",
             Code::LastAdmin => "last_admin",
+            Code::SendLimitReached => "send_limit_reached",
+            Code::MessageNotRetryable => "message_not_retryable",
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",
             Code::PasswordChangeRequired => "password_change_required",

@@ -281,6 +281,20 @@ fn row(code: Code) -> [&'static str; 5] {
             "Hãy điền trường này với tối đa 100 ký tự và không có ký tự điều khiển.",
             "Wypełnij to pole: najwyżej 100 znaków, bez znaków sterujących.",
         ],
+        Code::SendLimitReached => [
+            "Too many messages were sent to this address or from this account today. Try again tomorrow.",
+            "Trop de messages ont été envoyés aujourd'hui à cette adresse ou depuis ce compte. Réessayez demain.",
+            "Сегодня на этот адрес или из этого аккаунта отправлено слишком много сообщений. Повторите завтра.",
+            "Hôm nay đã gửi quá nhiều tin nhắn đến địa chỉ này hoặc từ tài khoản này. Hãy thử lại vào ngày mai.",
+            "Dziś wysłano zbyt wiele wiadomości na ten adres lub z tego konta. Spróbuj ponownie jutro.",
+        ],
+        Code::MessageNotRetryable => [
+            "This message cannot be sent again: it was delivered, or its code or link has expired.",
+            "Ce message ne peut pas être renvoyé : il a été remis, ou son code ou son lien a expiré.",
+            "Это сообщение нельзя отправить повторно: оно доставлено или срок его кода или ссылки истёк.",
+            "Không thể gửi lại tin nhắn này: tin đã được gửi, hoặc mã hay liên kết đã hết hạn.",
+            "Tej wiadomości nie można wysłać ponownie: została doręczona albo jej kod lub link wygasł.",
+        ],
         Code::LastAdmin => [
             "An account needs at least one administrator.",
             "Un compte doit avoir au moins un administrateur.",

@@ -237,10 +237,17 @@ pub struct OutboxMessage {
     pub kind: String,
     pub lang: Lang,
     pub subject: String,
+    /// The plain text (for SMS, the short text).
     pub body: String,
+    /// The HTML part of an email; empty for SMS.
+    #[serde(default)]
+    pub html: String,
     pub code: Option<String>,
     pub link: Option<String>,
     pub token: Option<String>,
+    /// The account that sends it (invitations, login details): its send limits count it.
+    #[serde(default)]
+    pub account_id: Option<String>,
     pub created_at: i64,
 }
 

@@ -64,6 +64,15 @@ pub enum Change {
     /// Gives back one attempt counted by [`Store::hit`] (a success): `failures - 1`, not below 0.
     Refund(String),
     Outbox(OutboxMessage),
+    /// Counts one message against a send limit, in the statement (`n + 1`, a new window
+    /// after `window` seconds), and fails the commit with `send_limit_reached` when the count
+    /// is then over `limit`: the message and its cause land only within the limit.
+    CountSend {
+        key: String,
+        limit: u32,
+        window: i64,
+        now: i64,
+    },
     Audit(AuditEntry),
     /// "Apply to all accounts": the person's card in every account they belong to.
     UpdateCards {

@@ -5,10 +5,9 @@
 
 use super::Env;
 use crate::error::Result;
-use crate::mail::{self, MailKind};
-use crate::model::{Account, MemberStatus, OutboxMessage, Role};
+use crate::mail::MailKind;
+use crate::model::{Account, MemberStatus, Role};
 use crate::store::{Change, Store};
-use crate::tokens::new_id;
 
 const DAY: i64 = 24 * 3600;
 /// Free accounts with no login for more than this are deleted.
@@ -97,21 +96,8 @@ pub async fn run_cleanup<S: Store>(
                             Some(p) => env.store.profile(p).await?.map(|p| p.lang).unwrap_or_default(),
                             None => crate::Lang::En,
                         };
-                        let (subject, body) =
-                            mail::render_with(MailKind::InactivityWarning, lang, &[("account", &account.name)]);
-                        changes.push(Change::Outbox(OutboxMessage {
-                            id: new_id("msg", env.rng),
-                            channel: mail::channel_for(&to),
-                            to,
-                            kind: MailKind::InactivityWarning.as_str().to_string(),
-                            lang,
-                            subject,
-                            body,
-                            code: None,
-                            link: None,
-                            token: None,
-                            created_at: now,
-                        }));
+                        let vars = [("account", account.name.as_str())];
+                        changes.push(env.outbox(MailKind::InactivityWarning, lang, &to, &vars, Some(&account.id)));
                     }
                     changes.push(Change::MarkWarned { account_id: account.id.clone(), at: now });
                     report.warned += 1;

@@ -7,10 +7,10 @@ use super::people::{address_state, check_placement, owner_of, AddressState};
 use super::sessions::{start_session, Grant};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
-use crate::mail::{self, MailKind};
+use crate::mail::MailKind;
 use crate::model::{
-    AccountView, ClientKind, Invitation, InvitationState, MemberStatus, MemberType, Membership, OutboxMessage, Profile,
-    Purpose, Role, Session,
+    AccountView, ClientKind, Invitation, InvitationState, MemberStatus, MemberType, Membership, Profile, Purpose, Role,
+    Session,
 };
 use crate::store::{Change, Guard, Store};
 use crate::time::rfc3339;
@@ -91,27 +91,15 @@ fn view(inv: &Invitation, now: i64) -> InvitationView {
 
 fn invitation_message<S: Store>(
     env: &mut Env<'_, S>,
-    account_name: &str,
+    account: &crate::model::Account,
     to: &str,
     token: &str,
     link_base: &str,
 ) -> Change {
     let link = format!("{link_base}/#/invite/{token}");
-    let (subject, body) =
-        mail::render_with(MailKind::Invitation, env.lang, &[("account", account_name), ("link", &link)]);
-    Change::Outbox(OutboxMessage {
-        id: new_id("msg", env.rng),
-        channel: mail::channel_for(to),
-        to: to.to_string(),
-        kind: MailKind::Invitation.as_str().to_string(),
-        lang: env.lang,
-        subject,
-        body,
-        code: None,
-        link: Some(link),
-        token: Some(token.to_string()),
-        created_at: env.now,
-    })
+    let lang = env.lang;
+    let vars = [("account", account.name.as_str()), ("link", link.as_str()), ("token", token)];
+    env.outbox(MailKind::Invitation, lang, to, &vars, Some(&account.id))
 }
 
 /// An invited card and its invitation (and message), for the caller to commit.
@@ -156,7 +144,7 @@ fn prepare<S: Store>(
         expires_at: now + INVITATION_TTL,
         accepted_at: None,
     };
-    let msg = invitation_message(env, &a.account.name, invitee.as_str(), &token, link_base);
+    let msg = invitation_message(env, &a.account, invitee.as_str(), &token, link_base);
     let changes = vec![Change::PutMembership(card.clone()), Change::PutInvitation(inv.clone()), msg];
     (card, inv, changes)
 }
@@ -363,7 +351,7 @@ pub async fn resend_invitation<S: Store>(
     let token = new_token(env.rng);
     inv.token_hash = token_hash(&token);
     inv.expires_at = env.now + INVITATION_TTL;
-    let msg = invitation_message(env, &a.account.name, &inv.to, &token, link_base);
+    let msg = invitation_message(env, &a.account, &inv.to, &token, link_base);
     let audit = env.account_audit(account_id, Some(actor), "invitation.resent", &inv.id, &inv.to);
     env.commit(vec![Change::PutInvitation(inv.clone()), msg, audit]).await?;
     Ok(view(&inv, env.now))

@@ -51,8 +51,44 @@ impl<S: Store> Env<'_, S> {
         new_id(prefix, self.rng)
     }
 
-    pub(crate) async fn commit(&self, changes: Vec<Change>) -> Result<()> {
+    /// Commits `changes`, with the send limits of the messages among them counted in the
+    /// same transaction (`Change::CountSend`).
+    pub(crate) async fn commit(&self, mut changes: Vec<Change>) -> Result<()> {
+        let counts = self.send_counts(&changes);
+        changes.extend(counts);
         self.store.commit(changes).await
+    }
+
+    /// The counters each requested message (`MailKind::is_requested`) adds to: its address's
+    /// day, and its account's day on its channel.
+    fn send_counts(&self, changes: &[Change]) -> Vec<Change> {
+        const DAY: i64 = 24 * 3600;
+        let c = &self.config;
+        let mut out = Vec::new();
+        for m in changes.iter().filter_map(|c| match c {
+            Change::Outbox(m) => Some(m),
+            _ => None,
+        }) {
+            if !MailKind::from_name(&m.kind).is_some_and(MailKind::is_requested) {
+                continue;
+            }
+            let now = self.now;
+            out.push(Change::CountSend {
+                key: format!("to:{}", m.to),
+                limit: c.send_daily_per_address,
+                window: DAY,
+                now,
+            });
+            if let Some(account) = &m.account_id {
+                let limit = match m.channel {
+                    crate::model::Channel::Email => c.send_daily_per_account_email,
+                    crate::model::Channel::Sms => c.send_daily_per_account_sms,
+                };
+                let key = format!("account:{account}:{}", m.channel.as_str());
+                out.push(Change::CountSend { key, limit, window: DAY, now });
+            }
+        }
+        out
     }
 
     pub(crate) fn audit(&mut self, actor: Option<&str>, action: &str, target: &str, detail: &str) -> Change {
@@ -83,35 +119,39 @@ impl<S: Store> Env<'_, S> {
         c
     }
 
+    /// A message with no placeholder but the code.
     pub(crate) fn message(&mut self, kind: MailKind, lang: Lang, to: &str, code: Option<&str>) -> Change {
-        let (subject, body) = mail::render(kind, lang, code);
-        let mut change = self.message_with(kind, lang, to, subject, body);
-        if let Change::Outbox(m) = &mut change {
-            m.code = code.map(str::to_string);
-        }
-        change
+        let vars: Vec<(&str, &str)> = code.map(|c| ("code", c)).into_iter().collect();
+        self.outbox(kind, lang, to, &vars, None)
     }
 
-    /// A message whose subject and body are already rendered (no code, link or token).
-    pub(crate) fn message_with(
+    /// A message to `to`, composed in core (`mail::compose`) with `vars` filled in. The
+    /// `code`, `link` and `token` among `vars` are also kept on the row (the development
+    /// outbox shows them; they are erased once delivered or expired).
+    pub(crate) fn outbox(
         &mut self,
         kind: MailKind,
         lang: Lang,
         to: &str,
-        subject: String,
-        body: String,
+        vars: &[(&str, &str)],
+        account_id: Option<&str>,
     ) -> Change {
+        let channel = mail::channel_for(to);
+        let m = mail::compose(kind, lang, channel, vars);
+        let get = |name: &str| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_string());
         Change::Outbox(OutboxMessage {
             id: self.id("msg"),
-            channel: mail::channel_for(to),
+            channel,
             to: to.to_string(),
             kind: kind.as_str().to_string(),
             lang,
-            subject,
-            body,
-            code: None,
-            link: None,
-            token: None,
+            subject: m.subject,
+            body: m.text,
+            html: m.html,
+            code: get("code"),
+            link: get("link"),
+            token: get("token"),
+            account_id: account_id.map(str::to_string),
             created_at: self.now,
         })
     }

@@ -4,10 +4,8 @@ use super::accounts::access;
 use super::invitations::{create_invitation, InviteOptions};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
-use crate::mail::{self, MailKind};
-use crate::model::{
-    CodeRecord, Department, Group, MemberStatus, MemberType, Membership, OutboxMessage, Profile, Purpose, Role,
-};
+use crate::mail::MailKind;
+use crate::model::{CodeRecord, Department, Group, MemberStatus, MemberType, Membership, Profile, Purpose, Role};
 use crate::store::{Change, Guard, Store};
 use crate::tokens::{code_hash, new_code, new_id};
 use crate::validate::{Email, Invitee, Login, Name, Password, PersonalInfo};
@@ -254,11 +252,14 @@ pub async fn add_user<S: Store>(
     };
     let link = format!("{link_base}/#/forgot");
     let code = new_code(env.rng);
-    let (subject, body) = mail::render_with(
-        MailKind::LoginDetails,
-        env.lang,
-        &[("account", &a.account.name), ("login", login.as_str()), ("code", &code), ("link", &link)],
-    );
+    let lang = env.lang;
+    let vars = [
+        ("account", a.account.name.as_str()),
+        ("login", login.as_str()),
+        ("code", code.as_str()),
+        ("link", link.as_str()),
+    ];
+    let message = env.outbox(MailKind::LoginDetails, lang, login.as_str(), &vars, Some(account_id));
     let mut changes = vec![
         Change::PutProfile(profile.clone()),
         Change::PutMembership(card.clone()),
@@ -271,19 +272,7 @@ pub async fn add_user<S: Store>(
             expires_at: now + env.config.code_ttl,
             created_at: now,
         }),
-        Change::Outbox(OutboxMessage {
-            id: new_id("msg", env.rng),
-            channel: mail::channel_for(login.as_str()),
-            to: login.as_str().to_string(),
-            kind: MailKind::LoginDetails.as_str().to_string(),
-            lang: env.lang,
-            subject,
-            body,
-            code: Some(code),
-            link: Some(link),
-            token: None,
-            created_at: now,
-        }),
+        message,
     ];
     changes.push(env.account_audit(account_id, Some(actor), "user.added", &card.id, email.as_str()));
     env.commit(changes).await?;

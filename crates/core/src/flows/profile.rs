@@ -174,9 +174,8 @@ async fn confirm_change<S: Store>(
     changes.push(Change::PutProfile(profile.clone()));
     // The old address is told: a stolen session must not turn silently into a takeover.
     if let (Address::Email(_), Some(old)) = (&address, old.as_deref()) {
-        let (subject, body) =
-            crate::mail::render_with(MailKind::EmailChanged, profile.lang, &[("email", &mask(address.as_str()))]);
-        changes.push(env.message_with(MailKind::EmailChanged, profile.lang, old, subject, body));
+        let masked = mask(address.as_str());
+        changes.push(env.outbox(MailKind::EmailChanged, profile.lang, old, &[("email", &masked)], None));
     }
     if apply_to_all_accounts {
         let (contact_email, phone) = match &address {

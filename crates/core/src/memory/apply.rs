@@ -219,6 +219,16 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.throttles.remove(&k);
         }
         Change::Outbox(m) => d.outbox.push(m),
+        Change::CountSend { key, limit, window, now } => {
+            let c = d.send_counters.entry(key).or_insert((0, now));
+            if now - c.1 >= window {
+                *c = (0, now);
+            }
+            c.0 += 1;
+            if c.0 > limit {
+                return Err(Error::new(crate::error::Code::SendLimitReached));
+            }
+        }
         Change::Audit(a) => d.audit.push(a),
         Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => {
             for c in d.memberships.values_mut().filter(|c| c.profile_id.as_deref() == Some(profile_id.as_str())) {
@@ -284,6 +294,7 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
             d.outbox.retain(|m| m.created_at >= outbox_before);
+            d.send_counters.retain(|_, (_, start)| *start + 24 * 3600 > now);
             d.tickets.retain(|_, t| t.expires_at > now);
             for m in d.outbox.iter_mut() {
                 let code_dead = m.code.is_some() && m.created_at + code_ttl <= now;
@@ -293,6 +304,7 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                     m.token = None;
                     m.link = None;
                     m.body = String::new();
+                    m.html = String::new();
                 }
             }
             d.codes.retain(|_, c| c.expires_at > now);

@@ -20,6 +20,8 @@ pub struct Data {
     pub refresh_tokens: BTreeMap<String, RefreshToken>,
     pub throttles: BTreeMap<String, Throttle>,
     pub outbox: Vec<OutboxMessage>,
+    /// Send-limit counters: key -> (count, window start).
+    pub send_counters: BTreeMap<String, (u32, i64)>,
     pub audit: Vec<AuditEntry>,
     pub accounts: BTreeMap<String, Account>,
     pub memberships: BTreeMap<String, Membership>,

@@ -1,64 +1,10 @@
-//! What netid sends, in the person's language. Bodies are plain text; `{code}` is filled in.
+//! The email texts: subject and plain-text body per kind, per language in `Lang::ALL`
+//! order. `{name}` placeholders are filled in by `compose`.
 
-use crate::lang::Lang;
-use crate::model::Channel;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MailKind {
-    /// Confirms a new profile's email or phone (also re-sent at login while unconfirmed).
-    SignupCode,
-    EmailChangeCode,
-    PhoneChangeCode,
-    PasswordResetCode,
-    PasswordChanged,
-    /// To the OLD address after an email change.
-    EmailChanged,
-    /// Two-step authentication was switched off (by the person or an admin).
-    TwoFactorDisabled,
-    /// A recovery code was used to log in.
-    RecoveryCodeUsed,
-    /// An invitation into an account, with the acceptance link.
-    Invitation,
-    /// "Add a user": the admin created the login; how to sign in.
-    LoginDetails,
-    /// Free account idle for 43 days: deleted in 7 days unless someone logs in.
-    InactivityWarning,
-}
-
-impl MailKind {
-    pub const ALL: [MailKind; 11] = [
-        MailKind::SignupCode,
-        MailKind::EmailChangeCode,
-        MailKind::PhoneChangeCode,
-        MailKind::PasswordResetCode,
-        MailKind::PasswordChanged,
-        MailKind::EmailChanged,
-        MailKind::TwoFactorDisabled,
-        MailKind::RecoveryCodeUsed,
-        MailKind::Invitation,
-        MailKind::LoginDetails,
-        MailKind::InactivityWarning,
-    ];
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            MailKind::SignupCode => "signup_code",
-            MailKind::EmailChangeCode => "email_change_code",
-            MailKind::PhoneChangeCode => "phone_change_code",
-            MailKind::PasswordResetCode => "password_reset_code",
-            MailKind::PasswordChanged => "password_changed",
-            MailKind::EmailChanged => "email_changed",
-            MailKind::TwoFactorDisabled => "two_factor_disabled",
-            MailKind::RecoveryCodeUsed => "recovery_code_used",
-            MailKind::Invitation => "invitation",
-            MailKind::LoginDetails => "login_details",
-            MailKind::InactivityWarning => "inactivity_warning",
-        }
-    }
-}
+use super::MailKind;
 
 /// Subject and body lines, per language in `Lang::ALL` order.
-fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
+pub(super) fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
     match kind {
         MailKind::SignupCode => [
             ("Your netid confirmation code", "Your confirmation code is {code}. It is valid for 10 minutes."),
@@ -137,55 +83,5 @@ fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("{account} sẽ bị xóa sau 7 ngày", "Không ai đăng nhập vào {account} trong 43 ngày. Tài khoản miễn phí bị xóa sau 50 ngày không đăng nhập: hãy đăng nhập trong 7 ngày để giữ lại."),
             ("{account} zostanie usunięte za 7 dni", "Nikt nie logował się do {account} od 43 dni. Darmowe konta są usuwane po 50 dniach bez logowania: zaloguj się w ciągu 7 dni, aby je zachować."),
         ],
-    }
-}
-
-/// The subject and body of `kind` in `lang`, with the code filled in.
-pub fn render(kind: MailKind, lang: Lang, code: Option<&str>) -> (String, String) {
-    render_with(kind, lang, &[("code", code.unwrap_or(""))])
-}
-
-/// The subject and body of `kind` in `lang`, with `{name}` placeholders filled in.
-pub fn render_with(kind: MailKind, lang: Lang, vars: &[(&str, &str)]) -> (String, String) {
-    let idx = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
-    let (mut subject, mut body) = (texts(kind)[idx].0.to_string(), texts(kind)[idx].1.to_string());
-    for (k, v) in vars {
-        let key = format!("{{{k}}}");
-        subject = subject.replace(&key, v);
-        body = body.replace(&key, v);
-    }
-    (subject, body)
-}
-
-/// The channel that reaches an address: SMS for phone numbers.
-pub fn channel_for(address: &str) -> Channel {
-    if address.starts_with('+') {
-        Channel::Sms
-    } else {
-        Channel::Email
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_kind_is_written_in_every_language() {
-        for kind in MailKind::ALL {
-            for lang in Lang::ALL {
-                let (s, b) = render(kind, lang, Some("123456"));
-                assert!(!s.is_empty() && !b.is_empty());
-                if matches!(
-                    kind,
-                    MailKind::SignupCode
-                        | MailKind::EmailChangeCode
-                        | MailKind::PhoneChangeCode
-                        | MailKind::PasswordResetCode
-                ) {
-                    assert!(b.contains("123456"), "{kind:?} {lang:?}");
-                }
-            }
-        }
     }
 }
