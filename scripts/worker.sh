@@ -1,6 +1,7 @@
 # Sourced: start_worker PORT STATE_DIR starts `wrangler dev` on 127.0.0.1 with a local D1
 # (migrations applied) and KV persisted under STATE_DIR, and waits until it answers.
 # stop_worker stops it. The Worker must already be built (scripts/build.sh).
+# start_stand_in PORT starts the delivery providers' stand-in (tests/provider/server.mjs).
 
 start_worker() {
   local port="$1" state="$2" log="$2/wrangler.log"
@@ -10,6 +11,10 @@ start_worker() {
   local vars=()
   if [ -n "${NETID_OPERATOR_TOKEN:-}" ]; then vars+=(--var "OPERATOR_TOKEN:$NETID_OPERATOR_TOKEN"); fi
   if [ -n "${NETID_TWO_FACTOR_KEY:-}" ]; then vars+=(--var "TWO_FACTOR_KEY:$NETID_TWO_FACTOR_KEY"); fi
+  # Extra Worker vars, space-separated KEY:VALUE (the delivery tests point the providers at
+  # their stand-in this way).
+  local kv
+  for kv in ${NETID_WORKER_VARS:-}; do vars+=(--var "$kv"); done
   wrangler dev --env dev --local --ip 127.0.0.1 --port "$port" --persist-to "$state" --test-scheduled \
     --show-interactive-dev-session=false "${vars[@]}" >"$log" 2>&1 &
   WORKER_PID=$!
@@ -30,4 +35,33 @@ stop_worker() {
     wait "$WORKER_PID" 2>/dev/null || true
     WORKER_PID=""
   fi
+}
+
+start_stand_in() {
+  local port="$1"
+  node "$ROOT/tests/provider/server.mjs" "$port" >"${TMPDIR:-/tmp}/netid-stand-in-$port.log" 2>&1 &
+  STAND_IN_PID=$!
+  for _ in $(seq 1 40); do
+    if curl -fsS "http://127.0.0.1:$port/_stand-in/stats" >/dev/null 2>&1; then return 0; fi
+    sleep 0.25
+  done
+  echo "the provider stand-in did not answer on port $port" >&2
+  return 1
+}
+
+stop_stand_in() {
+  if [ -n "${STAND_IN_PID:-}" ]; then
+    kill "$STAND_IN_PID" 2>/dev/null || true
+    wait "$STAND_IN_PID" 2>/dev/null || true
+    STAND_IN_PID=""
+  fi
+}
+
+# The Worker vars that send through the stand-in on PORT (fast retries for the tests).
+stand_in_vars() {
+  local port="$1"
+  echo "EMAIL_PROVIDER:resend RESEND_API_URL:http://127.0.0.1:$port RESEND_API_KEY:re_test_stand_in_key \
+EMAIL_FROM:netid-test@netid.invalid SMS_PROVIDER:twilio TWILIO_API_URL:http://127.0.0.1:$port \
+TWILIO_ACCOUNT_SID:AC00000000000000000000000000000000 TWILIO_AUTH_TOKEN:stand-in-twilio-token \
+TWILIO_FROM:+15005550006 DELIVERY_RETRY_SECONDS:1 DELIVERY_TIMEOUT_MS:1000"
 }

@@ -84,3 +84,12 @@ SELECT key FROM throttles WHERE failures < 0;
 
 -- invariant: no_guard_row_false: a guard row is never stored failing (the CHECK decides)
 SELECT name FROM guards WHERE ok != 1;
+
+-- invariant: delivered_message_erased: a delivered message keeps no code, link, token or body
+SELECT id FROM outbox WHERE status = 'delivered' AND (code IS NOT NULL OR link IS NOT NULL OR token IS NOT NULL OR body != '' OR html != '');
+
+-- invariant: delivered_message_has_time: a delivered message says when, and only a delivered one
+SELECT id FROM outbox WHERE (status = 'delivered') != (delivered_at IS NOT NULL);
+
+-- invariant: message_attempts_counted: a message that failed was attempted at least once, and only a claimed one has a claim
+SELECT id FROM outbox WHERE (status = 'failed' AND attempts < 1 AND last_error IS NULL) OR (status != 'sending' AND claimed_until != 0);

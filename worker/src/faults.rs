@@ -11,6 +11,9 @@ use std::cell::RefCell;
 pub enum Target {
     D1,
     Kv,
+    /// The hand-over of the request's committed messages to the delivery queue is dropped,
+    /// as if the isolate died between the commit and the enqueue (`nth` is ignored).
+    Relay,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 
 mod api;
 mod ctx;
+mod delivery;
 mod faults;
 mod http;
 mod me_cache;
@@ -10,7 +11,7 @@ mod scheduled;
 mod store;
 
 use ctx::Ctx;
-use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
+use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
@@ -34,6 +35,17 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
             let start = js_sys::Date::now();
             let result = api::handle(req, &mut ctx).await;
             let mut resp = result.unwrap_or_else(|e| http::error_response(&e, lang));
+            // What the request committed to the outbox goes to the delivery queue after the
+            // response; a development fault may drop it (the sweep must then find it).
+            let messages = ctx.store.committed_messages.take();
+            if !messages.is_empty() {
+                if ctx.store.fault.is_some_and(|f| f.target == faults::Target::Relay) {
+                    ctx.store.fault_fired.set(true);
+                } else if let Some(execution) = ctx.execution.as_ref() {
+                    let env = env.clone();
+                    execution.wait_until(async move { delivery::relay(&env, messages).await });
+                }
+            }
             if dev {
                 // The benchmarks and the dev tests read the storage work of each request;
                 // production does not tell its internals (counts would tell known logins
@@ -61,14 +73,33 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
     Ok(http::secure_api_response(resp, lang, dev))
 }
 
+/// Two schedules: every minute the delivery sweep; hourly (`17 * * * *`) the cleanup, then
+/// the sweep too. Locally: `GET /__scheduled?cron=...`.
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match Ctx::new(&env, None).await {
         Ok(mut ctx) => {
-            if let Err(e) = scheduled::run(&mut ctx).await {
-                worker::console_error!("scheduled run failed: {:?}", e);
+            if event.cron() != scheduled::SWEEP_CRON {
+                if let Err(e) = scheduled::run(&mut ctx).await {
+                    worker::console_error!("scheduled run failed: {:?}", e);
+                }
+                // The cleanup's warnings go out now rather than at the next sweep.
+                let warnings = ctx.store.committed_messages.take();
+                delivery::relay(&env, warnings).await;
+            }
+            match delivery::sweep(&ctx).await {
+                Ok(n) if n > 0 => worker::console_log!("delivery sweep: {n} messages enqueued again"),
+                Ok(_) => {}
+                Err(e) => worker::console_error!("delivery sweep failed: {:?}", e.code.code()),
             }
         }
         Err(e) => worker::console_error!("scheduled: no context: {:?}", e),
     }
+}
+
+/// The delivery queue's consumer, and the dead-letter queue's.
+#[event(queue)]
+async fn queue(batch: MessageBatch<delivery::Job>, env: Env, _ctx: Context) -> Result<()> {
+    delivery::consume(batch, env).await;
+    Ok(())
 }

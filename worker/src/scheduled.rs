@@ -6,6 +6,9 @@ use crate::ctx::Ctx;
 use netid_core::flows::cleanup::{run_cleanup, CleanupReport};
 use netid_core::Error;
 
+/// The schedule that runs only the delivery sweep (wrangler.toml `[triggers]`).
+pub const SWEEP_CRON: &str = "* * * * *";
+
 /// D1 allows 1,000 queries per invocation (Paid); stop well before.
 const QUERY_BUDGET: u32 = 800;
 /// Accounts per round, deleted together: 7 statements with 90-id IN lists, one evicting

@@ -295,7 +295,7 @@ fn operator_view(a: &Account) -> serde_json::Value {
 
 /// `Authorization: Bearer <OPERATOR_TOKEN>`, compared in constant time; 401 otherwise
 /// (also when no operator token is configured).
-fn operator(req: &Request, ctx: &Ctx) -> Result<(), Error> {
+pub(super) fn operator(req: &Request, ctx: &Ctx) -> Result<(), Error> {
     let want =
         ctx.operator_token.as_deref().filter(|t| t.len() >= 16).ok_or_else(|| Error::new(Code::Unauthenticated))?;
     let got = match http::bearer(req) {

@@ -191,6 +191,8 @@ pub async fn forgot(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
                         if let Err(e) = flows::forgot_password(&mut later.env(), &b.login, b.region.as_deref()).await {
                             worker::console_error!("deferred password recovery failed: {}", e.code.code());
                         }
+                        let messages = later.store.committed_messages.take();
+                        crate::delivery::relay(&env, messages).await;
                     }
                     Err(e) => worker::console_error!("deferred password recovery: no context: {}", e.code.code()),
                 }

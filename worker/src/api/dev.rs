@@ -19,10 +19,14 @@ struct MessageRow {
     lang: String,
     subject: String,
     body: String,
+    html: String,
     code: Option<String>,
     link: Option<String>,
     token: Option<String>,
     created_at: i64,
+    status: String,
+    attempts: i64,
+    last_error: Option<String>,
 }
 
 pub async fn outbox(req: &Request, ctx: &mut Ctx) -> ApiResult {
@@ -34,7 +38,8 @@ pub async fn outbox(req: &Request, ctx: &mut Ctx) -> ApiResult {
     let rows = ctx
         .store
         .all::<MessageRow>(
-            "SELECT id, channel, recipient, kind, lang, subject, body, code, link, token, created_at FROM outbox \
+            "SELECT id, channel, recipient, kind, lang, subject, body, html, code, link, token, created_at, status, \
+             attempts, last_error FROM outbox \
              WHERE recipient = ?1 ORDER BY created_at DESC, rowid DESC LIMIT 100",
             &[s(&to)],
         )
@@ -285,6 +290,7 @@ pub async fn arm_fault(req: &mut Request) -> ApiResult {
     let target = match target.as_str() {
         "d1" => Target::D1,
         "kv" => Target::Kv,
+        "relay" => Target::Relay,
         _ => return Err(Error::field(Code::InvalidRequest, "target")),
     };
     let mode = match b.mode.as_deref() {
@@ -292,7 +298,8 @@ pub async fn arm_fault(req: &mut Request) -> ApiResult {
         Some("hang") => Mode::Hang,
         Some(_) => return Err(Error::field(Code::InvalidRequest, "mode")),
     };
-    let nth = u32::try_from(b.nth).ok().filter(|n| (1..=1000).contains(n));
+    let nth = if target == Target::Relay { 1 } else { b.nth };
+    let nth = u32::try_from(nth).ok().filter(|n| (1..=1000).contains(n));
     let nth = nth.ok_or_else(|| Error::field(Code::InvalidRequest, "nth"))?;
     let timeout_ms = u32::try_from(b.timeout_ms).ok().filter(|n| (1..=30_000).contains(n));
     let timeout_ms = timeout_ms.ok_or_else(|| Error::field(Code::InvalidRequest, "timeout_ms"))?;

@@ -11,6 +11,7 @@ mod accounts;
 mod auth;
 mod dev;
 mod me;
+mod outbox;
 mod routes;
 
 use crate::ctx::Ctx;
@@ -144,6 +145,8 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["invitations", token, "accept"], Post) => accounts::accept(&mut req, ctx, token).await,
         (["operator", "accounts", id, "plan"], Put) => accounts::set_plan(&mut req, ctx, id).await,
         (["operator", "accounts", id, "renames"], Post) => accounts::grant_renames(&mut req, ctx, id).await,
+        (["operator", "outbox"], Get) => outbox::list(&req, ctx).await,
+        (["operator", "outbox", id, "retry"], Post) => outbox::retry(&req, ctx, id).await,
         (["dev", ..], _) if !ctx.dev => Err(Error::new(Code::NotFound)),
         (["dev", "outbox"], Get) => dev::outbox(&req, ctx).await,
         (["dev", "clock"], Post) => dev::advance_clock(&mut req, ctx).await,

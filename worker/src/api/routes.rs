@@ -57,6 +57,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/invitations/{token}/accept"),
     ("PUT", "/operator/accounts/{id}/plan"),
     ("POST", "/operator/accounts/{id}/renames"),
+    ("GET", "/operator/outbox"),
+    ("POST", "/operator/outbox/{id}/retry"),
     ("GET", "/dev/outbox"),
     ("POST", "/dev/clock"),
     ("GET", "/dev/clock"),

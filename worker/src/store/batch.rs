@@ -44,10 +44,24 @@ impl D1Store {
                 .collect();
             stmts.push(self.stmt(&format!("INSERT INTO audit_log ({AUDIT_COLS}) VALUES {marks}"), &args)?);
         }
+        let sent: Vec<(String, Channel)> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Outbox(m) => Some((m.id.clone(), m.channel)),
+                _ => None,
+            })
+            .collect();
         match self.batch(stmts).await {
+            Ok(()) => {
+                // Handed to the delivery queue once the request is answered (lib.rs).
+                self.committed_messages.borrow_mut().extend(sent);
+                Ok(())
+            }
+            Err(e) if e.detail.as_deref().is_some_and(|d| d.contains("netid_send_limit")) => {
+                Err(Error::new(netid_core::Code::SendLimitReached))
+            }
             Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
             Err(e) => Err(taken_login(&e).unwrap_or(e)),
-            other => other,
         }
     }
 

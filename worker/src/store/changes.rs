@@ -122,7 +122,8 @@ impl D1Store {
                 vec![st("UPDATE throttles SET failures = MAX(failures - 1, 0) WHERE key = ?1", &[s(k)])?]
             }
             Change::Outbox(m) => vec![st(
-                "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, code, link, token, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
+                "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, html, code, link, token, \
+                 account_id, created_at, next_attempt_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
                 &[
                     s(&m.id),
                     s(m.channel.as_str()),
@@ -131,12 +132,27 @@ impl D1Store {
                     s(m.lang.tag()),
                     s(&m.subject),
                     s(&m.body),
+                    s(&m.html),
                     os(&m.code),
                     os(&m.link),
                     os(&m.token),
+                    os(&m.account_id),
                     i(m.created_at),
                 ],
             )?],
+            Change::CountSend { key, limit, window, now } => vec![
+                st(
+                    "INSERT INTO send_counters (key, n, window_start) VALUES (?1, 1, ?2) ON CONFLICT(key) DO UPDATE SET \
+                     n = CASE WHEN ?2 - window_start >= ?3 THEN 1 ELSE n + 1 END, \
+                     window_start = CASE WHEN ?2 - window_start >= ?3 THEN ?2 ELSE window_start END",
+                    &[s(key), i(*now), i(*window)],
+                )?,
+                st(
+                    "INSERT OR REPLACE INTO send_guards (key, ok) VALUES (?1, \
+                     CASE WHEN (SELECT n FROM send_counters WHERE key = ?1) <= ?2 THEN 1 ELSE 0 END)",
+                    &[s(key), i(i64::from(*limit))],
+                )?,
+            ],
             // Audit rows are gathered by `commit` into multi-row INSERTs.
             Change::Audit(_) => Vec::new(),
             Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => vec![st(
@@ -349,9 +365,11 @@ impl D1Store {
                 let expired_inv = "SELECT membership_id FROM invitations WHERE state = 'pending' AND expires_at <= ?1";
                 vec![
                     st("DELETE FROM outbox WHERE created_at < ?1", &[i(*outbox_before)])?,
+                    st("DELETE FROM send_counters WHERE window_start + 86400 <= ?1", &[i(*now)])?,
                     // Secrets at rest: a code or link that can no longer be used is erased.
                     st(
-                        "UPDATE outbox SET code = NULL, token = NULL, link = NULL, body = '', erased_at = ?1 \
+                        "UPDATE outbox SET code = NULL, token = NULL, link = NULL, body = '', html = '', erased_at = ?1, \
+                         status = CASE WHEN status IN ('pending', 'failed') THEN 'expired' ELSE status END \
                          WHERE erased_at IS NULL AND ((code IS NOT NULL AND created_at + ?2 <= ?1) \
                          OR ((token IS NOT NULL OR link IS NOT NULL) AND created_at + ?3 <= ?1) OR delivered_at IS NOT NULL)",
                         &[i(*now), i(*code_ttl), i(*link_ttl)],

@@ -12,7 +12,7 @@ use netid_core::model::*;
 use netid_core::store::{Change, LoginKey, SessionWithMe, Store, StoreResult};
 use netid_core::Error;
 use serde::Deserialize;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, KvStore};
 
@@ -33,6 +33,8 @@ pub struct D1Store {
     pub fault_fired: Cell<bool>,
     /// How long one storage operation may take before the request gives up on it.
     pub timeout_ms: u32,
+    /// The outbox messages this request committed, for the delivery queue.
+    pub committed_messages: RefCell<Vec<(String, Channel)>>,
 }
 
 /// A storage operation, as the counters see it.
@@ -89,6 +91,7 @@ impl D1Store {
             fault: None,
             fault_fired: Cell::new(false),
             timeout_ms: 20_000,
+            committed_messages: RefCell::new(Vec::new()),
         }
     }
 

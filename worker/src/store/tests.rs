@@ -48,7 +48,13 @@ fn migrations_define_every_column_the_store_uses() {
         ("codes", "profile_id, purpose, target, code_hash, attempts, expires_at, created_at"),
         ("refresh_tokens", REFRESH_COLS),
         ("throttles", "key, failures, window_start, blocked_until"),
-        ("outbox", "id, channel, recipient, kind, lang, subject, body, code, link, token, created_at, erased_at"),
+        (
+            "outbox",
+            "id, channel, recipient, kind, lang, subject, body, html, code, link, token, account_id, created_at, \
+             erased_at, status, attempts, last_error, next_attempt_at, claimed_until, provider_id, delivered_at",
+        ),
+        ("send_counters", "key, n, window_start"),
+        ("send_guards", "key, ok"),
         ("guards", "name, ok"),
         ("audit_log", super::AUDIT_COLS),
         ("login_tickets", super::TICKET_COLS),

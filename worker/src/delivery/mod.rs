@@ -1,0 +1,436 @@
+//! Delivery: every outbox row leaves once, and nothing is lost.
+//!
+//! The outbox row is written in the same D1 batch as its cause (core's commit). Then:
+//! 1. relay: right after the response (`waitUntil`) the request hands the ids it committed to
+//!    the `DELIVERY` queue;
+//! 2. consume: the queue consumer claims each row (a conditional UPDATE whose row count
+//!    decides, so two deliveries of one queue message never both send), calls the provider
+//!    with the row id as idempotency key, and records the outcome; a retryable failure puts
+//!    the row back to `pending` and the queue message is retried with exponential backoff
+//!    (or the provider's Retry-After); after the last attempt, or a refusal, the row is
+//!    `failed`; the dead-letter queue marks whatever reaches it `failed`;
+//! 3. sweep (cron, every minute): rows the queue never acknowledged (a crash between commit
+//!    and enqueue, a lost queue message, a consumer that died holding a claim) are enqueued
+//!    again.
+//!
+//! With no provider configured for a channel (the local default), its rows stay `pending`
+//! and readable at `/dev/outbox`.
+
+pub mod providers;
+
+use crate::ctx::Ctx;
+use crate::store::D1Store;
+use netid_core::model::Channel;
+use netid_core::{Code, Error};
+use providers::{CloudflareEmail, Http, Outcome, Provider, Resend, Twilio};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
+
+/// The queue binding (producer) and the dead-letter queue's name.
+pub const QUEUE: &str = "DELIVERY";
+pub const DEAD_LETTER_QUEUE: &str = "netid-delivery-dlq";
+
+/// What travels through the queue: the row id only (no address, no code).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+}
+
+/// A claimed row, as the providers send it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Outgoing {
+    pub id: String,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub html: String,
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+/// The rules of delivery, from Worker vars.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub max_attempts: i64,
+    /// The first retry waits this long; each next one twice as long (at most 15 minutes).
+    pub retry_seconds: u32,
+    pub timeout_ms: u32,
+    /// A claim expires after this long (a consumer that died holding it).
+    pub lease_seconds: i64,
+}
+
+impl Policy {
+    pub fn from_env(env: &worker::Env) -> Policy {
+        let num = |name: &str| env.var(name).ok().and_then(|v| v.to_string().trim().parse::<u32>().ok());
+        Policy {
+            max_attempts: i64::from(num("DELIVERY_MAX_ATTEMPTS").unwrap_or(5).clamp(1, 20)),
+            retry_seconds: num("DELIVERY_RETRY_SECONDS").unwrap_or(30).clamp(1, 3600),
+            timeout_ms: num("DELIVERY_TIMEOUT_MS").unwrap_or(10_000).clamp(100, 60_000),
+            lease_seconds: 120,
+        }
+    }
+
+    /// The wait before attempt `attempts + 1`: exponential, or what the provider asked for.
+    pub fn backoff(&self, attempts: i64, asked: Option<u32>) -> u32 {
+        let shift = (attempts.max(1) - 1).min(10) as u32;
+        let exp = self.retry_seconds.saturating_mul(1 << shift).min(900);
+        asked.map_or(exp, |a| a.clamp(1, 900).max(self.retry_seconds))
+    }
+}
+
+fn text_var(env: &worker::Env, name: &str) -> Option<String> {
+    env.var(name)
+        .ok()
+        .map(|v| v.to_string())
+        .or_else(|| env.secret(name).ok().map(|v| v.to_string()))
+        .filter(|v| !v.trim().is_empty())
+}
+
+/// The configured email driver, if any.
+pub enum Email {
+    Resend(Resend),
+    Cloudflare(CloudflareEmail),
+}
+
+pub struct Drivers {
+    pub email: Option<Email>,
+    pub sms: Option<Twilio>,
+}
+
+impl Drivers {
+    pub fn from_env(env: &worker::Env, p: &Policy) -> Drivers {
+        let from = text_var(env, "EMAIL_FROM").unwrap_or_else(|| "netid <no-reply@netid.invalid>".into());
+        let email = match text_var(env, "EMAIL_PROVIDER").as_deref() {
+            Some("resend") => text_var(env, "RESEND_API_KEY").map(|api_key| {
+                Email::Resend(Resend {
+                    http: Http { timeout_ms: p.timeout_ms },
+                    base_url: text_var(env, "RESEND_API_URL").unwrap_or_else(|| "https://api.resend.com".into()),
+                    api_key,
+                    from: from.clone(),
+                })
+            }),
+            Some("cloudflare") => {
+                env.send_email("EMAIL").ok().map(|binding| Email::Cloudflare(CloudflareEmail { binding, from }))
+            }
+            _ => None,
+        };
+        let sms = match text_var(env, "SMS_PROVIDER").as_deref() {
+            Some("twilio") => match (
+                text_var(env, "TWILIO_ACCOUNT_SID"),
+                text_var(env, "TWILIO_AUTH_TOKEN"),
+                text_var(env, "TWILIO_FROM"),
+            ) {
+                (Some(account_sid), Some(auth_token), Some(from)) => Some(Twilio {
+                    http: Http { timeout_ms: p.timeout_ms },
+                    base_url: text_var(env, "TWILIO_API_URL").unwrap_or_else(|| "https://api.twilio.com".into()),
+                    account_sid,
+                    auth_token,
+                    from,
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        Drivers { email, sms }
+    }
+
+    pub fn serves(&self, channel: Channel) -> bool {
+        match channel {
+            Channel::Email => self.email.is_some(),
+            Channel::Sms => self.sms.is_some(),
+        }
+    }
+
+    /// The channels with a driver, for SQL (`channel IN (...)`).
+    fn channels(&self) -> Vec<&'static str> {
+        [Channel::Email, Channel::Sms].into_iter().filter(|c| self.serves(*c)).map(Channel::as_str).collect()
+    }
+
+    async fn send(&self, m: &Outgoing) -> Outcome {
+        match (m.channel.as_str(), &self.email, &self.sms) {
+            ("email", Some(Email::Resend(r)), _) => r.send(m).await,
+            ("email", Some(Email::Cloudflare(c)), _) => c.send(m).await,
+            ("sms", _, Some(t)) => t.send(m).await,
+            _ => Outcome::Retry { error: "no provider for this channel".into(), after: None },
+        }
+    }
+}
+
+/// Hands committed messages to the queue (after the response). A failure here loses
+/// nothing: the sweep finds the rows.
+pub async fn relay(env: &worker::Env, messages: Vec<(String, Channel)>) {
+    let drivers = Drivers::from_env(env, &Policy::from_env(env));
+    let ids: Vec<String> = messages.into_iter().filter(|(_, c)| drivers.serves(*c)).map(|(id, _)| id).collect();
+    if ids.is_empty() {
+        return;
+    }
+    if let Err(e) = enqueue(env, &ids, 0).await {
+        worker::console_error!("delivery: enqueue failed, the sweep will retry: {e}");
+    }
+}
+
+async fn enqueue(env: &worker::Env, ids: &[String], delay: u32) -> worker::Result<()> {
+    let queue = env.queue(QUEUE)?;
+    for chunk in ids.chunks(100) {
+        let mut batch = worker::BatchMessageBuilder::new();
+        for id in chunk {
+            batch = batch.message(Job { id: id.clone() });
+        }
+        if delay > 0 {
+            batch = batch.delay_seconds(delay);
+        }
+        queue.send_batch(batch.build()).await?;
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct IdRow {
+    id: String,
+}
+
+/// The cron's part: rows nobody acknowledged go back to the queue. Answers how many.
+pub async fn sweep(ctx: &Ctx) -> Result<usize, Error> {
+    let drivers = Drivers::from_env(&ctx.worker_env, &Policy::from_env(&ctx.worker_env));
+    let channels = drivers.channels();
+    if channels.is_empty() {
+        return Ok(0);
+    }
+    let list = channels.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT id FROM outbox WHERE channel IN ({list}) AND \
+         ((status = 'pending' AND next_attempt_at <= ?1 - 60) OR (status = 'sending' AND claimed_until <= ?1)) \
+         ORDER BY created_at LIMIT 500"
+    );
+    let rows: Vec<IdRow> = ctx.store.all(&sql, &[JsValue::from_f64(ctx.now as f64)]).await?;
+    let ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
+    if !ids.is_empty() {
+        enqueue(&ctx.worker_env, &ids, 0).await.map_err(crate::http::internal)?;
+    }
+    Ok(ids.len())
+}
+
+/// The queue consumer. Never fails as a whole: a storage failure retries the batch.
+pub async fn consume(batch: MessageBatch<Job>, env: worker::Env) {
+    let dead_letters = batch.queue() == DEAD_LETTER_QUEUE;
+    let messages = match batch.messages() {
+        Ok(m) => m,
+        Err(e) => {
+            worker::console_error!("delivery: unreadable batch: {e}");
+            batch.ack_all();
+            return;
+        }
+    };
+    let ctx = match Ctx::new(&env, None).await {
+        Ok(c) => c,
+        Err(e) => {
+            worker::console_error!("delivery: no context: {}", e.code.code());
+            batch.retry_all();
+            return;
+        }
+    };
+    let ids: Vec<String> = messages.iter().map(|m| m.body().id.clone()).collect();
+    if dead_letters {
+        let outcome = mark_dead(&ctx.store, &ids).await;
+        if outcome.is_err() {
+            batch.retry_all();
+        } else {
+            batch.ack_all();
+        }
+        return;
+    }
+    let policy = Policy::from_env(&env);
+    let drivers = Drivers::from_env(&env, &policy);
+    let claimed = match claim(&ctx, &ids, &policy).await {
+        Ok(c) => c,
+        Err(e) => {
+            worker::console_error!("delivery: claim failed: {}", e.detail.unwrap_or_default());
+            batch.retry_all();
+            return;
+        }
+    };
+    // Sent one after another: a provider's rate limit is per second, and the batch is small.
+    let mut results = Vec::new();
+    for m in &claimed {
+        let outcome = drivers.send(m).await;
+        results.push((m.clone(), outcome));
+    }
+    let mut stmts = Vec::new();
+    let mut verdicts: Vec<(String, Option<u32>)> = Vec::new();
+    for (m, outcome) in &results {
+        let (stmt, retry) = match record(&ctx, m, outcome, &policy) {
+            Ok(x) => x,
+            Err(_) => {
+                batch.retry_all();
+                return;
+            }
+        };
+        stmts.push(stmt);
+        verdicts.push((m.id.clone(), retry));
+    }
+    if !stmts.is_empty() && ctx.store.batch(stmts).await.is_err() {
+        // The outcomes are not recorded: the claims expire and the sweep retries; the
+        // idempotency keys make the repeats harmless.
+        batch.retry_all();
+        return;
+    }
+    for msg in messages {
+        let id = &msg.body().id;
+        match verdicts.iter().find(|(v, _)| v == id).and_then(|(_, r)| *r) {
+            Some(delay) => msg.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(delay).build()),
+            // Delivered, failed for good, or not ours to send (claimed elsewhere, done).
+            None => msg.ack(),
+        }
+    }
+}
+
+const OUTGOING_COLS: &str = "id, channel, recipient, subject, body, html, attempts, created_at";
+
+/// Claims the due rows among `ids`: one conditional UPDATE per row, all in one batch; a row
+/// another consumer holds, or one already delivered, is simply not returned.
+async fn claim(ctx: &Ctx, ids: &[String], policy: &Policy) -> Result<Vec<Outgoing>, Error> {
+    let mut stmts = Vec::new();
+    for id in ids {
+        stmts.push(ctx.store.stmt(
+            &format!(
+                "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = ?2 + ?3 \
+                 WHERE id = ?1 AND ((status = 'pending' AND next_attempt_at <= ?2 + 1) \
+                 OR (status = 'sending' AND claimed_until <= ?2)) RETURNING {OUTGOING_COLS}"
+            ),
+            &[JsValue::from_str(id), JsValue::from_f64(ctx.now as f64), JsValue::from_f64(policy.lease_seconds as f64)],
+        )?);
+    }
+    let results = ctx.store.batch_results(stmts, true).await?;
+    let mut out = Vec::new();
+    for r in results {
+        out.extend(r.results::<Outgoing>().map_err(crate::http::internal)?);
+    }
+    Ok(out)
+}
+
+/// The statement that records one attempt, and the queue delay when it is to be retried.
+fn record(
+    ctx: &Ctx,
+    m: &Outgoing,
+    outcome: &Outcome,
+    policy: &Policy,
+) -> Result<(worker::D1PreparedStatement, Option<u32>), Error> {
+    let (id, now) = (JsValue::from_str(&m.id), JsValue::from_f64(ctx.now as f64));
+    let s = &ctx.store;
+    Ok(match outcome {
+        Outcome::Sent(provider_id) => (
+            // Delivered: the code, link and token are erased at once.
+            s.stmt(
+                "UPDATE outbox SET status = 'delivered', delivered_at = ?2, provider_id = ?3, claimed_until = 0, \
+                 last_error = NULL, code = NULL, token = NULL, link = NULL, body = '', html = '', erased_at = ?2 \
+                 WHERE id = ?1",
+                &[id, now, JsValue::from_str(provider_id)],
+            )?,
+            None,
+        ),
+        Outcome::Refused(error) => (failed(s, id, now, error)?, None),
+        Outcome::Retry { error, .. } if m.attempts >= policy.max_attempts => (failed(s, id, now, error)?, None),
+        Outcome::Retry { error, after } => {
+            let delay = policy.backoff(m.attempts, *after);
+            (
+                s.stmt(
+                    "UPDATE outbox SET status = 'pending', claimed_until = 0, last_error = ?3, next_attempt_at = ?2 + ?4 \
+                     WHERE id = ?1 AND status = 'sending'",
+                    &[id, now, JsValue::from_str(error), JsValue::from_f64(f64::from(delay))],
+                )?,
+                Some(delay),
+            )
+        }
+    })
+}
+
+fn failed(s: &D1Store, id: JsValue, now: JsValue, error: &str) -> Result<worker::D1PreparedStatement, Error> {
+    s.stmt(
+        "UPDATE outbox SET status = 'failed', claimed_until = 0, last_error = ?3, next_attempt_at = ?2 \
+         WHERE id = ?1 AND status = 'sending'",
+        &[id, now, JsValue::from_str(error)],
+    )
+}
+
+async fn mark_dead(s: &D1Store, ids: &[String]) -> Result<(), Error> {
+    let mut stmts = Vec::new();
+    for id in ids {
+        stmts.push(s.stmt(
+            "UPDATE outbox SET status = 'failed', claimed_until = 0, \
+             last_error = COALESCE(last_error, 'dead-lettered') WHERE id = ?1 AND status IN ('pending', 'sending')",
+            &[JsValue::from_str(id)],
+        )?);
+    }
+    s.batch(stmts).await
+}
+
+/// A row as the operator sees it: no body, no code, no link.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OperatorRow {
+    pub id: String,
+    pub channel: String,
+    pub to: String,
+    pub kind: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub provider_id: Option<String>,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// `GET /operator/outbox?status=&limit=`: newest first.
+pub async fn list(ctx: &Ctx, status: &str, limit: u32) -> Result<Vec<OperatorRow>, Error> {
+    if !matches!(status, "pending" | "sending" | "delivered" | "failed" | "expired") {
+        return Err(Error::field(Code::InvalidRequest, "status"));
+    }
+    ctx.store
+        .all(
+            "SELECT id, channel, recipient AS \"to\", kind, status, attempts, last_error, provider_id, created_at, \
+             delivered_at FROM outbox WHERE status = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
+            &[JsValue::from_str(status), JsValue::from_f64(f64::from(limit.clamp(1, 500)))],
+        )
+        .await
+}
+
+/// `POST /operator/outbox/{id}/retry`: a failed (or stuck pending) row gets a fresh set of
+/// attempts and goes back to the queue. Delivered or erased rows cannot be sent again.
+pub async fn retry(ctx: &Ctx, id: &str) -> Result<OperatorRow, Error> {
+    let row: Option<OperatorRow> = ctx
+        .store
+        .first(
+            "UPDATE outbox SET status = 'pending', attempts = 0, claimed_until = 0, next_attempt_at = ?2 \
+             WHERE id = ?1 AND status IN ('failed', 'pending') AND erased_at IS NULL \
+             RETURNING id, channel, recipient AS \"to\", kind, status, attempts, last_error, provider_id, created_at, delivered_at",
+            &[JsValue::from_str(id), JsValue::from_f64(ctx.now as f64)],
+        )
+        .await?;
+    let Some(row) = row else {
+        let exists: Option<IdRow> =
+            ctx.store.first("SELECT id FROM outbox WHERE id = ?1", &[JsValue::from_str(id)]).await?;
+        return Err(Error::new(if exists.is_some() { Code::MessageNotRetryable } else { Code::NotFound }));
+    };
+    let channel = if row.channel == "sms" { Channel::Sms } else { Channel::Email };
+    let drivers = Drivers::from_env(&ctx.worker_env, &Policy::from_env(&ctx.worker_env));
+    if drivers.serves(channel) {
+        enqueue(&ctx.worker_env, &[row.id.clone()], 0).await.map_err(crate::http::internal)?;
+    }
+    Ok(row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_honours_retry_after_within_bounds() {
+        let p = Policy { max_attempts: 5, retry_seconds: 30, timeout_ms: 10_000, lease_seconds: 120 };
+        assert_eq!([1, 2, 3, 4].map(|a| p.backoff(a, None)), [30, 60, 120, 240]);
+        assert_eq!(p.backoff(20, None), 900);
+        assert_eq!(p.backoff(1, Some(120)), 120);
+        assert_eq!(p.backoff(1, Some(5)), 30, "never sooner than the base");
+        assert_eq!(p.backoff(1, Some(100_000)), 900);
+    }
+}
