@@ -9,6 +9,8 @@ import { tmpdir, cpus, totalmem } from "node:os";
 import { join, resolve, extname } from "node:path";
 import { median, pct, r2 } from "./stats.mjs";
 import { soak } from "./soak.mjs";
+import { measureDelivery } from "./delivery.mjs";
+import { createStandIn } from "../tests/provider/server.mjs";
 import { RTT, model, simulate } from "./model.mjs";
 
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
@@ -107,12 +109,12 @@ let worker;
 const STATE = mkdtempSync(join(tmpdir(), "netid-bench-"));
 /** A throwaway operator token for this run (the fuzzing calls the operator API). */
 const OPERATOR_TOKEN = `bench-${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`;
-async function startWorker(mode) {
+async function startWorker(mode, vars = []) {
   if (!existsSync(join(STATE, "migrated"))) {
     run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--env", "dev", "--local", "--persist-to", STATE]);
     writeFileSync(join(STATE, "migrated"), "");
   }
-  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATOR_TOKEN:${OPERATOR_TOKEN}`] : [];
+  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATOR_TOKEN:${OPERATOR_TOKEN}`, ...vars.flatMap((v) => ["--var", v])] : [];
   worker = spawn("npx", ["wrangler", "dev", ...env, "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", STATE, "--test-scheduled", "--show-interactive-dev-session=false"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
   for (let i = 0; i < 120; i++) {
     try { if ((await fetch(`${API}/health`)).ok) return; } catch { /* not yet */ }
@@ -379,6 +381,23 @@ async function main() {
         failures: (out.match(/Failures:[\s\S]*?\n\n/) || [""])[0].trim(),
       };
     }
+    // Delivery: the same build with its providers pointed at the stand-in.
+    await stopWorker();
+    const standIn = createStandIn();
+    const SPORT = Number(process.env.NETID_BENCH_PROVIDER_PORT || 8791);
+    await new Promise((r) => standIn.listen(SPORT, "127.0.0.1", r));
+    try {
+      await startWorker("dev", [
+        "EMAIL_PROVIDER:resend", `RESEND_API_URL:http://127.0.0.1:${SPORT}`, "RESEND_API_KEY:re_test_stand_in_key",
+        "EMAIL_FROM:bench@netid.invalid", "DELIVERY_RETRY_SECONDS:1", "DELIVERY_TIMEOUT_MS:1000",
+      ]);
+      results.delivery = await measureDelivery({ call, standIn, quick: QUICK, log });
+      results.delivery.port = PORT;
+    } finally {
+      await stopWorker();
+      standIn.close();
+    }
+    await startWorker("dev");
     log("development build: scheduled cleanup at", CFG.sizes.join(", "), "accounts");
     const cron = await fetchRetry(`${BASE}/__scheduled?cron=17+*+*+*+*`);
     results.cron_endpoint_status = cron.status;
@@ -437,6 +456,10 @@ function print() {
   row("SIMULATION: one D1 database", `${fmtN(S.max_active_people_one_database)} active people/day at 50 % busy`, `= ${fmtN(S.max_profiles_one_database_by_time)} profiles by time, ${fmtN(S.max_profiles_one_database_by_size_10gb)} by the 10 GB size limit; ${S.statement_ms_measured} ms/statement`);
   for (const s of S.rows) {
     row(`SIMULATION ${fmtN(s.profiles)} profiles`, `${s.statements_per_second_peak} statements/s at peak (${s.write_round_trips_per_second_peak} writing round trips; ${s.touch_writes_per_second_mean} touches/s mean)`, `D1 busy ${s.d1_busy_share_at_peak} -> ${s.databases_needed_at_peak} database(s); ${s.storage_gb} GB; cleanup ${s.cleanup_accounts_per_day}/day in ${s.cleanup_invocations_per_day} invocations`);
+  }
+  const D = R.delivery;
+  for (const [label, d] of [["provider always answers", D.clean], ["a third of provider calls fail", D.failing_third]]) {
+    row(`delivery delay, commit to provider (${label})`, `median ${d.median_ms} ms, p99 ${d.p99_ms} ms`, `${d.received}/${d.messages} received, ${d.duplicates} twice (port ${D.port})`);
   }
   const K = R.soak;
   row(`soak: ${K.clients} clients x ${K.seconds} s (port ${K.port}, dev build)`, `${K.requests} requests, ${K.rps} req/s`, `unexpected statuses: ${K.unexpected}; dev proxy 503s: ${K.dev_proxy_503}`);

@@ -158,6 +158,12 @@ export function createStandIn() {
     json(res, 201, { sid: m.sid, to, from, body, status: "queued", date_created: m.date_created });
   }
 
+  function setFaults(f) {
+    state.faults = { rate: 0, modes: ["500"], fail_to: [], refuse_to: [], hold_ms: 3000, ...f };
+    state.turn = 0;
+    return state.faults;
+  }
+
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     try {
@@ -170,16 +176,17 @@ export function createStandIn() {
         return json(res, 200, { ok: true });
       }
       if (url.pathname === "/_stand-in/faults" && req.method === "POST") {
-        const f = JSON.parse((await readBody(req)) || "{}");
-        state.faults = { rate: 0, modes: ["500"], fail_to: [], refuse_to: [], hold_ms: 3000, ...f };
-        state.turn = 0;
-        return json(res, 200, state.faults);
+        return json(res, 200, setFaults(JSON.parse((await readBody(req)) || "{}")));
       }
       json(res, 404, { name: "not_found" });
     } catch (e) {
       json(res, 500, { name: "stand_in_error", message: String(e) });
     }
   });
+  // In-process control (the bench).
+  server.received = () => ({ emails: state.emails, sms: state.sms });
+  server.faults = setFaults;
+  server.reset = reset;
   return server;
 }
 
