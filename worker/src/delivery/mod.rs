@@ -415,7 +415,7 @@ pub async fn retry(ctx: &Ctx, id: &str) -> Result<OperatorRow, Error> {
     let channel = if row.channel == "sms" { Channel::Sms } else { Channel::Email };
     let drivers = Drivers::from_env(&ctx.worker_env, &Policy::from_env(&ctx.worker_env));
     if drivers.serves(channel) {
-        enqueue(&ctx.worker_env, &[row.id.clone()], 0).await.map_err(crate::http::internal)?;
+        enqueue(&ctx.worker_env, std::slice::from_ref(&row.id), 0).await.map_err(crate::http::internal)?;
     }
     Ok(row)
 }

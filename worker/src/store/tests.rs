@@ -10,6 +10,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0002_accounts.sql"),
     include_str!("../../migrations/0003_trust.sql"),
     include_str!("../../migrations/0004_two_factor.sql"),
+    include_str!("../../migrations/0005_delivery.sql"),
 ];
 
 fn schema() -> BTreeMap<String, BTreeSet<String>> {
