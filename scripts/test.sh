@@ -50,6 +50,24 @@ step "fuzzing from openapi.yaml (Schemathesis, every check on, 10 examples per o
 bash tests/fuzz/run.sh "$NETID_BASE_URL" 10
 stop_worker
 
+DPORT="${NETID_DELIVERY_PORT:-8795}"
+SPORT="${NETID_PROVIDER_PORT:-8790}"
+DSTATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-delivery.XXXXXX")"
+trap 'stop_worker; stop_stand_in; rm -rf "$STATE" "$DSTATE"' EXIT
+step "delivery: a Worker on 127.0.0.1:$DPORT sending through the provider stand-in on 127.0.0.1:$SPORT"
+start_stand_in "$SPORT"
+NETID_WORKER_VARS="$(stand_in_vars "$SPORT")" start_worker "$DPORT" "$DSTATE"
+NETID_BASE_URL="http://127.0.0.1:$DPORT" NETID_PROVIDER_URL="http://127.0.0.1:$SPORT" \
+  node --test --test-concurrency=1 tests/delivery/
+stop_worker
+stop_stand_in
+
+step "delivery through Cloudflare Email Sending (the send_email binding) on 127.0.0.1:$DPORT"
+rm -rf "$DSTATE" && mkdir -p "$DSTATE"
+NETID_WORKER_VARS="EMAIL_PROVIDER:cloudflare EMAIL_FROM:no-reply@netid.example" start_worker "$DPORT" "$DSTATE"
+NETID_BASE_URL="http://127.0.0.1:$DPORT" node --test --test-concurrency=1 tests/delivery-cloudflare/
+stop_worker
+
 # The benchmark command on tiny sizes, so it does not rot (its figures are not asserted).
 step "benchmark smoke run (bench --quick)"
 NETID_BENCH_BUILD=0 bash scripts/bench.sh --quick
