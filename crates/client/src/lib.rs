@@ -5,7 +5,8 @@
 //! request is sent.
 
 use netid_core::validate::{
-    check_photo_meta, parse_mass, AccountName, ConfirmationCode, Email, Name, Password, PersonalInfo, Phone,
+    check_photo_meta, parse_mass, AccountName, ConfirmationCode, Email, Login, LoginKind, Name, Password, PersonalInfo,
+    Phone,
 };
 use netid_core::{Code, Error, Lang};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,12 @@ export interface Validation {
   field?: string;
   /** The message in the requested language. */
   message?: string;
+}
+
+/** A login (email or phone) with what the server takes it for. */
+export interface LoginValidation extends Validation {
+  /** "email" or "phone": core's rule (an @ or a letter is an email); absent when blank. */
+  kind?: "email" | "phone";
 }
 
 /** Password validation with a 0 (refused) ..= 4 (strong) score. */
@@ -143,6 +150,23 @@ pub fn validate_email(input: &str, lang: Option<String>) -> JsValue {
 #[wasm_bindgen(js_name = validatePhone, unchecked_return_type = "Validation")]
 pub fn validate_phone(input: &str, region: Option<String>, lang: Option<String>) -> JsValue {
     to_js(&outcome(Phone::parse(input, region.as_deref()).map(|p| p.as_str().to_string()), lang_of(lang)))
+}
+
+#[derive(Serialize)]
+struct LoginValidation {
+    #[serde(flatten)]
+    outcome: Validation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+}
+
+/// Validates a login as the server reads it: email or phone decided by core's rule
+/// (`Login::kind_of`), `value` normalized; `kind` says which (absent when blank).
+#[wasm_bindgen(js_name = validateLogin, unchecked_return_type = "LoginValidation")]
+pub fn validate_login(input: &str, region: Option<String>, lang: Option<String>) -> JsValue {
+    let kind = Login::kind_of(input).map(LoginKind::as_str);
+    let parsed = Login::parse(input, region.as_deref()).map(|l| l.as_str().to_string());
+    to_js(&LoginValidation { outcome: outcome(parsed, lang_of(lang)), kind })
 }
 
 /// Validates a first or last name; `value` is trimmed with inner spaces collapsed.

@@ -3,8 +3,8 @@
 
 use netid_client::{
     message, negotiate_language, parse_invitees, totp_code, validate_account_name, validate_code, validate_email,
-    validate_name, validate_otp, validate_password, validate_phone, validate_photo, validate_recovery_code,
-    validate_signup,
+    validate_login, validate_name, validate_otp, validate_password, validate_phone, validate_photo,
+    validate_recovery_code, validate_signup,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -101,6 +101,14 @@ fn shared_vectors_hold_in_the_browser() {
     }
     for case in v["code"].as_array().expect("code") {
         check("code", case, &js(validate_code(case["input"].as_str().unwrap_or_default(), en.clone())), &mut failures);
+        n += 1;
+    }
+    for case in v["login"].as_array().expect("login") {
+        let got = js(validate_login(case["input"].as_str().unwrap_or_default(), None, en.clone()));
+        if got["kind"] != case["kind"] {
+            failures.push(format!("login {}: kind {} want {}", case["input"], got["kind"], case["kind"]));
+        }
+        check("login", case, &got, &mut failures);
         n += 1;
     }
     assert!(failures.is_empty(), "{} of {n} vectors failed:\n{}", failures.len(), failures.join("\n"));

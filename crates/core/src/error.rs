@@ -53,6 +53,8 @@ pub enum Code {
     LastAdmin,
     /// The daily send limit of an address or an account is reached (429).
     SendLimitReached,
+    /// A login field left blank (422).
+    LoginRequired,
     /// An outbox message that cannot be sent again: delivered, or its code or link erased (409).
     MessageNotRetryable,
     TooManyAddresses,
@@ -69,7 +71,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 51] = [
+    pub const ALL: [Code; 52] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -112,6 +114,7 @@ impl Code {
         Code::InvalidText,
         Code::LastAdmin,
         Code::SendLimitReached,
+        Code::LoginRequired,
         Code::MessageNotRetryable,
         Code::TooManyAddresses,
         Code::PlanRequired,
@@ -167,6 +170,7 @@ impl Code {
             Code::InvalidText => "invalid_text",
             Code::LastAdmin => "last_admin",
             Code::SendLimitReached => "send_limit_reached",
+            Code::LoginRequired => "login_required",
             Code::MessageNotRetryable => "message_not_retryable",
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",

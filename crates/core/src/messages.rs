@@ -288,6 +288,13 @@ fn row(code: Code) -> [&'static str; 5] {
             "Hôm nay đã gửi quá nhiều tin nhắn đến địa chỉ này hoặc từ tài khoản này. Hãy thử lại vào ngày mai.",
             "Dziś wysłano zbyt wiele wiadomości na ten adres lub z tego konta. Spróbuj ponownie jutro.",
         ],
+        Code::LoginRequired => [
+            "Enter your email or your phone number.",
+            "Saisissez votre e-mail ou votre numéro de téléphone.",
+            "Введите почту или номер телефона.",
+            "Nhập email hoặc số điện thoại của bạn.",
+            "Wpisz adres e-mail lub numer telefonu.",
+        ],
         Code::MessageNotRetryable => [
             "This message cannot be sent again: it was delivered, or its code or link has expired.",
             "Ce message ne peut pas être renvoyé : il a été remis, ou son code ou son lien a expiré.",

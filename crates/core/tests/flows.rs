@@ -158,7 +158,10 @@ fn login_errors_do_not_tell_unknown_from_wrong_and_unconfirmed_gets_a_new_code()
         code_of(w.login("known@example.com", "wrong-password-x", ClientKind::Browser)),
         Code::InvalidCredentials
     );
-    assert_eq!(code_of(w.login("not a login", PW, ClientKind::Browser)), Code::InvalidPhone);
+    // Letters make an email (the email error, not the phone one); blank is its own error.
+    assert_eq!(code_of(w.login("not a login", PW, ClientKind::Browser)), Code::InvalidEmail);
+    assert_eq!(code_of(w.login("+7 12", PW, ClientKind::Browser)), Code::InvalidPhone);
+    assert_eq!(code_of(w.login("  ", PW, ClientKind::Browser)), Code::LoginRequired);
 
     w.signup("pending@example.com").unwrap();
     let sent_before = w.store.outbox_to("pending@example.com").len();

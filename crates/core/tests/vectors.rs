@@ -1,6 +1,6 @@
 //! The shared validation vectors (also run in headless Chromium by crates/client).
 
-use netid_core::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
+use netid_core::validate::{ConfirmationCode, Email, Login, LoginKind, Name, Password, PersonalInfo, Phone};
 use netid_core::Error;
 use serde_json::Value;
 
@@ -82,6 +82,15 @@ fn shared_vectors_hold_natively() {
         check("code", case, r.map(|c| c.as_str().to_string()), None, &mut fails);
         n += 1;
     }
+    for case in v["login"].as_array().expect("login") {
+        let input = case["input"].as_str().unwrap_or_default();
+        let kind = Login::kind_of(input).map(LoginKind::as_str);
+        if kind != case["kind"].as_str() {
+            fails.push(format!("login {input:?}: kind {kind:?} want {}", case["kind"]));
+        }
+        check("login", case, Login::parse(input, None).map(|l| l.as_str().to_string()), None, &mut fails);
+        n += 1;
+    }
     assert!(fails.is_empty(), "{} vectors failed:\n{}", fails.len(), fails.join("\n"));
-    assert!(n >= 70, "only {n} vectors ran");
+    assert!(n >= 80, "only {n} vectors ran");
 }

@@ -29,12 +29,13 @@ impl Invitee {
         }
     }
 
-    /// An address typed for an invitation: email when it has `@`, else an international phone.
+    /// An address typed for an invitation, told apart by the login rule
+    /// ([`Login::kind_of`](super::Login::kind_of)): email when it has `@` or a letter, else an
+    /// international phone.
     pub fn parse(input: &str) -> Result<Invitee, Error> {
-        if input.contains('@') {
-            Email::parse(input).map(Invitee::Email)
-        } else {
-            Phone::parse(input, None).map(Invitee::Phone)
+        match super::Login::kind_of(input) {
+            Some(super::LoginKind::Phone) => Phone::parse(input, None).map(Invitee::Phone),
+            _ => Email::parse(input).map(Invitee::Email),
         }
     }
 }
@@ -77,7 +78,7 @@ mod tests {
                 .unwrap();
         let inputs: Vec<&str> = v.iter().map(|e| e.input.as_str()).collect();
         assert_eq!(inputs, vec!["a@example.com", "b@example.org", "not-an-address", "c@example.net"]);
-        assert_eq!(v[2].parsed.as_ref().map_err(|e| e.code), Err(Code::InvalidPhone));
+        assert_eq!(v[2].parsed.as_ref().map_err(|e| e.code), Err(Code::InvalidEmail));
         assert!(parse_mass("   ").unwrap().is_empty());
         let many: String = (0..101).map(|i| format!("u{i}@example.com ")).collect();
         assert_eq!(parse_mass(&many).map_err(|e| e.code), Err(Code::TooManyAddresses));

@@ -15,7 +15,7 @@ pub use account_name::AccountName;
 pub use code::ConfirmationCode;
 pub use email::Email;
 pub use invitees::{parse_mass, Invitee, MassEntry, MAX_MASS_ADDRESSES};
-pub use login::Login;
+pub use login::{Login, LoginKind};
 pub use name::Name;
 pub use password::{Password, PersonalInfo, Strength};
 pub use phone::Phone;
