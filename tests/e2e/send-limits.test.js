@@ -49,3 +49,24 @@ test("one address gets at most 20 requested messages a day, refused in the perso
   const messages = await call("GET", `/dev/outbox?to=${encodeURIComponent(to)}`);
   assert.equal(messages.json.messages.length, 20);
 });
+
+test("resending a signup code: a new code replaces the old one; unknown or confirmed addresses answer alike and get nothing", async () => {
+  const to = uniqueEmail("resend");
+  const s = await call("POST", "/signup", { body: { email: to, password: PASSWORD, first_name: "Re", last_name: "Send" } });
+  assert.equal(s.status, 201, s.text);
+  const first = (await call("GET", `/dev/outbox?to=${encodeURIComponent(to)}`)).json.messages[0].code;
+  const r = await call("POST", "/signup/resend", { body: { email: to } });
+  assert.equal(r.status, 202, r.text);
+  const messages = (await call("GET", `/dev/outbox?to=${encodeURIComponent(to)}`)).json.messages;
+  assert.equal(messages.length, 2);
+  const second = messages[0].code;
+  assertError(await call("POST", "/signup/confirm", { body: { email: to, code: first } }), 422, "invalid_code");
+  assert.equal((await call("POST", "/signup/confirm", { body: { email: to, code: second } })).status, 200);
+  // Confirmed now: a resend answers the same and sends nothing.
+  assert.equal((await call("POST", "/signup/resend", { body: { email: to } })).status, 202);
+  assert.equal((await call("GET", `/dev/outbox?to=${encodeURIComponent(to)}`)).json.messages.length, 2);
+  const nobody = uniqueEmail("nobody");
+  assert.equal((await call("POST", "/signup/resend", { body: { email: nobody } })).status, 202);
+  assert.equal((await call("GET", `/dev/outbox?to=${encodeURIComponent(nobody)}`)).json.messages.length, 0);
+  assertError(await call("POST", "/signup/resend", { body: { email: "" } }), 422, "invalid_email", "email");
+});

@@ -22,6 +22,21 @@ struct SignupReq {
     region: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResendReq {
+    email: Option<String>,
+    phone: Option<String>,
+    region: Option<String>,
+}
+
+/// `POST /signup/resend`: a new code for an unconfirmed address; 202 whatever the address.
+pub async fn resend(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: ResendReq = http::body(req).await?;
+    flows::resend_signup_code(&mut ctx.env(), b.email.as_deref(), b.phone.as_deref(), b.region.as_deref()).await?;
+    http::json(202, &serde_json::json!({}))
+}
+
 pub async fn signup(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: SignupReq = http::body(req).await?;
     let input = flows::SignupInput {

@@ -94,6 +94,7 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["openapi.json"], Get) => http::json_text(200, OPENAPI_JSON),
         (["signup"], Post) => auth::signup(&mut req, ctx).await,
         (["signup", "confirm"], Post) => auth::confirm(&mut req, ctx).await,
+        (["signup", "resend"], Post) => auth::resend(&mut req, ctx).await,
         (["login"], Post) => auth::login(&mut req, ctx).await,
         (["login", "second-factor"], Post) => auth::second_factor(&mut req, ctx).await,
         (["logout"], Post) => auth::logout(&req, ctx).await,

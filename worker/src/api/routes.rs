@@ -8,6 +8,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/openapi.json"),
     ("POST", "/signup"),
     ("POST", "/signup/confirm"),
+    ("POST", "/signup/resend"),
     ("POST", "/login"),
     ("POST", "/login/second-factor"),
     ("POST", "/logout"),

@@ -69,6 +69,8 @@ pub struct InvitationView {
     pub extranet: bool,
     pub user_id: String,
     pub created_at: String,
+    /// The name on the inviting admin's card in this account (when it still exists).
+    pub invited_by: Option<String>,
 }
 
 fn view(inv: &Invitation, now: i64) -> InvitationView {
@@ -86,6 +88,7 @@ fn view(inv: &Invitation, now: i64) -> InvitationView {
         extranet: inv.extranet,
         user_id: inv.membership_id.clone(),
         created_at: rfc3339(inv.created_at),
+        invited_by: None,
     }
 }
 
@@ -320,7 +323,21 @@ pub async fn list_invitations<S: Store>(
 ) -> Result<Vec<InvitationView>> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    Ok(env.store.invitations(account_id).await?.iter().map(|i| view(i, env.now)).collect())
+    let cards = env.store.memberships(account_id).await?;
+    let name_of = |profile: &str| {
+        cards
+            .iter()
+            .find(|c| c.profile_id.as_deref() == Some(profile))
+            .map(|c| format!("{} {}", c.first_name, c.last_name).trim().to_string())
+            .filter(|n| !n.is_empty())
+    };
+    Ok(env
+        .store
+        .invitations(account_id)
+        .await?
+        .iter()
+        .map(|i| InvitationView { invited_by: i.invited_by.as_deref().and_then(name_of), ..view(i, env.now) })
+        .collect())
 }
 
 async fn admin_invitation<S: Store>(

@@ -75,6 +75,26 @@ impl Address {
     }
 }
 
+/// Sends a new confirmation code to an address whose profile is not confirmed yet (the
+/// confirmation page's "resend"). Counted against the address's send limit first, and
+/// answered alike whether or not such a profile exists (no way to probe for addresses).
+pub async fn resend_signup_code<S: Store>(
+    env: &mut Env<'_, S>,
+    email: Option<&str>,
+    phone: Option<&str>,
+    region: Option<&str>,
+) -> Result<()> {
+    let address = Address::parse(email, phone, region)?;
+    throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await?;
+    match address.owner(env.store).await? {
+        Some(profile) if !profile.is_confirmed() => {
+            let changes = codes::issue(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode);
+            env.commit(changes).await
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Creates an unconfirmed profile (or refreshes an unconfirmed one holding the same address)
 /// and sends a confirmation code. A confirmed owner answers `email_taken`/`phone_taken`.
 pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Result<SignupOutcome> {
