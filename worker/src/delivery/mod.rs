@@ -251,12 +251,11 @@ pub async fn consume(batch: MessageBatch<Job>, env: worker::Env) {
             return;
         }
     };
-    // Sent one after another: a provider's rate limit is per second, and the batch is small.
-    let mut results = Vec::new();
-    for m in &claimed {
-        let outcome = drivers.send(m).await;
-        results.push((m.clone(), outcome));
-    }
+    // The batch's messages are sent concurrently (at most max_batch_size, 10): one slow or
+    // hung provider call does not hold the others back. A provider's rate limit (429) goes
+    // through the backoff like any other retryable answer.
+    let outcomes = futures_util::future::join_all(claimed.iter().map(|m| drivers.send(m))).await;
+    let results: Vec<(Outgoing, Outcome)> = claimed.iter().cloned().zip(outcomes).collect();
     let mut stmts = Vec::new();
     let mut verdicts: Vec<(String, Option<u32>)> = Vec::new();
     for (m, outcome) in &results {
