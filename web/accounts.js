@@ -1,14 +1,28 @@
-// Accounts: the account page (admins invite, manage people, departments, groups) and the
-// invitation acceptance page.
+// Accounts: the account area in tabs (People, Invitations, Departments and groups, Settings,
+// Audit) with "Invite" as a dialog, and the invitation acceptance page.
 import {
-  validateEmail, validatePhone, validateName, validatePassword, validateAccountName, parseInvitees, message,
+  validateEmail, validateLogin, validateName, validatePassword, validateAccountName, parseInvitees, message,
 } from "/vendor/netid-client/netid_client.js";
-import { lang, t, h, field, showErrors, api, apiError, busy, card, go, render, select, resultList } from "/ui.js";
+import {
+  lang, t, h, field, showErrors, api, apiError, busy, card, go, render, select, resultList, toast, empty,
+  confirmDialog, modal, strengthMeter,
+} from "/ui.js";
 
-export async function accountView(id) {
+const PAGE = 20;
+const TABS = ["people", "invitations", "structure", "settings", "audit"];
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" }) : "");
+const typeLabel = (a) => (a.type === "extranet" ? t("type_extranet") : t(`plan_${a.plan}`));
+
+export async function accountView(id, me) {
+  if (!me) { sessionStorage.setItem("netid.return", location.hash); go("#/login"); return h("div"); }
   let entered;
   try { entered = await api("POST", `/accounts/${id}/enter`); }
-  catch (err) { if (err.status === 401) { go("#/login"); return h("div"); } throw err; }
+  catch (err) {
+    if (err.status === 401) { go("#/login"); return h("div"); }
+    if (err.status === 404 || err.status === 403) return card(h("h1", { text: t("not_found_title") }), h("p", { class: "muted", text: err.apiMessage }), h("a", { class: "button", href: "#/profile", text: t("to_profile") }));
+    throw err;
+  }
   const { account, membership } = entered;
   const admin = account.role === "admin" && account.type === "employee";
   const extranet = account.type === "extranet";
@@ -17,14 +31,309 @@ export async function accountView(id) {
     api("GET", `${base}/groups`).then((r) => r.groups),
     extranet ? Promise.resolve([]) : api("GET", `${base}/departments`).then((r) => r.departments),
   ]);
-  const depOptions = [["", t("none")], ...departments.map((d) => [d.id, d.name])];
+  const ctx = { id, base, account, membership, admin, extranet, groups, departments };
+  const visible = TABS.filter((tab) => (tab === "people" ? !extranet : tab === "invitations" || tab === "audit" ? admin : true));
+  const asked = location.hash.split("?")[0].split("/")[3];
+  const tab = visible.includes(asked) ? asked : visible[0];
+
+  const inviteBtn = admin ? h("button", { type: "button", id: "open-invite", text: t("invite"), onclick: () => openInvite(ctx) }) : null;
+  const header = card(
+    h("div", { class: "row spread" },
+      h("div", {}, h("h1", { id: "account-name", text: account.name }),
+        h("div", { class: "muted" }, account.address, " ", h("span", { class: "badge", text: t(account.role) }), " ", h("span", { class: "badge", text: typeLabel(account) }))),
+      inviteBtn),
+    h("nav", { class: "tabs", "aria-label": t("account_sections") }, visible.map((name) => h("a", {
+      href: `#/account/${id}/${name}`, id: `tab-${name}`, "aria-current": name === tab ? "page" : null, text: t(`tab_${name}`),
+    }))));
+  const panel = h("section", { class: "card", id: `panel-${tab}`, "aria-labelledby": `tab-${tab}` });
+  const views = { people: peoplePanel, invitations: invitationsPanel, structure: structurePanel, settings: settingsPanel, audit: auditPanel };
+  panel.append(await views[tab](ctx));
+  return h("div", {}, header, panel);
+}
+
+// ---------- invite dialog ----------
+
+function groupChecks(ctx, prefix) {
+  if (!ctx.groups.length) return null;
+  return h("fieldset", { class: "field" }, h("legend", { text: t("groups") }), h("div", { class: "row" },
+    ctx.groups.map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", name: `${prefix}-group`, value: g.id }), g.extranet ? `${g.name} (${t("type_extranet")})` : g.name))));
+}
+
+function placement(form, prefix) {
+  const v = new FormData(form);
+  return { department_id: v.get(`${prefix}-department`) || undefined, group_ids: v.getAll(`${prefix}-group`), extranet: v.get(`${prefix}-extranet`) === "on" };
+}
+
+function depOptions(ctx) {
+  return [["", t("no_department")], ...ctx.departments.map((d) => [d.id, d.name])];
+}
+
+function openInvite(ctx) {
+  let sent = false;
+  const close = modal(t("invite_title"), h("div", {}, inviteForm(ctx, () => { sent = true; }), h("hr"), massForm(ctx, () => { sent = true; })), () => { if (sent) render(); });
+  return close;
+}
+
+function inviteForm(ctx, onSent) {
+  // Up to 5 rows; every input has its own label (visually shown on the first row only).
+  const n = (i) => (i ? ` ${i + 1}` : "");
+  const rows = [0, 1, 2, 3, 4].map((i) => h("div", { class: "row invitee" },
+    field(`email${i}`, `${t("login_field")}${n(i)}`, "text", { autocomplete: "off" }),
+    field(`first${i}`, `${t("first_name")}${n(i)}`), field(`last${i}`, `${t("last_name")}${n(i)}`)));
+  rows.slice(1).forEach((r) => r.classList.add("quiet-labels"));
+  const results = h("div", { id: "invite-results" });
+  const form = h("form", { novalidate: true, id: "invite-form" }, h("p", { class: "muted", text: t("invite_rows") }), ...rows,
+    ctx.extranet ? null : select("inv-department", t("department"), depOptions(ctx), ""), groupChecks(ctx, "inv"),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "inv-extranet" }), t("extranet")),
+    h("button", { type: "submit", text: t("send_invites") }), results);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = new FormData(form);
+    const errors = [];
+    const invitees = [];
+    for (const i of [0, 1, 2, 3, 4]) {
+      const to = (v.get(`email${i}`) || "").trim();
+      if (!to) continue;
+      const r = validateLogin(to, undefined, lang);
+      if (!r.ok) { errors.push({ field: `email${i}`, message: r.message }); continue; }
+      const inv = r.kind === "phone" ? { phone: r.value } : { email: r.value };
+      for (const [f, key] of [[`first${i}`, "first_name"], [`last${i}`, "last_name"]]) {
+        const n = (v.get(f) || "").trim();
+        if (!n) continue;
+        const c = validateName(n, key, lang);
+        if (!c.ok) errors.push({ field: f, message: c.message }); else inv[key] = c.value;
+      }
+      invitees.push(inv);
+    }
+    if (errors.length || !invitees.length) { showErrors(form, errors.length ? errors : [{ field: "email0", message: t("invitee_required") }]); return; }
+    showErrors(form, []);
+    busy(form, async () => {
+      try {
+        const out = await api("POST", `${ctx.base}/invitations`, { invitees, ...placement(form, "inv") });
+        results.replaceChildren(resultList(out.results));
+        const n = out.results.filter((r) => r.status === "sent").length;
+        if (n) { toast(t("invitations_sent").replace("{n}", n)); onSent(); }
+        // Sent rows are cleared (a second click must not send again); refused ones stay to fix.
+        for (const i of [0, 1, 2, 3, 4]) {
+          const to = form.querySelector(`[name=email${i}]`);
+          const r = out.results.find((x) => x.to === (validateLogin(to.value.trim(), undefined, lang).value || ""));
+          if (r && r.status === "sent") for (const f of [`email${i}`, `first${i}`, `last${i}`]) form.querySelector(`[name=${f}]`).value = "";
+        }
+      } catch (err) { apiError(form, err); }
+    });
+  });
+  return form;
+}
+
+function massForm(ctx, onSent) {
+  const preview = h("div", { id: "mass-preview", "aria-live": "polite" });
+  const results = h("div", { id: "mass-results" });
+  const area = h("textarea", { name: "emails", id: "f-emails", rows: "4", "aria-describedby": "e-emails mass-preview" });
+  const form = h("form", { novalidate: true, id: "mass-form" },
+    h("h3", { text: t("mass_title") }),
+    h("label", { class: "field", for: "f-emails" }, h("span", { text: t("mass_hint") }), area, h("div", { class: "error", id: "e-emails" })),
+    preview, ctx.extranet ? null : select("mass-department", t("department"), depOptions(ctx), ""), groupChecks(ctx, "mass"),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "mass-extranet" }), t("extranet")),
+    h("button", { type: "submit", text: t("send_invites") }), results);
+  const check = () => {
+    const r = parseInvitees(area.value, lang);
+    const bad = r.entries.filter((e) => !e.ok);
+    preview.replaceChildren(...bad.map((e) => h("div", { class: "error mass-error" }, h("strong", { text: e.input }), `: ${e.message}`)));
+    if (r.code) preview.append(h("div", { class: "error mass-error", text: r.message }));
+    return r;
+  };
+  area.addEventListener("input", check);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const r = check();
+    if (!r.ok) { if (!r.entries.length && !r.code) showErrors(form, [{ field: "emails", message: t("emails_required") }]); return; }
+    showErrors(form, []);
+    busy(form, async () => {
+      try {
+        const out = await api("POST", `${ctx.base}/invitations/mass`, { emails: area.value, ...placement(form, "mass") });
+        results.replaceChildren(resultList(out.results));
+        const n = out.results.filter((x) => x.status === "sent").length;
+        if (n) { toast(t("invitations_sent").replace("{n}", n)); onSent(); area.value = ""; }
+      } catch (err) { apiError(form, err); }
+    });
+  });
+  return form;
+}
+
+// ---------- People ----------
+
+async function peoplePanel(ctx) {
+  const { base, admin } = ctx;
+  const box = h("div", { id: "people" });
+  const search = h("input", { type: "search", id: "people-search", "aria-label": t("search_people"), placeholder: t("search_people") });
+  const filter = h("select", { id: "status-filter", "aria-label": t("status") },
+    [["", t("status_all")], ["active", t("status_active")], ["invited", t("status_invited")], ["dismissed", t("status_dismissed")]].map(([v, text]) => h("option", { value: v, text })));
+  const sort = h("select", { id: "people-sort", "aria-label": t("sort_by") },
+    [["name", t("sort_name")], ["status", t("sort_status")]].map(([v, text]) => h("option", { value: v, text })));
+  let users = [];
+  let shown = PAGE;
+  const nameOf = (u) => `${u.first_name} ${u.last_name}`.trim() || u.login_email || u.contact_email || u.phone || "";
+  function draw() {
+    const q = search.value.trim().toLowerCase();
+    const list = users
+      .filter((u) => !q || [nameOf(u), u.login_email, u.contact_email, u.phone, u.position].some((x) => (x || "").toLowerCase().includes(q)))
+      .sort((a, b) => (sort.value === "status" ? a.status.localeCompare(b.status) : 0) || nameOf(a).localeCompare(nameOf(b), lang));
+    if (!list.length) {
+      box.replaceChildren(empty(q ? t("no_match") : t("no_people"), admin && !q ? h("button", { type: "button", class: "secondary", text: t("invite"), onclick: () => openInvite(ctx) }) : null));
+      return;
+    }
+    const more = list.length > shown ? h("button", { type: "button", class: "secondary", id: "people-more", text: `${t("more")} (${list.length - shown})`, onclick: () => { shown += PAGE; draw(); } }) : null;
+    box.replaceChildren(...[h("ul", { class: "accounts" }, list.slice(0, shown).map((u) => personRow(ctx, u, nameOf(u), refresh))), more].filter(Boolean));
+  }
+  async function refresh() {
+    const status = filter.value;
+    box.replaceChildren(h("div", { class: "loading", role: "status" }, h("span", { class: "spin", "aria-hidden": "true" }), h("span", { class: "sr-only", text: t("loading") })));
+    users = (await api("GET", `${base}/users`, undefined, { query: status ? `&status=${status}` : "" })).users;
+    draw();
+  }
+  search.addEventListener("input", () => { shown = PAGE; draw(); });
+  sort.addEventListener("change", draw);
+  filter.addEventListener("change", () => { shown = PAGE; refresh(); });
+  await refresh();
+  return h("div", {}, h("h2", { text: t("people") }), h("div", { class: "row toolbar" }, search, filter, sort), box);
+}
+
+function personRow(ctx, u, name, refresh) {
+  const { base, admin, membership } = ctx;
+  const li = h("li", { "data-user": u.id, "data-status": u.status },
+    h("span", { class: "person" }, h("strong", { class: "person-name", text: name }), " ",
+      h("span", { class: "muted", text: u.login_email || u.contact_email || u.phone || "" })),
+    h("span", { class: "row" }, h("span", { class: `badge status status-${u.status}`, text: t(`status_${u.status}`) }),
+      h("span", { class: "badge", text: `${t(u.role)} · ${t(`type_${u.type}`)}` })));
+  if (!admin || u.id === membership.id) return li;
+  const actions = li.lastChild;
+  if (u.status === "active") {
+    actions.append(h("button", {
+      class: "danger dismiss", type: "button", text: t("dismiss"),
+      onclick: async () => {
+        if (!(await confirmDialog({ title: t("dismiss_title").replace("{name}", name), body: t("dismiss_body"), confirm: t("dismiss") }))) return;
+        try { await api("POST", `${base}/users/${u.id}/dismiss`); toast(t("dismissed").replace("{name}", name)); refresh(); }
+        catch (err) { toast(err.apiMessage, true); }
+      },
+    }));
+  }
+  actions.append(h("button", { class: "secondary edit", type: "button", text: t("edit"), onclick: () => { if (!li.querySelector(".edit-card")) li.append(editCard(ctx, u, refresh)); } }));
+  if (u.two_factor_enabled && u.status === "active") {
+    actions.append(h("button", {
+      class: "secondary tf-off", type: "button", text: t("tf_admin_off"),
+      onclick: async (ev) => {
+        if (!(await confirmDialog({ title: t("tf_admin_off"), body: t("tf_admin_off_body").replace("{name}", name), confirm: t("tf_admin_off") }))) return;
+        ev.target.disabled = true;
+        try { await api("DELETE", `${base}/users/${u.id}/two-factor`); toast(`${t("tf_admin_done")} ${name}`); refresh(); }
+        catch (err) { ev.target.disabled = false; toast(err.apiMessage, true); }
+      },
+    }));
+  }
+  return li;
+}
+
+function editCard(ctx, u, refresh) {
+  const f = h("form", { novalidate: true, class: "edit-card" },
+    field("contact_email", t("contact_email"), "email", { value: u.contact_email || "" }), field("position", t("position"), "text", { value: u.position || "" }),
+    select("department_id", t("department"), depOptions(ctx), u.department_id || ""),
+    u.type === "employee" ? select("role", t("role"), [["user", t("user")], ["admin", t("admin")]], u.role) : null,
+    h("div", { class: "row" }, h("button", { type: "submit", text: t("save") }), h("button", { type: "button", class: "secondary", text: t("cancel"), onclick: () => f.remove() })));
+  f.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(f));
+    if (v.contact_email) { const r = validateEmail(v.contact_email, lang); if (!r.ok) { showErrors(f, [{ field: "contact_email", message: r.message }]); return; } }
+    const body = { contact_email: v.contact_email, position: v.position, department_id: v.department_id };
+    if (u.type === "employee") body.role = v.role;
+    busy(f, async () => { try { await api("PATCH", `${ctx.base}/users/${u.id}`, body); toast(t("saved")); refresh(); } catch (err) { apiError(f, err); } });
+  });
+  return f;
+}
+
+// ---------- Invitations ----------
+
+async function invitationsPanel(ctx) {
+  const { base } = ctx;
+  const { invitations } = await api("GET", `${base}/invitations`);
+  const title = h("h2", { text: t("invitations") });
+  if (!invitations.length) return h("div", {}, title, empty(t("no_invitations"), h("button", { type: "button", class: "secondary", text: t("invite"), onclick: () => openInvite(ctx) })));
+  const list = h("ul", { class: "accounts", id: "invitation-list" }, invitations.map((i) => {
+    const open = i.status === "pending" || i.status === "expired";
+    return h("li", { "data-status": i.status },
+      h("span", { class: "person" }, h("strong", { text: i.to }), " ", h("span", { class: `badge status status-${i.status}`, text: t(`inv_${i.status}`) }),
+        h("span", { class: "muted small details" },
+          [i.invited_by ? t("invited_by").replace("{name}", i.invited_by) : null, `${t("sent_on")} ${when(i.created_at)}`,
+            i.status === "pending" ? `${t("expires_on")} ${when(i.expires_at)}` : null].filter(Boolean).join(" · "))),
+      open ? h("span", { class: "row" },
+        h("button", { type: "button", class: "secondary resend", text: t("resend"), onclick: async (ev) => {
+          ev.target.disabled = true;
+          try { await api("POST", `${base}/invitations/${i.id}/resend`); toast(t("invitation_resent").replace("{to}", i.to)); render(); }
+          catch (err) { ev.target.disabled = false; toast(err.apiMessage, true); }
+        } }),
+        i.status === "pending" ? h("button", { type: "button", class: "danger revoke", text: t("revoke"), onclick: async () => {
+          if (!(await confirmDialog({ title: t("revoke_title").replace("{to}", i.to), body: t("revoke_body"), confirm: t("revoke") }))) return;
+          try { await api("DELETE", `${base}/invitations/${i.id}`); toast(t("invitation_revoked").replace("{to}", i.to)); render(); }
+          catch (err) { toast(err.apiMessage, true); }
+        } }) : null) : null);
+  }));
+  return h("div", {}, title, list);
+}
+
+// ---------- Departments and groups ----------
+
+function nameCheck(form, fieldName, value, existing) {
+  const name = (value || "").trim();
+  if (!name || name.length > 100) { showErrors(form, [{ field: fieldName, message: message("invalid_text", lang) }]); return null; }
+  if (existing.some((x) => x.name.trim().toLowerCase() === name.toLowerCase())) { showErrors(form, [{ field: fieldName, message: t("name_exists") }]); return null; }
+  return name;
+}
+
+async function structurePanel(ctx) {
+  const { base, admin, extranet, departments, groups } = ctx;
   const parts = [];
+  if (!extranet) {
+    const depForm = h("form", { novalidate: true, id: "department-form" }, h("div", { class: "row" },
+      field("dep-name", t("name")), select("parent_id", t("parent"), depOptions(ctx).map(([v, x]) => [v, v ? x : t("no_parent")]), ""), h("button", { type: "submit", class: "secondary", text: t("add") })));
+    depForm.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const v = new FormData(depForm);
+      const parent = v.get("parent_id") || null;
+      const name = nameCheck(depForm, "dep-name", v.get("dep-name"), departments.filter((d) => (d.parent_id || null) === parent));
+      if (!name) return;
+      busy(depForm, async () => {
+        try { await api("POST", `${base}/departments`, { name, parent_id: parent || undefined }); toast(t("department_added").replace("{name}", name)); render(); }
+        catch (err) { apiError(depForm, err, { name: "dep-name" }); }
+      });
+    });
+    const tree = (parent) => h("ul", { class: "tree" }, departments.filter((d) => (d.parent_id || null) === parent).map((d) => h("li", { text: d.name }, tree(d.id))));
+    parts.push(h("h2", { text: t("departments") }), departments.length ? tree(null) : empty(t("no_departments")), admin ? depForm : null);
+  }
+  const groupForm = h("form", { novalidate: true, id: "group-form" }, h("div", { class: "row" }, field("group-name", t("group_name")),
+    h("label", { class: "check" }, h("input", { type: "checkbox", name: "group-extranet" }), t("type_extranet")), h("button", { type: "submit", class: "secondary", text: t("add") })));
+  groupForm.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = new FormData(groupForm);
+    const name = nameCheck(groupForm, "group-name", v.get("group-name"), groups);
+    if (!name) return;
+    busy(groupForm, async () => {
+      try { await api("POST", `${base}/groups`, { name, extranet: v.get("group-extranet") === "on" }); toast(t("group_added").replace("{name}", name)); render(); }
+      catch (err) { apiError(groupForm, err, { name: "group-name" }); }
+    });
+  });
+  parts.push(h("h2", { class: "spaced", text: t("groups") }),
+    groups.length ? h("ul", { id: "group-list" }, groups.map((g) => h("li", {}, g.name, g.extranet ? h("span", { class: "badge", text: t("type_extranet") }) : null))) : empty(t("no_groups")),
+    admin ? groupForm : null);
+  return h("div", {}, ...parts);
+}
 
-  const header = card(h("div", { class: "row", style: "justify-content:space-between" },
-    h("div", {}, h("h1", { id: "account-name", text: account.name }), h("div", { class: "muted", text: `${account.address} · ${t(account.role)} · ${account.type === "extranet" ? "extranet" : account.plan}` })),
-    h("a", { href: "#/profile", text: t("back_to_profile") })));
-  parts.push(header);
+// ---------- Settings ----------
 
+async function settingsPanel(ctx) {
+  const { base, account, admin } = ctx;
+  const facts = h("dl", { class: "facts" },
+    h("dt", { text: t("account_address") }), h("dd", { text: account.address }),
+    h("dt", { text: t("plan") }), h("dd", { text: typeLabel(account) }),
+    h("dt", { text: t("role") }), h("dd", { text: t(account.role) }));
+  const parts = [h("h2", { text: t("tab_settings") }), facts];
   if (admin && account.renames_left > 0) {
     const rename = h("form", { novalidate: true, id: "rename-form" }, h("div", { class: "row" }, field("name", `${t("rename")} (${account.renames_left} ${t("renames_left")})`, "text", { value: account.name }),
       h("button", { type: "submit", class: "secondary", text: t("rename") })));
@@ -32,177 +341,28 @@ export async function accountView(id) {
       ev.preventDefault();
       const r = validateAccountName(new FormData(rename).get("name"), lang);
       if (!r.ok) { showErrors(rename, [{ field: "name", message: r.message }]); return; }
-      busy(rename, async () => { try { await api("PATCH", base, { name: r.value }); render(); } catch (err) { apiError(rename, err); } });
+      busy(rename, async () => { try { await api("PATCH", base, { name: r.value }); toast(t("renamed")); render(); } catch (err) { apiError(rename, err); } });
     });
-    header.append(rename);
+    parts.push(rename);
+  } else if (admin) {
+    parts.push(h("p", { class: "muted", text: t("no_renames_left") }));
   }
-
-  const groupChecks = (prefix) => h("div", { class: "field" }, h("span", { text: t("groups") }), h("div", { class: "row" },
-    groups.map((g) => h("label", { class: "check" }, h("input", { type: "checkbox", name: `${prefix}-group`, value: g.id }), g.extranet ? `${g.name} (extranet)` : g.name))));
-  const placement = (form, prefix) => {
-    const v = new FormData(form);
-    return { department_id: v.get(`${prefix}-department`) || undefined, group_ids: v.getAll(`${prefix}-group`), extranet: v.get(`${prefix}-extranet`) === "on" };
-  };
-
-  if (admin) {
-    // Single invitation: up to 5 rows.
-    const rows = [0, 1, 2, 3, 4].map((i) => h("div", { class: "row invitee" },
-      field(`email${i}`, i === 0 ? `${t("email")} / ${t("phone")}` : "", "text"), field(`first${i}`, i === 0 ? t("first_name") : ""), field(`last${i}`, i === 0 ? t("last_name") : "")));
-    const inviteForm = h("form", { novalidate: true, id: "invite-form" }, h("p", { class: "muted", text: t("invite_rows") }), ...rows,
-      select("inv-department", t("department"), depOptions, ""), groupChecks("inv"),
-      h("label", { class: "check" }, h("input", { type: "checkbox", name: "inv-extranet" }), t("extranet")),
-      h("button", { type: "submit", text: t("send_invites") }), h("div", { id: "invite-results" }));
-    inviteForm.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const v = new FormData(inviteForm);
-      const errors = [];
-      const invitees = [];
-      for (const i of [0, 1, 2, 3, 4]) {
-        const to = (v.get(`email${i}`) || "").trim();
-        if (!to) continue;
-        const r = to.includes("@") ? validateEmail(to, lang) : validatePhone(to, undefined, lang);
-        if (!r.ok) { errors.push({ field: `email${i}`, message: r.message }); continue; }
-        const inv = to.includes("@") ? { email: r.value } : { phone: r.value };
-        for (const [f, key] of [[`first${i}`, "first_name"], [`last${i}`, "last_name"]]) {
-          const n = (v.get(f) || "").trim();
-          if (!n) continue;
-          const c = validateName(n, key, lang);
-          if (!c.ok) errors.push({ field: f, message: c.message }); else inv[key] = c.value;
-        }
-        invitees.push(inv);
-      }
-      if (errors.length || !invitees.length) { showErrors(inviteForm, errors.length ? errors : [{ field: "email0", message: message("invalid_email", lang) }]); return; }
-      showErrors(inviteForm, []);
-      busy(inviteForm, async () => {
-        try {
-          const out = await api("POST", `${base}/invitations`, { invitees, ...placement(inviteForm, "inv") });
-          inviteForm.querySelector("#invite-results").replaceChildren(resultList(out.results));
-          refreshPeople();
-        } catch (err) { apiError(inviteForm, err); }
-      });
-    });
-
-    // Mass invitation with per-address errors before sending.
-    const preview = h("div", { id: "mass-preview" });
-    const mass = h("form", { novalidate: true, id: "mass-form" },
-      h("label", { class: "field", for: "f-emails" }, h("span", { text: t("mass_hint") }), h("textarea", { name: "emails", id: "f-emails", rows: "4", style: "font:inherit;padding:10px;border:1px solid var(--line);border-radius:8px" }), h("div", { class: "error", id: "e-emails" })),
-      preview, select("mass-department", t("department"), depOptions, ""), groupChecks("mass"),
-      h("label", { class: "check" }, h("input", { type: "checkbox", name: "mass-extranet" }), t("extranet")),
-      h("button", { type: "submit", text: t("send_invites") }), h("div", { id: "mass-results" }));
-    const check = () => {
-      const r = parseInvitees(mass.querySelector("textarea").value, lang);
-      const bad = r.entries.filter((e) => !e.ok);
-      preview.replaceChildren(...bad.map((e) => h("div", { class: "error mass-error" }, h("strong", { text: e.input }), `: ${e.message}`)));
-      if (r.code) preview.append(h("div", { class: "error mass-error", text: r.message }));
-      return r;
-    };
-    mass.querySelector("textarea").addEventListener("input", check);
-    mass.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const r = check();
-      if (!r.ok) { if (!r.entries.length && !r.code) showErrors(mass, [{ field: "emails", message: message("invalid_email", lang) }]); return; }
-      showErrors(mass, []);
-      busy(mass, async () => {
-        try {
-          const out = await api("POST", `${base}/invitations/mass`, { emails: mass.querySelector("textarea").value, ...placement(mass, "mass") });
-          mass.querySelector("#mass-results").replaceChildren(resultList(out.results));
-          refreshPeople();
-        } catch (err) { apiError(mass, err); }
-      });
-    });
-    parts.push(card(h("h2", { text: t("invite_title") }), inviteForm), card(h("h2", { text: t("mass_title") }), mass));
-  }
-
-  // People (employees only), with the status filter.
-  const peopleBox = h("div", { id: "people" });
-  async function refreshPeople() {
-    if (extranet) return;
-    const status = document.getElementById("status-filter")?.value || "";
-    const { users } = await api("GET", `${base}/users`, undefined, { query: status ? `&status=${status}` : "" });
-    peopleBox.replaceChildren(h("ul", { class: "accounts" }, users.map((u) => {
-      const li = h("li", { "data-user": u.id, "data-status": u.status },
-        h("span", {}, h("strong", { class: "person-name", text: `${u.first_name} ${u.last_name}`.trim() || u.contact_email || u.phone }), " ",
-          h("span", { class: "muted", text: u.login_email || u.contact_email || u.phone || "" })),
-        h("span", { class: "row" }, h("span", { class: "badge status", text: t(`status_${u.status}`) }), h("span", { class: "badge", text: `${t(u.role)} · ${u.type}` })));
-      if (admin && u.id !== membership.id) {
-        const actions = li.lastChild;
-        if (u.status === "active") actions.append(h("button", { class: "danger dismiss", type: "button", text: t("dismiss"), onclick: async () => { await api("POST", `${base}/users/${u.id}/dismiss`); refreshPeople(); } }));
-        actions.append(h("button", { class: "secondary edit", type: "button", text: t("edit"), onclick: () => li.append(editCard(u)) }));
-        if (u.two_factor_enabled && u.status === "active") {
-          actions.append(h("button", {
-            class: "secondary tf-off", type: "button", text: t("tf_admin_off"),
-            onclick: async (ev) => {
-              ev.target.disabled = true;
-              try { await api("DELETE", `${base}/users/${u.id}/two-factor`); refreshPeople(); }
-              catch (err) { ev.target.disabled = false; li.append(h("p", { class: "notice bad", text: err.apiMessage })); }
-            },
-          }));
-        }
-      }
-      return li;
-    })));
-  }
-  function editCard(u) {
-    const f = h("form", { novalidate: true, class: "edit-card" },
-      field("contact_email", t("contact_email"), "email", { value: u.contact_email || "" }), field("position", t("position"), "text", { value: u.position || "" }),
-      select("department_id", t("department"), depOptions, u.department_id || ""),
-      select("role", t("role"), [["user", t("user")], ["admin", t("admin")]], u.role), h("button", { type: "submit", text: t("save") }));
-    f.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const v = Object.fromEntries(new FormData(f));
-      if (v.contact_email) { const r = validateEmail(v.contact_email, lang); if (!r.ok) { showErrors(f, [{ field: "contact_email", message: r.message }]); return; } }
-      const body = { contact_email: v.contact_email, position: v.position, department_id: v.department_id };
-      if (u.type === "employee") body.role = v.role;
-      busy(f, async () => { try { await api("PATCH", `${base}/users/${u.id}`, body); refreshPeople(); } catch (err) { apiError(f, err); } });
-    });
-    return f;
-  }
-  if (!extranet) {
-    const filter = h("select", { id: "status-filter", onchange: () => refreshPeople() },
-      [["", t("status_all")], ["active", t("status_active")], ["invited", t("status_invited")], ["dismissed", t("status_dismissed")]].map(([v, text]) => h("option", { value: v, text })));
-    parts.push(card(h("div", { class: "row", style: "justify-content:space-between" }, h("h2", { text: t("people") }), filter), peopleBox));
-    await refreshPeople();
-  }
-
-  // Departments and groups.
-  if (!extranet) {
-    const depForm = h("form", { novalidate: true, id: "department-form" }, h("div", { class: "row" }, field("dep-name", t("name")), select("parent_id", t("parent"), depOptions, ""), h("button", { type: "submit", class: "secondary", text: t("add") })));
-    depForm.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      const v = new FormData(depForm);
-      busy(depForm, async () => { try { await api("POST", `${base}/departments`, { name: v.get("dep-name"), parent_id: v.get("parent_id") || undefined }); render(); } catch (err) { apiError(depForm, err, { name: "dep-name" }); } });
-    });
-    const tree = (parent) => h("ul", {}, departments.filter((d) => (d.parent_id || null) === parent).map((d) => h("li", { text: d.name }, tree(d.id))));
-    parts.push(card(h("h2", { text: t("departments") }), tree(null), admin ? depForm : null));
-  }
-  const groupForm = h("form", { novalidate: true, id: "group-form" }, h("div", { class: "row" }, field("group-name", t("group_name")),
-    h("label", { class: "check" }, h("input", { type: "checkbox", name: "group-extranet" }), "extranet"), h("button", { type: "submit", class: "secondary", text: t("add") })));
-  groupForm.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const v = new FormData(groupForm);
-    busy(groupForm, async () => { try { await api("POST", `${base}/groups`, { name: v.get("group-name"), extranet: v.get("group-extranet") === "on" }); render(); } catch (err) { apiError(groupForm, err, { name: "group-name" }); } });
-  });
-  parts.push(card(h("h2", { text: t("groups") }), h("ul", { id: "group-list" }, groups.map((g) => h("li", { text: g.extranet ? `${g.name} (extranet)` : g.name }))), admin ? groupForm : null));
-
-  if (admin) {
-    const { invitations } = await api("GET", `${base}/invitations`);
-    parts.push(card(h("h2", { text: t("invitations") }), h("ul", { class: "accounts", id: "invitation-list" }, invitations.map((i) => h("li", {},
-      h("span", {}, i.to, " ", h("span", { class: "badge", text: i.status })),
-      i.status === "pending" || i.status === "expired" ? h("span", { class: "row" },
-        h("button", { type: "button", class: "secondary", text: t("resend"), onclick: async () => { await api("POST", `${base}/invitations/${i.id}/resend`); render(); } }),
-        h("button", { type: "button", class: "danger", text: t("revoke"), onclick: async () => { await api("DELETE", `${base}/invitations/${i.id}`); render(); } })) : null)))));
-  }
-  if (admin) parts.push(card(h("h2", { text: t("audit") }), await auditList(base)));
   return h("div", {}, ...parts);
+}
+
+// ---------- Audit ----------
+
+async function auditPanel(ctx) {
+  return h("div", {}, h("h2", { text: t("audit") }), await auditList(ctx.base));
 }
 
 /** The account's audit log, newest first, a page at a time. */
 async function auditList(base, before) {
   const page = await api("GET", `${base}/audit`, undefined, { query: `&limit=20${before ? `&before=${encodeURIComponent(before)}` : ""}` });
   const box = h("div", { id: before ? undefined : "audit" });
-  if (!page.events.length && !before) { box.append(h("p", { class: "muted", text: t("no_events") })); return box; }
+  if (!page.events.length && !before) { box.append(empty(t("no_events"))); return box; }
   box.append(h("ul", { class: "audit" }, page.events.map((e) => h("li", { "data-action": e.action },
-    h("span", { class: "muted", text: new Date(e.at).toLocaleString(lang) }), " ", h("code", { text: e.action }), " ",
+    h("span", { class: "muted", text: when(e.at) }), " ", h("code", { text: e.action }), " ",
     h("span", { class: "muted", text: [e.target, e.detail].filter(Boolean).join(" · ") })))));
   if (page.next_before) {
     const more = h("button", { type: "button", class: "secondary", text: t("more"), onclick: async () => { more.replaceWith(await auditList(base, page.next_before)); } });
@@ -211,37 +371,49 @@ async function auditList(base, before) {
   return box;
 }
 
-export async function inviteView(token) {
+// ---------- Accepting an invitation ----------
+
+export async function inviteView(token, me) {
   let info;
   try { info = await api("GET", `/invitations/${token}`); }
-  catch (err) { return card(h("div", { class: "notice bad", text: err.apiMessage })); }
+  catch (err) {
+    // A used, revoked or replaced link (404) and an expired one (410) say what to do next.
+    const expired = err.status === 410;
+    return card(h("h1", { text: expired ? t("invite_expired_title") : t("invite_used_title") }),
+      h("p", { class: "muted", text: expired ? t("invite_expired_lead") : t("invite_used_lead") }),
+      h("div", { class: "row" }, h("a", { class: "button", href: "#/login", text: t("login") }), h("a", { class: "button secondary", href: "#/signup", text: t("signup_title") })));
+  }
   const title = t("accept_title").replace("{account}", info.account.name);
   if (!info.needs_registration) {
-    const me = await api("GET", "/me").catch(() => null);
     if (!me) {
       sessionStorage.setItem("netid.return", `#/invite/${token}`);
-      return card(h("h1", { text: title }), h("p", { text: t("accept_login") }), h("a", { href: "#/login", text: t("login") }));
+      return card(h("h1", { text: title }), h("p", { text: t("accept_login") }), h("a", { class: "button", href: "#/login", text: t("login") }));
     }
     const b = h("form", { id: "accept-form" }, h("p", { class: "muted", text: info.to }), h("button", { type: "submit", text: t("accept") }));
-    b.addEventListener("submit", (ev) => { ev.preventDefault(); busy(b, async () => { try { const r = await api("POST", `/invitations/${token}/accept`, {}); go(`#/account/${r.account.id}`); } catch (err) { apiError(b, err); } }); });
+    b.addEventListener("submit", (ev) => { ev.preventDefault(); busy(b, async () => { try { const r = await api("POST", `/invitations/${token}/accept`, {}); toast(t("joined").replace("{account}", info.account.name)); go(`#/account/${r.account.id}`); } catch (err) { apiError(b, err); } }); });
     return card(h("h1", { text: title }), b);
   }
   const form = h("form", { novalidate: true, id: "accept-form" }, h("p", { class: "muted", text: info.to }),
-    h("div", { class: "row" }, field("first_name", t("first_name"), "text", { value: info.first_name || "" }), field("last_name", t("last_name"), "text", { value: info.last_name || "" })),
+    h("div", { class: "row" }, field("first_name", t("first_name"), "text", { value: info.first_name || "", autocomplete: "given-name" }), field("last_name", t("last_name"), "text", { value: info.last_name || "", autocomplete: "family-name" })),
     field("password", t("password"), "password", { autocomplete: "new-password" }), h("button", { type: "submit", text: t("accept") }));
+  const pw = form.querySelector("[name=password]");
+  const personal = () => {
+    const v = Object.fromEntries(new FormData(form));
+    return { email: info.to.includes("@") ? info.to : undefined, phone: info.to.includes("@") ? undefined : info.to, first_name: v.first_name, last_name: v.last_name };
+  };
+  pw.closest(".field").after(...strengthMeter(pw, personal, validatePassword));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
     const errors = [];
     for (const f of ["first_name", "last_name"]) { const r = validateName(v[f], f, lang); if (!r.ok) errors.push({ field: f, message: r.message }); }
-    const p = validatePassword(v.password, { email: info.to.includes("@") ? info.to : undefined, first_name: v.first_name, last_name: v.last_name }, lang);
+    const p = validatePassword(v.password, personal(), lang);
     if (!p.ok) errors.push({ field: "password", message: p.message });
     if (errors.length) { showErrors(form, errors); return; }
     busy(form, async () => {
-      try { const r = await api("POST", `/invitations/${token}/accept`, v); go(`#/account/${r.account.id}`); }
+      try { const r = await api("POST", `/invitations/${token}/accept`, v); toast(t("joined").replace("{account}", info.account.name)); go(`#/account/${r.account.id}`); }
       catch (err) { apiError(form, err); }
     });
   });
   return card(h("h1", { text: title }), form);
 }
-

@@ -1,11 +1,12 @@
 // netid web front end: plain ES modules, no build step. Validation runs in the page with
 // @netid/client (the server's own rules, compiled to wasm) before any request is sent.
 import init, {
-  validateEmail, validatePhone, validateName, validatePassword, validateCode, validateSignup,
+  validateEmail, validatePhone, validateName, validatePassword, validateCode, validateSignup, validateLogin,
   validateAccountName, validatePhoto, message, negotiateLanguage, validateOtp, validateRecoveryCode,
 } from "/vendor/netid-client/netid_client.js";
 import {
   lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, params, render, onRender,
+  toast, spinner, empty, confirmDialog, strengthMeter, title, activity,
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
 import { securityCard } from "/security.js";
@@ -16,26 +17,23 @@ const langSelect = document.getElementById("lang");
 // ---------- views ----------
 
 function signupView() {
-  const meter = h("div", { class: "meter", "data-score": "0", "aria-hidden": "true" }, h("i"));
-  const strength = h("div", { class: "muted", id: "strength", style: "font-size:13px" });
   const form = h("form", { novalidate: true, id: "signup-form" },
     h("div", { class: "row" }, field("first_name", t("first_name"), "text", { autocomplete: "given-name" }), field("last_name", t("last_name"), "text", { autocomplete: "family-name" })),
     field("login", t("login_field"), "text", { autocomplete: "username", inputmode: "email" }),
-    field("password", t("password"), "password", { autocomplete: "new-password" }), meter, strength,
+    field("password", t("password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("create") }),
   );
+  // One rule decides email or phone: core's, through the package.
   const values = () => {
     const v = Object.fromEntries(new FormData(form));
-    const isEmail = v.login.includes("@") || !/\d/.test(v.login);
-    return { first_name: v.first_name, last_name: v.last_name, password: v.password, [isEmail ? "email" : "phone"]: v.login };
+    const kind = validateLogin(v.login, undefined, lang).kind;
+    return { first_name: v.first_name, last_name: v.last_name, password: v.password, [kind === "phone" ? "phone" : "email"]: v.login };
   };
-  form.querySelector("[name=password]").addEventListener("input", () => {
+  const pwInput = form.querySelector("[name=password]");
+  pwInput.closest(".field").after(...strengthMeter(pwInput, () => {
     const v = values();
-    const r = validatePassword(v.password, { email: v.email, phone: v.phone, first_name: v.first_name, last_name: v.last_name }, lang);
-    meter.dataset.score = r.score;
-    meter.firstChild.style.width = `${(r.score / 4) * 100}%`;
-    strength.textContent = v.password ? t("strength")[r.score] : "";
-  });
+    return { email: v.email, phone: v.phone, first_name: v.first_name, last_name: v.last_name };
+  }, validatePassword));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = values();
@@ -75,7 +73,31 @@ function confirmView() {
       } catch (err) { apiError(form, err); }
     });
   });
-  return card(h("h1", { text: t("confirm_title") }), h("p", { class: "muted" }, `${t("confirm_lead")} `, h("strong", { text: pending.to })), form);
+  // Resend, after a countdown (the server also limits codes per address).
+  const resend = h("button", { type: "button", class: "secondary", id: "resend-code" });
+  let timer = null;
+  const countdown = (seconds) => {
+    clearInterval(timer);
+    let left = seconds;
+    const tick = () => {
+      resend.disabled = left > 0;
+      resend.textContent = left > 0 ? t("resend_in").replace("{s}", left) : t("resend_code");
+      if (left-- <= 0) clearInterval(timer);
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  };
+  resend.addEventListener("click", async () => {
+    resend.disabled = true;
+    try {
+      await api("POST", "/signup/resend", { [pending.channel === "sms" ? "phone" : "email"]: pending.to });
+      toast(`${t("code_sent")} ${pending.to}`);
+      countdown(60);
+    } catch (err) { resend.disabled = false; apiError(form, err); }
+  });
+  countdown(60);
+  return card(h("h1", { text: t("confirm_title") }), h("p", { class: "muted" }, `${t("confirm_lead")} `, h("strong", { text: pending.to })), form,
+    h("div", { class: "links" }, resend, h("a", { href: "#/signup", text: t("wrong_address") })));
 }
 
 function loginView() {
@@ -88,9 +110,11 @@ function loginView() {
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
-    const r = v.login.includes("@") ? validateEmail(v.login, lang) : validatePhone(v.login, undefined, lang);
-    if (!r.ok) { showErrors(form, [{ field: "login", message: r.message }]); return; }
-    if (!v.password) { showErrors(form, [{ field: "password", message: message("invalid_credentials", lang) }]); return; }
+    const r = validateLogin(v.login, undefined, lang);
+    const errors = [];
+    if (!r.ok) errors.push({ field: "login", message: r.message });
+    if (!v.password) errors.push({ field: "password", message: t("password_required") });
+    if (errors.length) { showErrors(form, errors); return; }
     showErrors(form, []);
     busy(form, async () => {
       try {
@@ -100,7 +124,7 @@ function loginView() {
         go(back || "#/profile");
       } catch (err) {
         if (err.code === "email_unconfirmed" || err.code === "phone_unconfirmed") {
-          sessionStorage.setItem("netid.pending", JSON.stringify({ channel: r.value.startsWith("+") ? "sms" : "email", to: r.value }));
+          sessionStorage.setItem("netid.pending", JSON.stringify({ channel: r.kind === "phone" ? "sms" : "email", to: r.value }));
           go("#/confirm");
         } else if (err.code === "second_factor_required" && err.secondFactor) {
           form.replaceWith(secondStepForm(err.secondFactor.ticket));
@@ -153,8 +177,7 @@ function forgotView() {
   const form = h("form", { novalidate: true, id: "forgot-form" }, field("login", t("login_field")), h("button", { type: "submit", text: t("send_code") }));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const login = new FormData(form).get("login");
-    const r = login.includes("@") ? validateEmail(login, lang) : validatePhone(login, undefined, lang);
+    const r = validateLogin(new FormData(form).get("login"), undefined, lang);
     if (!r.ok) { showErrors(form, [{ field: "login", message: r.message }]); return; }
     busy(form, async () => {
       try { await api("POST", "/password/forgot", { login: r.value }); go(`#/reset?login=${encodeURIComponent(r.value)}`); }
@@ -170,6 +193,8 @@ function resetView() {
     field("code", t("code"), "text", { inputmode: "numeric", autocomplete: "one-time-code" }),
     field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("reset") }));
+  const np = form.querySelector("[name=new_password]");
+  np.closest(".field").after(...strengthMeter(np, () => (login.includes("@") ? { email: login } : { phone: login }), validatePassword));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
@@ -187,10 +212,16 @@ function resetView() {
   return card(h("h1", { text: t("reset_title") }), h("p", { class: "muted" }, `${t("code_sent")} `, h("strong", { text: login })), form);
 }
 
-async function profileView() {
-  let me;
-  try { me = await api("GET", "/me"); }
-  catch (err) { if (err.status === 401) { go("#/login"); return h("div"); } throw err; }
+/** The signed-in person, or a redirect to the login page (remembering where they were). */
+function requireMe(me) {
+  if (me) return true;
+  sessionStorage.setItem("netid.return", location.hash);
+  go("#/login");
+  return false;
+}
+
+async function profileView(_arg, me) {
+  if (!requireMe(me)) return h("div");
   const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
   if (me.password_change_required) return requiredPasswordView(info);
   const initials = `${me.first_name[0] || ""}${me.last_name[0] || ""}`;
@@ -213,13 +244,14 @@ async function profileView() {
         const updated = await api("PATCH", "/me", { first_name: v.first_name, last_name: v.last_name, apply_to_all_accounts: v.apply_to_all_accounts === "on" });
         document.getElementById("display-name").textContent = `${updated.first_name} ${updated.last_name}`;
         notice(names, t("saved"));
+        toast(t("saved"));
       } catch (err) { apiError(names, err); }
     });
   });
 
   // Photo
   const photo = h("form", { id: "photo-form" }, h("div", { class: "row" },
-    h("input", { type: "file", name: "photo", accept: "image/png,image/jpeg,image/webp" }),
+    h("label", { class: "field", for: "f-photo" }, h("span", { class: "sr-only", text: t("photo") }), h("input", { type: "file", name: "photo", id: "f-photo", accept: "image/png,image/jpeg,image/webp", "aria-describedby": "e-photo" })),
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "apply_to_all_accounts" }), t("apply_all")),
     h("button", { type: "submit", class: "secondary", text: t("upload") })), h("div", { class: "error", id: "e-photo" }));
   photo.addEventListener("submit", (ev) => {
@@ -229,7 +261,11 @@ async function profileView() {
     if (!check.ok) { showErrors(photo, [{ field: "photo", message: check.message }]); return; }
     const all = photo.querySelector("[name=apply_to_all_accounts]").checked;
     busy(photo, async () => {
-      try { await api("PUT", "/me/photo", file, { headers: { "Content-Type": file.type }, query: `&apply_to_all_accounts=${all}` }); render(); }
+      try {
+        await api("PUT", "/me/photo", file, { headers: { "Content-Type": file.type }, query: `&apply_to_all_accounts=${all}` });
+        toast(t("photo_saved"));
+        render();
+      }
       catch (err) { apiError(photo, err); }
     });
   });
@@ -262,6 +298,7 @@ async function profileView() {
             const c = validateCode(v.code, lang);
             if (!c.ok) { showErrors(form, [{ field: "code", message: c.message }]); return; }
             await api("POST", `/me/${kind}/confirm`, { [kind]: sentTo, code: c.value, apply_to_all_accounts: v.apply_to_all_accounts === "on" });
+            toast(isEmail ? t("email_changed") : t("phone_changed"));
             render();
           }
         } catch (err) { apiError(form, err); }
@@ -270,28 +307,30 @@ async function profileView() {
     return form;
   };
 
-  // Password
-  const pw = passwordChangeForm("password-form", info, (form) => { form.reset(); notice(form, t("password_changed")); });
-
+  const who = me.email || me.phone;
   const del = h("form", { novalidate: true, id: "delete-form" },
+    h("p", { class: "muted", text: me.accounts.length ? t("delete_blocked") : t("delete_lead") }),
     field("password", t("delete_confirm"), "password", { autocomplete: "current-password" }),
     h("button", { type: "submit", class: "danger", text: t("delete_profile") }));
-  del.addEventListener("submit", (ev) => {
+  del.addEventListener("submit", async (ev) => {
     ev.preventDefault();
+    const password = new FormData(del).get("password");
+    if (!password) { showErrors(del, [{ field: "password", message: t("password_required") }]); return; }
+    const sure = await confirmDialog({ title: t("delete_profile"), body: t("delete_warning"), confirm: t("delete_profile"), typed: who });
+    if (!sure) return;
     busy(del, async () => {
-      try { await api("DELETE", "/me", { password: new FormData(del).get("password") }); go("#/signup"); }
+      try { await api("DELETE", "/me", { password }); go("#/login?notice=deleted"); }
       catch (err) { apiError(del, err); }
     });
   });
 
-  const logout = h("button", { class: "secondary", id: "logout", text: t("logout"), onclick: async () => { await api("POST", "/logout").catch(() => {}); go("#/login"); } });
   const confirmed = (v, ok) => (v ? h("span", {}, v, " ", ok ? null : h("span", { class: "badge", text: t("unconfirmed") })) : h("span", { class: "muted", text: "—" }));
   const accountList = me.accounts.length
     ? h("ul", { class: "accounts", id: "account-list" }, me.accounts.map((a) => h("li", {},
         h("span", {}, h("strong", { text: a.name }), " ", h("span", { class: "muted", text: a.address })),
-        h("span", { class: "row" }, h("span", { class: "badge", text: `${t(a.role)} · ${a.type === "extranet" ? "extranet" : a.plan}` }),
+        h("span", { class: "row" }, h("span", { class: "badge", text: `${t(a.role)} · ${a.type === "extranet" ? t("extranet") : t(`plan_${a.plan}`)}` }),
           h("a", { class: "enter", href: `#/account/${a.id}`, text: t("enter") })))))
-    : h("p", { class: "muted", text: t("no_accounts") });
+    : empty(t("no_accounts"));
   const create = h("form", { novalidate: true, id: "create-account-form" },
     h("div", { class: "row" }, field("name", t("account_name")), h("button", { type: "submit", class: "secondary", text: t("create_account") })));
   create.addEventListener("submit", (ev) => {
@@ -306,17 +345,29 @@ async function profileView() {
   const accounts = h("div", {}, accountList, h("div", { class: "spaced" }, create));
 
   return h("div", {},
-    card(h("div", { class: "who" }, avatar, h("div", {}, h("h1", { id: "display-name", text: `${me.first_name} ${me.last_name}` }),
+    card(h("div", { class: "who" }, avatar, h("div", { class: "who-text" }, h("h1", { id: "display-name", text: `${me.first_name} ${me.last_name}` }),
       h("div", { class: "muted" }, t("email"), ": ", confirmed(me.email, me.email_confirmed)),
-      h("div", { class: "muted" }, t("phone"), ": ", confirmed(me.phone, me.phone_confirmed)))), h("div", { class: "row" }, logout)),
+      h("div", { class: "muted" }, t("phone"), ": ", confirmed(me.phone, me.phone_confirmed))))),
+    card(h("h2", { text: t("accounts") }), accounts),
     card(h("h2", { text: t("names") }), names),
     card(h("h2", { text: t("photo") }), photo),
     card(h("h2", { text: t("change_email") }), contact("email")),
     card(h("h2", { text: t("change_phone") }), contact("phone")),
-    card(h("h2", { text: t("change_password") }), pw),
-    await securityCard(me),
-    card(h("h2", { text: t("accounts") }), accounts),
     card(h("h2", { text: t("delete_profile") }), del));
+}
+
+/** Security: the password, two-step authentication and the sessions. */
+async function securityView(_arg, me) {
+  if (!requireMe(me)) return h("div");
+  const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
+  if (me.password_change_required) return requiredPasswordView(info);
+  const pw = passwordChangeForm("password-form", info, (form) => { form.reset(); notice(form, t("password_changed")); toast(t("password_changed")); });
+  return h("div", {}, card(h("h1", { text: t("security") }), h("h2", { text: t("change_password") }), pw), await securityCard(me));
+}
+
+function notFoundView() {
+  return card(h("h1", { text: t("not_found_title") }), h("p", { class: "muted", text: t("not_found_lead") }),
+    h("a", { class: "button", href: "#/profile", text: t("to_profile") }));
 }
 
 
@@ -332,6 +383,8 @@ function passwordChangeForm(id, info, done) {
     field("current_password", t("current_password"), "password", { autocomplete: "current-password" }),
     field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("change_password") }));
+  const np = pw.querySelector("[name=new_password]");
+  np.closest(".field").after(...strengthMeter(np, () => info, validatePassword));
   pw.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(pw));
@@ -346,19 +399,95 @@ function passwordChangeForm(id, info, done) {
   return pw;
 }
 
-const ROUTES = { signup: signupView, confirm: confirmView, login: loginView, forgot: forgotView, reset: resetView, profile: profileView, account: accountView, invite: inviteView };
+// Each page: its view and the label of its title. Unknown routes are the 404 page.
+const ROUTES = {
+  signup: [signupView, "signup_title"], confirm: [confirmView, "confirm_title"], login: [loginView, "login_title"],
+  forgot: [forgotView, "forgot_title"], reset: [resetView, "reset_title"], profile: [profileView, "profile_title"],
+  security: [securityView, "security"], account: [accountView, "account"], invite: [inviteView, "invitation"],
+};
+const PUBLIC = new Set(["signup", "confirm", "login", "forgot", "reset"]);
+
+/** The top bar's part for a signed-in person: the workspace switcher and the user menu. */
+function renderNav(me, route, arg) {
+  const nav = document.getElementById("nav");
+  if (!me) { nav.replaceChildren(); return; }
+  const current = route === "account" ? arg : "";
+  const switcher = h("select", { id: "workspace", "aria-label": t("workspace"), onchange: (ev) => go(ev.target.value ? `#/account/${ev.target.value}` : "#/profile") },
+    h("option", { value: "", text: t("all_workspaces"), selected: !current }),
+    me.accounts.map((a) => h("option", { value: a.id, text: a.name, selected: a.id === current })));
+  const logout = h("button", { type: "button", id: "logout", class: "menu-item", text: t("logout"),
+    onclick: async () => { await api("POST", "/logout").catch(() => {}); go("#/login?notice=logged_out"); } });
+  const menu = h("details", { class: "menu", id: "user-menu" },
+    h("summary", {}, h("span", { class: "initials", "aria-hidden": "true", text: `${me.first_name[0] || ""}${me.last_name[0] || ""}` }),
+      h("span", { class: "menu-name", text: me.first_name }), h("span", { class: "sr-only", text: ` ${t("account_menu")}` })),
+    h("div", { class: "menu-list" },
+      h("a", { class: "menu-item", href: "#/profile", text: t("profile_title") }),
+      h("a", { class: "menu-item", href: "#/security", text: t("security") }), logout));
+  menu.addEventListener("click", (ev) => { if (ev.target.closest(".menu-item")) menu.open = false; });
+  nav.replaceChildren(...(me.accounts.length ? [switcher, menu] : [menu]));
+}
+
+// ---------- the idle warning ----------
+// A browser session ends after 24 idle minutes (GET /session says how long). Two minutes
+// before, a dialog offers to stay signed in; at the end the page goes to the login.
+let signedIn = false;
+let idleSeconds = 24 * 60;
+let warning = null;
+
+function idleCheck() {
+  if (!signedIn) return;
+  const idle = (Date.now() - activity.at) / 1000;
+  if (idle >= idleSeconds) {
+    warning?.close();
+    warning = null;
+    signedIn = false;
+    api("POST", "/logout").catch(() => {});
+    go("#/login?notice=session_ended");
+  } else if (idle >= idleSeconds - 120 && !warning) {
+    const stay = h("button", { type: "button", id: "stay-signed-in", text: t("stay_signed_in") });
+    const out = h("button", { type: "button", class: "secondary", text: t("logout") });
+    const dialog = h("dialog", { class: "confirm", id: "idle-warning", "aria-labelledby": "idle-title" },
+      h("h2", { id: "idle-title", text: t("idle_title") }), h("p", { text: t("idle_body") }), h("div", { class: "row" }, stay, out));
+    warning = { close: () => { dialog.close(); dialog.remove(); } };
+    stay.addEventListener("click", async () => {
+      warning.close();
+      warning = null;
+      try { await api("GET", "/session"); } catch { go("#/login?notice=session_ended"); }
+    });
+    out.addEventListener("click", async () => { warning.close(); warning = null; await api("POST", "/logout").catch(() => {}); go("#/login?notice=logged_out"); });
+    dialog.addEventListener("cancel", (ev) => ev.preventDefault());
+    document.body.append(dialog);
+    dialog.showModal();
+    stay.focus();
+  }
+}
+setInterval(idleCheck, 5000);
 
 async function renderPage() {
   const [name, arg] = ((location.hash.replace(/^#\//, "").split("?")[0]) || "profile").split("/");
-  const view = ROUTES[name] || ROUTES.profile;
+  const [view, titleKey] = ROUTES[name] || [notFoundView, "not_found_title"];
   document.documentElement.lang = lang;
+  document.querySelectorAll("[data-i18n]").forEach((e) => { e.textContent = t(e.dataset.i18n); });
+  app.setAttribute("aria-busy", "true");
+  app.replaceChildren(spinner());
+  title(t(titleKey));
   try {
-    const node = await view(arg);
+    const me = PUBLIC.has(name) ? null : await api("GET", "/me").catch((err) => { if (err.status === 401) return null; throw err; });
+    renderNav(me, name, arg);
+    signedIn = Boolean(me);
+    if (me && !warning) api("GET", "/session").then((sess) => { idleSeconds = sess.idle_timeout_seconds || idleSeconds; }).catch(() => {});
+    const node = await view(arg, me);
     app.replaceChildren(node);
+    const heading = app.querySelector("h1");
+    if (heading && name === "account") title(heading.textContent);
     const first = app.querySelector("input:not([type=checkbox]):not([type=file])");
-    if (first && name !== "profile") first.focus();
+    if (first && PUBLIC.has(name)) first.focus();
   } catch (err) {
-    app.replaceChildren(card(h("div", { class: "notice bad", text: err.apiMessage || message("internal_error", lang) })));
+    const text = err instanceof TypeError ? t("offline") : err.apiMessage || message("internal_error", lang);
+    app.replaceChildren(card(h("h1", { text: t("error_title") }), h("div", { class: "notice bad", text }),
+      h("button", { type: "button", class: "secondary", text: t("retry"), onclick: () => render() })));
+  } finally {
+    app.removeAttribute("aria-busy");
   }
 }
 

@@ -1,3 +1,4 @@
+import { PRODUCT_LABELS } from "./i18n-product.js";
 // UI labels in the five languages. Validation and API error messages come from
 // @netid/client (the same table the server uses), never from here.
 export const LABELS = {
@@ -362,3 +363,4 @@ const SECURITY_LABELS = {
   },
 };
 for (const [lang, labels] of Object.entries(SECURITY_LABELS)) Object.assign(LABELS[lang], labels);
+for (const [lang, labels] of Object.entries(PRODUCT_LABELS)) Object.assign(LABELS[lang], labels);

@@ -27,24 +27,40 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** A labelled input with its error slot. */
+/**
+ * A labelled input with its error slot. The slot is tied to the input for screen readers
+ * (aria-describedby) and clears as soon as the person types. Passwords get a show/hide toggle.
+ */
 export function field(name, label, type = "text", attrs = {}) {
-  const input = h("input", { name, id: `f-${name}`, type, ...attrs });
+  const input = h("input", { name, id: `f-${name}`, type, "aria-describedby": `e-${name}`, ...attrs });
   const error = h("div", { class: "error", id: `e-${name}`, role: "alert" });
-  return h("label", { class: "field", for: `f-${name}` }, h("span", { text: label }), input, error);
+  input.addEventListener("input", () => { error.textContent = ""; input.removeAttribute("aria-invalid"); });
+  const caption = h("span", { text: label, class: label ? null : "sr-only" });
+  if (type !== "password") return h("label", { class: "field", for: `f-${name}` }, caption, input, error);
+  const toggle = h("button", { type: "button", class: "reveal", "aria-controls": `f-${name}`, "aria-pressed": "false", text: t("show") });
+  toggle.addEventListener("click", () => {
+    const shown = input.type === "text";
+    input.type = shown ? "password" : "text";
+    toggle.textContent = shown ? t("show") : t("hide");
+    toggle.setAttribute("aria-pressed", String(!shown));
+  });
+  return h("div", { class: "field" }, h("label", { for: `f-${name}` }, caption), h("div", { class: "with-reveal" }, input, toggle), error);
 }
 
+/** Shows errors on their fields (or as a notice), and moves the focus to the first one. */
 export function showErrors(form, errors) {
   form.querySelectorAll(".error").forEach((e) => (e.textContent = ""));
-  form.querySelectorAll("input").forEach((i) => i.removeAttribute("aria-invalid"));
+  form.querySelectorAll("input, textarea, select").forEach((i) => i.removeAttribute("aria-invalid"));
   let placed = false;
+  let first = null;
   for (const err of errors) {
     const slot = form.querySelector(`#e-${err.field}`);
     const input = form.querySelector(`[name="${err.field}"]`);
     if (slot) { slot.textContent = err.message; placed = true; }
-    if (input) input.setAttribute("aria-invalid", "true");
+    if (input) { input.setAttribute("aria-invalid", "true"); first = first || input; }
     if (!slot) notice(form, err.message, true);
   }
+  if (first) first.focus();
   return placed;
 }
 
@@ -54,6 +70,9 @@ export function notice(form, text, bad = false) {
   n.textContent = text;
   n.classList.toggle("bad", bad);
 }
+
+/** When the person last did something that reached the server (the idle warning reads it). */
+export const activity = { at: Date.now() };
 
 export async function api(method, path, body, extra = {}) {
   const headers = { "Accept-Language": lang, ...(extra.headers || {}) };
@@ -69,6 +88,7 @@ export async function api(method, path, body, extra = {}) {
     Object.assign(err, { status: resp.status, code: e.code, field: e.field, apiMessage: e.message, secondFactor: data && data.second_factor });
     throw err;
   }
+  activity.at = Date.now();
   return data;
 }
 
@@ -86,11 +106,85 @@ export async function busy(form, fn) {
 }
 
 export function card(...children) { return h("section", { class: "card" }, ...children); }
+
+/** A short-lived confirmation of a success, read out by screen readers. */
+export function toast(text, bad = false) {
+  let box = document.getElementById("toasts");
+  if (!box) { box = h("div", { id: "toasts", role: "status", "aria-live": "polite" }); document.body.append(box); }
+  const item = h("div", { class: bad ? "toast bad" : "toast", text });
+  box.append(item);
+  setTimeout(() => item.remove(), 5000);
+}
+
+/** A spinner with its text for screen readers. */
+export function spinner(label = t("loading")) {
+  return h("div", { class: "loading", role: "status" }, h("span", { class: "spin", "aria-hidden": "true" }), h("span", { class: "sr-only", text: label }));
+}
+
+/** An empty state: what is missing and the next action. */
+export function empty(text, action) {
+  return h("div", { class: "empty" }, h("p", { class: "muted", text }), action || null);
+}
+
+/**
+ * Asks before a destructive action. With `typed`, the person must type that word first.
+ * Resolves true when confirmed.
+ */
+export function confirmDialog({ title, body, confirm, typed }) {
+  return new Promise((resolve) => {
+    const input = typed ? h("input", { id: "confirm-typed", autocomplete: "off", "aria-describedby": "confirm-typed-hint" }) : null;
+    const ok = h("button", { type: "submit", class: "danger", id: "confirm-ok", text: confirm, disabled: Boolean(typed) });
+    const cancel = h("button", { type: "button", class: "secondary", id: "confirm-cancel", text: t("cancel") });
+    const form = h("form", { method: "dialog" },
+      h("h2", { id: "confirm-title", text: title }), h("p", { text: body }),
+      typed ? h("label", { class: "field", for: "confirm-typed" }, h("span", { id: "confirm-typed-hint", text: t("type_to_confirm").replace("{word}", typed) }), input) : null,
+      h("div", { class: "row" }, ok, cancel));
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title" }, form);
+    if (input) input.addEventListener("input", () => { ok.disabled = input.value.trim() !== typed; });
+    const close = (v) => { dialog.close(); dialog.remove(); resolve(v); };
+    form.addEventListener("submit", (ev) => { ev.preventDefault(); if (!ok.disabled) close(true); });
+    cancel.addEventListener("click", () => close(false));
+    dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    (input || cancel).focus();
+  });
+}
+
+/** A modal holding `content` (the invite dialog); answers a function that closes it. */
+export function modal(title, content, onClose) {
+  const closeBtn = h("button", { type: "button", class: "secondary close", id: "modal-close", text: t("close") });
+  const dialog = h("dialog", { class: "modal", "aria-labelledby": "modal-title" },
+    h("div", { class: "row spread" }, h("h2", { id: "modal-title", text: title }), closeBtn), content);
+  const close = () => { dialog.close(); dialog.remove(); if (onClose) onClose(); };
+  closeBtn.addEventListener("click", close);
+  dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
+  document.body.append(dialog);
+  dialog.showModal();
+  return close;
+}
+
+/** The password-strength meter for `input`, scored by @netid/client with `info()`. */
+export function strengthMeter(input, info, validatePassword) {
+  const bar = h("i");
+  const meter = h("div", { class: "meter", "data-score": "0", "aria-hidden": "true" }, bar);
+  const words = h("div", { class: "muted small strength", "aria-live": "polite" });
+  input.addEventListener("input", () => {
+    const r = validatePassword(input.value, info(), lang);
+    meter.dataset.score = r.score;
+    bar.style.width = `${(r.score / 4) * 100}%`;
+    words.textContent = input.value ? t("strength")[r.score] : "";
+  });
+  return [meter, words];
+}
+
+/** The document title for a page. */
+export function title(text) { document.title = text ? `${text} · netid` : "netid"; }
 export function go(hash) { location.hash = hash; }
 export function params() { return new URLSearchParams(location.hash.split("?")[1] || ""); }
 
 export function select(name, label, options, value) {
-  const el = h("select", { name, id: `f-${name}` }, options.map(([v, text]) => h("option", { value: v, text, selected: v === value })));
+  const el = h("select", { name, id: `f-${name}`, "aria-describedby": `e-${name}` }, options.map(([v, text]) => h("option", { value: v, text, selected: v === value })));
   return h("label", { class: "field", for: `f-${name}` }, h("span", { text: label }), el, h("div", { class: "error", id: `e-${name}` }));
 }
 

@@ -41,10 +41,12 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
   await p.click("#create-account-form button[type=submit]");
   await p.waitForFunction(() => document.getElementById("account-name")?.textContent === "Acme Works");
 
-  // Per-address errors in the page, before any request.
+  // Invite is a dialog; per-address errors show in the page, before any request.
+  await p.click("#open-invite");
+  await p.waitForSelector("dialog.modal #mass-form");
   await p.fill("#f-emails", `${invitee} not-an-address,${invitee.toUpperCase()}`);
   await p.waitForSelector("#mass-preview .mass-error");
-  assert.match(await p.locator("#mass-preview").textContent(), /not-an-address: Enter a valid phone number/);
+  assert.match(await p.locator("#mass-preview").textContent(), /not-an-address: Enter a valid email address/);
   const before = calls.length;
   await p.click("#mass-form button[type=submit]");
   assert.ok(!calls.slice(before).some((c) => c.endsWith("/invitations/mass")), "nothing sent while an address is invalid");
@@ -53,6 +55,9 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
   await p.click("#mass-form button[type=submit]");
   await p.waitForSelector("#mass-results li[data-status=sent]");
   assert.equal(await p.locator("#mass-results li").count(), 1, "deduplicated");
+  assert.equal(await p.locator("#f-emails").inputValue(), "", "sent addresses are cleared: a second click sends nothing");
+  await p.click("#modal-close");
+  await p.waitForSelector("#status-filter");
   await p.selectOption("#status-filter", "invited");
   await p.waitForSelector("#people li[data-status=invited]");
 
@@ -78,6 +83,8 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
   // And can dismiss them.
   const row = p.locator("#people li", { hasText: "Nowy Pracownik" });
   await row.locator("button.dismiss").click();
+  await p.click("#confirm-ok");
+  await p.waitForSelector(".toast");
   await p.selectOption("#status-filter", "dismissed");
   await p.waitForFunction(() => [...document.querySelectorAll("#people li[data-status=dismissed] .person-name")].some((e) => e.textContent === "Nowy Pracownik"));
   await p.screenshot({ path: process.env.NETID_SCREENSHOT_ACCOUNT || "/tmp/netid-account.png", fullPage: true });
@@ -111,10 +118,11 @@ test("an admin switches a member's two-step authentication off from the people p
   await p.goto(`/#/account/${acc.id}`);
   const row = p.locator("#people li", { hasText: "Mia Member" });
   await row.locator("button.tf-off").click();
+  await p.click("#confirm-ok");
   await p.waitForFunction(() => ![...document.querySelectorAll("#people li")].some((li) => li.textContent.includes("Mia Member") && li.querySelector("button.tf-off")));
   const notice = await outbox(member, "two_factor_disabled");
   assert.ok(notice);
-  await p.reload();
+  await p.click("#tab-audit");
   await p.waitForSelector("#audit li[data-action='two_factor.disabled_by_admin']");
   await context.close();
 });

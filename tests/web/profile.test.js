@@ -59,7 +59,8 @@ test("sign up, confirm with the emailed code, log in and edit the profile by cli
   await page.waitForSelector("#names-form");
   assert.equal(await page.locator("#display-name").textContent(), "Irène Joliot");
 
-  // Log out, then log in through the form.
+  // Log out from the user menu, then log in through the form.
+  await page.click("#user-menu summary");
   await page.click("#logout");
   await page.waitForSelector("#login-form");
   await page.fill("#f-login", email);
@@ -193,6 +194,9 @@ test("Security: switch on two-step by reading the key from the page, log in thro
     await page.click("#login-form button[type=submit]");
   };
   await login();
+  await page.waitForSelector("#user-menu");
+  await page.click("#user-menu summary");
+  await page.click("#user-menu a[href='#/security']");
   await page.waitForSelector("#tf-setup-form");
   await page.fill("#f-tf_password", "violet-harbour-lantern");
   await page.click("#tf-setup-form button[type=submit]");
@@ -210,12 +214,15 @@ test("Security: switch on two-step by reading the key from the page, log in thro
   await page.waitForSelector("#tf-disable-form");
 
   // Out, and back in through the second step.
+  await page.click("#user-menu summary");
   await page.click("#logout");
   await post("/dev/clock", { advance_seconds: 31 });
   await login();
   await page.waitForSelector("#second-factor-form");
   await page.fill("#f-otp", totp(secret, await now()));
   await page.click("#second-factor-form button[type=submit]");
+  await page.waitForSelector("#names-form");
+  await page.goto("/#/security");
   await page.waitForSelector("#sessions");
 
   // Another session (a desktop app, with its code), ended from the list.

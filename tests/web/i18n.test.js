@@ -1,0 +1,48 @@
+// Every UI string exists in every language, and every label the pages ask for exists.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { LABELS } from "../../web/i18n.js";
+
+const LANGS = ["en", "fr", "ru", "vi", "pl"];
+// Labels built from a prefix and a value the API sends.
+const DYNAMIC = {
+  status_: ["all", "active", "invited", "dismissed"],
+  inv_: ["pending", "accepted", "revoked", "expired"],
+  type_: ["employee", "extranet"],
+  plan_: ["free", "standard", "professional", "enterprise"],
+  tab_: ["people", "invitations", "structure", "settings", "audit"],
+  r_: ["sent", "already_member", "already_invited", "email_taken", "invalid"],
+};
+
+test("every UI label is written in all five languages, none empty", () => {
+  const keys = Object.keys(LABELS.en);
+  for (const lang of LANGS) {
+    const missing = keys.filter((k) => !(k in LABELS[lang]));
+    const extra = Object.keys(LABELS[lang]).filter((k) => !(k in LABELS.en));
+    assert.deepEqual(missing, [], `${lang} lacks`);
+    assert.deepEqual(extra, [], `${lang} has labels English lacks`);
+    for (const k of keys) {
+      const v = LABELS[lang][k];
+      if (Array.isArray(v)) assert.equal(v.length, LABELS.en[k].length, `${lang}.${k}`);
+      else assert.ok(typeof v === "string" && v.trim(), `${lang}.${k} is empty`);
+      const ph = (s) => (Array.isArray(s) ? "" : (s.match(/\{[a-z]+\}/g) || []).sort().join());
+      assert.equal(ph(v), ph(LABELS.en[k]), `${lang}.${k} placeholders`);
+    }
+  }
+});
+
+test("every label the pages use exists", () => {
+  const used = new Set();
+  for (const f of readdirSync(new URL("../../web/", import.meta.url)).filter((f) => f.endsWith(".js") && !f.startsWith("i18n"))) {
+    const src = readFileSync(new URL(`../../web/${f}`, import.meta.url), "utf8");
+    for (const m of src.matchAll(/\bt\("([a-z_0-9]+)"\)/g)) used.add(m[1]);
+    for (const m of src.matchAll(/\bt\(`([a-z]+_)\$\{/g)) {
+      assert.ok(DYNAMIC[m[1]], `${f}: a dynamic label ${m[1]}... this test does not know`);
+      for (const v of DYNAMIC[m[1]]) used.add(m[1] + v);
+    }
+    for (const m of src.matchAll(/\[[a-z]+View, "([a-z_]+)"\]/g)) used.add(m[1]);
+  }
+  const missing = [...used].filter((k) => !(k in LABELS.en));
+  assert.deepEqual(missing, [], "labels used by the pages but written nowhere");
+});

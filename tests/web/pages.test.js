@@ -1,0 +1,226 @@
+// Every page at desktop and phone sizes: axe-core (from the npm registry) finds no violation,
+// nothing scrolls sideways, and a screenshot of each is written for a reviewer
+// (test-results/screenshots/, not compared pixel by pixel). Then the navigation (top bar,
+// workspace switcher, user menu, tabs, 404) and every destructive action's confirmation.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { BASE, launch, outbox } from "./browser.js";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SHOTS = new URL("../../test-results/screenshots/", import.meta.url).pathname;
+const PASSWORD = "violet-harbour-lantern";
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 780 } };
+
+let browser;
+let world;
+before(async () => {
+  browser = await launch();
+  mkdirSync(SHOTS, { recursive: true });
+  world = await seed();
+});
+after(async () => { await browser?.close(); });
+
+async function post(path, body, token, method = "POST") {
+  const r = await fetch(`${BASE}/api/v1${path}`, {
+    method, headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+}
+
+async function person(tag, first, last) {
+  const email = `${tag}.${randomBytes(4).toString("hex")}@example.com`;
+  assert.equal((await post("/signup", { email, password: PASSWORD, first_name: first, last_name: last })).status, 201);
+  const c = await post("/signup/confirm", { email, code: (await outbox(email, "signup_code")).code });
+  assert.equal(c.status, 200);
+  return { email, token: c.json.token };
+}
+
+/** An admin with an account holding an active member, a pending invitation, a department and a group. */
+async function seed() {
+  const admin = await person("pages", "Grace", "Hopper");
+  const acc = (await post("/accounts", { name: "Harbour Labs" }, admin.token)).json;
+  await post(`/accounts/${acc.id}/departments`, { name: "Research" }, admin.token);
+  await post(`/accounts/${acc.id}/groups`, { name: "Partners", extranet: true }, admin.token);
+  const member = `member.${randomBytes(4).toString("hex")}@example.com`;
+  const pending = `pending.${randomBytes(4).toString("hex")}@example.com`;
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email: member, first_name: "Alan", last_name: "Turing" }, { email: pending }] }, admin.token);
+  const accepted = await post(`/invitations/${(await outbox(member, "invitation")).token}/accept`, { password: PASSWORD, first_name: "Alan", last_name: "Turing" });
+  assert.equal(accepted.status, 200);
+  const fresh = `fresh.${randomBytes(4).toString("hex")}@example.com`;
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email: fresh }] }, admin.token);
+  return { admin, acc, pending, freshToken: (await outbox(fresh, "invitation")).token };
+}
+
+async function open(size) {
+  const context = await browser.newContext({ baseURL: BASE, viewport: SIZES[size], locale: "en-US", bypassCSP: false });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  return { context, page, errors };
+}
+
+async function login(page, email) {
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", PASSWORD);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForSelector("#user-menu");
+}
+
+/** Waits for the page to settle (no spinner), then checks it and takes its picture. */
+async function inspect(page, name, size) {
+  await page.waitForFunction(() => document.body.dataset.ready === "true" && !document.querySelector("main .loading") && !document.querySelector("main[aria-busy=true]"));
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  });
+  assert.deepEqual(result, [], `${name} at ${size}: axe violations`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${name} at ${size}: ${overflow}px of horizontal scrolling`);
+  const small = await page.evaluate(() => [...document.querySelectorAll("button, a.button, select, summary, .tabs a, .menu-item")]
+    .filter((e) => e.offsetParent !== null)
+    .map((e) => [e.id || e.className || e.tagName, e.getBoundingClientRect().height])
+    .filter(([, h]) => h < 43.5));
+  assert.deepEqual(small, [], `${name} at ${size}: touch targets under 44 px`);
+  await page.screenshot({ path: `${SHOTS}${name}-${size}.png`, fullPage: true });
+}
+
+for (const size of Object.keys(SIZES)) {
+  test(`every page at ${size} size: no axe violation, no sideways scrolling, 44 px targets, a screenshot`, async () => {
+    const { context, page, errors } = await open(size);
+    for (const [name, hash] of [["signup", "#/signup"], ["login", "#/login"], ["forgot", "#/forgot"], ["reset", "#/reset?login=someone%40example.com"],
+      ["not-found", "#/no-such-page"], ["invitation-used", "#/invite/not-a-live-token"], ["invitation", `#/invite/${world.freshToken}`]]) {
+      await page.goto(`/${hash}`);
+      await inspect(page, name, size);
+    }
+    await page.goto("/#/signup");
+    await page.evaluate(() => sessionStorage.setItem("netid.pending", JSON.stringify({ channel: "email", to: "someone@example.com" })));
+    await page.goto("/#/confirm");
+    await inspect(page, "confirm", size);
+
+    await login(page, world.admin.email);
+    for (const [name, hash] of [["profile", "#/profile"], ["security", "#/security"],
+      ...["people", "invitations", "structure", "settings", "audit"].map((tab) => [`account-${tab}`, `#/account/${world.acc.id}/${tab}`])]) {
+      await page.goto(`/${hash}`);
+      await inspect(page, name, size);
+    }
+    await page.goto(`/#/account/${world.acc.id}/people`);
+    await page.waitForSelector("#open-invite");
+    await page.click("#open-invite");
+    await page.waitForSelector("dialog.modal #invite-form");
+    await inspect(page, "invite-dialog", size);
+    await page.click("#modal-close");
+    await page.click("#user-menu summary");
+    await inspect(page, "user-menu", size);
+    await page.goto("/api.html");
+    await page.waitForSelector('main[aria-busy="false"]');
+    await page.evaluate(() => { document.body.dataset.ready = "true"; });
+    await inspect(page, "api-reference", size);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test("the top bar: the user menu leads to Security and out, the switcher to a workspace, unknown routes to a 404 page", async () => {
+  const { context, page } = await open("desktop");
+  await login(page, world.admin.email);
+  assert.equal(await page.title(), "Network profile · netid");
+  await page.selectOption("#workspace", world.acc.id);
+  await page.waitForFunction(() => document.getElementById("account-name")?.textContent === "Harbour Labs");
+  assert.equal(await page.title(), "Harbour Labs · netid");
+  assert.equal(await page.locator("#tab-people").getAttribute("aria-current"), "page");
+  await page.click("#tab-invitations");
+  await page.waitForSelector("#invitation-list");
+  assert.match(await page.locator("#invitation-list").textContent(), /invited by Grace Hopper/);
+  await page.click("#user-menu summary");
+  await page.click("#user-menu a[href='#/security']");
+  await page.waitForSelector("#tf-setup-form");
+  assert.equal(await page.title(), "Security · netid");
+  await page.goto("/#/definitely/not/here");
+  await page.waitForSelector("text=Page not found");
+  assert.equal(await page.title(), "Page not found · netid");
+  await page.click("#user-menu summary");
+  await page.click("#logout");
+  await page.waitForSelector("#login-form .notice");
+  assert.equal(await page.locator("#login-form .notice").textContent(), "You are logged out.");
+  await context.close();
+});
+
+test("destructive actions ask first: dismiss and revoke can be cancelled, deleting the profile needs the login typed", async () => {
+  const admin = await person("confirm", "Ada", "Lovelace");
+  const acc = (await post("/accounts", { name: "Careful Co" }, admin.token)).json;
+  const member = `careful.${randomBytes(4).toString("hex")}@example.com`;
+  const pending = `waiting.${randomBytes(4).toString("hex")}@example.com`;
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email: member }, { email: pending }] }, admin.token);
+  await post(`/invitations/${(await outbox(member, "invitation")).token}/accept`, { password: PASSWORD, first_name: "Bob", last_name: "Careful" });
+  const { context, page } = await open("desktop");
+  await login(page, admin.email);
+  await page.goto(`/#/account/${acc.id}/people`);
+  const row = page.locator("#people li", { hasText: "Bob Careful" });
+  await row.locator("button.dismiss").click();
+  await page.waitForSelector("dialog.confirm");
+  assert.equal(await page.locator("#confirm-title").textContent(), "Dismiss Bob Careful?");
+  await page.click("#confirm-cancel");
+  assert.equal(await row.getAttribute("data-status"), "active", "cancel keeps the member");
+  await row.locator("button.dismiss").click();
+  await page.click("#confirm-ok");
+  await page.waitForSelector(".toast", { state: "attached" });
+  assert.equal(await page.locator(".toast").first().textContent(), "Bob Careful was dismissed.");
+  await page.selectOption("#status-filter", "dismissed");
+  await page.waitForSelector("#people li[data-status=dismissed]");
+
+  await page.click("#tab-invitations");
+  const inv = page.locator("#invitation-list li", { hasText: pending });
+  await inv.locator("button.revoke").click();
+  await page.click("#confirm-cancel");
+  assert.equal(await inv.getAttribute("data-status"), "pending");
+  await inv.locator("button.revoke").click();
+  await page.click("#confirm-ok");
+  await page.waitForSelector(`#invitation-list li[data-status=revoked]`);
+
+  // A profile without accounts: deleting it needs the password, then the login typed out.
+  const solo = await person("solo", "Sol", "Alone");
+  await page.click("#user-menu summary");
+  await page.click("#logout");
+  await page.waitForSelector("#login-form");
+  await login(page, solo.email);
+  await page.goto("/#/profile");
+  await page.fill("#delete-form #f-password", PASSWORD);
+  await page.click("#delete-form button[type=submit]");
+  await page.waitForSelector("dialog.confirm");
+  assert.equal(await page.locator("#confirm-ok").isDisabled(), true, "disabled until the login is typed");
+  await page.fill("#confirm-typed", "wrong");
+  assert.equal(await page.locator("#confirm-ok").isDisabled(), true);
+  await page.fill("#confirm-typed", solo.email);
+  await page.click("#confirm-ok");
+  await page.waitForSelector("#login-form .notice");
+  assert.equal(await page.locator("#login-form .notice").textContent(), "Your profile was deleted.");
+  const gone = await post("/login", { login: solo.email, password: PASSWORD });
+  assert.equal(gone.status, 401);
+  await context.close();
+});
+
+test("two minutes before the idle logout a dialog offers to stay signed in; ignoring it logs out", async () => {
+  const { context, page } = await open("desktop");
+  await page.clock.install();
+  await login(page, world.admin.email);
+  await page.clock.fastForward("22:05");
+  await page.waitForSelector("#idle-warning");
+  assert.equal(await page.locator("#idle-title").textContent(), "Still there?");
+  await page.click("#stay-signed-in");
+  await page.waitForSelector("#idle-warning", { state: "detached" });
+  await page.clock.fastForward("21:00");
+  assert.equal(await page.locator("#idle-warning").count(), 0, "staying signed in restarted the count");
+  await page.clock.fastForward("03:10");
+  await page.waitForSelector("#login-form .notice");
+  assert.equal(await page.locator("#login-form .notice").textContent(), "Your session ended after 24 minutes without activity. Log in again.");
+  await context.close();
+});
