@@ -6,7 +6,7 @@ import init, {
 } from "/vendor/netid-client/netid_client.js";
 import {
   lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, params, render, onRender,
-  toast, spinner, empty, confirmDialog, strengthMeter, title, activity,
+  toast, spinner, empty, confirmDialog, strengthMeter, title, activity, regionPicker,
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
 import { securityCard } from "/security.js";
@@ -23,11 +23,17 @@ function signupView() {
     field("password", t("password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("create") }),
   );
-  // One rule decides email or phone: core's, through the package.
+  // One rule decides email or phone: core's, through the package. A national phone number
+  // gets a country picker.
+  const loginInput = form.querySelector("[name=login]");
+  const [regionField, region] = regionPicker(loginInput, validateLogin);
+  loginInput.closest(".field").after(regionField);
   const values = () => {
     const v = Object.fromEntries(new FormData(form));
-    const kind = validateLogin(v.login, undefined, lang).kind;
-    return { first_name: v.first_name, last_name: v.last_name, password: v.password, [kind === "phone" ? "phone" : "email"]: v.login };
+    const kind = validateLogin(v.login, region(), lang).kind;
+    const out = { first_name: v.first_name, last_name: v.last_name, password: v.password, [kind === "phone" ? "phone" : "email"]: v.login };
+    if (kind === "phone" && region()) out.region = region();
+    return out;
   };
   const pwInput = form.querySelector("[name=password]");
   pwInput.closest(".field").after(...strengthMeter(pwInput, () => {
@@ -107,10 +113,13 @@ function loginView() {
     h("button", { type: "submit", text: t("login") }));
   const n = params().get("notice");
   if (n) notice(form, t(n));
+  const loginInput = form.querySelector("[name=login]");
+  const [regionField, loginRegion] = regionPicker(loginInput, validateLogin);
+  loginInput.closest(".field").after(regionField);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
-    const r = validateLogin(v.login, undefined, lang);
+    const r = validateLogin(v.login, loginRegion(), lang);
     const errors = [];
     if (!r.ok) errors.push({ field: "login", message: r.message });
     if (!v.password) errors.push({ field: "password", message: t("password_required") });
@@ -118,7 +127,7 @@ function loginView() {
     showErrors(form, []);
     busy(form, async () => {
       try {
-        await api("POST", "/login", { login: v.login, password: v.password, client: "browser" });
+        await api("POST", "/login", { login: r.value, password: v.password, client: "browser" });
         const back = sessionStorage.getItem("netid.return");
         sessionStorage.removeItem("netid.return");
         go(back || "#/profile");
@@ -174,10 +183,13 @@ function secondStepForm(ticket) {
 }
 
 function forgotView() {
-  const form = h("form", { novalidate: true, id: "forgot-form" }, field("login", t("login_field")), h("button", { type: "submit", text: t("send_code") }));
+  const form = h("form", { novalidate: true, id: "forgot-form" }, field("login", t("login_field"), "text", { autocomplete: "username" }), h("button", { type: "submit", text: t("send_code") }));
+  const loginInput = form.querySelector("[name=login]");
+  const [regionField, forgotRegion] = regionPicker(loginInput, validateLogin);
+  loginInput.closest(".field").after(regionField);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const r = validateLogin(new FormData(form).get("login"), undefined, lang);
+    const r = validateLogin(new FormData(form).get("login"), forgotRegion(), lang);
     if (!r.ok) { showErrors(form, [{ field: "login", message: r.message }]); return; }
     busy(form, async () => {
       try { await api("POST", "/password/forgot", { login: r.value }); go(`#/reset?login=${encodeURIComponent(r.value)}`); }

@@ -193,3 +193,31 @@ export function resultList(results) {
     h("span", { text: r.to }), h("span", { class: r.status === "sent" ? "badge" : "badge bad", text: r.error ? `${t(`r_${r.status}`)}: ${r.error.message}` : t(`r_${r.status}`) }))));
 }
 
+
+// Countries offered for phone numbers typed without +: those of netid's languages first, then
+// the most common others. Names come from the browser in the page's language.
+const COUNTRIES = ["FR", "BE", "CH", "CA", "RU", "BY", "KZ", "VN", "PL", "US", "GB", "IE", "DE", "AT", "ES", "IT", "PT", "NL",
+  "LU", "SE", "NO", "DK", "FI", "CZ", "SK", "UA", "LT", "LV", "EE", "RO", "BG", "GR", "TR", "IL", "MA", "TN", "DZ", "SN", "CI",
+  "IN", "CN", "JP", "KR", "TH", "SG", "MY", "ID", "PH", "AU", "NZ", "BR", "AR", "MX", "CL", "CO", "ZA", "NG", "EG", "AE", "SA"];
+
+/**
+ * A country picker for `input` (a login or phone field), shown only while what is typed is a
+ * phone number without its + country code. Answers the wrapper and a getter of the region.
+ */
+export function regionPicker(input, validateLogin) {
+  let names;
+  try { names = new Intl.DisplayNames([lang], { type: "region" }); } catch { names = { of: (c) => c }; }
+  const guess = (navigator.language || "").split("-")[1]?.toUpperCase();
+  const byLang = { fr: "FR", ru: "RU", vi: "VN", pl: "PL", en: "US" }[lang];
+  const initial = COUNTRIES.includes(guess) ? guess : byLang;
+  const options = COUNTRIES.map((c) => [c, names.of(c) || c]).sort((a, b) => a[1].localeCompare(b[1], lang));
+  const wrap = select("region", t("region"), options, initial);
+  wrap.hidden = true;
+  const sel = wrap.querySelector("select");
+  const update = () => {
+    const v = input.value.trim();
+    wrap.hidden = !(v && !v.startsWith("+") && validateLogin(v, undefined, lang).kind === "phone");
+  };
+  input.addEventListener("input", update);
+  return [wrap, () => (wrap.hidden ? undefined : sel.value)];
+}

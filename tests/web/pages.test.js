@@ -224,3 +224,23 @@ test("two minutes before the idle logout a dialog offers to stay signed in; igno
   assert.equal(await page.locator("#login-form .notice").textContent(), "Your session ended after 24 minutes without activity. Log in again.");
   await context.close();
 });
+
+test("a phone number typed without its + gets a country picker, preset from the browser's country", async () => {
+  const context = await browser.newContext({ baseURL: BASE, locale: "fr-FR" });
+  const page = await context.newPage();
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  assert.equal(await page.locator("#f-region").isVisible(), false);
+  await page.fill("#f-login", "06 12 34 56 78");
+  assert.equal(await page.locator("#f-region").isVisible(), true);
+  assert.equal(await page.locator("#f-region").inputValue(), "FR");
+  await page.click("#login-form button[type=submit]");
+  assert.equal(await page.locator("#e-login").textContent(), "", "a national number with its country is valid");
+  assert.equal(await page.locator("#e-password").textContent(), "Saisissez votre mot de passe.");
+  await page.fill("#f-login", "+33 6 12 34 56 78");
+  assert.equal(await page.locator("#f-region").isVisible(), false);
+  await page.fill("#f-login", "marie.curie");
+  await page.click("#login-form button[type=submit]");
+  assert.match(await page.locator("#e-login").textContent(), /adresse e-mail valide/, "letters make an email, never the phone error");
+  await context.close();
+});
