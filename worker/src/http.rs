@@ -45,7 +45,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::LastAdmin
         | Code::PlanRequired
         | Code::TwoFactorAlreadyEnabled
-        | Code::MessageNotRetryable => 409,
+        | Code::MessageNotRetryable
+        | Code::NameTaken => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,

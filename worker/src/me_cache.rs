@@ -156,6 +156,9 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::MarkWarned { .. }
         | Change::PutDepartment(_)
         | Change::PutGroup(_)
+        | Change::DeleteDepartment { .. }
+        | Change::DeleteGroup { .. }
+        | Change::CountSend { .. }
         | Change::PutInvitation(_)
         | Change::RecordActivity { .. }
         | Change::PutTwoFactor(_)
@@ -170,6 +173,7 @@ fn scope(c: &Change) -> Scope<'_> {
         Change::SetPassword { profile_id, .. }
         | Change::DeleteSessionsOf { profile_id, .. }
         | Change::UpdateCards { profile_id, .. }
+        | Change::ClearCardPhotos { profile_id, .. }
         | Change::EnableTwoFactor { profile_id, .. }
         | Change::DeleteSessionById { profile_id, .. } => Scope::Profile(profile_id),
         Change::DeleteProfile(id) | Change::ClearPasswordChangeRequired(id) | Change::DeleteTwoFactor(id) => {

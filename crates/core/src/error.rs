@@ -55,6 +55,8 @@ pub enum Code {
     SendLimitReached,
     /// A login field left blank (422).
     LoginRequired,
+    /// A department or group name already used by a sibling (409).
+    NameTaken,
     /// An outbox message that cannot be sent again: delivered, or its code or link erased (409).
     MessageNotRetryable,
     TooManyAddresses,
@@ -71,7 +73,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 52] = [
+    pub const ALL: [Code; 53] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -115,6 +117,7 @@ impl Code {
         Code::LastAdmin,
         Code::SendLimitReached,
         Code::LoginRequired,
+        Code::NameTaken,
         Code::MessageNotRetryable,
         Code::TooManyAddresses,
         Code::PlanRequired,
@@ -171,6 +174,7 @@ impl Code {
             Code::LastAdmin => "last_admin",
             Code::SendLimitReached => "send_limit_reached",
             Code::LoginRequired => "login_required",
+            Code::NameTaken => "name_taken",
             Code::MessageNotRetryable => "message_not_retryable",
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",

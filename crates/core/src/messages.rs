@@ -295,6 +295,13 @@ fn row(code: Code) -> [&'static str; 5] {
             "Nhập email hoặc số điện thoại của bạn.",
             "Wpisz adres e-mail lub numer telefonu.",
         ],
+        Code::NameTaken => [
+            "This name is already used here: choose another one.",
+            "Ce nom est déjà utilisé ici : choisissez-en un autre.",
+            "Это название здесь уже занято: выберите другое.",
+            "Tên này đã được dùng ở đây: hãy chọn tên khác.",
+            "Ta nazwa jest tu już używana: wybierz inną.",
+        ],
         Code::MessageNotRetryable => [
             "This message cannot be sent again: it was delivered, or its code or link has expired.",
             "Ce message ne peut pas être renvoyé : il a été remis, ou son code ou son lien a expiré.",

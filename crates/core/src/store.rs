@@ -121,6 +121,22 @@ pub enum Change {
     DeleteMembership(String),
     PutDepartment(Department),
     PutGroup(Group),
+    /// Removes a department: cards and pending invitations lose it, its sub-departments move
+    /// up to its parent.
+    DeleteDepartment {
+        account_id: String,
+        id: String,
+    },
+    /// Removes a group: memberships in it and pending invitations' mentions of it go.
+    DeleteGroup {
+        account_id: String,
+        id: String,
+    },
+    /// Cards of a profile that show the photo `url` lose it (the photo was removed).
+    ClearCardPhotos {
+        profile_id: String,
+        url: String,
+    },
     PutInvitation(Invitation),
     /// A login into an account: the account's and the card's last activity.
     RecordActivity {

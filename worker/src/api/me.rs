@@ -99,6 +99,17 @@ pub async fn put_photo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     http::json(200, &serde_json::json!({"photo_url": url}))
 }
 
+/// `DELETE /me/photo`: the photo goes, from the profile and from the cards that showed it.
+pub async fn delete_photo(req: &Request, ctx: &mut Ctx) -> ApiResult {
+    let (_, profile) = profile_of(ctx, req).await?;
+    let (me, old) = flows::remove_photo(&mut ctx.env(), &profile.id).await?;
+    if let Some(old) = old.as_deref().and_then(|u| u.strip_prefix(PHOTO_PREFIX)) {
+        let key = format!("photo:{old}");
+        let _ = ctx.store.timed(Op::Kv, ctx.store.kv.delete(&key)).await;
+    }
+    http::json(200, &me)
+}
+
 pub async fn photo(id: &str, ctx: &mut Ctx) -> ApiResult {
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         return Err(Error::new(Code::NotFound));

@@ -13,6 +13,7 @@ mod dev;
 mod me;
 mod outbox;
 mod routes;
+mod structure;
 
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
@@ -106,6 +107,7 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["me"], Patch) => me::patch(&mut req, ctx).await,
         (["me"], Delete) => me::delete(&mut req, ctx).await,
         (["me", "photo"], Put) => me::put_photo(&mut req, ctx).await,
+        (["me", "photo"], Delete) => me::delete_photo(&req, ctx).await,
         (["me", "email"], Post) => me::email(&mut req, ctx).await,
         (["me", "email", "confirm"], Post) => me::email_confirm(&mut req, ctx).await,
         (["me", "phone"], Post) => me::phone(&mut req, ctx).await,
@@ -137,6 +139,11 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["accounts", id, "departments"], Post) => accounts::add_department(&mut req, ctx, id).await,
         (["accounts", id, "groups"], Get) => accounts::groups(&req, ctx, id).await,
         (["accounts", id, "groups"], Post) => accounts::add_group(&mut req, ctx, id).await,
+        (["accounts", id, "departments", did], Patch) => structure::rename_department(&mut req, ctx, id, did).await,
+        (["accounts", id, "departments", did], Delete) => structure::delete_department(&req, ctx, id, did).await,
+        (["accounts", id, "groups", gid], Patch) => structure::rename_group(&mut req, ctx, id, gid).await,
+        (["accounts", id, "groups", gid], Delete) => structure::delete_group(&req, ctx, id, gid).await,
+        (["accounts", id, "leave"], Post) => structure::leave(&req, ctx, id).await,
         (["accounts", id, "invitations"], Get) => accounts::invitations(&req, ctx, id).await,
         (["accounts", id, "invitations"], Post) => accounts::invite(&mut req, ctx, id).await,
         (["accounts", id, "invitations", "mass"], Post) => accounts::invite_mass(&mut req, ctx, id).await,

@@ -140,6 +140,36 @@ impl D1Store {
                     i(m.created_at),
                 ],
             )?],
+            Change::DeleteDepartment { account_id, id } => vec![
+                st(
+                    "UPDATE memberships SET department_id = NULL WHERE account_id = ?1 AND department_id = ?2",
+                    &[s(account_id), s(id)],
+                )?,
+                st(
+                    "UPDATE invitations SET department_id = NULL WHERE account_id = ?1 AND department_id = ?2",
+                    &[s(account_id), s(id)],
+                )?,
+                st(
+                    "UPDATE departments SET parent_id = (SELECT parent_id FROM departments WHERE id = ?2) \
+                     WHERE account_id = ?1 AND parent_id = ?2",
+                    &[s(account_id), s(id)],
+                )?,
+                st("DELETE FROM departments WHERE account_id = ?1 AND id = ?2", &[s(account_id), s(id)])?,
+            ],
+            Change::DeleteGroup { account_id, id } => vec![
+                st("DELETE FROM membership_groups WHERE account_id = ?1 AND group_id = ?2", &[s(account_id), s(id)])?,
+                st(
+                    "UPDATE invitations SET group_ids = (SELECT json_group_array(value) FROM json_each(invitations.group_ids) \
+                     WHERE value != ?2) WHERE account_id = ?1 AND EXISTS (SELECT 1 FROM json_each(invitations.group_ids) \
+                     WHERE value = ?2)",
+                    &[s(account_id), s(id)],
+                )?,
+                st("DELETE FROM groups WHERE account_id = ?1 AND id = ?2", &[s(account_id), s(id)])?,
+            ],
+            Change::ClearCardPhotos { profile_id, url } => vec![st(
+                "UPDATE memberships SET photo_url = NULL WHERE profile_id = ?1 AND photo_url = ?2",
+                &[s(profile_id), s(url)],
+            )?],
             Change::CountSend { key, limit, window, now } => vec![
                 st(
                     "INSERT INTO send_counters (key, n, window_start) VALUES (?1, 1, ?2) ON CONFLICT(key) DO UPDATE SET \

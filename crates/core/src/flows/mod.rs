@@ -11,13 +11,14 @@ pub mod people;
 mod profile;
 mod sessions;
 mod signup;
+pub mod structure;
 mod throttle;
 pub mod two_factor;
 
 pub use me::{me, me_by_id, me_of, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
 pub use profile::{
-    change_password, confirm_email_change, confirm_phone_change, delete_profile, request_email_change,
+    change_password, confirm_email_change, confirm_phone_change, delete_profile, remove_photo, request_email_change,
     request_phone_change, set_photo, update_names, NamesInput,
 };
 pub use sessions::{authenticate, authenticate_with_me, live, login, logout, refresh, Grant, LoginInput};

@@ -122,7 +122,7 @@ pub(crate) async fn check_placement<S: Store>(
     Ok(chosen)
 }
 
-fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
+pub(crate) fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
     match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
         Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => {
             Err(Error::field(Code::InvalidText, field))
@@ -405,7 +405,7 @@ pub async fn edit_user<S: Store>(
     Ok(UserView::of(&card))
 }
 
-async fn is_last_admin<S: Store>(env: &Env<'_, S>, account_id: &str, card: &Membership) -> Result<bool> {
+pub(crate) async fn is_last_admin<S: Store>(env: &Env<'_, S>, account_id: &str, card: &Membership) -> Result<bool> {
     let admins = env
         .store
         .memberships(account_id)
@@ -461,13 +461,14 @@ pub async fn create_department<S: Store>(
 ) -> Result<Department> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    let name =
-        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
+    let all = env.store.departments(account_id).await?;
     if let Some(p) = &parent_id {
-        if !env.store.departments(account_id).await?.iter().any(|d| &d.id == p) {
+        if !all.iter().any(|d| &d.id == p) {
             return Err(not_found().at("parent_id"));
         }
     }
+    let siblings = all.iter().filter(|d| d.parent_id == parent_id).map(|d| (d.id.as_str(), d.name.as_str()));
+    let name = super::structure::unique_name(name, siblings, None)?;
     let d = Department {
         id: new_id("dep", env.rng),
         account_id: account_id.to_string(),
@@ -496,8 +497,8 @@ pub async fn create_group<S: Store>(
 ) -> Result<Group> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    let name =
-        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
+    let all = env.store.groups(account_id).await?;
+    let name = super::structure::unique_name(name, all.iter().map(|g| (g.id.as_str(), g.name.as_str())), None)?;
     let g =
         Group { id: new_id("grp", env.rng), account_id: account_id.to_string(), name, extranet, created_at: env.now };
     env.commit(vec![Change::PutGroup(g.clone())]).await?;

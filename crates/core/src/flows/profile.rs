@@ -80,6 +80,24 @@ pub async fn set_photo<S: Store>(
     Ok(super::me::me_of(&profile, accounts))
 }
 
+/// Removes the photo; the cards that show it (copied by "apply to all accounts") lose it too,
+/// since its bytes go. Answers the URL that was removed, for the caller to delete the bytes.
+pub async fn remove_photo<S: Store>(env: &mut Env<'_, S>, profile_id: &str) -> Result<(Me, Option<String>)> {
+    let mut profile = load(env, profile_id).await?;
+    let Some(old) = profile.photo_url.take() else {
+        let accounts = env.store.accounts_of(&profile.id).await?;
+        return Ok((super::me::me_of(&profile, accounts), None));
+    };
+    profile.updated_at = env.now;
+    let changes = vec![
+        Change::PutProfile(profile.clone()),
+        Change::ClearCardPhotos { profile_id: profile.id.clone(), url: old.clone() },
+    ];
+    let accounts = env.store.accounts_of(&profile.id).await?;
+    env.commit(changes).await?;
+    Ok((super::me::me_of(&profile, accounts), Some(old)))
+}
+
 async fn request_change<S: Store>(
     env: &mut Env<'_, S>,
     profile_id: &str,

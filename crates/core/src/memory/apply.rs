@@ -219,6 +219,42 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.throttles.remove(&k);
         }
         Change::Outbox(m) => d.outbox.push(m),
+        Change::DeleteDepartment { account_id, id } => {
+            let parent = d.departments.get(&id).and_then(|x| x.parent_id.clone());
+            for m in d.memberships.values_mut().filter(|m| m.account_id == account_id) {
+                if m.department_id.as_deref() == Some(id.as_str()) {
+                    m.department_id = None;
+                }
+            }
+            for i in d.invitations.values_mut().filter(|i| i.account_id == account_id) {
+                if i.department_id.as_deref() == Some(id.as_str()) {
+                    i.department_id = None;
+                }
+            }
+            for x in d.departments.values_mut().filter(|x| x.account_id == account_id) {
+                if x.parent_id.as_deref() == Some(id.as_str()) {
+                    x.parent_id = parent.clone();
+                }
+            }
+            d.departments.remove(&id);
+        }
+        Change::DeleteGroup { account_id, id } => {
+            for m in d.memberships.values_mut().filter(|m| m.account_id == account_id) {
+                m.group_ids.retain(|g| g != &id);
+            }
+            for i in d.invitations.values_mut().filter(|i| i.account_id == account_id) {
+                i.group_ids.retain(|g| g != &id);
+            }
+            d.groups.remove(&id);
+        }
+        Change::ClearCardPhotos { profile_id, url } => {
+            for m in d.memberships.values_mut() {
+                if m.profile_id.as_deref() == Some(profile_id.as_str()) && m.photo_url.as_deref() == Some(url.as_str())
+                {
+                    m.photo_url = None;
+                }
+            }
+        }
         Change::CountSend { key, limit, window, now } => {
             let c = d.send_counters.entry(key).or_insert((0, now));
             if now - c.1 >= window {

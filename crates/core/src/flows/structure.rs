@@ -1,0 +1,108 @@
+//! An account's structure beyond creating it: renaming and deleting departments and groups,
+//! names unique among siblings, and a member leaving the account.
+
+use super::accounts::access;
+use super::people::{is_last_admin, text_field};
+use super::{not_found, Env};
+use crate::error::{Code, Error, Result};
+use crate::model::{Department, Group, MemberStatus, Role};
+use crate::store::{Change, Guard, Store};
+
+/// A department's or group's name: trimmed, 1 to 100 characters, and not already used by a
+/// sibling (case-insensitively); `except` is the one being renamed.
+pub(crate) fn unique_name<'a>(
+    name: &str,
+    siblings: impl IntoIterator<Item = (&'a str, &'a str)>,
+    except: Option<&str>,
+) -> Result<String> {
+    let name =
+        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
+    let key = name.to_lowercase();
+    if siblings.into_iter().any(|(id, n)| Some(id) != except && n.trim().to_lowercase() == key) {
+        return Err(Error::field(Code::NameTaken, "name"));
+    }
+    Ok(name)
+}
+
+async fn department<S: Store>(env: &Env<'_, S>, account_id: &str, id: &str) -> Result<(Department, Vec<Department>)> {
+    let all = env.store.departments(account_id).await?;
+    let d = all.iter().find(|d| d.id == id).cloned().ok_or_else(not_found)?;
+    Ok((d, all))
+}
+
+/// Renames a department (admins).
+pub async fn rename_department<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    id: &str,
+    name: &str,
+) -> Result<Department> {
+    access(env, account_id, actor).await?.require_admin()?;
+    let (mut d, all) = department(env, account_id, id).await?;
+    let siblings = all.iter().filter(|x| x.parent_id == d.parent_id).map(|x| (x.id.as_str(), x.name.as_str()));
+    d.name = unique_name(name, siblings, Some(id))?;
+    let audit = env.account_audit(account_id, Some(actor), "department.renamed", &d.id, &d.name);
+    env.commit(vec![Change::PutDepartment(d.clone()), audit]).await?;
+    Ok(d)
+}
+
+/// Deletes a department: its people keep their cards without a department, its
+/// sub-departments move up to its parent, pending invitations into it lose the placement.
+pub async fn delete_department<S: Store>(env: &mut Env<'_, S>, actor: &str, account_id: &str, id: &str) -> Result<()> {
+    access(env, account_id, actor).await?.require_admin()?;
+    let (d, _) = department(env, account_id, id).await?;
+    let audit = env.account_audit(account_id, Some(actor), "department.deleted", &d.id, &d.name);
+    env.commit(vec![Change::DeleteDepartment { account_id: account_id.to_string(), id: d.id.clone() }, audit]).await
+}
+
+async fn group<S: Store>(env: &Env<'_, S>, account_id: &str, id: &str) -> Result<(Group, Vec<Group>)> {
+    let all = env.store.groups(account_id).await?;
+    let g = all.iter().find(|g| g.id == id).cloned().ok_or_else(not_found)?;
+    Ok((g, all))
+}
+
+/// Renames a group (admins).
+pub async fn rename_group<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    id: &str,
+    name: &str,
+) -> Result<Group> {
+    access(env, account_id, actor).await?.require_admin()?;
+    let (mut g, all) = group(env, account_id, id).await?;
+    g.name = unique_name(name, all.iter().map(|x| (x.id.as_str(), x.name.as_str())), Some(id))?;
+    let audit = env.account_audit(account_id, Some(actor), "group.renamed", &g.id, &g.name);
+    env.commit(vec![Change::PutGroup(g.clone()), audit]).await?;
+    Ok(g)
+}
+
+/// Deletes a group: its members leave it, pending invitations into it lose it.
+pub async fn delete_group<S: Store>(env: &mut Env<'_, S>, actor: &str, account_id: &str, id: &str) -> Result<()> {
+    access(env, account_id, actor).await?.require_admin()?;
+    let (g, _) = group(env, account_id, id).await?;
+    let audit = env.account_audit(account_id, Some(actor), "group.deleted", &g.id, &g.name);
+    env.commit(vec![Change::DeleteGroup { account_id: account_id.to_string(), id: g.id.clone() }, audit]).await
+}
+
+/// The caller leaves the account: their card is dismissed, as an admin would; the last
+/// active admin cannot leave (409 `last_admin`: make someone else admin first).
+pub async fn leave_account<S: Store>(env: &mut Env<'_, S>, actor: &str, account_id: &str) -> Result<()> {
+    let a = access(env, account_id, actor).await?;
+    let mut card = a.member.clone();
+    let mut changes = Vec::new();
+    if card.role == Role::Admin {
+        if is_last_admin(env, account_id, &card).await? {
+            return Err(Error::new(Code::LastAdmin));
+        }
+        changes.push(Change::Guard(Guard::OtherActiveAdmin {
+            account_id: account_id.to_string(),
+            membership_id: card.id.clone(),
+        }));
+    }
+    card.status = MemberStatus::Dismissed;
+    let audit = env.account_audit(account_id, Some(actor), "user.left", &card.id, "");
+    changes.extend([Change::PutMembership(card), audit]);
+    env.commit(changes).await
+}
