@@ -271,7 +271,20 @@ async function invitationsPanel(ctx) {
         } }),
         i.status === "pending" ? h("button", { type: "button", class: "danger revoke", text: t("revoke"), onclick: async () => {
           if (!(await confirmDialog({ title: t("revoke_title").replace("{to}", i.to), body: t("revoke_body"), confirm: t("revoke") }))) return;
-          try { await api("DELETE", `${base}/invitations/${i.id}`); toast(t("invitation_revoked").replace("{to}", i.to)); render(); }
+          try {
+            await api("DELETE", `${base}/invitations/${i.id}`);
+            // Undo: the same address invited again, with the same placement (a new link).
+            const again = async () => {
+              const invitee = i.to.startsWith("+") ? { phone: i.to } : { email: i.to };
+              try {
+                await api("POST", `${base}/invitations`, { invitees: [invitee], department_id: i.department_id || undefined, group_ids: i.group_ids, extranet: i.extranet });
+                toast(t("invitation_resent").replace("{to}", i.to));
+                render();
+              } catch (err) { toast(err.apiMessage, true); }
+            };
+            toast(t("invitation_revoked").replace("{to}", i.to), false, { label: t("undo"), run: again });
+            render();
+          }
           catch (err) { toast(err.apiMessage, true); }
         } }) : null) : null);
   }));
@@ -304,7 +317,10 @@ async function structurePanel(ctx) {
         catch (err) { apiError(depForm, err, { name: "dep-name" }); }
       });
     });
-    const tree = (parent) => h("ul", { class: "tree" }, departments.filter((d) => (d.parent_id || null) === parent).map((d) => h("li", { text: d.name }, tree(d.id))));
+    const item = (d) => h("li", { "data-department": d.id },
+      h("div", { class: "row item" }, h("span", { class: "item-name", text: d.name }), admin ? itemActions(ctx, "departments", d, departments.filter((x) => (x.parent_id || null) === (d.parent_id || null))) : null),
+      tree(d.id));
+    const tree = (parent) => h("ul", { class: "tree" }, departments.filter((d) => (d.parent_id || null) === parent).map(item));
     parts.push(h("h2", { text: t("departments") }), departments.length ? tree(null) : empty(t("no_departments")), admin ? depForm : null);
   }
   const groupForm = h("form", { novalidate: true, id: "group-form" }, h("div", { class: "row" }, field("group-name", t("group_name")),
@@ -320,9 +336,41 @@ async function structurePanel(ctx) {
     });
   });
   parts.push(h("h2", { class: "spaced", text: t("groups") }),
-    groups.length ? h("ul", { id: "group-list" }, groups.map((g) => h("li", {}, g.name, g.extranet ? h("span", { class: "badge", text: t("type_extranet") }) : null))) : empty(t("no_groups")),
+    groups.length ? h("ul", { id: "group-list" }, groups.map((g) => h("li", { "data-group": g.id },
+      h("div", { class: "row item" }, h("span", { class: "item-name", text: g.name }), g.extranet ? h("span", { class: "badge", text: t("type_extranet") }) : null,
+        admin ? itemActions(ctx, "groups", g, groups) : null)))) : empty(t("no_groups")),
     admin ? groupForm : null);
   return h("div", {}, ...parts);
+}
+
+/** Rename (inline) and delete (after asking) for a department or a group. */
+function itemActions(ctx, kind, item, siblings) {
+  const rename = h("button", { type: "button", class: "secondary rename", text: t("rename") });
+  const remove = h("button", { type: "button", class: "danger delete", text: t("delete") });
+  rename.addEventListener("click", () => {
+    const row = rename.closest(".item");
+    const form = h("form", { novalidate: true, class: "row rename-form" },
+      field(`rename-${item.id}`, t("new_name"), "text", { value: item.name }),
+      h("button", { type: "submit", text: t("save") }), h("button", { type: "button", class: "secondary", text: t("cancel"), onclick: () => form.replaceWith(row) }));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const name = nameCheck(form, `rename-${item.id}`, new FormData(form).get(`rename-${item.id}`), siblings.filter((x) => x.id !== item.id));
+      if (!name) return;
+      busy(form, async () => {
+        try { await api("PATCH", `${ctx.base}/${kind}/${item.id}`, { name }); toast(t("renamed_to").replace("{name}", name)); render(); }
+        catch (err) { apiError(form, err, { name: `rename-${item.id}` }); }
+      });
+    });
+    row.replaceWith(form);
+    form.querySelector("input").focus();
+  });
+  remove.addEventListener("click", async () => {
+    const body = kind === "departments" ? t("delete_department_body") : t("delete_group_body");
+    if (!(await confirmDialog({ title: t("delete_title").replace("{name}", item.name), body, confirm: t("delete") }))) return;
+    try { await api("DELETE", `${ctx.base}/${kind}/${item.id}`); toast(t("deleted_named").replace("{name}", item.name)); render(); }
+    catch (err) { toast(err.apiMessage, true); }
+  });
+  return h("span", { class: "row actions" }, rename, remove);
 }
 
 // ---------- Settings ----------
@@ -347,6 +395,13 @@ async function settingsPanel(ctx) {
   } else if (admin) {
     parts.push(h("p", { class: "muted", text: t("no_renames_left") }));
   }
+  const leave = h("button", { type: "button", class: "danger", id: "leave-account", text: t("leave_account") });
+  leave.addEventListener("click", async () => {
+    if (!(await confirmDialog({ title: t("leave_title").replace("{account}", account.name), body: t("leave_body"), confirm: t("leave_account") }))) return;
+    try { await api("POST", `${base}/leave`); toast(t("left").replace("{account}", account.name)); go("#/profile"); }
+    catch (err) { toast(err.apiMessage, true); }
+  });
+  parts.push(h("h3", { class: "spaced", text: t("leave_account") }), h("p", { class: "muted", text: t("leave_lead") }), leave);
   return h("div", {}, ...parts);
 }
 

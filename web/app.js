@@ -265,7 +265,12 @@ async function profileView(_arg, me) {
   const photo = h("form", { id: "photo-form" }, h("div", { class: "row" },
     h("label", { class: "field", for: "f-photo" }, h("span", { class: "sr-only", text: t("photo") }), h("input", { type: "file", name: "photo", id: "f-photo", accept: "image/png,image/jpeg,image/webp", "aria-describedby": "e-photo" })),
     h("label", { class: "check" }, h("input", { type: "checkbox", name: "apply_to_all_accounts" }), t("apply_all")),
-    h("button", { type: "submit", class: "secondary", text: t("upload") })), h("div", { class: "error", id: "e-photo" }));
+    h("button", { type: "submit", class: "secondary", text: t("upload") }),
+    me.photo_url ? h("button", { type: "button", class: "danger", id: "remove-photo", text: t("remove_photo"), onclick: async (ev) => {
+      ev.target.disabled = true;
+      try { await api("DELETE", "/me/photo"); toast(t("photo_removed")); render(); }
+      catch (err) { ev.target.disabled = false; apiError(photo, err); }
+    } }) : null), h("div", { class: "error", id: "e-photo" }));
   photo.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const file = photo.querySelector("[name=photo]").files[0];

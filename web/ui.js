@@ -108,12 +108,16 @@ export async function busy(form, fn) {
 export function card(...children) { return h("section", { class: "card" }, ...children); }
 
 /** A short-lived confirmation of a success, read out by screen readers. */
-export function toast(text, bad = false) {
+export function toast(text, bad = false, action = null) {
   let box = document.getElementById("toasts");
   if (!box) { box = h("div", { id: "toasts", role: "status", "aria-live": "polite" }); document.body.append(box); }
-  const item = h("div", { class: bad ? "toast bad" : "toast", text });
+  const item = h("div", { class: bad ? "toast bad" : "toast" }, h("span", { text }));
+  // An undo (or other) action where the API allows one; the toast then stays longer.
+  if (action) {
+    item.append(h("button", { type: "button", class: "toast-action", text: action.label, onclick: async () => { item.remove(); await action.run(); } }));
+  }
   box.append(item);
-  setTimeout(() => item.remove(), 5000);
+  setTimeout(() => item.remove(), action ? 10000 : 5000);
 }
 
 /** A spinner with its text for screen readers. */

@@ -185,6 +185,9 @@ test("destructive actions ask first: dismiss and revoke can be cancelled, deleti
   await inv.locator("button.revoke").click();
   await page.click("#confirm-ok");
   await page.waitForSelector(`#invitation-list li[data-status=revoked]`);
+  // The toast offers to undo: the address is invited again.
+  await page.click(".toast-action");
+  await page.waitForFunction((to) => [...document.querySelectorAll("#invitation-list li[data-status=pending]")].some((li) => li.textContent.includes(to)), pending);
 
   // A profile without accounts: deleting it needs the password, then the login typed out.
   const solo = await person("solo", "Sol", "Alone");
@@ -243,4 +246,41 @@ test("a phone number typed without its + gets a country picker, preset from the 
   await page.click("#login-form button[type=submit]");
   assert.match(await page.locator("#e-login").textContent(), /adresse e-mail valide/, "letters make an email, never the phone error");
   await context.close();
+});
+
+test("departments and groups are renamed in place and deleted after asking; a member leaves an account after asking", async () => {
+  const admin = await person("tidy", "Tidy", "Admin");
+  const acc = (await post("/accounts", { name: "Tidy Co" }, admin.token)).json;
+  const ops = (await post(`/accounts/${acc.id}/departments`, { name: "Ops" }, admin.token)).json;
+  await post(`/accounts/${acc.id}/groups`, { name: "Guests", extranet: false }, admin.token);
+  const member = `tidy.member.${randomBytes(4).toString("hex")}@example.com`;
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email: member }] }, admin.token);
+  assert.equal((await post(`/invitations/${(await outbox(member, "invitation")).token}/accept`, { password: PASSWORD, first_name: "Mo", last_name: "Member" })).status, 200);
+
+  const { context, page } = await open("desktop");
+  await login(page, admin.email);
+  await page.goto(`/#/account/${acc.id}/structure`);
+  const dep = page.locator(`li[data-department='${ops.id}']`);
+  await dep.locator("button.rename").click();
+  await page.fill(`#f-rename-${ops.id}`, "Operations");
+  await page.click(".rename-form button[type=submit]");
+  await page.waitForFunction((id) => document.querySelector(`li[data-department='${id}'] .item-name`)?.textContent === "Operations", ops.id);
+  await page.locator(`li[data-department='${ops.id}'] button.delete`).click();
+  assert.equal(await page.locator("#confirm-title").textContent(), "Delete Operations?");
+  await page.click("#confirm-cancel");
+  assert.equal(await page.locator(`li[data-department='${ops.id}']`).count(), 1, "cancel keeps it");
+  await page.locator(`li[data-department='${ops.id}'] button.delete`).click();
+  await page.click("#confirm-ok");
+  await page.waitForFunction((id) => !document.querySelector(`li[data-department='${id}']`), ops.id);
+  await context.close();
+
+  const m = await open("desktop");
+  await login(m.page, member);
+  await m.page.goto(`/#/account/${acc.id}/settings`);
+  await m.page.click("#leave-account");
+  assert.equal(await m.page.locator("#confirm-title").textContent(), "Leave Tidy Co?");
+  await m.page.click("#confirm-ok");
+  await m.page.waitForSelector("#names-form");
+  assert.match(await m.page.locator(".empty").first().textContent(), /not in any account/);
+  await m.context.close();
 });
