@@ -70,3 +70,17 @@ test("removing the photo clears it from the profile and the cards that showed it
   assert.equal((await fetch(`${API.replace("/api/v1", "")}${url}`)).status, 404);
   assert.equal((await call("DELETE", "/me/photo", { token: p.token })).status, 200, "removing no photo is fine");
 });
+
+test("20 concurrent creations of one department name: exactly one lands, the others answer name_taken", async () => {
+  const admin = await newPerson();
+  const acc = await newAccount(admin, "Race Co");
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+    call("POST", `/accounts/${acc.id}/departments`, { token: admin.token, body: { name: i % 2 ? "Finance" : " finance " } })));
+  const created = results.filter((r) => r.status === 201);
+  assert.equal(created.length, 1, results.map((r) => `${r.status} ${r.text}`).join("\n"));
+  for (const r of results.filter((x) => x.status !== 201)) assertError(r, 409, "name_taken", "name");
+  const groups = await Promise.all(Array.from({ length: 20 }, () =>
+    call("POST", `/accounts/${acc.id}/groups`, { token: admin.token, body: { name: "Board" } })));
+  assert.equal(groups.filter((r) => r.status === 201).length, 1);
+  assert.equal((await call("GET", `/accounts/${acc.id}/departments`, { token: admin.token })).json.departments.length, 1);
+});

@@ -226,6 +226,10 @@ pub enum Guard {
     RecoveryCodeUnused { profile_id: String, code_hash: String },
     /// The login ticket is still unspent.
     TicketUnspent { ticket_hash: String },
+    /// No other department with this parent, or (`parent_id: None` and `group: true`) no
+    /// other group of the account, is named `name` (ASCII case-insensitively, trimmed); `except`
+    /// is the one being renamed.
+    NameFree { account_id: String, group: bool, parent_id: Option<String>, name: String, except: Option<String> },
 }
 
 impl Guard {
@@ -241,6 +245,7 @@ impl Guard {
             Guard::InvitationPending { .. } => Code::NotFound,
             Guard::TotpStepUnused { .. } | Guard::RecoveryCodeUnused { .. } => Code::InvalidOtpLogin,
             Guard::TicketUnspent { .. } => Code::Unauthenticated,
+            Guard::NameFree { .. } => Code::NameTaken,
         }
     }
 
@@ -249,6 +254,7 @@ impl Guard {
         match self {
             Guard::CodeUnspent { .. } => e.at("code"),
             Guard::RefreshUnused { .. } => e.at("refresh_token"),
+            Guard::NameFree { .. } => e.at("name"),
             _ => e,
         }
     }

@@ -479,6 +479,18 @@ impl D1Store {
             Guard::TicketUnspent { ticket_hash } => {
                 ("ticket_unspent", "EXISTS (SELECT 1 FROM login_tickets WHERE ticket_hash = ?1)", vec![s(ticket_hash)])
             }
+            Guard::NameFree { account_id, group: true, name, except, .. } => (
+                "name_free",
+                "NOT EXISTS (SELECT 1 FROM groups WHERE account_id = ?1 AND lower(trim(name)) = lower(trim(?2)) \
+                 AND id != COALESCE(?3, ''))",
+                vec![s(account_id), s(name), os(except)],
+            ),
+            Guard::NameFree { account_id, group: false, parent_id, name, except } => (
+                "name_free",
+                "NOT EXISTS (SELECT 1 FROM departments WHERE account_id = ?1 AND COALESCE(parent_id, '') = COALESCE(?4, '') \
+                 AND lower(trim(name)) = lower(trim(?2)) AND id != COALESCE(?3, ''))",
+                vec![s(account_id), s(name), os(except), os(parent_id)],
+            ),
             _ => return Err(Error::internal("unsupported guard")),
         };
         let sql =

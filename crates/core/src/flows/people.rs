@@ -476,7 +476,8 @@ pub async fn create_department<S: Store>(
         parent_id,
         created_at: env.now,
     };
-    env.commit(vec![Change::PutDepartment(d.clone())]).await?;
+    let guard = super::structure::name_free(account_id, false, d.parent_id.clone(), &d.name, None);
+    env.commit(vec![guard, Change::PutDepartment(d.clone())]).await?;
     Ok(d)
 }
 
@@ -501,7 +502,8 @@ pub async fn create_group<S: Store>(
     let name = super::structure::unique_name(name, all.iter().map(|g| (g.id.as_str(), g.name.as_str())), None)?;
     let g =
         Group { id: new_id("grp", env.rng), account_id: account_id.to_string(), name, extranet, created_at: env.now };
-    env.commit(vec![Change::PutGroup(g.clone())]).await?;
+    let guard = super::structure::name_free(account_id, true, None, &g.name, None);
+    env.commit(vec![guard, Change::PutGroup(g.clone())]).await?;
     Ok(g)
 }
 

@@ -24,6 +24,24 @@ pub(crate) fn unique_name<'a>(
     Ok(name)
 }
 
+/// The guard that decides, inside the commit, that the name is still free (two concurrent
+/// creations of one name: one lands, the other answers `name_taken`).
+pub(crate) fn name_free(
+    account_id: &str,
+    group: bool,
+    parent_id: Option<String>,
+    name: &str,
+    except: Option<&str>,
+) -> Change {
+    Change::Guard(Guard::NameFree {
+        account_id: account_id.to_string(),
+        group,
+        parent_id,
+        name: name.to_string(),
+        except: except.map(str::to_string),
+    })
+}
+
 async fn department<S: Store>(env: &Env<'_, S>, account_id: &str, id: &str) -> Result<(Department, Vec<Department>)> {
     let all = env.store.departments(account_id).await?;
     let d = all.iter().find(|d| d.id == id).cloned().ok_or_else(not_found)?;
@@ -43,7 +61,12 @@ pub async fn rename_department<S: Store>(
     let siblings = all.iter().filter(|x| x.parent_id == d.parent_id).map(|x| (x.id.as_str(), x.name.as_str()));
     d.name = unique_name(name, siblings, Some(id))?;
     let audit = env.account_audit(account_id, Some(actor), "department.renamed", &d.id, &d.name);
-    env.commit(vec![Change::PutDepartment(d.clone()), audit]).await?;
+    env.commit(vec![
+        name_free(&d.account_id, false, d.parent_id.clone(), &d.name, Some(id)),
+        Change::PutDepartment(d.clone()),
+        audit,
+    ])
+    .await?;
     Ok(d)
 }
 
@@ -74,7 +97,8 @@ pub async fn rename_group<S: Store>(
     let (mut g, all) = group(env, account_id, id).await?;
     g.name = unique_name(name, all.iter().map(|x| (x.id.as_str(), x.name.as_str())), Some(id))?;
     let audit = env.account_audit(account_id, Some(actor), "group.renamed", &g.id, &g.name);
-    env.commit(vec![Change::PutGroup(g.clone()), audit]).await?;
+    env.commit(vec![name_free(&g.account_id, true, None, &g.name, Some(id)), Change::PutGroup(g.clone()), audit])
+        .await?;
     Ok(g)
 }
 

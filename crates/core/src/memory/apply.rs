@@ -45,6 +45,16 @@ pub(super) fn holds(d: &Data, g: &Guard) -> bool {
             d.recovery_codes.contains_key(&(profile_id.clone(), code_hash.clone()))
         }
         Guard::TicketUnspent { ticket_hash } => d.tickets.contains_key(ticket_hash),
+        Guard::NameFree { account_id, group, parent_id, name, except } => {
+            let same = |id: &str, n: &str| Some(id) != except.as_deref() && n.trim().eq_ignore_ascii_case(name.trim());
+            if *group {
+                !d.groups.values().any(|g| &g.account_id == account_id && same(&g.id, &g.name))
+            } else {
+                !d.departments
+                    .values()
+                    .any(|x| &x.account_id == account_id && &x.parent_id == parent_id && same(&x.id, &x.name))
+            }
+        }
     }
 }
 
