@@ -284,3 +284,34 @@ test("departments and groups are renamed in place and deleted after asking; a me
   assert.match(await m.page.locator(".empty").first().textContent(), /not in any account/);
   await m.context.close();
 });
+
+test("passwords can be pasted, are filled by password managers, and can be shown and hidden again", async () => {
+  const { context, page } = await open("desktop");
+  await page.goto("/#/signup");
+  await page.waitForSelector("#signup-form");
+  const input = page.locator("#f-password");
+  assert.equal(await input.getAttribute("autocomplete"), "new-password");
+  assert.equal(await page.locator("#login-form, #signup-form").locator("[onpaste]").count(), 0);
+  // A paste event goes through (nothing cancels it) and the text lands.
+  const pasted = await input.evaluate((el) => {
+    el.focus();
+    const ev = new ClipboardEvent("paste", { clipboardData: new DataTransfer(), cancelable: true });
+    ev.clipboardData.setData("text/plain", "violet-harbour-lantern");
+    const allowed = el.dispatchEvent(ev);
+    return allowed;
+  });
+  assert.equal(pasted, true, "the page does not block paste");
+  await input.fill("violet-harbour-lantern");
+  const toggle = page.locator("#signup-form button.reveal");
+  assert.equal(await input.getAttribute("type"), "password");
+  await toggle.click();
+  assert.equal(await input.getAttribute("type"), "text");
+  assert.equal(await toggle.getAttribute("aria-pressed"), "true");
+  assert.equal(await toggle.textContent(), "Hide");
+  await toggle.click();
+  assert.equal(await input.getAttribute("type"), "password");
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  assert.equal(await page.locator("#f-password").getAttribute("autocomplete"), "current-password");
+  await context.close();
+});
