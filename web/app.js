@@ -355,7 +355,7 @@ async function profileView(_arg, me) {
     const name = new FormData(create).get("name").trim();
     if (name) { const r = validateAccountName(name, lang); if (!r.ok) { showErrors(create, [{ field: "name", message: r.message }]); return; } }
     busy(create, async () => {
-      try { const acc = await api("POST", "/accounts", name ? { name } : {}); go(`#/account/${acc.id}`); }
+      try { const acc = await api("POST", "/accounts", name ? { name } : {}); toast(t("account_created").replace("{account}", acc.name)); go(`#/account/${acc.id}`); }
       catch (err) { apiError(create, err); }
     });
   });
@@ -500,7 +500,7 @@ async function renderPage() {
     const first = app.querySelector("input:not([type=checkbox]):not([type=file])");
     if (first && PUBLIC.has(name)) first.focus();
   } catch (err) {
-    const text = err instanceof TypeError ? t("offline") : err.apiMessage || message("internal_error", lang);
+    const text = err instanceof TypeError || err.code === "offline" ? t("offline") : err.apiMessage || message("internal_error", lang);
     app.replaceChildren(card(h("h1", { text: t("error_title") }), h("div", { class: "notice bad", text }),
       h("button", { type: "button", class: "secondary", text: t("retry"), onclick: () => render() })));
   } finally {

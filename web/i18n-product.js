@@ -3,6 +3,11 @@
 // any language.
 export const PRODUCT_LABELS = {
   en: {
+    account_created: "Account {account} created.",
+    tf_switched_on: "Two-step authentication is on.",
+    tf_switched_off: "Two-step authentication is off.",
+    session_ended_one: "Session ended.",
+    sessions_ended: "Your other sessions were ended.",
     password_required: "Enter your password.",
     photo_saved: "Photo updated.",
     email_changed: "Your email was changed.",
@@ -106,6 +111,11 @@ export const PRODUCT_LABELS = {
     photo_removed: "Photo removed.",
   },
   fr: {
+    account_created: "Compte {account} créé.",
+    tf_switched_on: "La validation en deux étapes est activée.",
+    tf_switched_off: "La validation en deux étapes est désactivée.",
+    session_ended_one: "Session fermée.",
+    sessions_ended: "Vos autres sessions ont été fermées.",
     undo: "Annuler l'action",
     delete: "Supprimer",
     new_name: "Nouveau nom",
@@ -209,6 +219,11 @@ export const PRODUCT_LABELS = {
     idle_body: "Vous serez déconnecté dans 2 minutes faute d'activité.",
   },
   ru: {
+    account_created: "Аккаунт {account} создан.",
+    tf_switched_on: "Двухэтапная аутентификация включена.",
+    tf_switched_off: "Двухэтапная аутентификация отключена.",
+    session_ended_one: "Сеанс завершён.",
+    sessions_ended: "Остальные сеансы завершены.",
     undo: "Отменить",
     delete: "Удалить",
     new_name: "Новое название",
@@ -312,6 +327,11 @@ export const PRODUCT_LABELS = {
     idle_body: "Через 2 минуты вы выйдете из системы из-за бездействия.",
   },
   vi: {
+    account_created: "Đã tạo tài khoản {account}.",
+    tf_switched_on: "Đã bật xác thực hai bước.",
+    tf_switched_off: "Đã tắt xác thực hai bước.",
+    session_ended_one: "Đã kết thúc phiên.",
+    sessions_ended: "Các phiên khác đã kết thúc.",
     undo: "Hoàn tác",
     delete: "Xóa",
     new_name: "Tên mới",
@@ -415,6 +435,11 @@ export const PRODUCT_LABELS = {
     idle_body: "Bạn sẽ bị đăng xuất sau 2 phút vì không hoạt động.",
   },
   pl: {
+    account_created: "Utworzono konto {account}.",
+    tf_switched_on: "Uwierzytelnianie dwuetapowe jest włączone.",
+    tf_switched_off: "Uwierzytelnianie dwuetapowe jest wyłączone.",
+    session_ended_one: "Sesja zakończona.",
+    sessions_ended: "Pozostałe sesje zostały zakończone.",
     undo: "Cofnij",
     delete: "Usuń",
     new_name: "Nowa nazwa",

@@ -2,7 +2,7 @@
 // page, the first code, recovery codes to copy or download; switching off; new codes) and
 // the sessions list (end one, end all others). Every code is checked by @netid/client first.
 import { validateOtp, qrPath, message } from "/vendor/netid-client/netid_client.js";
-import { lang, t, h, field, showErrors, notice, api, apiError, busy, card, render } from "/ui.js";
+import { lang, t, h, field, showErrors, notice, api, apiError, busy, card, render, toast } from "/ui.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -62,6 +62,7 @@ function twoFactorPanel(me) {
   if (me.two_factor_enabled) {
     const off = passwordForm("tf-disable-form", "tf_off_password", t("tf_disable"), true, async (password) => {
       await api("DELETE", "/me/two-factor", { password });
+      toast(t("tf_switched_off"));
       render();
     });
     const regen = passwordForm("tf-regenerate-form", "tf_codes_password", t("tf_regenerate"), false, async (password, form) => {
@@ -86,6 +87,7 @@ function twoFactorPanel(me) {
       busy(enable, async () => {
         try {
           const done = await api("POST", "/me/two-factor/enable", { code: r.value });
+          toast(t("tf_switched_on"));
           enable.replaceWith(codesPanel(done.recovery_codes));
         } catch (err) { apiError(enable, err, { code: "tf_code", otp: "tf_code" }); }
       });
@@ -111,14 +113,14 @@ async function sessionsPanel() {
       type: "button", class: "secondary end-session", text: t("end"),
       onclick: async (ev) => {
         ev.target.disabled = true;
-        try { await api("DELETE", `/me/sessions/${encodeURIComponent(s.id)}`); ev.target.closest("li").remove(); }
+        try { await api("DELETE", `/me/sessions/${encodeURIComponent(s.id)}`); ev.target.closest("li").remove(); toast(t("session_ended_one")); }
         catch (err) { ev.target.disabled = false; notice(panel, err.apiMessage, true); }
       },
     })));
   const others = h("button", {
     type: "button", class: "secondary", id: "end-others", text: t("end_others"),
     onclick: async () => {
-      try { await api("POST", "/me/sessions/end-others"); panel.replaceWith(await sessionsPanel()); }
+      try { await api("POST", "/me/sessions/end-others"); toast(t("sessions_ended")); panel.replaceWith(await sessionsPanel()); }
       catch (err) { notice(panel, err.apiMessage, true); }
     },
   });

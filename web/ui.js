@@ -79,7 +79,15 @@ export async function api(method, path, body, extra = {}) {
   let payload;
   if (body instanceof Blob) { payload = body; }
   else if (body !== undefined) { headers["Content-Type"] = "application/json"; payload = JSON.stringify(body); }
-  const resp = await fetch(`${API}${path}?lang=${lang}${extra.query || ""}`, { method, headers, body: payload, credentials: "same-origin" });
+  let resp;
+  try {
+    resp = await fetch(`${API}${path}?lang=${lang}${extra.query || ""}`, { method, headers, body: payload, credentials: "same-origin" });
+  } catch {
+    // No answer at all: the network, not the server.
+    const err = new Error(t("offline"));
+    Object.assign(err, { status: 0, code: "offline", apiMessage: t("offline") });
+    throw err;
+  }
   const text = await resp.text();
   const data = text ? JSON.parse(text) : null;
   if (!resp.ok) {

@@ -315,3 +315,16 @@ test("passwords can be pasted, are filled by password managers, and can be shown
   assert.equal(await page.locator("#f-password").getAttribute("autocomplete"), "current-password");
   await context.close();
 });
+
+test("offline, a form says the network is gone instead of blaming the server", async () => {
+  const { context, page } = await open("desktop");
+  await page.goto("/#/forgot");
+  await page.waitForSelector("#forgot-form");
+  await context.setOffline(true);
+  await page.fill("#f-login", "someone@example.com");
+  await page.click("#forgot-form button[type=submit]");
+  await page.waitForSelector("#forgot-form .notice.bad");
+  assert.equal(await page.locator("#forgot-form .notice.bad").textContent(), "You seem to be offline. Check your connection and try again.");
+  await context.setOffline(false);
+  await context.close();
+});
