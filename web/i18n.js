@@ -299,7 +299,7 @@ const ACCOUNT_LABELS = {
   "group_name": "Nazwa grupy",
   "invitations": "Zaproszenia",
   "resend": "Wyślij ponownie",
-  "revoke": "Cofnij",
+  "revoke": "Odwołaj",
   "results": "Wyniki",
   "accept_title": "Dołącz do {account}",
   "accept": "Przyjmij zaproszenie",
