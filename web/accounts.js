@@ -296,7 +296,7 @@ async function invitationsPanel(ctx) {
 function nameCheck(form, fieldName, value, existing) {
   const name = (value || "").trim();
   if (!name || name.length > 100) { showErrors(form, [{ field: fieldName, message: message("invalid_text", lang) }]); return null; }
-  if (existing.some((x) => x.name.trim().toLowerCase() === name.toLowerCase())) { showErrors(form, [{ field: fieldName, message: t("name_exists") }]); return null; }
+  if (existing.some((x) => x.name.trim().toLowerCase() === name.toLowerCase())) { showErrors(form, [{ field: fieldName, message: message("name_taken", lang) }]); return null; }
   return name;
 }
 
