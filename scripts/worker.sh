@@ -65,3 +65,43 @@ EMAIL_FROM:netid-test@netid.invalid SMS_PROVIDER:twilio TWILIO_API_URL:http://12
 TWILIO_ACCOUNT_SID:AC00000000000000000000000000000000 TWILIO_AUTH_TOKEN:stand-in-twilio-token \
 TWILIO_FROM:+15005550006 DELIVERY_RETRY_SECONDS:1 DELIVERY_TIMEOUT_MS:1000"
 }
+
+# start_oidc PORT ORIGINS starts the local OpenID Connect provider (tests/oidc/server.mjs,
+# oidc-provider from npm) whose clients call back to the Workers at ORIGINS (comma-separated).
+start_oidc() {
+  local port="$1" origins="$2"
+  node "$ROOT/tests/oidc/server.mjs" "$port" "$origins" >"${TMPDIR:-/tmp}/netid-oidc-$port.log" 2>&1 &
+  OIDC_PID=$!
+  for _ in $(seq 1 40); do
+    if curl -fsS "http://127.0.0.1:$port/.well-known/openid-configuration" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$OIDC_PID" 2>/dev/null; then cat "${TMPDIR:-/tmp}/netid-oidc-$port.log" >&2; return 1; fi
+    sleep 0.25
+  done
+  echo "the local OpenID provider did not answer on port $port" >&2
+  return 1
+}
+
+stop_oidc() {
+  if [ -n "${OIDC_PID:-}" ]; then
+    kill "$OIDC_PID" 2>/dev/null || true
+    wait "$OIDC_PID" 2>/dev/null || true
+    OIDC_PID=""
+  fi
+}
+
+# The Worker vars that point all five social providers at the local provider on PORT:
+# Google, Microsoft and Apple by OIDC discovery of its issuer, Facebook and Twitter by its
+# OAuth 2.0 endpoints and their own user-info paths. Apple's signing key is the one the
+# provider made at start (it verifies the client secret with its public half).
+oidc_vars() {
+  local port="$1" o="http://127.0.0.1:$1" key
+  key=$(curl -fsS "$o/_oidc/apple-key" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const k=JSON.parse(s);console.log(`${k.team_id} ${k.key_id} ${k.pkcs8_base64}`)})')
+  set -- $key
+  echo "SOCIAL_GOOGLE_CLIENT_ID:netid-google SOCIAL_GOOGLE_CLIENT_SECRET:google-stand-in-secret SOCIAL_GOOGLE_ISSUER:$o \
+SOCIAL_MICROSOFT_CLIENT_ID:netid-microsoft SOCIAL_MICROSOFT_CLIENT_SECRET:microsoft-stand-in-secret SOCIAL_MICROSOFT_ISSUER:$o \
+SOCIAL_APPLE_CLIENT_ID:netid-apple SOCIAL_APPLE_ISSUER:$o SOCIAL_APPLE_TEAM_ID:$1 SOCIAL_APPLE_KEY_ID:$2 SOCIAL_APPLE_PRIVATE_KEY:$3 \
+SOCIAL_FACEBOOK_CLIENT_ID:netid-facebook SOCIAL_FACEBOOK_CLIENT_SECRET:facebook-stand-in-secret \
+SOCIAL_FACEBOOK_AUTH_URL:$o/auth SOCIAL_FACEBOOK_TOKEN_URL:$o/token SOCIAL_FACEBOOK_USERINFO_URL:$o/graph/me?fields=id,name,email \
+SOCIAL_TWITTER_CLIENT_ID:netid-twitter SOCIAL_TWITTER_CLIENT_SECRET:twitter-stand-in-secret \
+SOCIAL_TWITTER_AUTH_URL:$o/auth SOCIAL_TWITTER_TOKEN_URL:$o/token SOCIAL_TWITTER_USERINFO_URL:$o/2/users/me"
+}

@@ -134,6 +134,7 @@ impl Ctx {
             ip: self.ip.clone(),
             user_agent: self.user_agent.clone(),
             location: self.location.clone(),
+            session_started: self.caller.as_ref().map(|s| s.created_at),
         }
     }
 

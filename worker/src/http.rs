@@ -20,18 +20,22 @@ pub type ApiResult = Result<Response, Error>;
 /// The HTTP status of each error code.
 pub fn status_of(code: Code) -> u16 {
     match code {
-        Code::InvalidJson | Code::InvalidRequest => 400,
+        Code::InvalidJson | Code::InvalidRequest | Code::SocialStateInvalid => 400,
         Code::InvalidCredentials
         | Code::SecondFactorRequired
         | Code::Unauthenticated
         | Code::InvalidRefreshToken
-        | Code::InvalidOtpLogin => 401,
+        | Code::InvalidOtpLogin
+        | Code::SocialNotLinked
+        | Code::SocialTokenInvalid
+        | Code::SocialDenied => 401,
         Code::EmailUnconfirmed
         | Code::PhoneUnconfirmed
         | Code::Forbidden
         | Code::OriginNotAllowed
         | Code::NotAccountAdmin
-        | Code::PasswordChangeRequired => 403,
+        | Code::PasswordChangeRequired
+        | Code::ReauthenticationRequired => 403,
         Code::NotFound => 404,
         Code::MethodNotAllowed => 405,
         Code::EmailTaken
@@ -46,12 +50,15 @@ pub fn status_of(code: Code) -> u16 {
         | Code::PlanRequired
         | Code::TwoFactorAlreadyEnabled
         | Code::MessageNotRetryable
-        | Code::NameTaken => 409,
+        | Code::NameTaken
+        | Code::SocialAlreadyLinked
+        | Code::LastLoginMethod => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,
         Code::TooManyAttempts | Code::SendLimitReached => 429,
         Code::Internal => 500,
+        Code::SocialProviderError => 502,
         _ => 422,
     }
 }

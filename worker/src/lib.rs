@@ -8,6 +8,7 @@ mod faults;
 mod http;
 mod me_cache;
 mod scheduled;
+mod social;
 mod store;
 
 use ctx::Ctx;

@@ -167,10 +167,13 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::UseRecoveryCode { .. }
         | Change::PutTicket(_)
         | Change::DeleteTicket(_)
+        | Change::PutSocialState(_)
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
         Change::PutProfile(p) => Scope::Profile(&p.id),
         Change::SetPassword { profile_id, .. }
+        | Change::LinkSocial { profile_id, .. }
+        | Change::UnlinkSocial { profile_id, .. }
         | Change::DeleteSessionsOf { profile_id, .. }
         | Change::UpdateCards { profile_id, .. }
         | Change::ClearCardPhotos { profile_id, .. }

@@ -68,12 +68,28 @@ pub enum Code {
     InvalidOtpLogin,
     TwoFactorNotEnabled,
     TwoFactorAlreadyEnabled,
+    /// A social identity linked to no profile tried to log in (401).
+    SocialNotLinked,
+    /// The social identity is linked to another profile already (409).
+    SocialAlreadyLinked,
+    /// Removing it would leave the profile no way in (409).
+    LastLoginMethod,
+    /// A social callback whose state is unknown, spent, expired or from another browser (400).
+    SocialStateInvalid,
+    /// The provider's answer failed verification (signature, issuer, audience, expiry, nonce) (401).
+    SocialTokenInvalid,
+    /// The person declined at the provider (401).
+    SocialDenied,
+    /// The provider could not be reached or answered with an error (502).
+    SocialProviderError,
+    /// A sensitive change from a profile without a password needs a session younger than 10 minutes (403).
+    ReauthenticationRequired,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 53] = [
+    pub const ALL: [Code; 61] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -126,6 +142,14 @@ impl Code {
         Code::InvalidOtpLogin,
         Code::TwoFactorNotEnabled,
         Code::TwoFactorAlreadyEnabled,
+        Code::SocialNotLinked,
+        Code::SocialAlreadyLinked,
+        Code::LastLoginMethod,
+        Code::SocialStateInvalid,
+        Code::SocialTokenInvalid,
+        Code::SocialDenied,
+        Code::SocialProviderError,
+        Code::ReauthenticationRequired,
         Code::Internal,
     ];
 
@@ -182,6 +206,14 @@ impl Code {
             Code::InvalidOtp | Code::InvalidOtpLogin => "invalid_otp",
             Code::TwoFactorNotEnabled => "two_factor_not_enabled",
             Code::TwoFactorAlreadyEnabled => "two_factor_already_enabled",
+            Code::SocialNotLinked => "social_not_linked",
+            Code::SocialAlreadyLinked => "social_already_linked",
+            Code::LastLoginMethod => "last_login_method",
+            Code::SocialStateInvalid => "social_state_invalid",
+            Code::SocialTokenInvalid => "social_token_invalid",
+            Code::SocialDenied => "social_denied",
+            Code::SocialProviderError => "social_provider_error",
+            Code::ReauthenticationRequired => "reauthentication_required",
             Code::Internal => "internal_error",
         }
     }

@@ -14,6 +14,7 @@ pub mod mail;
 pub mod memory;
 mod messages;
 pub mod model;
+pub mod social;
 pub mod store;
 pub mod time;
 pub mod tokens;

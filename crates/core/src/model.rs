@@ -23,6 +23,10 @@ pub struct Profile {
     pub password_change_required: bool,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The social identities linked to the profile, read with it (never written through
+    /// `PutProfile`: `Change::LinkSocial` and `Change::UnlinkSocial` do).
+    #[serde(default)]
+    pub social: Vec<SocialLink>,
 }
 
 impl Profile {
@@ -30,6 +34,12 @@ impl Profile {
     /// else its id.
     pub fn login(&self) -> &str {
         self.email.as_deref().or(self.phone.as_deref()).unwrap_or(self.id.as_str())
+    }
+
+    /// Whether the profile has a password (a profile made by a social signup has none until
+    /// the person sets one: its hash is empty).
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
     }
 
     /// A profile is usable once one of its logins is confirmed.
@@ -512,4 +522,66 @@ impl AccountView {
             created_at: crate::time::rfc3339(account.created_at),
         }
     }
+}
+
+/// A social identity linked to a profile: (provider, subject) is unique across netid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialLink {
+    pub provider: String,
+    pub subject: String,
+    pub email: Option<String>,
+    #[serde(default)]
+    pub created_at: i64,
+}
+
+/// What a social sign-in was started for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SocialMode {
+    /// Log in with an identity already linked.
+    Login,
+    /// Create a profile from the identity (or log in when it is linked already).
+    Signup,
+    /// Link the identity to the logged-in profile that started it.
+    Connect,
+}
+
+impl SocialMode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SocialMode::Login => "login",
+            SocialMode::Signup => "signup",
+            SocialMode::Connect => "connect",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SocialMode> {
+        match s {
+            "login" => Some(SocialMode::Login),
+            "signup" => Some(SocialMode::Signup),
+            "connect" => Some(SocialMode::Connect),
+            _ => None,
+        }
+    }
+}
+
+/// One social sign-in in progress (stored by hash of its `state`, spent by the callback).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialState {
+    /// Hex SHA-256 of the `state` parameter.
+    pub state_hash: String,
+    pub provider: String,
+    pub mode: SocialMode,
+    /// The profile that started a connect.
+    pub profile_id: Option<String>,
+    pub nonce: String,
+    /// The PKCE code verifier (RFC 7636).
+    pub verifier: String,
+    pub return_to: String,
+    /// Hex SHA-256 of the browser-binding cookie the start set.
+    pub binding_hash: String,
+    pub client: ClientKind,
+    pub lang: Lang,
+    pub expires_at: i64,
+    pub created_at: i64,
 }

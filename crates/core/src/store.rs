@@ -194,6 +194,20 @@ pub enum Change {
         profile_id: String,
         id: String,
     },
+    /// Stores a social sign-in in progress (insert only).
+    PutSocialState(SocialState),
+    /// Links a social identity to a profile (insert only: pair with
+    /// `Guard::SocialUnlinked`, so of two concurrent links of one identity one lands).
+    LinkSocial {
+        profile_id: String,
+        link: SocialLink,
+    },
+    /// Unlinks one of a profile's social identities (pair with `Guard::OtherLoginMethod`).
+    UnlinkSocial {
+        profile_id: String,
+        provider: String,
+        subject: String,
+    },
     /// A condition checked inside the commit's transaction, before the changes after it: when
     /// it does not hold, nothing of the commit is written and the commit fails with
     /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
@@ -230,6 +244,11 @@ pub enum Guard {
     /// other group of the account, is named `name` (ASCII case-insensitively, trimmed); `except`
     /// is the one being renamed.
     NameFree { account_id: String, group: bool, parent_id: Option<String>, name: String, except: Option<String> },
+    /// No profile has this social identity linked.
+    SocialUnlinked { provider: String, subject: String },
+    /// Without the identity (provider, subject), the profile keeps a way in: a password with
+    /// a confirmed email or phone, or another social identity.
+    OtherLoginMethod { profile_id: String, provider: String, subject: String },
 }
 
 impl Guard {
@@ -246,6 +265,8 @@ impl Guard {
             Guard::TotpStepUnused { .. } | Guard::RecoveryCodeUnused { .. } => Code::InvalidOtpLogin,
             Guard::TicketUnspent { .. } => Code::Unauthenticated,
             Guard::NameFree { .. } => Code::NameTaken,
+            Guard::SocialUnlinked { .. } => Code::SocialAlreadyLinked,
+            Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
         }
     }
 
@@ -324,6 +345,11 @@ pub trait Store {
         Ok(Some((session, me)))
     }
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>>;
+    /// The profile a social identity is linked to.
+    async fn profile_by_social(&self, provider: &str, subject: &str) -> StoreResult<Option<Profile>>;
+    /// Spends a social sign-in's state: deletes it and answers it, in one statement, when it
+    /// exists and is live at `now` (so of two callbacks with one state, one gets it).
+    async fn take_social_state(&self, state_hash: &str, now: i64) -> StoreResult<Option<SocialState>>;
     /// Counts one try on a live ticket (`attempts + 1` in the statement, while below `max` and
     /// not expired at `now`) and answers it; `None` when it is unknown, expired or used up.
     async fn attempt_ticket(&self, ticket_hash: &str, now: i64, max: u32) -> StoreResult<Option<LoginTicket>>;

@@ -289,14 +289,16 @@ fn changing_the_password_ends_other_sessions_only() {
     let s2 = s.clone();
     assert_eq!(
         code_of(w.run(|env| Box::pin(async move {
-            flows::change_password(env, &s2, "not-the-password", "amber-meadow-falcon").await
+            flows::change_password(env, &s2, Some("not-the-password"), "amber-meadow-falcon").await
         }))),
         Code::InvalidCredentials
     );
     let s2 = s.clone();
-    let e = w.run(|env| Box::pin(async move { flows::change_password(env, &s2, PW, "short").await })).unwrap_err();
+    let e =
+        w.run(|env| Box::pin(async move { flows::change_password(env, &s2, Some(PW), "short").await })).unwrap_err();
     assert_eq!((e.code, e.field), (Code::PasswordTooShort, Some("new_password")));
-    w.run(|env| Box::pin(async move { flows::change_password(env, &s, PW, "amber-meadow-falcon").await })).unwrap();
+    w.run(|env| Box::pin(async move { flows::change_password(env, &s, Some(PW), "amber-meadow-falcon").await }))
+        .unwrap();
     assert!(w.auth(&here.token).is_ok());
     assert_eq!(code_of(w.auth(&other.token)), Code::Unauthenticated);
     assert_eq!(code_of(w.login("pw@example.com", PW, ClientKind::Browser)), Code::InvalidCredentials);

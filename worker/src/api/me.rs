@@ -204,14 +204,15 @@ pub async fn phone_confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PasswordReq {
-    current_password: String,
+    /// Absent only for a profile without a password (made by a social signup).
+    current_password: Option<String>,
     new_password: String,
 }
 
 pub async fn password(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: PasswordReq = http::body(req).await?;
     let session = ctx.session(req).await?;
-    flows::change_password(&mut ctx.env(), &session, &b.current_password, &b.new_password).await?;
+    flows::change_password(&mut ctx.env(), &session, b.current_password.as_deref(), &b.new_password).await?;
     http::no_content()
 }
 

@@ -13,6 +13,7 @@ mod dev;
 mod me;
 mod outbox;
 mod routes;
+mod social;
 mod structure;
 
 use crate::ctx::Ctx;
@@ -58,8 +59,14 @@ fn allowed_while_password_change_required(segs: &[&str], m: &Method) -> bool {
     )
 }
 
-/// The checks every request passes before its handler (see the module doc).
+/// The checks every request passes before its handler (see the module doc). A provider's
+/// form POST to a social callback (Apple) comes from the provider's origin with a form body:
+/// it is neither refused for its origin nor for its type; its single-use state, bound to this
+/// browser, is what protects it.
 async fn admit(req: &Request, ctx: &mut Ctx, segs: &[&str]) -> Result<(), Error> {
+    if matches!(segs, ["auth", "social", _, "callback"]) {
+        return Ok(());
+    }
     http::check_origin(req, &ctx.allowed_origins)?;
     if auth_of(segs, &req.method()) == Auth::Session {
         let session = ctx.session(req).await?;
@@ -121,6 +128,11 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         (["me", "sessions", "end-others"], Post) => me::end_other_sessions(&req, ctx).await,
         (["me", "sessions", sid], Delete) => me::end_session(&req, ctx, sid).await,
         (["photos", id], Get) => me::photo(id, ctx).await,
+        (["me", "social", provider, "connect"], Post) => social::connect(&mut req, ctx, provider).await,
+        (["me", "social", provider, subject], Delete) => social::disconnect(&req, ctx, provider, subject).await,
+        (["auth", "social", "providers"], Get) => social::providers(ctx).await,
+        (["auth", "social", provider, "start"], Get) => social::start(&req, ctx, provider).await,
+        (["auth", "social", provider, "callback"], Get | Post) => social::callback(&mut req, ctx, provider).await,
         (["accounts"], Post) => accounts::create(&mut req, ctx).await,
         (["accounts"], Get) => accounts::list(&req, ctx).await,
         (["accounts", id], Get) => accounts::get(&req, ctx, id).await,

@@ -33,6 +33,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/me/sessions"),
     ("POST", "/me/sessions/end-others"),
     ("DELETE", "/me/sessions/{sid}"),
+    ("POST", "/me/social/{provider}/connect"),
+    ("DELETE", "/me/social/{provider}/{subject}"),
+    ("GET", "/auth/social/providers"),
+    ("GET", "/auth/social/{provider}/start"),
+    ("GET", "/auth/social/{provider}/callback"),
+    ("POST", "/auth/social/{provider}/callback"),
     ("GET", "/photos/{id}"),
     ("POST", "/accounts"),
     ("GET", "/accounts"),
@@ -183,6 +189,11 @@ mod tests {
         assert!(!known(&["accounts", ""]));
         assert!(!known(&["nope"]));
         assert_eq!(allowed(&["me"]), "GET, PATCH, DELETE");
+        assert!(exists(&["auth", "social", "providers"], "GET"));
+        assert!(!exists(&["auth", "social", "providers"], "POST"), "a literal is not a provider");
+        assert_eq!(allowed(&["auth", "social", "apple", "callback"]), "GET, POST");
+        assert_eq!(allowed(&["me", "social", "google", "connect"]), "POST");
+        assert_eq!(allowed(&["me", "social", "google", "1234"]), "DELETE");
         assert_eq!(allowed(&["accounts", "acc_1", "invitations"]), "GET, POST");
     }
 }

@@ -36,7 +36,7 @@ pub struct Http {
 impl Http {
     /// One request with a deadline: a provider that does not answer in time is abandoned
     /// (aborted) and reported as a retryable timeout.
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: Method,
         url: &str,

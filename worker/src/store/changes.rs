@@ -50,6 +50,8 @@ impl D1Store {
                     st("DELETE FROM codes WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM sessions WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM refresh_tokens WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM social_identities WHERE profile_id = ?1", &[s(id)])?,
+                    st("DELETE FROM social_states WHERE profile_id = ?1", &[s(id)])?,
                     st("DELETE FROM profiles WHERE id = ?1", &[s(id)])?,
                 ]
             }
@@ -387,6 +389,31 @@ impl D1Store {
                     i(t.created_at),
                 ],
             )?],
+            Change::PutSocialState(t) => vec![st(
+                &format!("INSERT INTO social_states ({SOCIAL_STATE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"),
+                &[
+                    s(&t.state_hash),
+                    s(&t.provider),
+                    s(t.mode.as_str()),
+                    os(&t.profile_id),
+                    s(&t.nonce),
+                    s(&t.verifier),
+                    s(&t.return_to),
+                    s(&t.binding_hash),
+                    s(t.client.as_str()),
+                    s(t.lang.tag()),
+                    i(t.expires_at),
+                    i(t.created_at),
+                ],
+            )?],
+            Change::LinkSocial { profile_id, link } => vec![st(
+                "INSERT INTO social_identities (provider, subject, profile_id, email, created_at) VALUES (?1,?2,?3,?4,?5)",
+                &[s(&link.provider), s(&link.subject), s(profile_id), os(&link.email), i(link.created_at)],
+            )?],
+            Change::UnlinkSocial { profile_id, provider, subject } => vec![st(
+                "DELETE FROM social_identities WHERE profile_id = ?1 AND provider = ?2 AND subject = ?3",
+                &[s(profile_id), s(provider), s(subject)],
+            )?],
             Change::DeleteTicket(h) => vec![st("DELETE FROM login_tickets WHERE ticket_hash = ?1", &[s(h)])?],
             Change::DeleteSessionById { profile_id, id } => {
                 vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND id = ?2", &[s(profile_id), s(id)])?]
@@ -406,6 +433,7 @@ impl D1Store {
                     )?,
                     st("DELETE FROM codes WHERE expires_at <= ?1", &[i(*now)])?,
                     st("DELETE FROM login_tickets WHERE expires_at <= ?1", &[i(*now)])?,
+                    st("DELETE FROM social_states WHERE expires_at <= ?1", &[i(*now)])?,
                     st(
                         "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
                         &[i(*now), i(*idle_timeout)],
@@ -490,6 +518,17 @@ impl D1Store {
                 "NOT EXISTS (SELECT 1 FROM departments WHERE account_id = ?1 AND COALESCE(parent_id, '') = COALESCE(?4, '') \
                  AND lower(trim(name)) = lower(trim(?2)) AND id != COALESCE(?3, ''))",
                 vec![s(account_id), s(name), os(except), os(parent_id)],
+            ),
+            Guard::SocialUnlinked { provider, subject } => (
+                "social_unlinked",
+                "NOT EXISTS (SELECT 1 FROM social_identities WHERE provider = ?1 AND subject = ?2)",
+                vec![s(provider), s(subject)],
+            ),
+            Guard::OtherLoginMethod { profile_id, provider, subject } => (
+                "other_login_method",
+                "EXISTS (SELECT 1 FROM profiles WHERE id = ?1 AND password_hash != '' AND (email_confirmed = 1 OR phone_confirmed = 1)) \
+                 OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND NOT (provider = ?2 AND subject = ?3))",
+                vec![s(profile_id), s(provider), s(subject)],
             ),
             _ => return Err(Error::internal("unsupported guard")),
         };

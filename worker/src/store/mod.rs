@@ -193,6 +193,8 @@ fn taken_login(e: &Error) -> Option<Error> {
         Some(Error::field(netid_core::Code::EmailTaken, "email"))
     } else if d.contains("profiles.phone") {
         Some(Error::field(netid_core::Code::PhoneTaken, "phone"))
+    } else if d.contains("social_identities") {
+        Some(Error::new(netid_core::Code::SocialAlreadyLinked))
     } else {
         None
     }
@@ -201,21 +203,21 @@ fn taken_login(e: &Error) -> Option<Error> {
 impl Store for D1Store {
     async fn profile(&self, id: &str) -> StoreResult<Option<Profile>> {
         Ok(self
-            .first::<ProfileRow>(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), &[s(id)])
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = ?1"), &[s(id)])
             .await?
             .map(Into::into))
     }
 
     async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
         Ok(self
-            .first::<ProfileRow>(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE email = ?1"), &[s(email)])
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE email = ?1"), &[s(email)])
             .await?
             .map(Into::into))
     }
 
     async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
         Ok(self
-            .first::<ProfileRow>(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE phone = ?1"), &[s(phone)])
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE phone = ?1"), &[s(phone)])
             .await?
             .map(Into::into))
     }
@@ -243,6 +245,22 @@ impl Store for D1Store {
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
         let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1");
         Ok(self.first::<SessionRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
+    }
+
+    async fn profile_by_social(&self, provider: &str, subject: &str) -> StoreResult<Option<Profile>> {
+        let sql = format!(
+            "SELECT {PROFILE_SELECT} FROM profiles WHERE id = \
+             (SELECT profile_id FROM social_identities WHERE provider = ?1 AND subject = ?2)"
+        );
+        Ok(self.first::<ProfileRow>(&sql, &[s(provider), s(subject)]).await?.map(Into::into))
+    }
+
+    async fn take_social_state(&self, state_hash: &str, now: i64) -> StoreResult<Option<SocialState>> {
+        // Deleted and answered by one statement: of two callbacks with one state, one gets it.
+        // An expired one is deleted too, and answers nothing.
+        let sql = format!("DELETE FROM social_states WHERE state_hash = ?1 RETURNING {SOCIAL_STATE_COLS}");
+        let rows = self.all::<SocialStateRow>(&sql, &[s(state_hash)]).await?;
+        Ok(rows.into_iter().next().and_then(SocialStateRow::into_state).filter(|st| st.expires_at > now))
     }
 
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
@@ -324,7 +342,7 @@ impl Store for D1Store {
             LoginKey::Phone(p) => ("phone", p),
         };
         let owner = format!("(SELECT id FROM profiles WHERE {column} = ?1)");
-        stmts.push(self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE {column} = ?1"), &[s(value)])?);
+        stmts.push(self.stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE {column} = ?1"), &[s(value)])?);
         stmts.push(self.stmt(&ACCOUNTS_OF.replace("?1", &owner), &[s(value)])?);
         let results = self.batch_results(stmts, true).await?;
         let (counted, read) = results.split_at(results.len().saturating_sub(2));
@@ -349,7 +367,7 @@ impl Store for D1Store {
             .batch_results(
                 vec![
                     self.stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &[s(token_hash)])?,
-                    self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = {OWNER}"), &[s(token_hash)])?,
+                    self.stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &[s(token_hash)])?,
                     self.stmt(&ACCOUNTS_OF.replace("?1", OWNER), &[s(token_hash)])?,
                 ],
                 false,
@@ -414,7 +432,7 @@ impl Store for D1Store {
         let results = self
             .batch_results(
                 vec![
-                    self.stmt(&format!("SELECT {PROFILE_COLS} FROM profiles WHERE id = ?1"), &[s(id)])?,
+                    self.stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = ?1"), &[s(id)])?,
                     self.stmt(ACCOUNTS_OF, &[s(id)])?,
                 ],
                 false,

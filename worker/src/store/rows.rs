@@ -23,6 +23,9 @@ pub(super) struct ProfileRow {
     pub(super) password_change_required: i64,
     pub(super) created_at: i64,
     pub(super) updated_at: i64,
+    /// The linked social identities as a JSON array (`PROFILE_SELECT`).
+    #[serde(default)]
+    pub(super) social: Option<String>,
 }
 
 impl From<ProfileRow> for Profile {
@@ -42,6 +45,7 @@ impl From<ProfileRow> for Profile {
             password_change_required: r.password_change_required != 0,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            social: r.social.as_deref().and_then(|j| serde_json::from_str(j).ok()).unwrap_or_default(),
         }
     }
 }
@@ -315,6 +319,48 @@ pub(super) fn account_view(r: AccountRow) -> AccountView {
 }
 
 pub(super) const PROFILE_COLS: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at, password_change_required";
+/// What a profile read selects: its columns and its social identities, in one statement.
+pub(super) const PROFILE_SELECT: &str = "id, email, email_confirmed, phone, phone_confirmed, password_hash, first_name, last_name, photo_url, lang, two_factor_enabled, created_at, updated_at, password_change_required, \
+     (SELECT json_group_array(json_object('provider', provider, 'subject', subject, 'email', email, 'created_at', created_at)) \
+     FROM social_identities si WHERE si.profile_id = profiles.id) AS social";
+pub(super) const SOCIAL_STATE_COLS: &str =
+    "state_hash, provider, mode, profile_id, nonce, verifier, return_to, binding_hash, client, lang, expires_at, created_at";
+
+#[derive(Deserialize)]
+pub(super) struct SocialStateRow {
+    pub(super) state_hash: String,
+    pub(super) provider: String,
+    pub(super) mode: String,
+    pub(super) profile_id: Option<String>,
+    pub(super) nonce: String,
+    pub(super) verifier: String,
+    pub(super) return_to: String,
+    pub(super) binding_hash: String,
+    pub(super) client: String,
+    pub(super) lang: String,
+    pub(super) expires_at: i64,
+    pub(super) created_at: i64,
+}
+
+impl SocialStateRow {
+    pub(super) fn into_state(self) -> Option<SocialState> {
+        Some(SocialState {
+            state_hash: self.state_hash,
+            provider: self.provider,
+            mode: SocialMode::parse(&self.mode)?,
+            profile_id: self.profile_id,
+            nonce: self.nonce,
+            verifier: self.verifier,
+            return_to: self.return_to,
+            binding_hash: self.binding_hash,
+            client: ClientKind::parse(&self.client)?,
+            lang: Lang::from_tag(&self.lang).unwrap_or_default(),
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
 pub(super) const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required, id, user_agent, ip, location";
 pub(super) const TICKET_COLS: &str =
     "ticket_hash, profile_id, login, client, account_id, attempts, expires_at, created_at";

@@ -25,6 +25,8 @@ pub struct Me {
     pub phone: Option<String>,
     pub phone_confirmed: bool,
     pub social: Vec<Social>,
+    /// False for a profile made by a social signup until the person sets a password.
+    pub has_password: bool,
     pub two_factor_enabled: bool,
     /// The password was set by an admin and must be changed before anything else.
     pub password_change_required: bool,
@@ -55,7 +57,12 @@ pub fn me_of(profile: &Profile, accounts: Vec<AccountView>) -> Me {
         email_confirmed: profile.email_confirmed,
         phone: profile.phone.clone(),
         phone_confirmed: profile.phone_confirmed,
-        social: Vec::new(),
+        social: profile
+            .social
+            .iter()
+            .map(|l| Social { provider: l.provider.clone(), subject: l.subject.clone(), email: l.email.clone() })
+            .collect(),
+        has_password: profile.has_password(),
         two_factor_enabled: profile.two_factor_enabled,
         password_change_required: profile.password_change_required,
         accounts,

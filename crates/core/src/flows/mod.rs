@@ -11,6 +11,7 @@ pub mod people;
 mod profile;
 mod sessions;
 mod signup;
+pub mod social;
 pub mod structure;
 mod throttle;
 pub mod two_factor;
@@ -45,7 +46,13 @@ pub struct Env<'a, S: Store> {
     /// The client's User-Agent and coarse location, for the sessions list.
     pub user_agent: Option<String>,
     pub location: Option<String>,
+    /// When the caller's session was created (a sensitive change from a profile without a
+    /// password needs a session younger than [`REAUTH_WINDOW`]).
+    pub session_started: Option<i64>,
 }
+
+/// How young a session must be to stand in for the password of a profile without one.
+pub const REAUTH_WINDOW: i64 = 600;
 
 impl<S: Store> Env<'_, S> {
     pub(crate) fn id(&mut self, prefix: &str) -> String {
@@ -200,6 +207,7 @@ pub(crate) fn new_profile<S: Store>(
         password_change_required: !proven,
         created_at: now,
         updated_at: now,
+        social: Vec::new(),
     }
 }
 

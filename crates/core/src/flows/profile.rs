@@ -249,11 +249,16 @@ pub async fn confirm_phone_change<S: Store>(
 pub async fn change_password<S: Store>(
     env: &mut Env<'_, S>,
     session: &Session,
-    current: &str,
+    current: Option<&str>,
     new: &str,
 ) -> Result<()> {
     let profile = load(env, &session.profile_id).await?;
-    reauthenticate(env, &profile, current, "current_password").await?;
+    // A profile without a password sets its first one with `new_password` only (from a
+    // session younger than 10 minutes); any other needs the current one.
+    match (profile.has_password(), current) {
+        (true, None) => return Err(Error::field(Code::InvalidCredentials, "current_password")),
+        (_, current) => reauthenticate(env, &profile, current.unwrap_or(""), "current_password").await?,
+    }
     let info = PersonalInfo {
         email: profile.email.as_deref(),
         phone: profile.phone.as_deref(),

@@ -178,7 +178,7 @@ pub(crate) async fn login_account<S: Store>(
 }
 
 /// Checks the person's own password for a sensitive action (changing the email, phone or
-/// password, deleting the profile). It counts as a login attempt: per login and per network,
+/// password, deleting the profile; for a profile without a password, the session's age). It counts as a login attempt: per login and per network,
 /// before the check, and a wrong one stays counted.
 pub(crate) async fn reauthenticate<S: Store>(
     env: &Env<'_, S>,
@@ -187,6 +187,13 @@ pub(crate) async fn reauthenticate<S: Store>(
     field: &'static str,
 ) -> Result<()> {
     let invalid = || Error::field(Code::InvalidCredentials, field);
+    if !profile.has_password() {
+        // A profile made by a social signup: a young session stands in for the password.
+        return match env.session_started {
+            Some(started) if env.now - started < super::REAUTH_WINDOW => Ok(()),
+            _ => Err(Error::new(Code::ReauthenticationRequired)),
+        };
+    }
     let password = Password::for_login(password).map_err(|_| invalid())?;
     let keys = env.password_keys(profile.login());
     throttle::reserve(env, &keys).await?;

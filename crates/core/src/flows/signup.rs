@@ -116,7 +116,8 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
     let password = Password::parse(&input.password, &info)?;
     let existing = address.owner(env.store).await?;
     if let Some(p) = &existing {
-        if p.is_confirmed() {
+        // A profile in use: a confirmed login, or a social identity that logs in to it.
+        if p.is_confirmed() || !p.social.is_empty() {
             return Err(address.taken());
         }
     }
@@ -142,6 +143,7 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         password_change_required: false,
         created_at: existing.as_ref().map_or(now, |p| p.created_at),
         updated_at: now,
+        social: Vec::new(),
     };
     let mut changes = vec![
         Change::PutProfile(profile.clone()),

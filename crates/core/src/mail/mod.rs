@@ -32,10 +32,12 @@ pub enum MailKind {
     LoginDetails,
     /// Free account idle for 43 days: deleted in 7 days unless someone logs in.
     InactivityWarning,
+    /// A social login ({provider}) was connected to the profile.
+    SocialConnected,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 11] = [
+    pub const ALL: [MailKind; 12] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
@@ -47,6 +49,7 @@ impl MailKind {
         MailKind::Invitation,
         MailKind::LoginDetails,
         MailKind::InactivityWarning,
+        MailKind::SocialConnected,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -62,6 +65,7 @@ impl MailKind {
             MailKind::Invitation => "invitation",
             MailKind::LoginDetails => "login_details",
             MailKind::InactivityWarning => "inactivity_warning",
+            MailKind::SocialConnected => "social_connected",
         }
     }
 }

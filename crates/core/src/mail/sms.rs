@@ -53,6 +53,13 @@ pub(super) fn text(kind: MailKind) -> [&'static str; 5] {
             "netid: email mới: {email}. Không phải bạn? Đổi mật khẩu.",
             "netid: nowy e-mail to {email}. To nie Ty? Zmień hasło.",
         ],
+        MailKind::SocialConnected => [
+            "netid: a {provider} login was connected. Not you? Disconnect it and change your password.",
+            "netid : connexion {provider} associée. Pas vous ? Dissociez-la et changez de mot de passe.",
+            "netid: привязан вход {provider}. Не вы? Отвяжите и смените пароль.",
+            "netid: đã liên kết {provider}. Không phải bạn? Hủy và đổi mật khẩu.",
+            "netid: połączono {provider}. To nie Ty? Odłącz i zmień hasło.",
+        ],
         MailKind::TwoFactorDisabled => [
             "netid: two-step authentication was switched off. Not you? Change your password now.",
             "netid : la validation en deux étapes a été désactivée. Pas vous ? Changez de mot de passe.",

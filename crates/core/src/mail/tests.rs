@@ -12,6 +12,7 @@ fn vars() -> Vec<(&'static str, &'static str)> {
         ("account", ACCOUNT),
         ("login", "olga@example.com"),
         ("email", "m***@example.org"),
+        ("provider", "Google"),
     ]
 }
 

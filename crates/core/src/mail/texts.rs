@@ -83,5 +83,12 @@ pub(super) fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("{account} sẽ bị xóa sau 7 ngày", "Không ai đăng nhập vào {account} trong 43 ngày. Tài khoản miễn phí bị xóa sau 50 ngày không đăng nhập: hãy đăng nhập trong 7 ngày để giữ lại."),
             ("{account} zostanie usunięte za 7 dni", "Nikt nie logował się do {account} od 43 dni. Darmowe konta są usuwane po 50 dniach bez logowania: zaloguj się w ciągu 7 dni, aby je zachować."),
         ],
+        MailKind::SocialConnected => [
+            ("A {provider} login was connected", "A {provider} account was connected to your netid profile: it can now be used to log in. If this was not you, disconnect it in your profile and change your password now."),
+            ("Une connexion {provider} a été associée", "Un compte {provider} a été associé à votre profil netid : il permet désormais de vous connecter. Si ce n'était pas vous, dissociez-le dans votre profil et changez votre mot de passe maintenant."),
+            ("Привязан вход через {provider}", "К вашему профилю netid привязан аккаунт {provider}: теперь через него можно войти. Если это были не вы, отвяжите его в профиле и смените пароль."),
+            ("Đã liên kết đăng nhập {provider}", "Một tài khoản {provider} đã được liên kết với hồ sơ netid của bạn: giờ có thể dùng nó để đăng nhập. Nếu không phải bạn, hãy hủy liên kết trong hồ sơ và đổi mật khẩu ngay."),
+            ("Połączono logowanie przez {provider}", "Do Twojego profilu netid połączono konto {provider}: można nim teraz się logować. Jeśli to nie Ty, odłącz je w profilu i natychmiast zmień hasło."),
+        ],
     }
 }

@@ -55,6 +55,13 @@ pub(super) fn holds(d: &Data, g: &Guard) -> bool {
                     .any(|x| &x.account_id == account_id && &x.parent_id == parent_id && same(&x.id, &x.name))
             }
         }
+        Guard::SocialUnlinked { provider, subject } => {
+            !d.profiles.values().any(|p| p.social.iter().any(|l| &l.provider == provider && &l.subject == subject))
+        }
+        Guard::OtherLoginMethod { profile_id, provider, subject } => d.profiles.get(profile_id).is_some_and(|p| {
+            (p.has_password() && p.is_confirmed())
+                || p.social.iter().any(|l| !(&l.provider == provider && &l.subject == subject))
+        }),
     }
 }
 
@@ -84,6 +91,9 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             if let Some(old) = d.profiles.get(&p.id) {
                 p.password_hash = old.password_hash.clone();
                 p.password_change_required = old.password_change_required;
+                p.social = old.social.clone();
+            } else {
+                p.social = Vec::new();
             }
             d.profiles.insert(p.id.clone(), p);
         }
@@ -132,6 +142,26 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::PutTicket(t) => {
             d.tickets.insert(t.ticket_hash.clone(), t);
+        }
+        Change::PutSocialState(st) => {
+            d.social_states.insert(st.state_hash.clone(), st);
+        }
+        Change::LinkSocial { profile_id, link } => {
+            let taken = d
+                .profiles
+                .values()
+                .any(|p| p.social.iter().any(|l| l.provider == link.provider && l.subject == link.subject));
+            if taken {
+                return Err(Error::internal("UNIQUE constraint failed: social_identities"));
+            }
+            if let Some(p) = d.profiles.get_mut(&profile_id) {
+                p.social.push(link);
+            }
+        }
+        Change::UnlinkSocial { profile_id, provider, subject } => {
+            if let Some(p) = d.profiles.get_mut(&profile_id) {
+                p.social.retain(|l| !(l.provider == provider && l.subject == subject));
+            }
         }
         Change::DeleteTicket(h) => {
             d.tickets.remove(&h);
@@ -342,6 +372,7 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             d.outbox.retain(|m| m.created_at >= outbox_before);
             d.send_counters.retain(|_, (_, start)| *start + 24 * 3600 > now);
             d.tickets.retain(|_, t| t.expires_at > now);
+            d.social_states.retain(|_, s| s.expires_at > now);
             for m in d.outbox.iter_mut() {
                 let code_dead = m.code.is_some() && m.created_at + code_ttl <= now;
                 let link_dead = (m.token.is_some() || m.link.is_some()) && m.created_at + link_ttl <= now;

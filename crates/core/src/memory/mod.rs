@@ -32,6 +32,8 @@ pub struct Data {
     /// (profile id, code hash) -> created at.
     pub recovery_codes: BTreeMap<(String, String), i64>,
     pub tickets: BTreeMap<String, LoginTicket>,
+    /// Social sign-ins in progress, by state hash.
+    pub social_states: BTreeMap<String, SocialState>,
 }
 
 impl Data {
@@ -157,6 +159,21 @@ impl Store for MemoryStore {
 
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
         Ok(self.data.borrow().two_factor.get(profile_id).cloned())
+    }
+
+    async fn profile_by_social(&self, provider: &str, subject: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .data
+            .borrow()
+            .profiles
+            .values()
+            .find(|p| p.social.iter().any(|l| l.provider == provider && l.subject == subject))
+            .cloned())
+    }
+
+    async fn take_social_state(&self, state_hash: &str, now: i64) -> StoreResult<Option<SocialState>> {
+        let mut d = self.data.borrow_mut();
+        Ok(d.social_states.remove(state_hash).filter(|s| s.expires_at > now))
     }
 
     async fn attempt_ticket(&self, ticket_hash: &str, now: i64, max: u32) -> StoreResult<Option<LoginTicket>> {

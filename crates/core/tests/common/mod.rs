@@ -24,6 +24,8 @@ pub struct World {
     pub rng: SeededEntropy,
     pub ip: Option<String>,
     pub lang: Lang,
+    /// When the caller's session started (for reauthentication of profiles without a password).
+    pub session_started: Option<i64>,
 }
 
 impl World {
@@ -38,6 +40,7 @@ impl World {
             rng: SeededEntropy::new(42),
             ip: Some("203.0.113.9".into()),
             lang: Lang::Fr,
+            session_started: None,
         }
     }
 
@@ -54,6 +57,7 @@ impl World {
             ip: self.ip.clone(),
             user_agent: Some("netid-tests/1".into()),
             location: None,
+            session_started: self.session_started,
         };
         block_on(f(&mut env))
     }

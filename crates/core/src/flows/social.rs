@@ -1,0 +1,276 @@
+//! Social login: starting a sign-in at a provider, finishing it (log in, sign up, connect),
+//! and disconnecting. The provider's answer reaches these flows already verified (the
+//! Worker checks the ID token's signature and `social::jwt` its claims); what is decided
+//! here is who it lets in:
+//!
+//! - an identity logs in only when it is linked; a matching email never links it ("nOAuth");
+//! - it is linked only by an explicit connect from the logged-in profile that started the
+//!   sign-in (bound to that profile and to the browser), or by signing up with it;
+//! - a social signup makes a profile only when no profile owns its address, confirmed only
+//!   when the provider asserts it verified, and without a password;
+//! - the last way into a profile cannot be disconnected (decided inside the commit).
+
+use super::profile::notice_address;
+use super::sessions::{reauthenticate, start_session};
+use super::{Env, Grant};
+use crate::error::{Code, Error, Result};
+use crate::mail::MailKind;
+use crate::model::{ClientKind, Profile, Session, SocialLink, SocialMode, SocialState};
+use crate::social::{pkce_challenge, safe_return_to, secret, Identity, Provider};
+use crate::store::{Change, Guard, Store};
+use crate::tokens::{new_id, token_hash};
+
+/// A social sign-in lives this long between the start and the callback.
+pub const STATE_TTL: i64 = 600;
+
+pub struct StartInput {
+    pub provider: Provider,
+    pub mode: SocialMode,
+    pub return_to: Option<String>,
+    pub client: ClientKind,
+    /// The browser-binding cookie's value (the Worker sets it when the browser has none).
+    pub binding: String,
+    /// The caller's session: required to connect.
+    pub caller: Option<Session>,
+    /// To connect: the password, unless the session is younger than 10 minutes.
+    pub password: Option<String>,
+}
+
+/// What the redirect to the provider carries.
+#[derive(Debug, Clone)]
+pub struct Started {
+    pub state: String,
+    pub nonce: String,
+    /// The PKCE `code_challenge` (S256).
+    pub code_challenge: String,
+    pub return_to: String,
+}
+
+/// Stores a new sign-in (single use, 10 minutes) and answers what the provider must be sent.
+pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<Started> {
+    let profile_id = match input.mode {
+        SocialMode::Connect => {
+            let session = input.caller.as_ref().ok_or_else(|| Error::new(Code::Unauthenticated))?;
+            let profile =
+                env.store.profile(&session.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+            match input.password.as_deref() {
+                Some(p) if profile.has_password() => reauthenticate(env, &profile, p, "password").await?,
+                _ => fresh_session(env, session)?,
+            }
+            Some(profile.id)
+        }
+        SocialMode::Login | SocialMode::Signup => None,
+    };
+    if input.binding.len() < 32 || input.binding.len() > 128 {
+        return Err(Error::field(Code::InvalidRequest, "binding"));
+    }
+    let (state, nonce, verifier) = (secret(env.rng), secret(env.rng), secret(env.rng));
+    let return_to = safe_return_to(input.return_to.as_deref());
+    let row = SocialState {
+        state_hash: token_hash(&state),
+        provider: input.provider.id().to_string(),
+        mode: input.mode,
+        profile_id,
+        nonce: nonce.clone(),
+        verifier: verifier.clone(),
+        return_to: return_to.clone(),
+        binding_hash: token_hash(&input.binding),
+        client: input.client,
+        lang: env.lang,
+        expires_at: env.now + STATE_TTL,
+        created_at: env.now,
+    };
+    env.commit(vec![Change::PutSocialState(row)]).await?;
+    Ok(Started { state, nonce, code_challenge: pkce_challenge(&verifier), return_to })
+}
+
+/// A sensitive change without the password: only from a session younger than 10 minutes.
+pub(crate) fn fresh_session<S: Store>(env: &Env<'_, S>, session: &Session) -> Result<()> {
+    if env.now - session.created_at < super::REAUTH_WINDOW {
+        Ok(())
+    } else {
+        Err(Error::new(Code::ReauthenticationRequired))
+    }
+}
+
+/// Spends the sign-in named by `state`: it must exist, be live, belong to `provider`, and have
+/// been started by this browser (the binding cookie). Replayed, expired, foreign: all
+/// `social_state_invalid`, and a state is gone after its first callback whatever happens next.
+pub async fn take_state<S: Store>(
+    env: &Env<'_, S>,
+    provider: Provider,
+    state: Option<&str>,
+    binding: Option<&str>,
+) -> Result<SocialState> {
+    let invalid = || Error::new(Code::SocialStateInvalid);
+    let state = state.filter(|s| !s.is_empty() && s.len() <= 256).ok_or_else(invalid)?;
+    let row = env.store.take_social_state(&token_hash(state), env.now).await?.ok_or_else(invalid)?;
+    let same_browser = binding.is_some_and(|b| !b.is_empty() && b.len() <= 256 && token_hash(b) == row.binding_hash);
+    if row.provider != provider.id() || !same_browser {
+        return Err(invalid());
+    }
+    Ok(row)
+}
+
+/// How a finished sign-in ends.
+#[derive(Debug)]
+pub enum Finished {
+    /// Logged in (or signed up): a session.
+    Session(Box<Grant>),
+    /// The profile has two-step authentication on: the second step comes next, with this ticket.
+    SecondFactor { ticket: String, expires_at: i64 },
+    /// The identity is now linked to the caller's profile.
+    Connected,
+}
+
+/// Finishes a sign-in with the identity the provider proved. A connect is bound to the
+/// profile that started it (and, through the state, to this browser): a callback cannot
+/// link an identity to anyone else, and Apple's cross-site form POST carries no session
+/// cookie to check instead.
+pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: Identity) -> Result<Finished> {
+    let provider = Provider::parse(&st.provider).ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
+    let linked = env.store.profile_by_social(provider.id(), &identity.subject).await?;
+    match st.mode {
+        SocialMode::Login => match linked {
+            Some(profile) => log_in(env, profile, st.client).await,
+            None => Err(Error::new(Code::SocialNotLinked)),
+        },
+        SocialMode::Signup => match linked {
+            Some(profile) => log_in(env, profile, st.client).await,
+            None => sign_up(env, provider, identity, st).await,
+        },
+        SocialMode::Connect => {
+            let owner = st.profile_id.as_deref().ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
+            match linked {
+                Some(p) if p.id == owner => Ok(Finished::Connected),
+                Some(_) => Err(Error::new(Code::SocialAlreadyLinked)),
+                None => connect(env, provider, identity, owner).await,
+            }
+        }
+    }
+}
+
+async fn log_in<S: Store>(env: &mut Env<'_, S>, profile: Profile, client: ClientKind) -> Result<Finished> {
+    if profile.two_factor_enabled {
+        let input = super::LoginInput { client, ..Default::default() };
+        let login = profile.login().to_string();
+        let e = super::two_factor::challenge(env, &profile, &login, &input, Vec::new()).await;
+        return match e.challenge {
+            Some(c) => Ok(Finished::SecondFactor { ticket: c.ticket, expires_at: c.expires_at }),
+            None => Err(e),
+        };
+    }
+    let grant = start_session(env, profile, None, client, None, Vec::new(), None).await?;
+    Ok(Finished::Session(Box::new(grant)))
+}
+
+fn link(provider: Provider, identity: &Identity, now: i64) -> SocialLink {
+    SocialLink {
+        provider: provider.id().to_string(),
+        subject: identity.subject.clone(),
+        email: identity.email.clone(),
+        created_at: now,
+    }
+}
+
+/// A name from a provider, as a card can hold it (never an error: the person can edit it).
+fn name_part(v: Option<&str>) -> String {
+    v.map(|s| s.chars().filter(|c| !c.is_control()).take(100).collect::<String>().trim().to_string())
+        .unwrap_or_default()
+}
+
+async fn sign_up<S: Store>(
+    env: &mut Env<'_, S>,
+    provider: Provider,
+    identity: Identity,
+    st: &SocialState,
+) -> Result<Finished> {
+    // No silent link: an address some profile owns makes no second profile and links nothing.
+    let email = match identity.email.as_deref().map(crate::validate::Email::parse) {
+        Some(Ok(e)) => Some(e.as_str().to_string()),
+        _ => None,
+    };
+    if let Some(e) = &email {
+        if env.store.profile_by_email(e).await?.is_some() {
+            return Err(Error::field(Code::EmailTaken, "email"));
+        }
+    }
+    let now = env.now;
+    let profile = Profile {
+        id: new_id("prf", env.rng),
+        email_confirmed: email.is_some() && identity.email_verified,
+        email: email.clone(),
+        phone: None,
+        phone_confirmed: false,
+        // No password until the person sets one (`POST /me/password` with `new_password` only).
+        password_hash: String::new(),
+        first_name: name_part(identity.first_name.as_deref()),
+        last_name: name_part(identity.last_name.as_deref()),
+        photo_url: None,
+        lang: st.lang,
+        two_factor_enabled: false,
+        password_change_required: false,
+        created_at: now,
+        updated_at: now,
+        social: Vec::new(),
+    };
+    let audit = env.audit(Some(&profile.id), "social.signup", &profile.id, provider.id());
+    let changes = vec![
+        Change::Guard(Guard::SocialUnlinked { provider: provider.id().to_string(), subject: identity.subject.clone() }),
+        Change::PutProfile(profile.clone()),
+        Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, now) },
+        audit,
+    ];
+    let mut profile = profile;
+    profile.social = vec![link(provider, &identity, now)];
+    let grant = start_session(env, profile, None, st.client, None, changes, Some(Vec::new())).await?;
+    Ok(Finished::Session(Box::new(grant)))
+}
+
+async fn connect<S: Store>(
+    env: &mut Env<'_, S>,
+    provider: Provider,
+    identity: Identity,
+    profile_id: &str,
+) -> Result<Finished> {
+    let profile = env.store.profile(profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    let mut changes = vec![
+        Change::Guard(Guard::SocialUnlinked { provider: provider.id().to_string(), subject: identity.subject.clone() }),
+        Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, env.now) },
+    ];
+    if let Some(to) = notice_address(&profile) {
+        changes.push(env.outbox(MailKind::SocialConnected, profile.lang, &to, &[("provider", provider.name())], None));
+    }
+    changes.push(env.audit(Some(&profile.id), "social.connected", &profile.id, provider.id()));
+    env.commit(changes).await?;
+    Ok(Finished::Connected)
+}
+
+/// Disconnects one of the caller's identities; `last_login_method` when it is the profile's
+/// only way in (a password with a confirmed login, or another identity), decided in the commit.
+pub async fn disconnect<S: Store>(
+    env: &mut Env<'_, S>,
+    session: &Session,
+    provider: &str,
+    subject: &str,
+) -> Result<()> {
+    let profile = env.store.profile(&session.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    if !profile.social.iter().any(|l| l.provider == provider && l.subject == subject) {
+        return Err(super::not_found());
+    }
+    let audit = env.audit(Some(&profile.id), "social.disconnected", &profile.id, provider);
+    env.commit(vec![
+        Change::Guard(Guard::OtherLoginMethod {
+            profile_id: profile.id.clone(),
+            provider: provider.to_string(),
+            subject: subject.to_string(),
+        }),
+        Change::UnlinkSocial {
+            profile_id: profile.id.clone(),
+            provider: provider.to_string(),
+            subject: subject.to_string(),
+        },
+        audit,
+    ])
+    .await
+}
