@@ -32,13 +32,17 @@ bash scripts/build.sh
 
 PORT="${NETID_TEST_PORT:-8799}"
 STATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-test.XXXXXX")"
-trap 'stop_worker; rm -rf "$STATE"' EXIT
-step "end-to-end: wrangler dev on 127.0.0.1:$PORT with a fresh D1/KV ($STATE)"
+OPORT="${NETID_OIDC_PORT:-8794}"
+trap 'stop_worker; stop_oidc; rm -rf "$STATE"' EXIT
+step "end-to-end: wrangler dev on 127.0.0.1:$PORT with a fresh D1/KV ($STATE), social login through the OpenID provider on 127.0.0.1:$OPORT"
 # A throwaway operator token for this run only (the operator API's tests need one).
 export NETID_OPERATOR_TOKEN="test-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # And a throwaway key that seals authenticator secrets (the TWO_FACTOR_KEY secret).
 export NETID_TWO_FACTOR_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-start_worker "$PORT" "$STATE"
+# A real OpenID Connect provider (oidc-provider from npm) that all five social providers point at.
+start_oidc "$OPORT" "http://127.0.0.1:$PORT"
+export NETID_OIDC_URL="http://127.0.0.1:$OPORT"
+NETID_WORKER_VARS="$(oidc_vars "$OPORT")" start_worker "$PORT" "$STATE"
 export NETID_BASE_URL="http://127.0.0.1:$PORT"
 node --test --test-concurrency=1 tests/e2e/
 
@@ -49,11 +53,12 @@ node --test --test-concurrency=1 tests/web/
 step "fuzzing from openapi.yaml (Schemathesis, every check on, 10 examples per operation)"
 bash tests/fuzz/run.sh "$NETID_BASE_URL" 10
 stop_worker
+stop_oidc
 
 DPORT="${NETID_DELIVERY_PORT:-8795}"
 SPORT="${NETID_PROVIDER_PORT:-8790}"
 DSTATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-delivery.XXXXXX")"
-trap 'stop_worker; stop_stand_in; rm -rf "$STATE" "$DSTATE"' EXIT
+trap 'stop_worker; stop_stand_in; stop_oidc; rm -rf "$STATE" "$DSTATE"' EXIT
 step "delivery: a Worker on 127.0.0.1:$DPORT sending through the provider stand-in on 127.0.0.1:$SPORT"
 start_stand_in "$SPORT"
 NETID_WORKER_VARS="$(stand_in_vars "$SPORT")" start_worker "$DPORT" "$DSTATE"

@@ -16,7 +16,7 @@ const langSelect = document.getElementById("lang");
 
 // ---------- views ----------
 
-function signupView() {
+async function signupView() {
   const form = h("form", { novalidate: true, id: "signup-form" },
     h("div", { class: "row" }, field("first_name", t("first_name"), "text", { autocomplete: "given-name" }), field("last_name", t("last_name"), "text", { autocomplete: "family-name" })),
     field("login", t("login_field"), "text", { autocomplete: "username", inputmode: "email" }),
@@ -55,7 +55,7 @@ function signupView() {
       } catch (err) { apiError(form, err, { email: "login", phone: "login" }); }
     });
   });
-  return card(h("h1", { text: t("signup_title") }), h("p", { class: "muted", text: t("signup_lead") }), form,
+  return card(h("h1", { text: t("signup_title") }), h("p", { class: "muted", text: t("signup_lead") }), form, await socialButtons("signup"),
     h("div", { class: "links" }, h("a", { href: "#/login", text: t("have_profile") })));
 }
 
@@ -106,13 +106,118 @@ function confirmView() {
     h("div", { class: "links" }, resend, h("a", { href: "#/signup", text: t("wrong_address") })));
 }
 
-function loginView() {
+// ---------- social login ----------
+
+let providersCache = null;
+/** The configured social providers (asked once per page load). */
+function socialProviders() {
+  if (!providersCache) providersCache = api("GET", "/auth/social/providers").then((r) => r.providers).catch(() => []);
+  return providersCache;
+}
+
+function startUrl(id, mode, returnTo) {
+  return `/api/v1/auth/social/${encodeURIComponent(id)}/start?mode=${mode}&return_to=${encodeURIComponent(returnTo)}`;
+}
+
+/** A button per configured provider: "Continue with Google" (login) or "Sign up with Google". */
+async function socialButtons(mode) {
+  const list = await socialProviders();
+  if (!list.length) return null;
+  const back = sessionStorage.getItem("netid.return") || "#/profile";
+  return h("div", { class: "social", id: `social-${mode}` },
+    h("p", { class: "divider", text: t("or_divider") }),
+    list.map((p) => h("a", {
+      class: "button secondary social-button", id: `social-${p.id}`, href: startUrl(p.id, mode, `/${back}`),
+      text: t(mode === "signup" ? "sign_up_with" : "continue_with").replace("{provider}", p.name),
+      onclick: () => sessionStorage.removeItem("netid.return"),
+    })));
+}
+
+/** The profile's connected logins: one row per configured provider, Connect or Disconnect. */
+async function socialCard(me) {
+  const list = await socialProviders();
+  if (!list.length) return null;
+  const box = h("form", { novalidate: true, id: "social-form" });
+  const err = params().get("error");
+  if (err) notice(box, message(err, lang), true);
+  const connected = params().get("connected");
+  if (connected) {
+    const p = list.find((x) => x.id === connected);
+    if (p) toast(t("social_connected_toast").replace("{provider}", p.name));
+    history.replaceState(null, "", "#/profile");
+  }
+  if (me.has_password) box.append(h("p", { class: "muted", text: t("social_password_lead") }), field("social_password", t("current_password"), "password", { autocomplete: "current-password" }));
+  const connect = (p) => busy(box, async () => {
+    const password = me.has_password ? new FormData(box).get("social_password") : null;
+    if (me.has_password && !password) { showErrors(box, [{ field: "social_password", message: t("password_required") }]); return; }
+    showErrors(box, []);
+    try {
+      const r = await api("POST", `/me/social/${p.id}/connect`, { ...(password ? { password } : {}), return_to: `/#/profile?connected=${p.id}` });
+      location.assign(r.url);
+    } catch (e) { apiError(box, e, { password: "social_password" }); }
+  });
+  const disconnect = async (p, link) => {
+    const sure = await confirmDialog({ title: `${t("social_disconnect")} ${p.name}`, body: t("disconnect_confirm").replace("{provider}", p.name), confirm: t("social_disconnect") });
+    if (!sure) return;
+    busy(box, async () => {
+      try {
+        await api("DELETE", `/me/social/${encodeURIComponent(p.id)}/${encodeURIComponent(link.subject)}`);
+        toast(t("social_disconnected_toast").replace("{provider}", p.name));
+        render();
+      } catch (e) { apiError(box, e); }
+    });
+  };
+  const rows = list.map((p) => {
+    const links = me.social.filter((s) => s.provider === p.id);
+    const status = links.length
+      ? h("span", {}, h("span", { class: "badge ok", text: t("social_connected") }), " ", h("span", { class: "muted", text: links.map((l) => l.email || "").filter(Boolean).join(", ") }))
+      : h("span", { class: "muted", text: t("social_not_connected") });
+    const action = links.length
+      ? h("button", { type: "button", class: "secondary", id: `disconnect-${p.id}`, "aria-pressed": "true", text: `${t("social_disconnect")} ${p.name}`, onclick: () => disconnect(p, links[0]) })
+      : h("button", { type: "button", class: "secondary", id: `connect-${p.id}`, "aria-pressed": "false", text: `${t("social_connect")} ${p.name}`, onclick: () => connect(p) });
+    return h("li", { id: `social-row-${p.id}` }, h("span", {}, h("strong", { text: p.name }), " ", status), action);
+  });
+  box.append(h("ul", { class: "accounts social-list" }, rows));
+  return card(h("h2", { text: t("social_title") }), h("p", { class: "muted", text: t("social_lead") }), box);
+}
+
+/** A first password for a profile made by a social signup (`new_password` alone). */
+function setPasswordCard(me) {
+  const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
+  const form = h("form", { novalidate: true, id: "set-password-form" },
+    field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
+    h("button", { type: "submit", text: t("set_password") }));
+  const np = form.querySelector("[name=new_password]");
+  np.closest(".field").after(...strengthMeter(np, () => info, validatePassword));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = Object.fromEntries(new FormData(form));
+    const r = validatePassword(v.new_password, info, lang);
+    if (!r.ok) { showErrors(form, [{ field: "new_password", message: r.message }]); return; }
+    showErrors(form, []);
+    busy(form, async () => {
+      try { await api("POST", "/me/password", { new_password: v.new_password }); toast(t("password_set")); render(); }
+      catch (err) { apiError(form, err); }
+    });
+  });
+  return card(h("h1", { text: t("security") }), h("h2", { text: t("set_password") }), h("p", { class: "muted", text: t("set_password_lead") }), form);
+}
+
+async function loginView() {
   const form = h("form", { novalidate: true, id: "login-form" },
     field("login", t("login_field"), "text", { autocomplete: "username" }),
     field("password", t("password"), "password", { autocomplete: "current-password" }),
     h("button", { type: "submit", text: t("login") }));
   const n = params().get("notice");
   if (n) notice(form, t(n));
+  // Back from a social provider: its error, or the second step after it.
+  const socialError = params().get("error");
+  if (socialError) notice(form, message(socialError, lang), true);
+  const ticket = params().get("second_factor");
+  if (ticket) {
+    history.replaceState(null, "", "#/login");
+    return card(h("h1", { text: t("login_title") }), secondStepForm(ticket));
+  }
   const loginInput = form.querySelector("[name=login]");
   const [regionField, loginRegion] = regionPicker(loginInput, validateLogin);
   loginInput.closest(".field").after(regionField);
@@ -144,7 +249,7 @@ function loginView() {
       }
     });
   });
-  return card(h("h1", { text: t("login_title") }), form,
+  return card(h("h1", { text: t("login_title") }), form, await socialButtons("login"),
     h("div", { class: "links" }, h("a", { href: "#/forgot", text: t("forgot") }), h("a", { href: "#/signup", text: t("no_profile") })));
 }
 
@@ -292,7 +397,7 @@ async function profileView(_arg, me) {
     const isEmail = kind === "email";
     const form = h("form", { novalidate: true, id: `${kind}-form` },
       field(kind, isEmail ? t("new_email") : t("new_phone"), isEmail ? "email" : "tel"),
-      field("password", t("current_password"), "password", { autocomplete: "current-password" }),
+      me.has_password ? field("password", t("current_password"), "password", { autocomplete: "current-password" }) : null,
       h("div", { class: "code-step", hidden: true }, field("code", t("code"), "text", { inputmode: "numeric" })),
       h("label", { class: "check" }, h("input", { type: "checkbox", name: "apply_to_all_accounts" }), t("apply_all")),
       h("button", { type: "submit", text: isEmail ? t("change_email") : t("change_phone") }));
@@ -305,9 +410,9 @@ async function profileView(_arg, me) {
           if (!sentTo) {
             const r = isEmail ? validateEmail(v[kind], lang) : validatePhone(v[kind], undefined, lang);
             if (!r.ok) { showErrors(form, [{ field: kind, message: r.message }]); return; }
-            if (!v.password) { showErrors(form, [{ field: "password", message: message("invalid_credentials", lang) }]); return; }
+            if (me.has_password && !v.password) { showErrors(form, [{ field: "password", message: message("invalid_credentials", lang) }]); return; }
             showErrors(form, []);
-            await api("POST", `/me/${kind}`, { [kind]: r.value, password: v.password });
+            await api("POST", `/me/${kind}`, { [kind]: r.value, password: v.password || "" });
             sentTo = r.value;
             form.querySelector(".code-step").hidden = false;
             notice(form, `${t("code_sent")} ${sentTo}`);
@@ -324,15 +429,15 @@ async function profileView(_arg, me) {
     return form;
   };
 
-  const who = me.email || me.phone;
+  const who = me.email || me.phone || `${me.first_name} ${me.last_name}`.trim();
   const del = h("form", { novalidate: true, id: "delete-form" },
     h("p", { class: "muted", text: me.accounts.length ? t("delete_blocked") : t("delete_lead") }),
-    field("password", t("delete_confirm"), "password", { autocomplete: "current-password" }),
+    me.has_password ? field("password", t("delete_confirm"), "password", { autocomplete: "current-password" }) : null,
     h("button", { type: "submit", class: "danger", text: t("delete_profile") }));
   del.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const password = new FormData(del).get("password");
-    if (!password) { showErrors(del, [{ field: "password", message: t("password_required") }]); return; }
+    const password = me.has_password ? new FormData(del).get("password") : "";
+    if (me.has_password && !password) { showErrors(del, [{ field: "password", message: t("password_required") }]); return; }
     const sure = await confirmDialog({ title: t("delete_profile"), body: t("delete_warning"), confirm: t("delete_profile"), typed: who });
     if (!sure) return;
     busy(del, async () => {
@@ -366,6 +471,7 @@ async function profileView(_arg, me) {
       h("div", { class: "muted" }, t("email"), ": ", confirmed(me.email, me.email_confirmed)),
       h("div", { class: "muted" }, t("phone"), ": ", confirmed(me.phone, me.phone_confirmed))))),
     card(h("h2", { text: t("accounts") }), accounts),
+    await socialCard(me),
     card(h("h2", { text: t("names") }), names),
     card(h("h2", { text: t("photo") }), photo),
     card(h("h2", { text: t("change_email") }), contact("email")),
@@ -378,6 +484,7 @@ async function securityView(_arg, me) {
   if (!requireMe(me)) return h("div");
   const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
   if (me.password_change_required) return requiredPasswordView(info);
+  if (me.has_password === false) return h("div", {}, setPasswordCard(me), await securityCard(me));
   const pw = passwordChangeForm("password-form", info, (form) => { form.reset(); notice(form, t("password_changed")); toast(t("password_changed")); });
   return h("div", {}, card(h("h1", { text: t("security") }), h("h2", { text: t("change_password") }), pw), await securityCard(me));
 }

@@ -42,15 +42,19 @@ function codesPanel(codes) {
   return box;
 }
 
+/** Whether the person has a password (a profile made by a social signup has none: the
+ * server then takes a session younger than 10 minutes instead, and no field is shown). */
+let hasPassword = true;
+
 /** A form asking for the current password; its field has its own name (ids stay unique). */
 function passwordForm(id, name, label, danger, onPassword) {
   const form = h("form", { novalidate: true, id },
-    field(name, t("current_password"), "password", { autocomplete: "current-password" }),
+    hasPassword ? field(name, t("current_password"), "password", { autocomplete: "current-password" }) : null,
     h("button", { type: "submit", class: danger ? "danger" : "secondary", text: label }));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const password = new FormData(form).get(name);
-    if (!password) { showErrors(form, [{ field: name, message: message("invalid_credentials", lang) }]); return; }
+    const password = hasPassword ? new FormData(form).get(name) : "";
+    if (hasPassword && !password) { showErrors(form, [{ field: name, message: message("invalid_credentials", lang) }]); return; }
     showErrors(form, []);
     busy(form, async () => { try { await onPassword(password, form); } catch (err) { apiError(form, err, { password: name }); } });
   });
@@ -130,5 +134,6 @@ async function sessionsPanel() {
 
 /** The Security card of the profile page. */
 export async function securityCard(me) {
+  hasPassword = me.has_password !== false;
   return card(h("h2", { id: "security", text: t("security") }), twoFactorPanel(me), h("h3", { text: t("sessions") }), await sessionsPanel());
 }

@@ -1,0 +1,251 @@
+//! Social login's rules over the memory store: who an identity lets in, how it gets linked,
+//! and what cannot be undone by accident. The HTTP and the token verification are the
+//! Worker's (tests/e2e/social.test.js drives them against a real OpenID provider).
+
+mod common;
+
+use common::*;
+use netid_core::flows::social::{self, Finished, StartInput};
+use netid_core::flows::two_factor;
+use netid_core::model::{ClientKind, Session, SocialMode, SocialState};
+use netid_core::social::{Identity, Provider};
+use netid_core::totp;
+use netid_core::Code;
+
+const BINDING: &str = "binding-cookie-value-of-the-browser-0123456789";
+
+fn start(
+    w: &mut World,
+    provider: Provider,
+    mode: SocialMode,
+    caller: Option<Session>,
+    password: Option<&str>,
+) -> netid_core::Result<social::Started> {
+    let input = StartInput {
+        provider,
+        mode,
+        return_to: Some("/#/profile".into()),
+        client: ClientKind::Browser,
+        binding: BINDING.into(),
+        caller,
+        password: password.map(str::to_string),
+    };
+    w.run(|env| Box::pin(social::start(env, input)))
+}
+
+fn take(w: &mut World, provider: Provider, state: &str, binding: Option<&str>) -> netid_core::Result<SocialState> {
+    let (state, binding) = (state.to_string(), binding.map(str::to_string));
+    w.run(|env| Box::pin(async move { social::take_state(env, provider, Some(&state), binding.as_deref()).await }))
+}
+
+fn finish(w: &mut World, st: SocialState, identity: Identity) -> netid_core::Result<Finished> {
+    w.run(|env| Box::pin(async move { social::finish(env, &st, identity).await }))
+}
+
+fn identity(sub: &str, email: Option<&str>, verified: bool) -> Identity {
+    Identity {
+        subject: sub.into(),
+        email: email.map(str::to_string),
+        email_verified: verified,
+        first_name: Some("Ada".into()),
+        last_name: Some("Lovelace".into()),
+    }
+}
+
+/// A whole sign-in: start, callback from the same browser, finish.
+fn sign_in(
+    w: &mut World,
+    provider: Provider,
+    mode: SocialMode,
+    caller: Option<Session>,
+    id: Identity,
+) -> netid_core::Result<Finished> {
+    let started = start(w, provider, mode, caller, Some(PW))?;
+    let st = take(w, provider, &started.state, Some(BINDING))?;
+    finish(w, st, id)
+}
+
+fn session_of(f: Finished) -> netid_core::flows::Grant {
+    match f {
+        Finished::Session(g) => *g,
+        other => panic!("expected a session, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_state_is_single_use_bound_to_its_browser_and_provider_and_expires() {
+    let mut w = World::new();
+    let s = start(&mut w, Provider::Google, SocialMode::Login, None, None).unwrap();
+    assert_eq!(s.return_to, "/#/profile");
+    assert_eq!(
+        code_of(take(&mut w, Provider::Google, &s.state, Some("another-browser-cookie-value-0123456789"))),
+        Code::SocialStateInvalid
+    );
+    // The failed attempt spent it: not even the right browser can use it now.
+    assert_eq!(code_of(take(&mut w, Provider::Google, &s.state, Some(BINDING))), Code::SocialStateInvalid);
+
+    let s = start(&mut w, Provider::Google, SocialMode::Login, None, None).unwrap();
+    assert_eq!(
+        code_of(take(&mut w, Provider::Microsoft, &s.state, Some(BINDING))),
+        Code::SocialStateInvalid,
+        "another provider's callback"
+    );
+    let s = start(&mut w, Provider::Google, SocialMode::Login, None, None).unwrap();
+    assert_eq!(code_of(take(&mut w, Provider::Google, &s.state, None)), Code::SocialStateInvalid, "no cookie");
+    let s = start(&mut w, Provider::Google, SocialMode::Login, None, None).unwrap();
+    w.advance(social::STATE_TTL);
+    assert_eq!(code_of(take(&mut w, Provider::Google, &s.state, Some(BINDING))), Code::SocialStateInvalid, "expired");
+    let s = start(&mut w, Provider::Google, SocialMode::Login, None, None).unwrap();
+    assert!(take(&mut w, Provider::Google, &s.state, Some(BINDING)).is_ok());
+    assert_eq!(code_of(take(&mut w, Provider::Google, &s.state, Some(BINDING))), Code::SocialStateInvalid, "replayed");
+}
+
+#[test]
+fn an_unlinked_identity_never_logs_in_even_with_the_email_of_a_profile() {
+    let mut w = World::new();
+    let p = w.person("ada@example.com");
+    let e = sign_in(&mut w, Provider::Google, SocialMode::Login, None, identity("g-1", Some("ada@example.com"), true));
+    assert_eq!(code_of(e), Code::SocialNotLinked);
+    let e = sign_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-1", Some("ada@example.com"), true));
+    assert_eq!(code_of(e), Code::EmailTaken, "no second profile, no link");
+    assert!(w.store.data().profiles[&p.profile.id].social.is_empty());
+    assert_eq!(w.store.data().profiles.len(), 1);
+}
+
+#[test]
+fn social_signup_confirms_only_a_verified_address_and_sets_no_password() {
+    let mut w = World::new();
+    let g = session_of(
+        sign_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-2", Some("grace@example.com"), true))
+            .unwrap(),
+    );
+    assert!(g.profile.email_confirmed);
+    assert!(!g.profile.has_password());
+    assert_eq!(g.profile.social[0].subject, "g-2");
+    let f = session_of(
+        sign_in(&mut w, Provider::Facebook, SocialMode::Signup, None, identity("f-1", Some("fb@example.com"), false))
+            .unwrap(),
+    );
+    assert!(!f.profile.email_confirmed, "an address the provider does not vouch for stays unconfirmed");
+    // Signing up again with a linked identity logs in to the same profile.
+    let again =
+        session_of(sign_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-2", None, false)).unwrap());
+    assert_eq!(again.profile.id, g.profile.id);
+    // A password signup cannot take over the address of a profile that a social login uses.
+    w.signup("fb@example.com").unwrap_err();
+}
+
+#[test]
+fn connect_needs_the_password_or_a_young_session_and_is_bound_to_the_profile_that_started_it() {
+    let mut w = World::new();
+    let p = w.person("olga@example.com");
+    assert_eq!(code_of(start(&mut w, Provider::Google, SocialMode::Connect, None, None)), Code::Unauthenticated);
+    assert_eq!(
+        code_of(start(
+            &mut w,
+            Provider::Google,
+            SocialMode::Connect,
+            Some(p.session.clone()),
+            Some("wrong-password-1")
+        )),
+        Code::InvalidCredentials
+    );
+    w.advance(11 * 60);
+    assert_eq!(
+        code_of(start(&mut w, Provider::Google, SocialMode::Connect, Some(p.session.clone()), None)),
+        Code::ReauthenticationRequired
+    );
+    let f =
+        sign_in(&mut w, Provider::Google, SocialMode::Connect, Some(p.session.clone()), identity("g-3", None, false))
+            .unwrap();
+    assert!(matches!(f, Finished::Connected));
+    assert_eq!(w.store.outbox_to("olga@example.com")[0].kind, "social_connected");
+    let grant =
+        session_of(sign_in(&mut w, Provider::Google, SocialMode::Login, None, identity("g-3", None, false)).unwrap());
+    assert_eq!(grant.profile.id, p.profile.id);
+    // Another profile cannot connect it.
+    let q = w.person("quinn@example.com");
+    let e =
+        sign_in(&mut w, Provider::Google, SocialMode::Connect, Some(q.session.clone()), identity("g-3", None, false));
+    assert_eq!(code_of(e), Code::SocialAlreadyLinked);
+}
+
+#[test]
+fn the_last_way_in_cannot_be_disconnected() {
+    let mut w = World::new();
+    let g = session_of(
+        sign_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-4", Some("solo@example.com"), true))
+            .unwrap(),
+    );
+    let s = g.session.clone();
+    let disconnect = |w: &mut World, provider: &'static str, sub: &'static str| {
+        let s = s.clone();
+        w.run(|env| Box::pin(async move { social::disconnect(env, &s, provider, sub).await }))
+    };
+    assert_eq!(code_of(disconnect(&mut w, "google", "g-4")), Code::LastLoginMethod);
+    assert_eq!(code_of(disconnect(&mut w, "google", "someone-else")), Code::NotFound);
+    // A second identity, then either can go, but not both.
+    w.session_started = Some(s.created_at);
+    assert!(matches!(
+        sign_in(&mut w, Provider::Twitter, SocialMode::Connect, Some(s.clone()), identity("t-1", None, false)).unwrap(),
+        Finished::Connected
+    ));
+    disconnect(&mut w, "google", "g-4").unwrap();
+    assert_eq!(code_of(disconnect(&mut w, "twitter", "t-1")), Code::LastLoginMethod);
+    // A first password (from the young session) makes the identity removable.
+    let s2 = s.clone();
+    w.run(|env| {
+        Box::pin(async move { netid_core::flows::change_password(env, &s2, None, "amber-meadow-falcon-9").await })
+    })
+    .unwrap();
+    disconnect(&mut w, "twitter", "t-1").unwrap();
+}
+
+#[test]
+fn a_profile_without_password_needs_a_young_session_for_sensitive_changes() {
+    let mut w = World::new();
+    let g = session_of(
+        sign_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-5", Some("young@example.com"), true))
+            .unwrap(),
+    );
+    let s = g.session.clone();
+    let set = |w: &mut World| {
+        let s = s.clone();
+        w.run(|env| {
+            Box::pin(async move { netid_core::flows::change_password(env, &s, None, "amber-meadow-falcon-9").await })
+        })
+    };
+    w.session_started = None;
+    assert_eq!(code_of(set(&mut w)), Code::ReauthenticationRequired);
+    w.session_started = Some(s.created_at);
+    w.advance(11 * 60);
+    assert_eq!(code_of(set(&mut w)), Code::ReauthenticationRequired, "an old session");
+    w.now = s.created_at + 60;
+    set(&mut w).unwrap();
+    // A password profile never sets a password without the current one.
+    let s3 = s.clone();
+    let e = w.run(|env| {
+        Box::pin(async move { netid_core::flows::change_password(env, &s3, None, "another-meadow-falcon-1").await })
+    });
+    assert_eq!(code_of(e), Code::InvalidCredentials);
+}
+
+#[test]
+fn two_step_comes_after_the_provider() {
+    let mut w = World::new();
+    let p = w.person("two@example.com");
+    let pid = p.profile.id.clone();
+    let setup = w.run(|env| Box::pin(async move { two_factor::setup(env, &pid, PW).await })).unwrap();
+    let (pid, c) =
+        (p.profile.id.clone(), totp::code_at(&totp::from_base32(&setup.secret).unwrap(), w.now as u64, 6).unwrap());
+    w.run(|env| Box::pin(async move { two_factor::enable(env, &pid, &c).await })).unwrap();
+    sign_in(&mut w, Provider::Google, SocialMode::Connect, Some(p.session.clone()), identity("g-6", None, false))
+        .unwrap();
+    let f = sign_in(&mut w, Provider::Google, SocialMode::Login, None, identity("g-6", None, false)).unwrap();
+    let Finished::SecondFactor { ticket, .. } = f else { panic!("expected the second step, got {f:?}") };
+    assert!(!ticket.is_empty());
+    assert!(
+        w.store.data().sessions.values().all(|s| s.profile_id != p.profile.id || s.token_hash == p.session.token_hash),
+        "no session before the second step"
+    );
+}
