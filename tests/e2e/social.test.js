@@ -216,14 +216,18 @@ test("connect from a logged-in profile (password checked), then log in with it; 
   assert.deepEqual((await me(q.token)).social, []);
 });
 
-test("connect by GET start needs a session younger than 10 minutes", async () => {
+test("connect by GET start: a profile without a password with a session younger than 10 minutes; one with a password gives it", async () => {
   const p = await newPerson();
-  const sub = await providerUser({});
-  const fresh = await dance("facebook", { sub, mode: "connect", token: p.token, returnTo: "/#/profile" });
+  assertError(await call("GET", "/auth/social/google/start?mode=connect", { token: p.token }), 401, "invalid_credentials", "password");
+  const sub = await providerUser({ email: uniqueEmail("getc"), email_verified: true });
+  const d = await dance("google", { sub, mode: "signup" });
+  const other = await providerUser({});
+  const fresh = await dance("facebook", { sub: other, mode: "connect", token: d.sessionToken, returnTo: "/#/profile" });
   assert.equal(fresh.location, "/#/profile");
-  assert.equal((await me(p.token)).social[0].provider, "facebook");
+  assert.deepEqual((await me(d.sessionToken)).social.map((s) => s.provider).sort(), ["facebook", "google"]);
   await advance(11 * 60);
-  assertError(await call("GET", "/auth/social/google/start?mode=connect", { token: p.token }), 403, "reauthentication_required");
+  assertError(await call("GET", "/auth/social/twitter/start?mode=connect", { token: d.sessionToken }), 403, "reauthentication_required");
+  assertError(await call("POST", "/me/social/twitter/connect", { token: d.sessionToken, body: {} }), 403, "reauthentication_required");
   assertError(await call("GET", "/auth/social/google/start?mode=connect"), 401, "unauthenticated");
 });
 

@@ -150,9 +150,18 @@ fn connect_needs_the_password_or_a_young_session_and_is_bound_to_the_profile_tha
         )),
         Code::InvalidCredentials
     );
-    w.advance(11 * 60);
     assert_eq!(
         code_of(start(&mut w, Provider::Google, SocialMode::Connect, Some(p.session.clone()), None)),
+        Code::InvalidCredentials,
+        "a profile with a password gives it, however young the session"
+    );
+    // A profile without one: a young session, not an old one.
+    let g =
+        session_of(sign_in(&mut w, Provider::Apple, SocialMode::Signup, None, identity("a-1", None, false)).unwrap());
+    assert!(start(&mut w, Provider::Google, SocialMode::Connect, Some(g.session.clone()), None).is_ok());
+    w.advance(11 * 60);
+    assert_eq!(
+        code_of(start(&mut w, Provider::Google, SocialMode::Connect, Some(g.session.clone()), None)),
         Code::ReauthenticationRequired
     );
     let f =

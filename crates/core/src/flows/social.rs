@@ -32,7 +32,7 @@ pub struct StartInput {
     pub binding: String,
     /// The caller's session: required to connect.
     pub caller: Option<Session>,
-    /// To connect: the password, unless the session is younger than 10 minutes.
+    /// To connect: the password (a profile without one: a session younger than 10 minutes).
     pub password: Option<String>,
 }
 
@@ -53,9 +53,13 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
             let session = input.caller.as_ref().ok_or_else(|| Error::new(Code::Unauthenticated))?;
             let profile =
                 env.store.profile(&session.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
-            match input.password.as_deref() {
-                Some(p) if profile.has_password() => reauthenticate(env, &profile, p, "password").await?,
-                _ => fresh_session(env, session)?,
+            // API.md: the password; for a profile without one, a session younger than 10 minutes.
+            if profile.has_password() {
+                let password =
+                    input.password.as_deref().ok_or_else(|| Error::field(Code::InvalidCredentials, "password"))?;
+                reauthenticate(env, &profile, password, "password").await?;
+            } else {
+                fresh_session(env, session)?;
             }
             Some(profile.id)
         }
