@@ -23,6 +23,9 @@ async function signupView() {
     field("password", t("password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("create") }),
   );
+  // Back from a social sign-up that did not make a profile: why, in the person's language.
+  const socialError = params().get("error");
+  if (socialError) notice(form, message(socialError, lang), true);
   // One rule decides email or phone: core's, through the package. A national phone number
   // gets a country picker.
   const loginInput = form.querySelector("[name=login]");

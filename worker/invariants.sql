@@ -97,6 +97,6 @@ SELECT id FROM outbox WHERE (status = 'failed' AND attempts < 1 AND last_error I
 -- invariant: social_identity_has_profile: every linked social identity belongs to an existing profile
 SELECT provider || '/' || subject FROM social_identities s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = s.profile_id);
 
--- invariant: profile_has_a_way_in: a confirmed profile without a password has a social identity
-SELECT id FROM profiles p WHERE p.password_hash = '' AND (p.email_confirmed = 1 OR p.phone_confirmed = 1)
+-- invariant: profile_has_a_way_in: a profile without a password has a social identity to log in with
+SELECT id FROM profiles p WHERE p.password_hash = ''
   AND NOT EXISTS (SELECT 1 FROM social_identities s WHERE s.profile_id = p.id);

@@ -185,6 +185,7 @@ test("no silent link by a matching email: login is refused and signup answers em
   assert.equal(errorOf(login.location), "social_not_linked");
   const signup = await dance("google", { sub, mode: "signup" });
   assert.equal(errorOf(signup.location), "email_taken");
+  assert.ok(signup.location.startsWith("/#/signup?"), signup.location);
   assert.equal(signup.sessionToken, null);
   assert.deepEqual((await me(p.token)).social, []);
 });

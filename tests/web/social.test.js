@@ -164,3 +164,15 @@ test("two-step authentication is asked after the provider", async () => {
   await page.waitForSelector("#display-name");
   await context.close();
 });
+
+test("signing up with a provider whose address a profile already owns makes nothing and says why on the sign-up page", async () => {
+  const email = await personWithPassword();
+  const { context, page } = await open();
+  await page.goto("/#/signup");
+  await page.waitForSelector("#social-signup #social-apple");
+  await page.click("#social-apple");
+  await atProvider(page, { sub: unique("taken"), email });
+  await page.waitForSelector("#signup-form .notice.bad");
+  assert.equal(await page.locator("#signup-form .notice").textContent(), "A user already has this email.");
+  await context.close();
+});

@@ -53,7 +53,11 @@ fn redirect(location: &str) -> ApiResult {
 
 /// The page a failed sign-in lands on, with the error's code (and the provider).
 fn error_location(mode: SocialMode, code: Code, provider: Provider) -> String {
-    let page = if mode == SocialMode::Connect { "/#/profile" } else { "/#/login" };
+    let page = match mode {
+        SocialMode::Connect => "/#/profile",
+        SocialMode::Signup => "/#/signup",
+        SocialMode::Login => "/#/login",
+    };
     format!("{page}?error={}&provider={}", code.code(), provider.id())
 }
 
