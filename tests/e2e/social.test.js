@@ -59,7 +59,7 @@ async function forgeNext(kind) {
  * The browser's part: from netid's start (or a URL it answered) through the provider's sign-in
  * page as `sub` to the callback. Answers the callback's response and the netid cookie jar.
  */
-async function dance(provider, { sub, mode = "login", returnTo, jar = new Jar(), startUrl, token, cancel = false, forge, keepCallback = false } = {}) {
+async function dance(provider, { sub, mode = "login", returnTo, jar = new Jar(), startUrl, token, cancel = false, forge, keepCallback = false, rewrite = (u) => u } = {}) {
   let r;
   if (!startUrl) {
     const q = new URLSearchParams({ mode, ...(returnTo ? { return_to: returnTo } : {}) });
@@ -89,7 +89,7 @@ async function dance(provider, { sub, mode = "login", returnTo, jar = new Jar(),
     r = await postForm(action, jar, fields, { Origin: OIDC });
   } else {
     assert.equal(r.status, 303, await r.text());
-    const url = r.headers.get("location");
+    const url = rewrite(r.headers.get("location"));
     assert.ok(url.startsWith(`${API}/auth/social/${provider}/callback?`), url);
     callback = { url };
     r = await get(url, jar);
@@ -313,6 +313,33 @@ for (const [kind, provider] of [
     assert.equal(stats.forged.at(-1), kind, "the provider really sent the forgery");
   });
 }
+
+test("a key the provider rotated in is fetched on its unknown kid, and the login succeeds", async () => {
+  const p = await newPerson();
+  const sub = await providerUser({});
+  const c = await call("POST", "/me/social/google/connect", { token: p.token, body: { password: PASSWORD } });
+  const jar = new Jar();
+  jar.take(c);
+  await dance("google", { sub, startUrl: c.json.url, jar });
+  // The key set is cached by now (the connect verified a token with it).
+  const before = (await (await fetch(`${OIDC}/jwks`)).json()).keys.length;
+  const d = await dance("google", { sub, forge: "rotated" });
+  assert.equal(errorOf(d.location), null, d.location);
+  assert.ok(d.sessionToken, "logged in with a token signed by the new key");
+  assert.equal((await (await fetch(`${OIDC}/jwks`)).json()).keys.length, before + 1);
+  assert.equal((await me(d.sessionToken)).id, p.profile.id);
+});
+
+test("an authorization response naming another issuer is refused before the code is used (RFC 9207)", async () => {
+  const sub = await providerUser({ email: uniqueEmail("mixup"), email_verified: true });
+  const d = await dance("google", {
+    sub,
+    mode: "signup",
+    rewrite: (u) => { const x = new URL(u); assert.equal(x.searchParams.get("iss"), OIDC); x.searchParams.set("iss", "https://evil.example"); return x.href; },
+  });
+  assert.equal(errorOf(d.location), "social_token_invalid");
+  assert.equal(d.sessionToken, null);
+});
 
 test("a replayed state is refused, and so is a state from another browser", async () => {
   const sub = await providerUser({ email: uniqueEmail("replay"), email_verified: true });

@@ -11,7 +11,9 @@
 //     sees the request; the key pair is made at start and the private half is handed to
 //     netid by GET /_oidc/apple-key (never written anywhere);
 //   - forgeries: POST /_oidc/forge {kind} makes the NEXT token response carry a broken ID
-//     token: signature, unknown_kid, aud, iss, expired, nonce, at_hash, none, hs256.
+//     token: signature, payload, unknown_kid, aud, iss, expired, nonce, at_hash, none, hs256;
+//     or a good one: "rotated" signs it with a new key that the key set (/jwks) lists from
+//     then on, as a provider rotating its keys does.
 //
 // Usage: node tests/oidc/server.mjs PORT ORIGIN[,ORIGIN...]
 //   ORIGINs are the netid Workers whose callbacks the clients allow.
@@ -41,6 +43,8 @@ export async function createOidc(port, origins) {
   const rsaJwk = { ...(await jose.exportJWK(rsa.privateKey)), kid: "rsa-1", alg: "RS256", use: "sig" };
   const ecJwk = { ...(await jose.exportJWK(ec.privateKey)), kid: "ec-1", alg: "ES256", use: "sig" };
   const rsaPublicJwk = { ...(await jose.exportJWK(rsa.publicKey)), kid: "rsa-1", alg: "RS256", use: "sig" };
+  const ecPublicJwk = { ...(await jose.exportJWK(ec.publicKey)), kid: "ec-1", alg: "ES256", use: "sig" };
+  const rotatedKeys = []; // public JWKs of keys made by "rotated", served with the others
   const apple = await jose.generateKeyPair("ES256", { extractable: true });
   const applePkcs8 = await jose.exportPKCS8(apple.privateKey);
 
@@ -110,6 +114,12 @@ export async function createOidc(port, origins) {
         return `${h}.${b64u(JSON.stringify({ ...claims, sub: "admin" }))}.${s}`;
       case "unknown_kid":
         return sign({ alg: "RS256", kid: "rogue-1" }, claims, rogue.privateKey);
+      case "rotated": {
+        const next = await jose.generateKeyPair("RS256", { extractable: true });
+        const kid = `rsa-rotated-${rotatedKeys.length + 1}`;
+        rotatedKeys.push({ ...(await jose.exportJWK(next.publicKey)), kid, alg: "RS256", use: "sig" });
+        return sign({ alg: "RS256", kid }, claims, next.privateKey);
+      }
       case "aud":
         return sign(header, { ...claims, aud: "someone-else" }, key);
       case "iss":
@@ -184,6 +194,7 @@ ${error ? `<p role="alert">${error}</p>` : ""}
         return json(res, 200, { team_id: APPLE_TEAM, key_id: APPLE_KEY_ID, pkcs8_base64: applePkcs8.replace(/-----[^-]+-----|\s/g, "") });
       }
       if (url.pathname === "/_oidc/stats") return json(res, 200, { ...state, forge });
+      if (url.pathname === "/jwks") return json(res, 200, { keys: [rsaPublicJwk, ecPublicJwk, ...rotatedKeys] });
       if (url.pathname === "/graph/me") return userInfo(req, res, "facebook");
       if (url.pathname === "/2/users/me") return userInfo(req, res, "twitter");
       const m = url.pathname.match(/^\/interaction\/([^/]+)(\/login|\/abort)?$/);
