@@ -59,7 +59,7 @@ async function forgeNext(kind) {
  * The browser's part: from netid's start (or a URL it answered) through the provider's sign-in
  * page as `sub` to the callback. Answers the callback's response and the netid cookie jar.
  */
-async function dance(provider, { sub, mode = "login", returnTo, jar = new Jar(), startUrl, token, cancel = false, forge, keepCallback = false, rewrite = (u) => u } = {}) {
+async function dance(provider, { sub, mode = "login", returnTo, jar = new Jar(), startUrl, token, cancel = false, forge, keepCallback = false, rewrite = (u) => u, stopAtCallback = false } = {}) {
   let r;
   if (!startUrl) {
     const q = new URLSearchParams({ mode, ...(returnTo ? { return_to: returnTo } : {}) });
@@ -92,6 +92,7 @@ async function dance(provider, { sub, mode = "login", returnTo, jar = new Jar(),
     const url = rewrite(r.headers.get("location"));
     assert.ok(url.startsWith(`${API}/auth/social/${provider}/callback?`), url);
     callback = { url };
+    if (stopAtCallback) return { callback, jar };
     r = await get(url, jar);
   }
   assert.equal(r.status, 302, await r.text());
@@ -263,6 +264,27 @@ test("20 concurrent disconnects of a password-less profile's two identities leav
   assert.equal(statuses.filter((s) => s === 204).length, 1, statuses.join(","));
   assert.ok(statuses.every((s) => [204, 404, 409].includes(s)), statuses.join(","));
   assert.equal((await me(d.sessionToken)).social.length, 1);
+});
+
+test("20 concurrent sign-ups with one identity make one profile, and every one of them is logged in to it", async () => {
+  const email = uniqueEmail("twenty");
+  const sub = await providerUser({ email, email_verified: true });
+  // Twenty browsers (tabs, double clicks) each at their callback, then all at once.
+  const ready = [];
+  for (let i = 0; i < 20; i++) ready.push(await dance("google", { sub, mode: "signup", stopAtCallback: true }));
+  const results = await Promise.all(ready.map(({ callback, jar }) => get(callback.url, jar)));
+  const tokens = [];
+  for (const r of results) {
+    assert.equal(r.status, 302);
+    assert.equal(errorOf(r.headers.get("location")), null, r.headers.get("location"));
+    const c = r.headers.getSetCookie().find((x) => x.startsWith("__Host-netid_session="));
+    tokens.push(c.split(";")[0].split("=")[1]);
+  }
+  const ids = new Set();
+  for (const t of tokens) ids.add((await me(t)).id);
+  assert.equal(ids.size, 1, "one profile");
+  const m = await me(tokens[0]);
+  assert.deepEqual(m.social, [{ provider: "google", subject: sub, email }]);
 });
 
 test("two-step authentication comes after the provider", async () => {

@@ -141,7 +141,20 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
         },
         SocialMode::Signup => match linked {
             Some(profile) => log_in(env, profile, st.client).await,
-            None => sign_up(env, provider, identity, st).await,
+            None => {
+                let subject = identity.subject.clone();
+                match sign_up(env, provider, identity, st).await {
+                    // A concurrent sign-up with this identity landed first (a double click, two
+                    // tabs): the guard kept it to one profile, and this one logs in to it.
+                    Err(e) if e.code == Code::SocialAlreadyLinked => {
+                        match env.store.profile_by_social(provider.id(), &subject).await? {
+                            Some(profile) => log_in(env, profile, st.client).await,
+                            None => Err(e),
+                        }
+                    }
+                    other => other,
+                }
+            }
         },
         SocialMode::Connect => {
             let owner = st.profile_id.as_deref().ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
