@@ -347,6 +347,17 @@ pub trait Store {
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>>;
     /// The profile a social identity is linked to.
     async fn profile_by_social(&self, provider: &str, subject: &str) -> StoreResult<Option<Profile>>;
+    /// The same with the profile's active accounts (what a login answers), in one round trip
+    /// where the store can.
+    async fn social_owner(&self, provider: &str, subject: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        match self.profile_by_social(provider, subject).await? {
+            Some(p) => {
+                let accounts = self.accounts_of(&p.id).await?;
+                Ok(Some((p, accounts)))
+            }
+            None => Ok(None),
+        }
+    }
     /// Spends a social sign-in's state: deletes it and answers it, in one statement, when it
     /// exists and is live at `now` (so of two callbacks with one state, one gets it).
     async fn take_social_state(&self, state_hash: &str, now: i64) -> StoreResult<Option<SocialState>>;

@@ -255,6 +255,31 @@ impl Store for D1Store {
         Ok(self.first::<ProfileRow>(&sql, &[s(provider), s(subject)]).await?.map(Into::into))
     }
 
+    /// The linked profile and its active accounts in one batch (the profile found through
+    /// the identity inside the statements): a social login's one read.
+    async fn social_owner(&self, provider: &str, subject: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        const OWNER: &str = "(SELECT profile_id FROM social_identities WHERE provider = ?1 AND subject = ?2)";
+        let args = [s(provider), s(subject)];
+        let results = self
+            .batch_results(
+                vec![
+                    self.stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &args)?,
+                    self.stmt(&ACCOUNTS_OF.replace("?1", OWNER), &args)?,
+                ],
+                false,
+            )
+            .await?;
+        let [pr, ar] = results.as_slice() else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        Ok(match pr.results::<ProfileRow>().map_err(err)?.into_iter().next() {
+            Some(p) => {
+                Some((p.into(), ar.results::<AccountRow>().map_err(err)?.into_iter().map(account_view).collect()))
+            }
+            None => None,
+        })
+    }
+
     async fn take_social_state(&self, state_hash: &str, now: i64) -> StoreResult<Option<SocialState>> {
         // Deleted and answered by one statement: of two callbacks with one state, one gets it.
         // An expired one is deleted too, and answers nothing.

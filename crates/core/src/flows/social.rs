@@ -15,7 +15,7 @@ use super::sessions::{reauthenticate, start_session};
 use super::{Env, Grant};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{ClientKind, Profile, Session, SocialLink, SocialMode, SocialState};
+use crate::model::{AccountView, ClientKind, Profile, Session, SocialLink, SocialMode, SocialState};
 use crate::social::{pkce_challenge, safe_return_to, secret, Identity, Provider};
 use crate::store::{Change, Guard, Store};
 use crate::tokens::{new_id, token_hash};
@@ -133,22 +133,22 @@ pub enum Finished {
 /// cookie to check instead.
 pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: Identity) -> Result<Finished> {
     let provider = Provider::parse(&st.provider).ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
-    let linked = env.store.profile_by_social(provider.id(), &identity.subject).await?;
+    let linked = env.store.social_owner(provider.id(), &identity.subject).await?;
     match st.mode {
         SocialMode::Login => match linked {
-            Some(profile) => log_in(env, profile, st.client).await,
+            Some((profile, accounts)) => log_in(env, profile, accounts, st.client).await,
             None => Err(Error::new(Code::SocialNotLinked)),
         },
         SocialMode::Signup => match linked {
-            Some(profile) => log_in(env, profile, st.client).await,
+            Some((profile, accounts)) => log_in(env, profile, accounts, st.client).await,
             None => {
                 let subject = identity.subject.clone();
                 match sign_up(env, provider, identity, st).await {
                     // A concurrent sign-up with this identity landed first (a double click, two
                     // tabs): the guard kept it to one profile, and this one logs in to it.
                     Err(e) if e.code == Code::SocialAlreadyLinked => {
-                        match env.store.profile_by_social(provider.id(), &subject).await? {
-                            Some(profile) => log_in(env, profile, st.client).await,
+                        match env.store.social_owner(provider.id(), &subject).await? {
+                            Some((profile, accounts)) => log_in(env, profile, accounts, st.client).await,
                             None => Err(e),
                         }
                     }
@@ -159,7 +159,7 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
         SocialMode::Connect => {
             let owner = st.profile_id.as_deref().ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
             match linked {
-                Some(p) if p.id == owner => Ok(Finished::Connected),
+                Some((p, _)) if p.id == owner => Ok(Finished::Connected),
                 Some(_) => Err(Error::new(Code::SocialAlreadyLinked)),
                 None => connect(env, provider, identity, owner).await,
             }
@@ -167,7 +167,12 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
     }
 }
 
-async fn log_in<S: Store>(env: &mut Env<'_, S>, profile: Profile, client: ClientKind) -> Result<Finished> {
+async fn log_in<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: Profile,
+    accounts: Vec<AccountView>,
+    client: ClientKind,
+) -> Result<Finished> {
     if profile.two_factor_enabled {
         let input = super::LoginInput { client, ..Default::default() };
         let login = profile.login().to_string();
@@ -177,7 +182,7 @@ async fn log_in<S: Store>(env: &mut Env<'_, S>, profile: Profile, client: Client
             None => Err(e),
         };
     }
-    let grant = start_session(env, profile, None, client, None, Vec::new(), None).await?;
+    let grant = start_session(env, profile, None, client, None, Vec::new(), Some(accounts)).await?;
     Ok(Finished::Session(Box::new(grant)))
 }
 
