@@ -10,6 +10,7 @@ import {
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
 import { securityCard } from "/security.js";
+import { socialButtons, socialCard } from "/social.js";
 
 const app = document.getElementById("app");
 const langSelect = document.getElementById("lang");
@@ -107,103 +108,6 @@ function confirmView() {
   countdown(60);
   return card(h("h1", { text: t("confirm_title") }), h("p", { class: "muted" }, `${t("confirm_lead")} `, h("strong", { text: pending.to })), form,
     h("div", { class: "links" }, resend, h("a", { href: "#/signup", text: t("wrong_address") })));
-}
-
-// ---------- social login ----------
-
-let providersCache = null;
-/** The configured social providers (asked once per page load). */
-function socialProviders() {
-  if (!providersCache) providersCache = api("GET", "/auth/social/providers").then((r) => r.providers).catch(() => []);
-  return providersCache;
-}
-
-function startUrl(id, mode, returnTo) {
-  return `/api/v1/auth/social/${encodeURIComponent(id)}/start?mode=${mode}&return_to=${encodeURIComponent(returnTo)}`;
-}
-
-/** A button per configured provider: "Continue with Google" (login) or "Sign up with Google". */
-async function socialButtons(mode) {
-  const list = await socialProviders();
-  if (!list.length) return null;
-  const back = sessionStorage.getItem("netid.return") || "#/profile";
-  return h("div", { class: "social", id: `social-${mode}` },
-    h("p", { class: "divider", text: t("or_divider") }),
-    list.map((p) => h("a", {
-      class: "button secondary social-button", id: `social-${p.id}`, href: startUrl(p.id, mode, `/${back}`),
-      text: t(mode === "signup" ? "sign_up_with" : "continue_with").replace("{provider}", p.name),
-      onclick: () => sessionStorage.removeItem("netid.return"),
-    })));
-}
-
-/** The profile's connected logins: one row per configured provider, Connect or Disconnect. */
-async function socialCard(me) {
-  const list = await socialProviders();
-  if (!list.length) return null;
-  const box = h("form", { novalidate: true, id: "social-form" });
-  const err = params().get("error");
-  if (err) notice(box, message(err, lang), true);
-  const connected = params().get("connected");
-  if (connected) {
-    const p = list.find((x) => x.id === connected);
-    if (p) toast(t("social_connected_toast").replace("{provider}", p.name));
-    history.replaceState(null, "", "#/profile");
-  }
-  if (me.has_password) box.append(h("p", { class: "muted", text: t("social_password_lead") }), field("social_password", t("current_password"), "password", { autocomplete: "current-password" }));
-  const connect = (p) => busy(box, async () => {
-    const password = me.has_password ? new FormData(box).get("social_password") : null;
-    if (me.has_password && !password) { showErrors(box, [{ field: "social_password", message: t("password_required") }]); return; }
-    showErrors(box, []);
-    try {
-      const r = await api("POST", `/me/social/${p.id}/connect`, { ...(password ? { password } : {}), return_to: `/#/profile?connected=${p.id}` });
-      location.assign(r.url);
-    } catch (e) { apiError(box, e, { password: "social_password" }); }
-  });
-  const disconnect = async (p, link) => {
-    const sure = await confirmDialog({ title: `${t("social_disconnect")} ${p.name}`, body: t("disconnect_confirm").replace("{provider}", p.name), confirm: t("social_disconnect") });
-    if (!sure) return;
-    busy(box, async () => {
-      try {
-        await api("DELETE", `/me/social/${encodeURIComponent(p.id)}/${encodeURIComponent(link.subject)}`);
-        toast(t("social_disconnected_toast").replace("{provider}", p.name));
-        render();
-      } catch (e) { apiError(box, e); }
-    });
-  };
-  const rows = list.map((p) => {
-    const links = me.social.filter((s) => s.provider === p.id);
-    const status = links.length
-      ? h("span", {}, h("span", { class: "badge ok", text: t("social_connected") }), " ", h("span", { class: "muted", text: links.map((l) => l.email || "").filter(Boolean).join(", ") }))
-      : h("span", { class: "muted", text: t("social_not_connected") });
-    const action = links.length
-      ? h("button", { type: "button", class: "secondary", id: `disconnect-${p.id}`, "aria-pressed": "true", text: `${t("social_disconnect")} ${p.name}`, onclick: () => disconnect(p, links[0]) })
-      : h("button", { type: "button", class: "secondary", id: `connect-${p.id}`, "aria-pressed": "false", text: `${t("social_connect")} ${p.name}`, onclick: () => connect(p) });
-    return h("li", { id: `social-row-${p.id}` }, h("span", {}, h("strong", { text: p.name }), " ", status), action);
-  });
-  box.append(h("ul", { class: "accounts social-list" }, rows));
-  return card(h("h2", { text: t("social_title") }), h("p", { class: "muted", text: t("social_lead") }), box);
-}
-
-/** A first password for a profile made by a social signup (`new_password` alone). */
-function setPasswordCard(me) {
-  const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
-  const form = h("form", { novalidate: true, id: "set-password-form" },
-    field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
-    h("button", { type: "submit", text: t("set_password") }));
-  const np = form.querySelector("[name=new_password]");
-  np.closest(".field").after(...strengthMeter(np, () => info, validatePassword));
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const v = Object.fromEntries(new FormData(form));
-    const r = validatePassword(v.new_password, info, lang);
-    if (!r.ok) { showErrors(form, [{ field: "new_password", message: r.message }]); return; }
-    showErrors(form, []);
-    busy(form, async () => {
-      try { await api("POST", "/me/password", { new_password: v.new_password }); toast(t("password_set")); render(); }
-      catch (err) { apiError(form, err); }
-    });
-  });
-  return card(h("h1", { text: t("security") }), h("h2", { text: t("set_password") }), h("p", { class: "muted", text: t("set_password_lead") }), form);
 }
 
 async function loginView() {
@@ -487,7 +391,10 @@ async function securityView(_arg, me) {
   if (!requireMe(me)) return h("div");
   const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
   if (me.password_change_required) return requiredPasswordView(info);
-  if (me.has_password === false) return h("div", {}, setPasswordCard(me), await securityCard(me));
+  if (me.has_password === false) {
+    const first = passwordChangeForm("set-password-form", info, () => { toast(t("password_set")); render(); }, true);
+    return h("div", {}, card(h("h1", { text: t("security") }), h("h2", { text: t("set_password") }), h("p", { class: "muted", text: t("set_password_lead") }), first), await securityCard(me));
+  }
   const pw = passwordChangeForm("password-form", info, (form) => { form.reset(); notice(form, t("password_changed")); toast(t("password_changed")); });
   return h("div", {}, card(h("h1", { text: t("security") }), h("h2", { text: t("change_password") }), pw), await securityCard(me));
 }
@@ -504,12 +411,13 @@ function requiredPasswordView(info) {
   return card(h("h1", { text: t("change_password") }), h("p", { class: "notice", text: message("password_change_required", lang) }), pw);
 }
 
-/** Current and new password, the new one checked by the package first. */
-function passwordChangeForm(id, info, done) {
+/** Current and new password, the new one checked by the package first. A profile made by a
+ * social sign-up has no current password: its first one is set with the new one alone. */
+function passwordChangeForm(id, info, done, first = false) {
   const pw = h("form", { novalidate: true, id },
-    field("current_password", t("current_password"), "password", { autocomplete: "current-password" }),
+    first ? null : field("current_password", t("current_password"), "password", { autocomplete: "current-password" }),
     field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
-    h("button", { type: "submit", text: t("change_password") }));
+    h("button", { type: "submit", text: first ? t("set_password") : t("change_password") }));
   const np = pw.querySelector("[name=new_password]");
   np.closest(".field").after(...strengthMeter(np, () => info, validatePassword));
   pw.addEventListener("submit", (ev) => {

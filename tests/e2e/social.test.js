@@ -383,6 +383,16 @@ test("a replayed state is refused, and so is a state from another browser", asyn
   assert.equal(errorOf(none.headers.get("location")), "social_state_invalid");
 });
 
+test("20 concurrent callbacks with one state: one session, the other 19 refused", async () => {
+  const sub = await providerUser({ email: uniqueEmail("state20"), email_verified: true });
+  const { callback, jar } = await dance("google", { sub, mode: "signup", stopAtCallback: true });
+  const results = await Promise.all(Array.from({ length: 20 }, () => get(callback.url, jar)));
+  const sessions = results.filter((r) => r.headers.getSetCookie().some((c) => c.startsWith("__Host-netid_session=")));
+  const refused = results.filter((r) => errorOf(r.headers.get("location")) === "social_state_invalid");
+  assert.equal(sessions.length, 1, results.map((r) => r.headers.get("location")).join(" "));
+  assert.equal(refused.length, 19);
+});
+
 test("denied consent at the provider comes back as social_denied", async () => {
   const d = await dance("google", { sub: "x", cancel: true });
   assert.equal(errorOf(d.location), "social_denied");
