@@ -433,12 +433,14 @@ test("pages carry CSP and security headers; the session cookie is __Host-", asyn
   assertError(await call("GET", "/me", { headers: { Cookie: `netid_session=${login.json.token}` } }), 401, "unauthenticated");
 });
 
-/** A JPEG with an EXIF segment holding a GPS-looking text. */
+/** A JPEG with an EXIF segment holding a GPS-looking text and a frame header (SOF0, 640x480):
+ * the server reads the dimensions from it. */
 function jpegWithExif() {
   const app0 = Buffer.from("ffe000104a46494600010100000100010000", "hex");
   const exif = Buffer.from("Exif\0\0MM\0*GPS 48.8584N 2.2945E");
   const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0x00, exif.length + 2]), exif]);
-  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, app1, Buffer.from([0xff, 0xd9])]);
+  const sof0 = Buffer.from("ffc0000b0801e0028001011100", "hex");
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, app1, sof0, Buffer.from([0xff, 0xd9])]);
 }
 
 test("photos are served sandboxed and without EXIF", async () => {

@@ -20,7 +20,9 @@ export type Lang = "en" | "fr" | "ru" | "vi" | "pl";
 /** The outcome of validating one value. */
 export interface Validation {
   ok: boolean;
-  /** The normalized value (lowercased email, E.164 phone, trimmed name...) when ok. */
+  /** The normalized value when ok: an email in netid's canonical form (the domain as IDNA
+   * A-labels, the local part NFKC-normalized and case-folded, needless quotes removed), an
+   * E.164 phone, a trimmed name... */
   value?: string;
   /** The API's error code when not ok (e.g. "invalid_email", "weak_password"). */
   code?: string;
@@ -75,7 +77,7 @@ export interface InviteeCheck {
   /** The address as typed. */
   input: string;
   ok: boolean;
-  /** The normalized address (lowercase email or E.164 phone) when ok. */
+  /** The normalized address (canonical email or E.164 phone) when ok. */
   value?: string;
   code?: string;
   message?: string;
@@ -139,7 +141,8 @@ fn to_js<T: Serialize>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
-/// Validates an email address; `value` is the normalized (lowercase) address.
+/// Validates an email address; `value` is its canonical form, the one the server stores and
+/// compares (`x@Bücher.de` is `x@xn--bcher-kva.de`, `"Q"@example.org` is `q@example.org`).
 #[wasm_bindgen(js_name = validateEmail, unchecked_return_type = "Validation")]
 pub fn validate_email(input: &str, lang: Option<String>) -> JsValue {
     to_js(&outcome(Email::parse(input).map(|e| e.as_str().to_string()), lang_of(lang)))
@@ -400,7 +403,8 @@ pub fn validate_account_name(input: &str, lang: Option<String>) -> JsValue {
 }
 
 /// Checks a photo before upload from what the page knows (`File.type`, `File.size`): PNG,
-/// JPEG or WebP of at most 5 MB. The server also checks the bytes.
+/// JPEG or WebP of at most 5 MB. The server also checks the bytes, and the dimensions their
+/// header declares (at most 40 megapixels).
 #[wasm_bindgen(js_name = validatePhoto, unchecked_return_type = "Validation")]
 pub fn validate_photo(content_type: &str, size: f64, lang: Option<String>) -> JsValue {
     let size = if size.is_finite() && size >= 0.0 { size as usize } else { 0 };

@@ -103,6 +103,11 @@ fn shared_vectors_hold_in_the_browser() {
         check("code", case, &js(validate_code(case["input"].as_str().unwrap_or_default(), en.clone())), &mut failures);
         n += 1;
     }
+    for case in v["account_name"].as_array().expect("account_name") {
+        let got = validate_account_name(case["input"].as_str().unwrap_or_default(), en.clone());
+        check("account_name", case, &js(got), &mut failures);
+        n += 1;
+    }
     for case in v["login"].as_array().expect("login") {
         let got = js(validate_login(case["input"].as_str().unwrap_or_default(), None, en.clone()));
         if got["kind"] != case["kind"] {
@@ -112,7 +117,7 @@ fn shared_vectors_hold_in_the_browser() {
         n += 1;
     }
     assert!(failures.is_empty(), "{} of {n} vectors failed:\n{}", failures.len(), failures.join("\n"));
-    assert!(n >= 70);
+    assert!(n >= 120, "only {n} vectors ran");
 }
 
 #[wasm_bindgen_test]

@@ -48,7 +48,8 @@ pub enum Code {
     ExtranetRequiresExtranetGroup,
     InvalidAccountName,
     /// A free-text field (a department's or group's name, a position) empty where it is
-    /// required, too long, or with control characters (422).
+    /// required, too long, or with control, invisible or bidirectional formatting
+    /// characters (`validate::visible_text`) (422).
     InvalidText,
     LastAdmin,
     /// The daily send limit of an address or an account is reached (429).

@@ -1,6 +1,8 @@
 //! The shared validation vectors (also run in headless Chromium by crates/client).
 
-use netid_core::validate::{ConfirmationCode, Email, Login, LoginKind, Name, Password, PersonalInfo, Phone};
+use netid_core::validate::{
+    AccountName, ConfirmationCode, Email, Login, LoginKind, Name, Password, PersonalInfo, Phone,
+};
 use netid_core::Error;
 use serde_json::Value;
 
@@ -82,6 +84,11 @@ fn shared_vectors_hold_natively() {
         check("code", case, r.map(|c| c.as_str().to_string()), None, &mut fails);
         n += 1;
     }
+    for case in v["account_name"].as_array().expect("account_name") {
+        let r = AccountName::parse(case["input"].as_str().unwrap_or_default());
+        check("account_name", case, r.map(|a| a.as_str().to_string()), None, &mut fails);
+        n += 1;
+    }
     for case in v["login"].as_array().expect("login") {
         let input = case["input"].as_str().unwrap_or_default();
         let kind = Login::kind_of(input).map(LoginKind::as_str);
@@ -92,5 +99,5 @@ fn shared_vectors_hold_natively() {
         n += 1;
     }
     assert!(fails.is_empty(), "{} vectors failed:\n{}", fails.len(), fails.join("\n"));
-    assert!(n >= 80, "only {n} vectors ran");
+    assert!(n >= 120, "only {n} vectors ran");
 }

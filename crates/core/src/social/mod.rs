@@ -130,6 +130,14 @@ pub struct Identity {
     pub last_name: Option<String>,
 }
 
+/// A provider's email claim in netid's canonical form ([`Email`](crate::validate::Email)), so
+/// that it compares equal to the profile's address; one that is no valid address stays as
+/// given, lowercased (sign-up ignores it).
+fn email_claim(v: &Value) -> Option<String> {
+    let e = text(v, 254)?;
+    Some(crate::validate::Email::parse(&e).map(|e| e.as_str().to_string()).unwrap_or_else(|_| e.to_lowercase()))
+}
+
 fn text(v: &Value, max: usize) -> Option<String> {
     let s = match v {
         Value::String(s) => s.trim().to_string(),
@@ -137,6 +145,12 @@ fn text(v: &Value, max: usize) -> Option<String> {
         _ => return None,
     };
     (!s.is_empty() && s.chars().count() <= max && !s.chars().any(char::is_control)).then_some(s)
+}
+
+/// A name from the provider without the invisible and bidirectional formatting characters
+/// netid refuses in names others see ([`strip_invisible`](crate::validate::strip_invisible)).
+fn name_text(v: &Value, max: usize) -> Option<String> {
+    text(v, max).map(|s| crate::validate::strip_invisible(&s).trim().to_string()).filter(|s| !s.is_empty())
 }
 
 fn verified(v: &Value) -> bool {
@@ -160,15 +174,16 @@ impl Identity {
     /// Microsoft's optional `xms_edov` ("email domain owner verified") claim.
     pub fn from_claims(provider: Provider, claims: &Value) -> Option<Identity> {
         let subject = text(&claims["sub"], 255)?;
-        let email = text(&claims["email"], 254).map(|e| e.to_lowercase());
+        let email = email_claim(&claims["email"]);
         let email_verified = email.is_some()
             && match provider {
                 Provider::Microsoft => verified(&claims["xms_edov"]),
                 _ => verified(&claims["email_verified"]),
             };
-        let (mut first_name, mut last_name) = (text(&claims["given_name"], 100), text(&claims["family_name"], 100));
+        let (mut first_name, mut last_name) =
+            (name_text(&claims["given_name"], 100), name_text(&claims["family_name"], 100));
         if first_name.is_none() && last_name.is_none() {
-            (first_name, last_name) = split_name(text(&claims["name"], 200));
+            (first_name, last_name) = split_name(name_text(&claims["name"], 200));
         }
         Some(Identity { subject, email, email_verified, first_name, last_name })
     }
@@ -179,10 +194,10 @@ impl Identity {
     pub fn from_user_info(provider: Provider, info: &Value) -> Option<Identity> {
         match provider {
             Provider::Facebook => {
-                let (first_name, last_name) = split_name(text(&info["name"], 200));
+                let (first_name, last_name) = split_name(name_text(&info["name"], 200));
                 Some(Identity {
                     subject: text(&info["id"], 255)?,
-                    email: text(&info["email"], 254).map(|e| e.to_lowercase()),
+                    email: email_claim(&info["email"]),
                     email_verified: false,
                     first_name,
                     last_name,
@@ -191,7 +206,7 @@ impl Identity {
             Provider::Twitter => {
                 let data = &info["data"];
                 let (first_name, last_name) =
-                    split_name(text(&data["name"], 200).or_else(|| text(&data["username"], 100)));
+                    split_name(name_text(&data["name"], 200).or_else(|| name_text(&data["username"], 100)));
                 Some(Identity {
                     subject: text(&data["id"], 255)?,
                     email: None,
@@ -293,7 +308,13 @@ mod tests {
         let id = Identity::from_claims(Provider::Google, &c).unwrap();
         assert_eq!(id.email.as_deref(), Some("ann@example.com"));
         assert!(id.email_verified);
+        let idn = json!({"sub": "2", "email": "\"Ann\"@Bücher.de", "email_verified": true});
+        let idn = Identity::from_claims(Provider::Google, &idn).unwrap();
+        assert_eq!(idn.email.as_deref(), Some("ann@xn--bcher-kva.de"), "the canonical form");
         assert_eq!((id.first_name.as_deref(), id.last_name.as_deref()), (Some("Ann"), Some("Lee")));
+        let bidi = json!({"sub": "3", "given_name": "Ann\u{202e}", "family_name": "\u{200b}", "name": "x"});
+        let bidi = Identity::from_claims(Provider::Google, &bidi).unwrap();
+        assert_eq!((bidi.first_name.as_deref(), bidi.last_name.as_deref()), (Some("Ann"), None), "invisible stripped");
         let unverified = json!({"sub": "1", "email": "a@b.c", "email_verified": false});
         assert!(!Identity::from_claims(Provider::Google, &unverified).unwrap().email_verified);
         let apple = json!({"sub": "1", "email": "a@b.c", "email_verified": "true"});

@@ -1,6 +1,9 @@
+use super::text::visible_text;
 use crate::error::{Code, Error};
 
-/// An account (workspace) name: 1..=100 characters after trimming, no control characters.
+/// An account (workspace) name: 1..=100 characters after trimming and collapsing inner
+/// spaces, no control, bidirectional or invisible formatting character
+/// ([`visible_text`](super::visible_text)): account names reach strangers in invitations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountName(String);
 
@@ -10,7 +13,7 @@ impl AccountName {
     pub fn parse(input: &str) -> Result<AccountName, Error> {
         let collapsed = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let n = collapsed.chars().count();
-        if n == 0 || n > Self::MAX_CHARS || collapsed.chars().any(char::is_control) {
+        if n == 0 || n > Self::MAX_CHARS || !visible_text(&collapsed) {
             return Err(Error::field(Code::InvalidAccountName, "name"));
         }
         Ok(AccountName(collapsed))
@@ -78,5 +81,18 @@ mod tests {
         assert!(AccountName::parse("").is_err());
         assert!(AccountName::parse(&"x".repeat(101)).is_err());
         assert!(AccountName::parse("a\u{0007}b").is_err());
+    }
+
+    #[test]
+    fn no_bidi_or_invisible_characters() {
+        let bad = |s: &str| AccountName::parse(s).map_err(|e| e.code);
+        assert_eq!(bad("Payroll \u{202e}exe.nalp"), Err(Code::InvalidAccountName));
+        assert_eq!(bad("Acme\u{200B}Corp"), Err(Code::InvalidAccountName));
+        assert_eq!(bad("Acme\u{2066}Corp\u{2069}"), Err(Code::InvalidAccountName));
+        assert_eq!(bad("\u{FEFF}Acme"), Err(Code::InvalidAccountName));
+        assert_eq!(bad("Acme\u{E0041}"), Err(Code::InvalidAccountName));
+        assert_eq!(bad("\u{3164}"), Err(Code::InvalidAccountName));
+        assert!(AccountName::parse("شرکت می\u{200C}خواهم").is_ok(), "ZWNJ between Persian letters");
+        assert!(AccountName::parse("Team 👩\u{200D}💻").is_ok(), "an emoji ZWJ sequence");
     }
 }

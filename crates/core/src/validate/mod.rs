@@ -10,6 +10,7 @@ mod name;
 mod password;
 mod phone;
 mod photo;
+mod text;
 
 pub use account_name::AccountName;
 pub use code::ConfirmationCode;
@@ -19,4 +20,8 @@ pub use login::{Login, LoginKind};
 pub use name::Name;
 pub use password::{Password, PersonalInfo, Strength};
 pub use phone::Phone;
-pub use photo::{check_photo, check_photo_meta, strip_photo_metadata, MAX_PHOTO_BYTES, PHOTO_TYPES};
+pub use photo::{
+    check_photo, check_photo_meta, photo_dimensions, strip_photo_metadata, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
+    PHOTO_TYPES,
+};
+pub use text::{is_invisible, strip_invisible, visible_text};
