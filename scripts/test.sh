@@ -44,6 +44,8 @@ start_oidc "$OPORT" "http://127.0.0.1:$PORT"
 export NETID_OIDC_URL="http://127.0.0.1:$OPORT"
 NETID_WORKER_VARS="$(oidc_vars "$OPORT")" start_worker "$PORT" "$STATE"
 export NETID_BASE_URL="http://127.0.0.1:$PORT"
+# Where the Worker logs (start_worker): some tests check the reason it gives for a refusal.
+export NETID_WORKER_LOG="$STATE/wrangler.log"
 node --test --test-concurrency=1 tests/e2e/
 
 step "web front end in headless Chromium (Playwright)"

@@ -11,7 +11,8 @@
 //     sees the request; the key pair is made at start and the private half is handed to
 //     netid by GET /_oidc/apple-key (never written anywhere);
 //   - forgeries: POST /_oidc/forge {kind} makes the NEXT token response carry a broken ID
-//     token: signature, payload, unknown_kid, aud, iss, expired, nonce, at_hash, none, hs256;
+//     token: signature, payload, unknown_kid, aud, iss, expired, nonce, at_hash, none, hs256,
+//     nbf_future (well signed, but valid only from an hour ahead: `nbf` = now + 3600);
 //     or a good one: "rotated" signs it with a new key that the key set (/jwks) lists from
 //     then on, as a provider rotating its keys does.
 //
@@ -126,6 +127,8 @@ export async function createOidc(port, origins) {
         return sign(header, { ...claims, iss: "http://127.0.0.1:9/evil" }, key);
       case "expired":
         return sign(header, { ...claims, iat: now - 7200, exp: now - 3600 }, key);
+      case "nbf_future": // signed by the provider's own key, iat now, not valid for an hour
+        return sign(header, { ...claims, iat: now, nbf: now + 3600, exp: now + 7200 }, key);
       case "nonce":
         return sign(header, { ...claims, nonce: "forged-nonce" }, key);
       case "at_hash":

@@ -91,6 +91,9 @@ pub struct Endpoints {
     /// OIDC: the issuer the ID token must name, and where its keys are.
     pub issuer: Option<String>,
     pub jwks_uri: Option<String>,
+    /// OIDC: the discovery document advertises `authorization_response_iss_parameter_supported`
+    /// (RFC 9207): the callback must then carry `iss`.
+    pub iss_parameter_supported: bool,
 }
 
 thread_local! {
@@ -164,6 +167,8 @@ impl Config {
                     userinfo: self.userinfo_url.clone().or(s("userinfo_endpoint")),
                     issuer: Some(doc_issuer),
                     jwks_uri: Some(s("jwks_uri").ok_or_else(|| provider_error("no jwks_uri"))?),
+                    iss_parameter_supported: d["authorization_response_iss_parameter_supported"].as_bool()
+                        == Some(true),
                 })
             }
             Protocol::OAuth2 => Ok(Endpoints {
@@ -172,6 +177,7 @@ impl Config {
                 userinfo: self.userinfo_url.clone(),
                 issuer: None,
                 jwks_uri: None,
+                iss_parameter_supported: false,
             }),
         }
     }
@@ -270,10 +276,13 @@ impl Config {
     ) -> Result<Identity, Error> {
         let e = self.endpoints().await?;
         // RFC 9207: an authorization response that names its issuer must name this one (a
-        // mix-up of providers is refused before the code goes anywhere).
-        if let (Some(iss), Some(expected)) = (iss, e.issuer.as_deref()) {
-            if !expected.contains("{tenantid}") && iss.trim_end_matches('/') != expected.trim_end_matches('/') {
-                return Err(refused(TokenError::Issuer));
+        // mix-up of providers is refused before the code goes anywhere), and one without `iss`
+        // is refused from a provider whose discovery says it sends it (section 2.4).
+        if let Some(expected) = e.issuer.as_deref() {
+            if jwt::check_response_issuer(iss, expected, e.iss_parameter_supported).is_err() {
+                let why = if iss.is_some() { "iss_mismatch" } else { "iss_missing" };
+                worker::console_warn!("social: authorization response refused: {why}");
+                return Err(Error::new(Code::SocialTokenInvalid));
             }
         }
         let tokens = self.exchange(&e, code, &st.verifier, redirect_uri, now).await?;

@@ -22,6 +22,8 @@ pub enum TokenError {
     Audience,
     Expired,
     IssuedInFuture,
+    /// `nbf` is later than now (beyond the skew): the token is not valid yet.
+    NotYetValid,
     Nonce,
     AccessTokenHash,
     Subject,
@@ -38,6 +40,7 @@ impl TokenError {
             TokenError::Audience => "audience",
             TokenError::Expired => "expired",
             TokenError::IssuedInFuture => "issued_in_future",
+            TokenError::NotYetValid => "not_yet_valid",
             TokenError::Nonce => "nonce",
             TokenError::AccessTokenHash => "at_hash",
             TokenError::Subject => "subject",
@@ -161,7 +164,7 @@ pub struct Expect<'a> {
     pub audience: &'a str,
     pub nonce: &'a str,
     pub now: i64,
-    /// Clock skew allowed on `exp` and `iat`, in seconds.
+    /// Clock skew allowed on `exp`, `iat` and `nbf`, in seconds.
     pub skew: i64,
     /// The access token of the same response, for `at_hash` when present.
     pub access_token: Option<&'a str>,
@@ -169,7 +172,8 @@ pub struct Expect<'a> {
 }
 
 /// Checks every claim of a token whose signature was verified (OIDC Core 3.1.3.7, items 2-11):
-/// `iss`, `aud` (and `azp` when several audiences), `exp`, `iat`, `nonce`, `at_hash`, `sub`.
+/// `iss`, `aud` (and `azp` when several audiences), `exp`, `iat`, `nbf` when present (RFC 7519
+/// 4.1.5, with the same skew as `iat`), `nonce`, `at_hash`, `sub`.
 pub fn check_claims(claims: &Value, e: &Expect<'_>) -> Result<(), TokenError> {
     let iss = claims["iss"].as_str().ok_or(TokenError::Issuer)?;
     let issuer = if e.issuer.contains("{tenantid}") {
@@ -205,6 +209,14 @@ pub fn check_claims(claims: &Value, e: &Expect<'_>) -> Result<(), TokenError> {
     if iat > e.now + e.skew {
         return Err(TokenError::IssuedInFuture);
     }
+    // Optional, but when present it binds: a token is not accepted before its `nbf`. A value
+    // that is not a NumericDate is refused rather than ignored.
+    if let Some(nbf) = claims.get("nbf") {
+        let nbf = nbf.as_i64().ok_or(TokenError::NotYetValid)?;
+        if nbf > e.now + e.skew {
+            return Err(TokenError::NotYetValid);
+        }
+    }
     // The nonce is compared in full (it is random and single use, so timing tells nothing).
     if claims["nonce"].as_str() != Some(e.nonce) {
         return Err(TokenError::Nonce);
@@ -217,6 +229,31 @@ pub fn check_claims(claims: &Value, e: &Expect<'_>) -> Result<(), TokenError> {
     match claims["sub"].as_str() {
         Some(s) if !s.is_empty() && s.len() <= 255 => Ok(()),
         _ => Err(TokenError::Subject),
+    }
+}
+
+/// RFC 9207: the `iss` parameter of an authorization response (the callback), compared with
+/// the issuer of the provider's discovery document before the code goes anywhere. A response
+/// naming another issuer is a mix-up of providers; and when the provider advertises
+/// `authorization_response_iss_parameter_supported` (`advertised`), a response without `iss`
+/// is refused too (section 2.4). Microsoft's multi-tenant issuer is a template: `iss` must
+/// fit it, with one tenant segment where `{tenantid}` is.
+pub fn check_response_issuer(iss: Option<&str>, expected: &str, advertised: bool) -> Result<(), TokenError> {
+    let Some(iss) = iss else {
+        return if advertised { Err(TokenError::Issuer) } else { Ok(()) };
+    };
+    let (iss, expected) = (iss.trim_end_matches('/'), expected.trim_end_matches('/'));
+    let fits = match expected.split_once("{tenantid}") {
+        Some((prefix, suffix)) => iss
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.strip_suffix(suffix))
+            .is_some_and(|tid| !tid.is_empty() && tid.len() <= 64 && !tid.contains(['/', '{', '}'])),
+        None => iss == expected,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(TokenError::Issuer)
     }
 }
 
@@ -325,6 +362,9 @@ mod tests {
             ("azp", json!("other"), TokenError::Audience),
             ("exp", json!(1_000_000), TokenError::Expired),
             ("iat", json!(1_000_500), TokenError::IssuedInFuture),
+            ("nbf", json!(1_000_100 + 3600), TokenError::NotYetValid),
+            ("nbf", json!("1000000"), TokenError::NotYetValid),
+            ("nbf", json!(null), TokenError::NotYetValid),
             ("nonce", json!("n-other"), TokenError::Nonce),
             ("at_hash", json!("AAAAAAAAAAAAAAAAAAAAAA"), TokenError::AccessTokenHash),
             ("sub", json!(""), TokenError::Subject),
@@ -356,6 +396,24 @@ mod tests {
     }
 
     #[test]
+    fn nbf_is_checked_with_the_same_skew_as_iat() {
+        let mut c = good_claims();
+        assert!(c.get("nbf").is_none(), "nbf is optional");
+        for ok in [1_000_000, 1_000_100, 1_000_100 + 60] {
+            c["nbf"] = json!(ok);
+            assert_eq!(check_claims(&c, &expect()), Ok(()), "nbf {ok}");
+        }
+        c["nbf"] = json!(1_000_100 + 61);
+        assert_eq!(check_claims(&c, &expect()), Err(TokenError::NotYetValid));
+        // A token valid from an hour ahead (with iat now) is refused.
+        c["nbf"] = json!(1_000_100 + 3600);
+        assert_eq!(check_claims(&c, &expect()), Err(TokenError::NotYetValid));
+        assert_eq!(TokenError::NotYetValid.name(), "not_yet_valid");
+        let e = Expect { skew: 3600, ..expect() };
+        assert_eq!(check_claims(&c, &e), Ok(()), "the skew is the one given, as for iat");
+    }
+
+    #[test]
     fn microsoft_issuer_is_the_template_with_the_tokens_tenant() {
         let tid = "9188040d-6c67-4c5b-b112-36a304b66dad";
         let mut c = good_claims();
@@ -367,6 +425,40 @@ mod tests {
         assert_eq!(check_claims(&c, &e), Err(TokenError::Issuer), "iss and tid must agree");
         c.as_object_mut().unwrap().remove("tid");
         assert_eq!(check_claims(&c, &e), Err(TokenError::Issuer));
+    }
+
+    #[test]
+    fn the_authorization_responses_issuer_is_required_when_the_provider_advertises_it() {
+        let op = "https://op.example";
+        assert_eq!(check_response_issuer(Some(op), op, true), Ok(()));
+        assert_eq!(check_response_issuer(Some("https://op.example/"), op, false), Ok(()));
+        assert_eq!(check_response_issuer(Some("https://evil.example"), op, false), Err(TokenError::Issuer));
+        assert_eq!(check_response_issuer(Some("https://evil.example"), op, true), Err(TokenError::Issuer));
+        assert_eq!(check_response_issuer(Some(""), op, false), Err(TokenError::Issuer));
+        // RFC 9207 2.4: without iss, refused only from a provider that advertises it.
+        assert_eq!(check_response_issuer(None, op, true), Err(TokenError::Issuer));
+        assert_eq!(check_response_issuer(None, op, false), Ok(()));
+    }
+
+    #[test]
+    fn a_response_issuer_fits_microsofts_tenant_template() {
+        let t = "https://login.microsoftonline.com/{tenantid}/v2.0";
+        let tid = "9188040d-6c67-4c5b-b112-36a304b66dad";
+        assert_eq!(
+            check_response_issuer(Some(&format!("https://login.microsoftonline.com/{tid}/v2.0")), t, true),
+            Ok(())
+        );
+        for bad in [
+            "https://login.microsoftonline.com//v2.0",
+            "https://login.microsoftonline.com/a/b/v2.0",
+            "https://login.microsoftonline.com/{tenantid}/v2.0",
+            "https://evil.example/9188040d/v2.0",
+            "https://login.microsoftonline.com/9188040d/v1.0",
+        ] {
+            assert_eq!(check_response_issuer(Some(bad), t, false), Err(TokenError::Issuer), "{bad}");
+        }
+        assert_eq!(check_response_issuer(None, t, true), Err(TokenError::Issuer));
+        assert_eq!(check_response_issuer(None, t, false), Ok(()));
     }
 
     #[test]
