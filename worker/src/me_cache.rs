@@ -167,6 +167,7 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::UseRecoveryCode { .. }
         | Change::PutTicket(_)
         | Change::DeleteTicket(_)
+        | Change::DeleteTicketsOf(_)
         | Change::PutSocialState(_)
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
@@ -179,9 +180,10 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::ClearCardPhotos { profile_id, .. }
         | Change::EnableTwoFactor { profile_id, .. }
         | Change::DeleteSessionById { profile_id, .. } => Scope::Profile(profile_id),
-        Change::DeleteProfile(id) | Change::ClearPasswordChangeRequired(id) | Change::DeleteTwoFactor(id) => {
-            Scope::Profile(id)
-        }
+        Change::DeleteProfile(id)
+        | Change::EndClaim(id)
+        | Change::ClearPasswordChangeRequired(id)
+        | Change::DeleteTwoFactor(id) => Scope::Profile(id),
         Change::PutMembership(m) => match &m.profile_id {
             Some(p) => Scope::Profile(p),
             None => Scope::Nothing,

@@ -37,6 +37,11 @@ pub struct Config {
     pub code_ip_throttle: ThrottlePolicy,
     /// Wrong codes per login and day.
     pub code_daily: ThrottlePolicy,
+    /// Unauthenticated requests that send a message or hash a password (signups, resends,
+    /// forgotten passwords, social sign-ins started, codes a login sends), per client network
+    /// (an IPv6 /64) per hour and per day.
+    pub anonymous_hourly: ThrottlePolicy,
+    pub anonymous_daily: ThrottlePolicy,
     /// A desktop refresh family ends this long after its login, however often it rotates.
     pub refresh_family_ttl: i64,
     /// Links (invitations, set-password) stay readable in the outbox this long.
@@ -74,6 +79,8 @@ impl Config {
             code_throttle: ThrottlePolicy { max_failures: 5, window_seconds: 15 * 60, block_seconds: 15 * 60 },
             code_ip_throttle: ThrottlePolicy { max_failures: 50, window_seconds: 15 * 60, block_seconds: 15 * 60 },
             code_daily: ThrottlePolicy { max_failures: 20, window_seconds: 24 * 3600, block_seconds: 24 * 3600 },
+            anonymous_hourly: ThrottlePolicy { max_failures: 20, window_seconds: 3600, block_seconds: 3600 },
+            anonymous_daily: ThrottlePolicy { max_failures: 100, window_seconds: 24 * 3600, block_seconds: 24 * 3600 },
             refresh_family_ttl: 90 * 24 * 3600,
             link_ttl: 7 * 24 * 3600,
             outbox_retention: 30 * 24 * 3600,

@@ -86,6 +86,22 @@ pub struct CodeRecord {
     pub attempts: u32,
     pub expires_at: i64,
     pub created_at: i64,
+    /// For a signup code: the credentials of whoever asked for it, set on the profile only
+    /// when the code proves the address (a claim never changes before a proof).
+    #[serde(default)]
+    pub claim: Option<SignupClaim>,
+}
+
+/// What a signup code carries to its confirmation: the password hash and names its requester
+/// chose (or, for a code a login sent, the password that login proved).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignupClaim {
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The password is one an admin chose (a code a login sent for an admin-added profile).
+    #[serde(default)]
+    pub password_change_required: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -574,6 +590,10 @@ pub struct SocialState {
     pub mode: SocialMode,
     /// The profile that started a connect.
     pub profile_id: Option<String>,
+    /// A connect: the token hash of the session that started it, which must still be alive at
+    /// the callback (a connect started before a logout links nothing).
+    #[serde(default)]
+    pub session_hash: Option<String>,
     pub nonce: String,
     /// The PKCE code verifier (RFC 7636).
     pub verifier: String,

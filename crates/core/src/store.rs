@@ -4,6 +4,7 @@
 
 use crate::config::ThrottlePolicy;
 use crate::error::{Code, Error};
+pub use crate::flows::gate::Admitted;
 use crate::model::*;
 
 /// Storage failures are not the caller's fault: they surface as `internal_error`.
@@ -27,6 +28,13 @@ pub enum Change {
     },
     /// Removes the profile with its codes, sessions and refresh tokens.
     DeleteProfile(String),
+    /// Ends a claim (an unproven profile) whose address someone else proved: its sessions,
+    /// refresh tokens, login tickets, codes, second factor (secret and recovery codes, and the
+    /// profile's flag), social identities and social sign-ins in progress. The profile row
+    /// and its cards stay; the proof's own changes follow in the same commit.
+    EndClaim(String),
+    /// Ends every login ticket of a profile (a password change or reset, two-step off).
+    DeleteTicketsOf(String),
     /// Issues a code (replacing the earlier one of that profile and purpose).
     PutCode(CodeRecord),
     /// Counts one wrong guess on the stored code: `attempts = attempts + 1`, in the statement.
@@ -38,8 +46,9 @@ pub enum Change {
         profile_id: String,
         purpose: Purpose,
     },
-    /// Creates a session (insert only: a deleted session is never re-created).
-    PutSession(Session),
+    /// Creates a session (insert only: a deleted session is never re-created). Only the gate
+    /// (`flows::gate::admit`) can build an [`Admitted`] session.
+    PutSession(Admitted<Session>),
     DeleteSession(String),
     /// Lifts the "change your password first" restriction from a profile's sessions.
     ClearPasswordChangeRequired(String),
@@ -48,8 +57,8 @@ pub enum Change {
         profile_id: String,
         except: Option<String>,
     },
-    /// Creates a refresh token (insert only).
-    PutRefreshToken(RefreshToken),
+    /// Creates a refresh token (insert only), admitted by the gate with its session.
+    PutRefreshToken(Admitted<RefreshToken>),
     /// Spends a refresh token. Pair it with `Guard::RefreshUnused` so that of two concurrent
     /// refreshes with one token exactly one commits.
     SpendRefreshToken(String),
@@ -246,6 +255,9 @@ pub enum Guard {
     NameFree { account_id: String, group: bool, parent_id: Option<String>, name: String, except: Option<String> },
     /// No profile has this social identity linked.
     SocialUnlinked { provider: String, subject: String },
+    /// The social identity is still linked to this profile (a login by it commits only while
+    /// no proof of the address has ended the claim it belonged to meanwhile).
+    SocialLinked { profile_id: String, provider: String, subject: String },
     /// Without the identity (provider, subject), the profile keeps a way in: a password with
     /// a confirmed email or phone, or another social identity.
     OtherLoginMethod { profile_id: String, provider: String, subject: String },
@@ -266,6 +278,7 @@ impl Guard {
             Guard::TicketUnspent { .. } => Code::Unauthenticated,
             Guard::NameFree { .. } => Code::NameTaken,
             Guard::SocialUnlinked { .. } => Code::SocialAlreadyLinked,
+            Guard::SocialLinked { .. } => Code::SocialNotLinked,
             Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
         }
     }

@@ -131,8 +131,12 @@ fn social_signup_confirms_only_a_verified_address_and_sets_no_password() {
     let again =
         session_of(sign_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-2", None, false)).unwrap());
     assert_eq!(again.profile.id, g.profile.id);
-    // A password signup cannot take over the address of a profile that a social login uses.
-    w.signup("fb@example.com").unwrap_err();
+    // A password signup over that unverified claim proceeds (a claim never blocks the
+    // address's owner) but changes nothing of the claim before its code proves the address.
+    w.signup("fb@example.com").unwrap();
+    let claim = w.store.data().profiles[&f.profile.id].clone();
+    assert_eq!(claim.social.len(), 1);
+    assert!(!claim.has_password());
 }
 
 #[test]
@@ -257,4 +261,51 @@ fn two_step_comes_after_the_provider() {
         w.store.data().sessions.values().all(|s| s.profile_id != p.profile.id || s.token_hash == p.session.token_hash),
         "no session before the second step"
     );
+}
+
+#[test]
+fn a_connect_started_by_a_session_that_then_logged_out_links_nothing() {
+    let mut w = World::new();
+    let p = w.person("leave@example.com");
+    let started = start(&mut w, Provider::Google, SocialMode::Connect, Some(p.session.clone()), Some(PW)).unwrap();
+    let st = take(&mut w, Provider::Google, &started.state, Some(BINDING)).unwrap();
+    assert_eq!(st.session_hash.as_deref(), Some(p.session.token_hash.as_str()), "the state names its session");
+    // The person logs out (on this device) while the provider's page is open.
+    let s = p.session.clone();
+    w.run(|env| Box::pin(async move { netid_core::flows::logout(env, &s).await })).unwrap();
+    assert_eq!(code_of(finish(&mut w, st, identity("g-out", None, false))), Code::Unauthenticated);
+    assert!(w.store.data().profiles[&p.profile.id].social.is_empty(), "nothing linked");
+    assert!(w.store.outbox_to("leave@example.com").iter().all(|m| m.kind != "social_connected"));
+    // Neither does it link once that session expired; a live one still links.
+    let q = w.login("leave@example.com", PW, ClientKind::Browser).unwrap();
+    let started = start(&mut w, Provider::Google, SocialMode::Connect, Some(q.session.clone()), Some(PW)).unwrap();
+    let st = take(&mut w, Provider::Google, &started.state, Some(BINDING)).unwrap();
+    let t0 = w.now;
+    w.advance(w.config.idle_timeout);
+    assert_eq!(code_of(finish(&mut w, st.clone(), identity("g-out", None, false))), Code::Unauthenticated);
+    w.now = t0;
+    let q = w.login("leave@example.com", PW, ClientKind::Browser).unwrap();
+    let started = start(&mut w, Provider::Google, SocialMode::Connect, Some(q.session.clone()), Some(PW)).unwrap();
+    let st = take(&mut w, Provider::Google, &started.state, Some(BINDING)).unwrap();
+    assert!(matches!(finish(&mut w, st, identity("g-out", None, false)).unwrap(), Finished::Connected));
+    assert_eq!(w.store.data().profiles[&p.profile.id].social.len(), 1);
+}
+
+#[test]
+fn a_connect_state_without_its_session_or_with_anothers_links_nothing() {
+    let mut w = World::new();
+    let p = w.person("bound@example.com");
+    let q = w.person("other@example.com");
+    let started = start(&mut w, Provider::Google, SocialMode::Connect, Some(p.session.clone()), Some(PW)).unwrap();
+    let st = take(&mut w, Provider::Google, &started.state, Some(BINDING)).unwrap();
+    // A state stored before the session was recorded (or tampered with): refused.
+    let old = SocialState { session_hash: None, ..st.clone() };
+    assert_eq!(code_of(finish(&mut w, old, identity("g-b", None, false))), Code::SocialStateInvalid);
+    let foreign = SocialState { session_hash: Some(q.session.token_hash.clone()), ..st };
+    assert_eq!(code_of(finish(&mut w, foreign, identity("g-b", None, false))), Code::Unauthenticated);
+    assert!(w.store.data().profiles[&p.profile.id].social.is_empty());
+    assert!(w.store.data().profiles[&q.profile.id].social.is_empty());
+    // A login or a sign-up records no session.
+    let s = start(&mut w, Provider::Google, SocialMode::Login, None, None).unwrap();
+    assert_eq!(take(&mut w, Provider::Google, &s.state, Some(BINDING)).unwrap().session_hash, None);
 }

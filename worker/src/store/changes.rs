@@ -18,7 +18,7 @@ impl D1Store {
                 &format!(
                     "INSERT INTO profiles ({PROFILE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14) \
                      ON CONFLICT(id) DO UPDATE SET email=?2, email_confirmed=?3, phone=?4, phone_confirmed=?5, \
-                     first_name=?7, last_name=?8, photo_url=?9, lang=?10, two_factor_enabled=?11, updated_at=?13"
+                     first_name=?7, last_name=?8, photo_url=?9, lang=?10, updated_at=?13"
                 ),
                 &[
                     s(&p.id),
@@ -55,11 +55,41 @@ impl D1Store {
                     st("DELETE FROM profiles WHERE id = ?1", &[s(id)])?,
                 ]
             }
-            Change::PutCode(c) => vec![st(
-                "INSERT INTO codes (profile_id, purpose, target, code_hash, attempts, expires_at, created_at) VALUES (?1,?2,?3,?4,?5,?6,?7) \
-                 ON CONFLICT(profile_id, purpose) DO UPDATE SET target=?3, code_hash=?4, attempts=?5, expires_at=?6, created_at=?7",
-                &[s(&c.profile_id), s(c.purpose.as_str()), s(&c.target), s(&c.code_hash), i(i64::from(c.attempts)), i(c.expires_at), i(c.created_at)],
-            )?],
+            Change::PutCode(c) => {
+                let claim = c.claim.as_ref();
+                vec![st(
+                    "INSERT INTO codes (profile_id, purpose, target, code_hash, attempts, expires_at, created_at, \
+                     claim_password_hash, claim_first_name, claim_last_name, claim_change_required) \
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) \
+                     ON CONFLICT(profile_id, purpose) DO UPDATE SET target=?3, code_hash=?4, attempts=?5, expires_at=?6, \
+                     created_at=?7, claim_password_hash=?8, claim_first_name=?9, claim_last_name=?10, claim_change_required=?11",
+                    &[
+                        s(&c.profile_id),
+                        s(c.purpose.as_str()),
+                        s(&c.target),
+                        s(&c.code_hash),
+                        i(i64::from(c.attempts)),
+                        i(c.expires_at),
+                        i(c.created_at),
+                        os(&claim.map(|c| c.password_hash.clone())),
+                        os(&claim.map(|c| c.first_name.clone())),
+                        os(&claim.map(|c| c.last_name.clone())),
+                        b(claim.is_some_and(|c| c.password_change_required)),
+                    ],
+                )?]
+            }
+            Change::EndClaim(id) => vec![
+                st("DELETE FROM two_factor WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM recovery_codes WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM login_tickets WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM codes WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM sessions WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM refresh_tokens WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM social_identities WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM social_states WHERE profile_id = ?1", &[s(id)])?,
+                st("UPDATE profiles SET two_factor_enabled = 0, photo_url = NULL WHERE id = ?1", &[s(id)])?,
+            ],
+            Change::DeleteTicketsOf(id) => vec![st("DELETE FROM login_tickets WHERE profile_id = ?1", &[s(id)])?],
             Change::CodeFailed { profile_id, purpose } => vec![st(
                 "UPDATE codes SET attempts = attempts + 1 WHERE profile_id = ?1 AND purpose = ?2",
                 &[s(profile_id), s(purpose.as_str())],
@@ -190,7 +220,7 @@ impl D1Store {
             Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => vec![st(
                 "UPDATE memberships SET first_name = COALESCE(?2, first_name), last_name = COALESCE(?3, last_name), \
                  contact_email = COALESCE(?4, contact_email), phone = COALESCE(?5, phone), photo_url = COALESCE(?6, photo_url) \
-                 WHERE profile_id = ?1",
+                 WHERE profile_id = ?1 AND status != 'dismissed'",
                 &[s(profile_id), os(first_name), os(last_name), os(contact_email), os(phone), os(photo_url)],
             )?],
             Change::PutAccount(a) => vec![st(
@@ -390,7 +420,7 @@ impl D1Store {
                 ],
             )?],
             Change::PutSocialState(t) => vec![st(
-                &format!("INSERT INTO social_states ({SOCIAL_STATE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"),
+                &format!("INSERT INTO social_states ({SOCIAL_STATE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"),
                 &[
                     s(&t.state_hash),
                     s(&t.provider),
@@ -404,6 +434,7 @@ impl D1Store {
                     s(t.lang.tag()),
                     i(t.expires_at),
                     i(t.created_at),
+                    os(&t.session_hash),
                 ],
             )?],
             Change::LinkSocial { profile_id, link } => vec![st(
@@ -523,6 +554,11 @@ impl D1Store {
                 "social_unlinked",
                 "NOT EXISTS (SELECT 1 FROM social_identities WHERE provider = ?1 AND subject = ?2)",
                 vec![s(provider), s(subject)],
+            ),
+            Guard::SocialLinked { profile_id, provider, subject } => (
+                "social_linked",
+                "EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND provider = ?2 AND subject = ?3)",
+                vec![s(profile_id), s(provider), s(subject)],
             ),
             Guard::OtherLoginMethod { profile_id, provider, subject } => (
                 "other_login_method",

@@ -225,7 +225,8 @@ impl Store for D1Store {
     async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
         let row = self
             .first::<CodeRow>(
-                "SELECT profile_id, purpose, target, code_hash, attempts, expires_at, created_at FROM codes WHERE profile_id = ?1 AND purpose = ?2",
+                "SELECT profile_id, purpose, target, code_hash, attempts, expires_at, created_at, claim_password_hash, \
+                 claim_first_name, claim_last_name, claim_change_required FROM codes WHERE profile_id = ?1 AND purpose = ?2",
                 &[s(profile_id), s(purpose.as_str())],
             )
             .await?;
@@ -238,6 +239,12 @@ impl Store for D1Store {
                 attempts: r.attempts.clamp(0, i64::from(u32::MAX)) as u32,
                 expires_at: r.expires_at,
                 created_at: r.created_at,
+                claim: r.claim_password_hash.map(|password_hash| SignupClaim {
+                    password_hash,
+                    first_name: r.claim_first_name.unwrap_or_default(),
+                    last_name: r.claim_last_name.unwrap_or_default(),
+                    password_change_required: r.claim_change_required.unwrap_or(0) != 0,
+                }),
             })
         }))
     }

@@ -59,6 +59,10 @@ pub(super) struct CodeRow {
     pub(super) attempts: i64,
     pub(super) expires_at: i64,
     pub(super) created_at: i64,
+    pub(super) claim_password_hash: Option<String>,
+    pub(super) claim_first_name: Option<String>,
+    pub(super) claim_last_name: Option<String>,
+    pub(super) claim_change_required: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -324,7 +328,7 @@ pub(super) const PROFILE_SELECT: &str = "id, email, email_confirmed, phone, phon
      (SELECT json_group_array(json_object('provider', provider, 'subject', subject, 'email', email, 'created_at', created_at)) \
      FROM social_identities si WHERE si.profile_id = profiles.id) AS social";
 pub(super) const SOCIAL_STATE_COLS: &str =
-    "state_hash, provider, mode, profile_id, nonce, verifier, return_to, binding_hash, client, lang, expires_at, created_at";
+    "state_hash, provider, mode, profile_id, nonce, verifier, return_to, binding_hash, client, lang, expires_at, created_at, session_hash";
 
 #[derive(Deserialize)]
 pub(super) struct SocialStateRow {
@@ -340,6 +344,8 @@ pub(super) struct SocialStateRow {
     pub(super) lang: String,
     pub(super) expires_at: i64,
     pub(super) created_at: i64,
+    #[serde(default)]
+    pub(super) session_hash: Option<String>,
 }
 
 impl SocialStateRow {
@@ -349,6 +355,7 @@ impl SocialStateRow {
             provider: self.provider,
             mode: SocialMode::parse(&self.mode)?,
             profile_id: self.profile_id,
+            session_hash: self.session_hash,
             nonce: self.nonce,
             verifier: self.verifier,
             return_to: self.return_to,

@@ -11,6 +11,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_trust.sql"),
     include_str!("../../migrations/0004_two_factor.sql"),
     include_str!("../../migrations/0005_delivery.sql"),
+    include_str!("../../migrations/0006_social.sql"),
+    include_str!("../../migrations/0007_claims.sql"),
+    include_str!("../../migrations/0008_social_session.sql"),
 ];
 
 fn schema() -> BTreeMap<String, BTreeSet<String>> {
@@ -67,6 +70,8 @@ fn migrations_define_every_column_the_store_uses() {
             "account_id, profile_id, type, role, status, first_name, last_name, contact_email, phone, photo_url",
         ),
         ("settings", "key, value"),
+        ("social_identities", "provider, subject, profile_id, email, created_at"),
+        ("social_states", super::SOCIAL_STATE_COLS),
     ];
     for (table, cols) in expect {
         let have = s.get(*table).unwrap_or_else(|| panic!("no table {table}")); // ok: a test's own failure

@@ -3,19 +3,31 @@
 use super::{throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{CodeRecord, Profile, Purpose};
+use crate::model::{CodeRecord, Profile, Purpose, SignupClaim};
 use crate::store::{Change, Guard, Store};
 use crate::tokens::{code_hash, new_code};
 use crate::validate::ConfirmationCode;
 
 /// A new code for `purpose`, sent to `target`: the code row (replacing any earlier one)
-/// and the message, to commit together. Also returns the code itself.
+/// and the message, to commit together.
 pub(crate) fn issue<S: Store>(
     env: &mut Env<'_, S>,
     profile: &Profile,
     purpose: Purpose,
     target: &str,
     kind: MailKind,
+) -> Vec<Change> {
+    issue_with(env, profile, purpose, target, kind, None)
+}
+
+/// [`issue`], for a signup code carrying the credentials its confirmation sets.
+pub(crate) fn issue_with<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: &Profile,
+    purpose: Purpose,
+    target: &str,
+    kind: MailKind,
+    claim: Option<SignupClaim>,
 ) -> Vec<Change> {
     let code = new_code(env.rng);
     let record = CodeRecord {
@@ -26,6 +38,7 @@ pub(crate) fn issue<S: Store>(
         attempts: 0,
         expires_at: env.now + env.config.code_ttl,
         created_at: env.now,
+        claim,
     };
     let msg = env.message(kind, profile.lang, target, Some(&code));
     vec![Change::PutCode(record), msg]
@@ -37,6 +50,8 @@ pub(crate) fn issue<S: Store>(
 pub(crate) struct Accepted {
     pub spend: Vec<Change>,
     pub refunds: Vec<Change>,
+    /// The code's record as it was read (a signup code's claim).
+    pub record: CodeRecord,
 }
 
 /// How much a failed check may tell. Public flows (signup confirmation, password reset) must
@@ -98,5 +113,5 @@ pub(crate) async fn verify<S: Store>(
         Change::DeleteCode { profile_id: profile_id.to_string(), purpose },
     ];
     spend.extend(refunds.iter().cloned());
-    Ok(Accepted { spend, refunds })
+    Ok(Accepted { spend, refunds, record: rec })
 }

@@ -3,14 +3,16 @@
 //! 7-day expiry; acceptance by a new person (sets a password) or an existing profile.
 
 use super::accounts::{access, Access};
+use super::claims;
+use super::gate::{self, Entry, Proof};
 use super::people::{address_state, check_placement, owner_of, AddressState};
-use super::sessions::{start_session, Grant};
+use super::sessions::Grant;
+use super::signup::Address;
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{
-    AccountView, ClientKind, Invitation, InvitationState, MemberStatus, MemberType, Membership, Profile, Purpose, Role,
-    Session,
+    AccountView, ClientKind, Invitation, InvitationState, MemberStatus, MemberType, Membership, Profile, Role, Session,
 };
 use crate::store::{Change, Guard, Store};
 use crate::time::rfc3339;
@@ -516,6 +518,40 @@ pub async fn accept_invitation<S: Store>(
         env.commit(changes).await?;
         return Ok(Accepted { grant: None, account: AccountView::of(&account, &card) });
     }
+    // No owner: a claim on the address, if any, meets the proof the invitation link is.
+    let claim = match &invitee {
+        Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
+        Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
+    };
+    let address = match &invitee {
+        Invitee::Email(e) => Address::Email(e.clone()),
+        Invitee::Phone(p) => Address::Phone(p.clone()),
+    };
+    if let Some(mut profile) = claim.clone().filter(|u| claims::Prover::of(u, caller) == claims::Prover::Author) {
+        // The claim's own author (logged in as it) followed the link: the address is theirs,
+        // and the claim becomes their profile as it is.
+        changes.extend(claims::prove(&mut profile, &address, claims::Prover::Author));
+        profile.updated_at = now;
+        changes.push(Change::PutProfile(profile.clone()));
+        card.profile_id = Some(profile.id.clone());
+        card.status = MemberStatus::Active;
+        if card.first_name.is_empty() {
+            card.first_name = profile.first_name.clone();
+        }
+        if card.last_name.is_empty() {
+            card.last_name = profile.last_name.clone();
+        }
+        changes.push(Change::PutMembership(card.clone()));
+        changes.push(Change::PutInvitation(inv.clone()));
+        changes.push(Change::RecordActivity {
+            account_id: account.id.clone(),
+            membership_id: card.id.clone(),
+            at: now,
+        });
+        changes.push(env.account_audit(&account.id, Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
+        env.commit(changes).await?;
+        return Ok(Accepted { grant: None, account: AccountView::of(&account, &card) });
+    }
     // A new person: names and a password make their profile.
     let first = input.first_name.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or(&card.first_name).to_string();
     let last = input.last_name.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or(&card.last_name).to_string();
@@ -532,21 +568,14 @@ pub async fn accept_invitation<S: Store>(
         last_name: Some(last.as_str()),
     };
     let password = Password::parse(input.password.as_deref().unwrap_or(""), &info)?;
-    // An unconfirmed profile holding the address (an abandoned signup, or one an admin made
-    // for this person) becomes the person's: the link proved the address, the new password
-    // replaces whatever was set before, and cards elsewhere stay linked.
-    let unconfirmed = match &invitee {
-        Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
-        Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
-    };
     let mut profile = super::new_profile(env, email, phone, &first, &last, &password, super::Provenance::Proven);
-    if let Some(u) = unconfirmed {
+    if let Some(mut u) = claim {
+        // Someone else's claim (an abandoned signup, a social sign-up the provider did not
+        // verify, a profile an admin made): the link proved the address, so the claim ends
+        // and the person gets a clean profile under its id (cards bound to it stay).
+        changes.extend(claims::prove(&mut u, &address, claims::Prover::Other));
         profile.id = u.id;
         profile.created_at = u.created_at;
-        profile.photo_url = u.photo_url;
-        for purpose in [Purpose::Signup, Purpose::PasswordReset] {
-            changes.push(Change::DeleteCode { profile_id: profile.id.clone(), purpose });
-        }
     }
     changes.push(Change::SetPassword {
         profile_id: profile.id.clone(),
@@ -571,8 +600,12 @@ pub async fn accept_invitation<S: Store>(
     accounts.retain(|a| a.id != view.id);
     accounts.push(view.clone());
     accounts.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
-    let grant =
-        start_session(env, profile, Some(account.id.clone()), ClientKind::Browser, None, changes, Some(accounts))
-            .await?;
+    let entry = Entry {
+        account_id: Some(account.id.clone()),
+        client: ClientKind::Browser,
+        accounts: Some(accounts),
+        login: None,
+    };
+    let grant = gate::admit(env, profile, Proof::Address, entry, changes).await?;
     Ok(Accepted { grant: Some(grant), account: view })
 }

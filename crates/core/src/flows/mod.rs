@@ -2,8 +2,10 @@
 //! one list of changes. No I/O, clock or randomness of their own: [`Env`] brings them.
 
 pub mod accounts;
+pub mod claims;
 pub mod cleanup;
 mod codes;
+pub mod gate;
 pub mod invitations;
 mod me;
 mod password;

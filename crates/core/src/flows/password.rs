@@ -2,7 +2,7 @@
 
 use super::codes::{self, Disclosure};
 use super::signup::Address;
-use super::{throttle, Env};
+use super::{claims, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
@@ -22,11 +22,18 @@ fn address_of(login: Login) -> Address {
 /// as silent as an unknown login.
 pub async fn forgot_password<S: Store>(env: &mut Env<'_, S>, login: &str, region: Option<&str>) -> Result<()> {
     let address = address_of(Login::parse(login, region)?);
+    // The network's anonymous budget answers 429 (it says nothing about the address); the
+    // address's own send limit is as silent as an unknown login.
+    throttle::reserve(env, &env.anonymous_keys()).await?;
     let send = [(throttle::send_key(address.as_str()), env.config.send_throttle)];
     if throttle::reserve(env, &send).await.is_err() {
         return Ok(());
     }
-    let Some(profile) = address.owner(env.store).await? else {
+    // An owned profile resets only through a login it proved: an unconfirmed address on it is
+    // somebody's claim, not a way in (`claims`).
+    let Some(profile) =
+        address.owner(env.store).await?.filter(|p| claims::state(p) == claims::State::Claim || address.confirmed_by(p))
+    else {
         return Ok(());
     };
     let changes = codes::issue(env, &profile, Purpose::PasswordReset, address.as_str(), MailKind::PasswordResetCode);
@@ -75,12 +82,14 @@ pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -
             return Err(e.at("new_password"));
         }
     };
-    match &address {
-        Address::Email(_) => profile.email_confirmed = true,
-        Address::Phone(_) => profile.phone_confirmed = true,
+    if claims::state(&profile) == claims::State::Owned && !address.confirmed_by(&profile) {
+        env.commit(accepted.refunds).await?;
+        return Err(Error::field(Code::InvalidCode, "code"));
     }
-    profile.updated_at = env.now;
     let mut changes = accepted.spend;
+    // The code proves the address: a claim on it ends, and the prover's profile is clean.
+    changes.extend(claims::prove(&mut profile, &address, claims::Prover::Other));
+    profile.updated_at = env.now;
     changes.extend([
         Change::PutProfile(profile.clone()),
         Change::SetPassword {
@@ -91,6 +100,7 @@ pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -
         },
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: None },
         Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: None },
+        Change::DeleteTicketsOf(profile.id.clone()),
         Change::DeleteThrottle(throttle::login_key(address.as_str())),
     ]);
     changes.push(env.message(MailKind::PasswordChanged, profile.lang, address.as_str(), None));

@@ -5,7 +5,9 @@ use super::invitations::{create_invitation, InviteOptions};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{CodeRecord, Department, Group, MemberStatus, MemberType, Membership, Profile, Purpose, Role};
+use crate::model::{
+    CodeRecord, Department, Group, MemberStatus, MemberType, Membership, Profile, Purpose, Role, SignupClaim,
+};
 use crate::store::{Change, Guard, Store};
 use crate::tokens::{code_hash, new_code, new_id};
 use crate::validate::{Email, Invitee, Login, Name, Password, PersonalInfo};
@@ -124,7 +126,8 @@ pub(crate) async fn check_placement<S: Store>(
 
 pub(crate) fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
     match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
-        Some(s) if s.chars().count() > max || s.chars().any(char::is_control) => {
+        // Text other people see: no control, bidirectional or invisible formatting character.
+        Some(s) if s.chars().count() > max || s.chars().any(char::is_control) || !crate::validate::visible_text(&s) => {
             Err(Error::field(Code::InvalidText, field))
         }
         other => Ok(other),
@@ -271,6 +274,13 @@ pub async fn add_user<S: Store>(
             attempts: 0,
             expires_at: now + env.config.code_ttl,
             created_at: now,
+            // Its confirmation keeps the admin's password, still to be changed at first login.
+            claim: Some(SignupClaim {
+                password_hash: profile.password_hash.clone(),
+                first_name: profile.first_name.clone(),
+                last_name: profile.last_name.clone(),
+                password_change_required: true,
+            }),
         }),
         message,
     ];

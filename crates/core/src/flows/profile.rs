@@ -281,6 +281,7 @@ pub async fn change_password<S: Store>(
         Change::ClearPasswordChangeRequired(profile.id.clone()),
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: Some(session.token_hash.clone()) },
         Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: session.family_id.clone() },
+        Change::DeleteTicketsOf(profile.id.clone()),
     ];
     if let Some(to) = notice_address(&profile) {
         changes.push(env.message(MailKind::PasswordChanged, profile.lang, &to, None));

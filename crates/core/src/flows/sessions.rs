@@ -1,12 +1,13 @@
 //! Login, sessions with a sliding idle timeout, desktop refresh tokens, logout.
 
+use super::gate::{self, Entry, Proof};
 use super::{codes, not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{burn, hash_password, verify_password};
 use crate::mail::MailKind;
-use crate::model::{AccountView, ClientKind, Profile, Purpose, RefreshToken, Session};
+use crate::model::{AccountView, ClientKind, Profile, Purpose, RefreshToken, Session, SignupClaim};
 use crate::store::{Change, Guard, LoginKey, Store};
-use crate::tokens::{new_token, token_hash};
+use crate::tokens::token_hash;
 use crate::validate::{Login, Password};
 
 /// A session handed to a client: the bearer token (and for desktop clients, a refresh token).
@@ -37,65 +38,6 @@ pub struct LoginInput {
     pub region: Option<String>,
     /// The second factor, for a profile with two-step authentication on.
     pub factor: super::two_factor::Factor,
-}
-
-/// Creates a session (committing `changes` with it).
-pub(crate) async fn start_session<S: Store>(
-    env: &mut Env<'_, S>,
-    profile: Profile,
-    account_id: Option<String>,
-    client: ClientKind,
-    family: Option<(String, i64)>,
-    mut changes: Vec<Change>,
-    accounts: Option<Vec<AccountView>>,
-) -> Result<Grant> {
-    let token = new_token(env.rng);
-    let now = env.now;
-    // A family keeps the absolute end of its first login: rotation never extends it.
-    let family = match (client, family) {
-        (ClientKind::Desktop, Some(f)) => Some(f),
-        (ClientKind::Desktop, None) => Some((env.id("fam"), now + env.config.refresh_family_ttl)),
-        (ClientKind::Browser, _) => None,
-    };
-    let family_id = family.as_ref().map(|(f, _)| f.clone());
-    let session = Session {
-        id: env.id("ses"),
-        user_agent: env.user_agent.clone(),
-        ip: env.ip.clone(),
-        location: env.location.clone(),
-        token_hash: token_hash(&token),
-        profile_id: profile.id.clone(),
-        account_id,
-        client,
-        created_at: now,
-        last_seen_at: now,
-        absolute_expires_at: now + env.config.absolute_timeout,
-        family_id,
-        password_change_required: profile.password_change_required,
-    };
-    changes.push(Change::PutSession(session.clone()));
-    // What the answer shows is read before the commit: once it landed, nothing may fail.
-    let accounts = match accounts {
-        Some(a) => a,
-        None => env.store.accounts_of(&profile.id).await?,
-    };
-    let mut refresh_token = None;
-    if let Some((family_id, family_expires_at)) = family {
-        let rt = new_token(env.rng);
-        changes.push(Change::PutRefreshToken(RefreshToken {
-            token_hash: token_hash(&rt),
-            family_id,
-            profile_id: profile.id.clone(),
-            session_hash: session.token_hash.clone(),
-            used: false,
-            created_at: now,
-            expires_at: (now + env.config.refresh_ttl).min(family_expires_at),
-            family_expires_at,
-        }));
-        refresh_token = Some(rt);
-    }
-    env.commit(changes).await?;
-    Ok(Grant { token, session, refresh_token, profile, accounts })
 }
 
 /// Logs in with email or phone and password. The attempt is counted per login and per
@@ -132,17 +74,38 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         Login::Email(_) => (profile.email_confirmed, Code::EmailUnconfirmed),
         Login::Phone(_) => (profile.phone_confirmed, Code::PhoneUnconfirmed),
     };
+    // The second factor is checked before anything else happens for this profile: a
+    // profile with two-step on gets no code sent on the password alone.
+    let mut proof = Proof::Password;
+    if profile.two_factor_enabled && !input.factor.is_empty() {
+        changes.extend(super::two_factor::verify_factor(env, &profile, &input.factor).await?);
+        proof = Proof::PasswordAndFactor;
+    }
     if !login_confirmed {
-        throttle::reserve(env, &[(throttle::send_key(login.as_str()), env.config.send_throttle)]).await?;
-        changes.extend(codes::issue(env, &profile, Purpose::Signup, login.as_str(), MailKind::SignupCode));
+        if profile.two_factor_enabled && proof != Proof::PasswordAndFactor {
+            env.commit(changes).await?;
+            return Err(Error::field(unconfirmed_code, "login"));
+        }
+        let mut keys = vec![(throttle::send_key(login.as_str()), env.config.send_throttle)];
+        keys.extend(env.anonymous_keys());
+        throttle::reserve(env, &keys).await?;
+        // The code confirms the address for the password this login just proved.
+        let claim = SignupClaim {
+            password_hash: profile.password_hash.clone(),
+            first_name: profile.first_name.clone(),
+            last_name: profile.last_name.clone(),
+            password_change_required: profile.password_change_required,
+        };
+        changes.extend(codes::issue_with(
+            env,
+            &profile,
+            Purpose::Signup,
+            login.as_str(),
+            MailKind::SignupCode,
+            Some(claim),
+        ));
         env.commit(changes).await?;
         return Err(Error::field(unconfirmed_code, "login"));
-    }
-    if profile.two_factor_enabled {
-        if input.factor.is_empty() {
-            return Err(super::two_factor::challenge(env, &profile, login.as_str(), &input, changes).await);
-        }
-        changes.extend(super::two_factor::verify_factor(env, &profile, &input.factor).await?);
     }
     if verified.needs_rehash {
         changes.push(Change::SetPassword {
@@ -152,8 +115,15 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
             change_required: profile.password_change_required,
         });
     }
-    let account_id = login_account(env, &profile.id, input.account_id, &mut changes).await?;
-    start_session(env, profile, account_id, input.client, None, changes, accounts).await
+    // The account is entered (and its activity recorded) only with a session: a second step
+    // still to come keeps the requested account on its ticket.
+    let account_id = if profile.two_factor_enabled && proof == Proof::Password {
+        input.account_id
+    } else {
+        login_account(env, &profile.id, input.account_id, &mut changes).await?
+    };
+    let entry = Entry { account_id, client: input.client, accounts, login: Some(login.as_str().to_string()) };
+    gate::admit(env, profile, proof, entry, changes).await
 }
 
 /// The account a login enters (`account_id`): the person's active card there (404
@@ -290,8 +260,9 @@ pub async fn refresh<S: Store>(env: &mut Env<'_, S>, refresh_token: &str) -> Res
         Change::DeleteSession(rt.session_hash.clone()),
     ];
     let account_id = old_session.and_then(|s| s.account_id);
-    let family = Some((rt.family_id.clone(), rt.family_expires_at));
-    match start_session(env, profile, account_id, ClientKind::Desktop, family, changes, None).await {
+    let proof = Proof::Refresh { family_id: rt.family_id.clone(), family_expires_at: rt.family_expires_at };
+    let entry = Entry { account_id, client: ClientKind::Desktop, ..Entry::default() };
+    match gate::admit(env, profile, proof, entry, changes).await {
         Err(e) if e.code == Code::InvalidRefreshToken => Err(revoke_family(env, &rt).await),
         other => other,
     }

@@ -1,12 +1,13 @@
 //! Sign up and confirm.
 
 use super::codes::{self, Disclosure};
-use super::sessions::{start_session, Grant};
-use super::{throttle, Env};
+use super::gate::{self, Entry, Proof};
+use super::sessions::Grant;
+use super::{claims, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
-use crate::model::{ClientKind, Profile, Purpose};
+use crate::model::{Profile, Purpose, SignupClaim};
 use crate::store::{Change, Store};
 use crate::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
 
@@ -76,8 +77,11 @@ impl Address {
 }
 
 /// Sends a new confirmation code to an address whose profile is not confirmed yet (the
-/// confirmation page's "resend"). Counted against the address's send limit first, and
-/// answered alike whether or not such a profile exists (no way to probe for addresses).
+/// confirmation page's "resend"). Counted against the client network's anonymous budget and
+/// the address's send limit first, and answered alike whether or not such a profile exists
+/// (no way to probe for addresses). The new code carries the pending signup's credentials;
+/// a claim with no pending signup gets one only when it is a plain password signup (a claim
+/// that logs in some other way, or has two-step on, is confirmed by a signup or not at all).
 pub async fn resend_signup_code<S: Store>(
     env: &mut Env<'_, S>,
     email: Option<&str>,
@@ -85,18 +89,32 @@ pub async fn resend_signup_code<S: Store>(
     region: Option<&str>,
 ) -> Result<()> {
     let address = Address::parse(email, phone, region)?;
-    throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await?;
-    match address.owner(env.store).await? {
-        Some(profile) if !profile.is_confirmed() => {
-            let changes = codes::issue(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode);
-            env.commit(changes).await
-        }
-        _ => Ok(()),
-    }
+    let mut keys = vec![(throttle::send_key(address.as_str()), env.config.send_throttle)];
+    keys.extend(env.anonymous_keys());
+    throttle::reserve(env, &keys).await?;
+    let Some(profile) = address.owner(env.store).await?.filter(|p| !p.is_confirmed()) else {
+        return Ok(());
+    };
+    let pending = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim);
+    let claim = match pending {
+        Some(c) => c,
+        None if profile.has_password() && profile.social.is_empty() && !profile.two_factor_enabled => SignupClaim {
+            password_hash: profile.password_hash.clone(),
+            first_name: profile.first_name.clone(),
+            last_name: profile.last_name.clone(),
+            password_change_required: profile.password_change_required,
+        },
+        None => return Ok(()),
+    };
+    let changes =
+        codes::issue_with(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode, Some(claim));
+    env.commit(changes).await
 }
 
-/// Creates an unconfirmed profile (or refreshes an unconfirmed one holding the same address)
-/// and sends a confirmation code. A confirmed owner answers `email_taken`/`phone_taken`.
+/// Signs up: a new profile (a claim until its address is confirmed) and a confirmation code.
+/// Over an existing claim on the address the claim is left as it is: the new password and
+/// names wait in the code, and only its confirmation (which ends the old claim) sets them. A
+/// confirmed owner answers `email_taken`/`phone_taken`.
 pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Result<SignupOutcome> {
     let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let first = Name::parse(&input.first_name, "first_name")?;
@@ -115,49 +133,67 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
     };
     let password = Password::parse(&input.password, &info)?;
     let existing = address.owner(env.store).await?;
-    if let Some(p) = &existing {
-        // A profile in use: a confirmed login, or a social identity that logs in to it.
-        if p.is_confirmed() || !p.social.is_empty() {
-            return Err(address.taken());
-        }
+    if existing.as_ref().is_some_and(|p| claims::state(p) == claims::State::Owned) {
+        return Err(address.taken());
     }
-    throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await?;
+    // The network's anonymous budget and the address's send limit, before any hashing.
+    let mut keys = vec![(throttle::send_key(address.as_str()), env.config.send_throttle)];
+    keys.extend(env.anonymous_keys());
+    throttle::reserve(env, &keys).await?;
     let now = env.now;
-    let id = match &existing {
-        Some(p) => p.id.clone(),
-        None => env.id("prf"),
-    };
     let hash = hash_password(password.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng);
-    let profile = Profile {
-        id: id.clone(),
-        email: info.email.map(str::to_string),
-        email_confirmed: false,
-        phone: info.phone.map(str::to_string),
-        phone_confirmed: false,
-        password_hash: hash,
+    let claim = SignupClaim {
+        password_hash: hash.clone(),
         first_name: first.as_str().to_string(),
         last_name: last.as_str().to_string(),
-        photo_url: None,
-        lang: env.lang,
-        two_factor_enabled: false,
         password_change_required: false,
-        created_at: existing.as_ref().map_or(now, |p| p.created_at),
-        updated_at: now,
-        social: Vec::new(),
     };
-    let mut changes = vec![
-        Change::PutProfile(profile.clone()),
-        Change::SetPassword {
-            profile_id: id.clone(),
-            hash: profile.password_hash.clone(),
-            replaces: None,
-            change_required: false,
-        },
-    ];
-    changes.extend(codes::issue(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode));
+    let mut changes = Vec::new();
+    let profile = match existing {
+        Some(mut claimed) => {
+            // The code goes out in the requester's language; the claim itself is untouched.
+            claimed.lang = env.lang;
+            claimed
+        }
+        None => {
+            let profile = Profile {
+                id: env.id("prf"),
+                email: info.email.map(str::to_string),
+                email_confirmed: false,
+                phone: info.phone.map(str::to_string),
+                phone_confirmed: false,
+                password_hash: hash.clone(),
+                first_name: claim.first_name.clone(),
+                last_name: claim.last_name.clone(),
+                photo_url: None,
+                lang: env.lang,
+                two_factor_enabled: false,
+                password_change_required: false,
+                created_at: now,
+                updated_at: now,
+                social: Vec::new(),
+            };
+            changes.push(Change::PutProfile(profile.clone()));
+            changes.push(Change::SetPassword {
+                profile_id: profile.id.clone(),
+                hash,
+                replaces: None,
+                change_required: false,
+            });
+            profile
+        }
+    };
+    changes.extend(codes::issue_with(
+        env,
+        &profile,
+        Purpose::Signup,
+        address.as_str(),
+        MailKind::SignupCode,
+        Some(claim),
+    ));
     env.commit(changes).await?;
     Ok(SignupOutcome {
-        profile_id: id,
+        profile_id: profile.id,
         channel: match address {
             Address::Email(_) => "email",
             Address::Phone(_) => "sms",
@@ -174,12 +210,15 @@ pub struct ConfirmInput {
     pub region: Option<String>,
 }
 
-/// Confirms the signup address with its code and logs the person in. Every failure answers
-/// `invalid_code` alike (unknown, confirmed, expired, exhausted), and every guess counts.
+/// Confirms the signup address with its code and logs the person in through the gate. The
+/// code proves the address for whoever asked for it: the claim on the address ends
+/// (`claims::prove`) and the profile takes the credentials the code carries. Every failure
+/// answers `invalid_code` alike (unknown, confirmed, expired, exhausted), and every guess
+/// counts.
 pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput) -> Result<Grant> {
     let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let code = ConfirmationCode::parse(&input.code)?;
-    let owner = address.owner(env.store).await?.filter(|p| !address.confirmed_by(p));
+    let owner = address.owner(env.store).await?.filter(|p| claims::state(p) == claims::State::Claim);
     let accepted = codes::verify(
         env,
         owner.as_ref().map(|p| p.id.as_str()),
@@ -192,14 +231,26 @@ pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput)
     let Some(mut profile) = owner else {
         return Err(Error::field(Code::InvalidCode, "code"));
     };
-    match address {
-        Address::Email(_) => profile.email_confirmed = true,
-        Address::Phone(_) => profile.phone_confirmed = true,
+    let mut changes = accepted.spend;
+    let kept_change_required = profile.password_change_required;
+    changes.extend(claims::prove(&mut profile, &address, claims::Prover::Other));
+    profile.password_change_required = kept_change_required;
+    if let Some(c) = &accepted.record.claim {
+        profile.first_name = c.first_name.clone();
+        profile.last_name = c.last_name.clone();
+        profile.password_hash = c.password_hash.clone();
+        profile.password_change_required = c.password_change_required;
+        profile.lang = env.lang;
     }
     profile.updated_at = env.now;
-    let mut changes = accepted.spend;
     changes.push(Change::PutProfile(profile.clone()));
+    changes.push(Change::SetPassword {
+        profile_id: profile.id.clone(),
+        hash: profile.password_hash.clone(),
+        replaces: None,
+        change_required: profile.password_change_required,
+    });
     let audit = env.audit(Some(&profile.id), "profile.confirmed", &profile.id, address.as_str());
     changes.push(audit);
-    start_session(env, profile, None, ClientKind::Browser, None, changes, None).await
+    gate::admit(env, profile, Proof::Address, Entry::default(), changes).await
 }

@@ -10,9 +10,11 @@
 //!   when the provider asserts it verified, and without a password;
 //! - the last way into a profile cannot be disconnected (decided inside the commit).
 
+use super::gate::{self, Entry, Proof};
 use super::profile::notice_address;
-use super::sessions::{reauthenticate, start_session};
-use super::{Env, Grant};
+use super::sessions::reauthenticate;
+use super::signup::Address;
+use super::{claims, throttle, Env, Grant};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{AccountView, ClientKind, Profile, Session, SocialLink, SocialMode, SocialState};
@@ -48,7 +50,7 @@ pub struct Started {
 
 /// Stores a new sign-in (single use, 10 minutes) and answers what the provider must be sent.
 pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<Started> {
-    let profile_id = match input.mode {
+    let (profile_id, session_hash) = match input.mode {
         SocialMode::Connect => {
             let session = input.caller.as_ref().ok_or_else(|| Error::new(Code::Unauthenticated))?;
             let profile =
@@ -61,9 +63,13 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
             } else {
                 fresh_session(env, session)?;
             }
-            Some(profile.id)
+            (Some(profile.id), Some(session.token_hash.clone()))
         }
-        SocialMode::Login | SocialMode::Signup => None,
+        SocialMode::Login | SocialMode::Signup => {
+            // Anyone may start one: it writes a row, so it spends the network's anonymous budget.
+            throttle::reserve(env, &env.anonymous_keys()).await?;
+            (None, None)
+        }
     };
     if input.binding.len() < 32 || input.binding.len() > 128 {
         return Err(Error::field(Code::InvalidRequest, "binding"));
@@ -75,6 +81,7 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
         provider: input.provider.id().to_string(),
         mode: input.mode,
         profile_id,
+        session_hash,
         nonce: nonce.clone(),
         verifier: verifier.clone(),
         return_to: return_to.clone(),
@@ -136,11 +143,17 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
     let linked = env.store.social_owner(provider.id(), &identity.subject).await?;
     match st.mode {
         SocialMode::Login => match linked {
-            Some((profile, accounts)) => log_in(env, profile, accounts, st.client).await,
+            Some((profile, accounts)) => {
+                let still = linked_guard(&profile, provider, &identity);
+                log_in(env, profile, accounts, st.client, still).await
+            }
             None => Err(Error::new(Code::SocialNotLinked)),
         },
         SocialMode::Signup => match linked {
-            Some((profile, accounts)) => log_in(env, profile, accounts, st.client).await,
+            Some((profile, accounts)) => {
+                let still = linked_guard(&profile, provider, &identity);
+                log_in(env, profile, accounts, st.client, still).await
+            }
             None => {
                 let subject = identity.subject.clone();
                 match sign_up(env, provider, identity, st).await {
@@ -148,7 +161,7 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
                     // tabs): the guard kept it to one profile, and this one logs in to it.
                     Err(e) if e.code == Code::SocialAlreadyLinked => {
                         match env.store.social_owner(provider.id(), &subject).await? {
-                            Some((profile, accounts)) => log_in(env, profile, accounts, st.client).await,
+                            Some((profile, accounts)) => log_in(env, profile, accounts, st.client, Vec::new()).await,
                             None => Err(e),
                         }
                     }
@@ -158,6 +171,7 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
         },
         SocialMode::Connect => {
             let owner = st.profile_id.as_deref().ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
+            connecting_session(env, st, owner).await?;
             match linked {
                 Some((p, _)) if p.id == owner => Ok(Finished::Connected),
                 Some(_) => Err(Error::new(Code::SocialAlreadyLinked)),
@@ -167,23 +181,43 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
     }
 }
 
+/// A connect links only while the session that started it is alive (not logged out, revoked
+/// or expired since) and is still the owner's: a connect started before a logout links
+/// nothing. A state without the session (none is stored that way) is refused too.
+async fn connecting_session<S: Store>(env: &Env<'_, S>, st: &SocialState, owner: &str) -> Result<()> {
+    let hash = st.session_hash.as_deref().ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
+    let session = super::sessions::live(env, env.store.session(hash).await?).await?;
+    if session.profile_id != owner {
+        return Err(Error::new(Code::Unauthenticated));
+    }
+    Ok(())
+}
+
+/// A login by a linked identity commits only while it is still linked: a proof of the address
+/// that ended the claim it belonged to, landing between this read and this commit, wins.
+fn linked_guard(profile: &Profile, provider: Provider, identity: &Identity) -> Vec<Change> {
+    vec![Change::Guard(Guard::SocialLinked {
+        profile_id: profile.id.clone(),
+        provider: provider.id().to_string(),
+        subject: identity.subject.clone(),
+    })]
+}
+
 async fn log_in<S: Store>(
     env: &mut Env<'_, S>,
     profile: Profile,
     accounts: Vec<AccountView>,
     client: ClientKind,
+    changes: Vec<Change>,
 ) -> Result<Finished> {
-    if profile.two_factor_enabled {
-        let input = super::LoginInput { client, ..Default::default() };
-        let login = profile.login().to_string();
-        let e = super::two_factor::challenge(env, &profile, &login, &input, Vec::new()).await;
-        return match e.challenge {
+    let entry = Entry { account_id: None, client, accounts: Some(accounts), login: None };
+    match gate::admit(env, profile, Proof::Social, entry, changes).await {
+        Ok(grant) => Ok(Finished::Session(Box::new(grant))),
+        Err(e) => match e.challenge {
             Some(c) => Ok(Finished::SecondFactor { ticket: c.ticket, expires_at: c.expires_at }),
             None => Err(e),
-        };
+        },
     }
-    let grant = start_session(env, profile, None, client, None, Vec::new(), Some(accounts)).await?;
-    Ok(Finished::Session(Box::new(grant)))
 }
 
 fn link(provider: Provider, identity: &Identity, now: i64) -> SocialLink {
@@ -207,21 +241,18 @@ async fn sign_up<S: Store>(
     identity: Identity,
     st: &SocialState,
 ) -> Result<Finished> {
-    // No silent link: an address some profile owns makes no second profile and links nothing.
+    // No silent link: an address its owner proved makes no second profile and links nothing.
+    // A claim on it (never proven) yields to a provider that asserts the address verified,
+    // and ends (`claims::prove`); an unverified address is only another claim, and waits.
     let email = match identity.email.as_deref().map(crate::validate::Email::parse) {
-        Some(Ok(e)) => Some(e.as_str().to_string()),
+        Some(Ok(e)) => Some(e),
         _ => None,
     };
-    if let Some(e) = &email {
-        if env.store.profile_by_email(e).await?.is_some() {
-            return Err(Error::field(Code::EmailTaken, "email"));
-        }
-    }
     let now = env.now;
-    let profile = Profile {
+    let fresh = Profile {
         id: new_id("prf", env.rng),
         email_confirmed: email.is_some() && identity.email_verified,
-        email: email.clone(),
+        email: email.as_ref().map(|e| e.as_str().to_string()),
         phone: None,
         phone_confirmed: false,
         // No password until the person sets one (`POST /me/password` with `new_password` only).
@@ -236,17 +267,41 @@ async fn sign_up<S: Store>(
         updated_at: now,
         social: Vec::new(),
     };
-    let audit = env.audit(Some(&profile.id), "social.signup", &profile.id, provider.id());
-    let changes = vec![
-        Change::Guard(Guard::SocialUnlinked { provider: provider.id().to_string(), subject: identity.subject.clone() }),
-        Change::PutProfile(profile.clone()),
-        Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, now) },
-        audit,
-    ];
+    let mut changes = vec![Change::Guard(Guard::SocialUnlinked {
+        provider: provider.id().to_string(),
+        subject: identity.subject.clone(),
+    })];
+    let existing = match &email {
+        Some(e) => env.store.profile_by_email(e.as_str()).await?,
+        None => None,
+    };
+    let (profile, accounts) = match (existing, &email) {
+        (None, _) => (fresh, Vec::new()),
+        (Some(claim), Some(e)) if identity.email_verified && claims::state(&claim) == claims::State::Claim => {
+            let mut profile = claim;
+            changes.extend(claims::prove(&mut profile, &Address::Email(e.clone()), claims::Prover::Other));
+            profile.first_name = fresh.first_name.clone();
+            profile.last_name = fresh.last_name.clone();
+            profile.lang = st.lang;
+            profile.updated_at = now;
+            profile.password_hash = String::new();
+            changes.push(Change::SetPassword {
+                profile_id: profile.id.clone(),
+                hash: String::new(),
+                replaces: None,
+                change_required: false,
+            });
+            let accounts = env.store.accounts_of(&profile.id).await?;
+            (profile, accounts)
+        }
+        (Some(_), _) => return Err(Error::field(Code::EmailTaken, "email")),
+    };
+    changes.push(Change::PutProfile(profile.clone()));
+    changes.push(Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, now) });
+    changes.push(env.audit(Some(&profile.id), "social.signup", &profile.id, provider.id()));
     let mut profile = profile;
     profile.social = vec![link(provider, &identity, now)];
-    let grant = start_session(env, profile, None, st.client, None, changes, Some(Vec::new())).await?;
-    Ok(Finished::Session(Box::new(grant)))
+    log_in(env, profile, accounts, st.client, changes).await
 }
 
 async fn connect<S: Store>(

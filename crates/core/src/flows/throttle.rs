@@ -79,6 +79,24 @@ impl<S: Store> Env<'_, S> {
         keys
     }
 
+    /// The budget an unauthenticated request that sends a message or hashes a password
+    /// spends from its client network, per hour and per day (on top of the per-address limits).
+    pub(crate) fn anonymous_keys(&self) -> Vec<(String, ThrottlePolicy)> {
+        let mut keys = Vec::new();
+        keys.extend(self.ip_key("anon").map(|k| (k, self.config.anonymous_hourly)));
+        keys.extend(self.ip_key("anonday").map(|k| (k, self.config.anonymous_daily)));
+        keys
+    }
+
+    /// The keys a second-factor try counts on: the profile, per 15 minutes and per day, across
+    /// tickets and sessions (a new ticket does not start them again).
+    pub(crate) fn factor_keys(&self, profile_id: &str) -> Vec<(String, ThrottlePolicy)> {
+        vec![
+            (format!("factor:{profile_id}"), self.config.code_throttle),
+            (format!("factorday:{profile_id}"), self.config.code_daily),
+        ]
+    }
+
     /// The keys a code guess counts on: the login (15 minutes and per day), and the network.
     pub(crate) fn code_keys(&self, login: &str) -> Vec<(String, ThrottlePolicy)> {
         let mut keys = vec![

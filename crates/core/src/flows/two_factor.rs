@@ -3,15 +3,16 @@
 //! the account audit log.
 
 use super::accounts::access;
+use super::gate::{self, Entry, Proof};
 use super::profile::notice_address;
-use super::sessions::{login_account, reauthenticate, start_session, Grant};
+use super::sessions::{login_account, reauthenticate, Grant};
 use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{AuditEntry, LoginTicket, Profile, Session, TwoFactor};
+use crate::model::{AuditEntry, MemberStatus, Profile, Session, TwoFactor};
 use crate::store::{Change, Guard, Store};
 use crate::time::rfc3339;
-use crate::tokens::{new_token, token_hash};
+use crate::tokens::token_hash;
 use crate::totp;
 use serde::Serialize;
 
@@ -128,6 +129,7 @@ fn switch_off<S: Store>(env: &mut Env<'_, S>, profile: &Profile, keep: Option<&S
             profile_id: profile.id.clone(),
             except_family: keep.and_then(|s| s.family_id.clone()),
         },
+        Change::DeleteTicketsOf(profile.id.clone()),
     ];
     if let Some(to) = notice_address(profile) {
         changes.push(env.message(MailKind::TwoFactorDisabled, profile.lang, &to, None));
@@ -159,7 +161,14 @@ pub async fn disable_for_member<S: Store>(
 ) -> Result<()> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    let card = env.store.membership(account_id, user_id).await?.ok_or_else(not_found)?;
+    // Only a member's factors: a dismissed card (or one whose person left) is the account's
+    // record, not a way to reach that person's profile.
+    let card = env
+        .store
+        .membership(account_id, user_id)
+        .await?
+        .filter(|c| c.status == MemberStatus::Active)
+        .ok_or_else(not_found)?;
     let profile_id = card.profile_id.clone().ok_or_else(not_found)?;
     let profile = env.store.profile(&profile_id).await?.ok_or_else(not_found)?;
     if !profile.two_factor_enabled {
@@ -192,6 +201,21 @@ pub(crate) async fn verify_factor<S: Store>(
     factor: &Factor,
 ) -> Result<Vec<Change>> {
     let wrong = || Error::field(Code::InvalidOtpLogin, if factor.otp.is_some() { "otp" } else { "recovery_code" });
+    // Every try counts on the profile before it is evaluated, whatever ticket or session it
+    // came with (5 per 15 minutes, 20 per day); a right one is given back.
+    let keys = env.factor_keys(&profile.id);
+    throttle::reserve(env, &keys).await?;
+    let mut changes = verify_counted(env, profile, factor, wrong).await?;
+    changes.extend(throttle::refund(&keys));
+    Ok(changes)
+}
+
+async fn verify_counted<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: &Profile,
+    factor: &Factor,
+    wrong: impl Fn() -> Error + Copy,
+) -> Result<Vec<Change>> {
     if let Some(code) = &factor.otp {
         let tf = env.store.two_factor(&profile.id).await?.filter(|t| t.enabled).ok_or_else(wrong)?;
         let secret = totp::open(&key(env)?, &profile.id, &tf.secret_sealed).ok_or_else(|| Error::internal("unseal"))?;
@@ -217,33 +241,6 @@ pub(crate) async fn verify_factor<S: Store>(
     Ok(changes)
 }
 
-/// After the right password with no factor: a single-use ticket (stored hashed) that
-/// `second_step` finishes without hashing the password again.
-pub(crate) async fn challenge<S: Store>(
-    env: &mut Env<'_, S>,
-    profile: &Profile,
-    login: &str,
-    input: &super::LoginInput,
-    mut changes: Vec<Change>,
-) -> Error {
-    let ticket = new_token(env.rng);
-    let expires_at = env.now + env.config.ticket_ttl;
-    changes.push(Change::PutTicket(LoginTicket {
-        ticket_hash: token_hash(&ticket),
-        profile_id: profile.id.clone(),
-        login: login.to_string(),
-        client: input.client,
-        account_id: input.account_id.clone(),
-        attempts: 0,
-        expires_at,
-        created_at: env.now,
-    }));
-    match env.commit(changes).await {
-        Ok(()) => Error::second_factor(ticket, expires_at),
-        Err(e) => e,
-    }
-}
-
 /// `POST /login/second-factor`: a live ticket and a right factor make the session. Each try
 /// counts on the ticket (5) and on the login's throttle, before it is evaluated; success
 /// spends the ticket.
@@ -265,7 +262,8 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
     changes.extend(throttle::refund(&keys[1..]));
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
-    start_session(env, profile, account_id, t.client, None, changes, None).await
+    let entry = Entry { account_id, client: t.client, accounts: None, login: Some(t.login.clone()) };
+    gate::admit(env, profile, Proof::PasswordAndFactor, entry, changes).await
 }
 
 /// One row of `GET /me/sessions`.

@@ -58,6 +58,10 @@ pub(super) fn holds(d: &Data, g: &Guard) -> bool {
         Guard::SocialUnlinked { provider, subject } => {
             !d.profiles.values().any(|p| p.social.iter().any(|l| &l.provider == provider && &l.subject == subject))
         }
+        Guard::SocialLinked { profile_id, provider, subject } => d
+            .profiles
+            .get(profile_id)
+            .is_some_and(|p| p.social.iter().any(|l| &l.provider == provider && &l.subject == subject)),
         Guard::OtherLoginMethod { profile_id, provider, subject } => d.profiles.get(profile_id).is_some_and(|p| {
             (p.has_password() && p.is_confirmed())
                 || p.social.iter().any(|l| !(&l.provider == provider && &l.subject == subject))
@@ -92,6 +96,8 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                 p.password_hash = old.password_hash.clone();
                 p.password_change_required = old.password_change_required;
                 p.social = old.social.clone();
+                // Two-step changes only with its secret (EnableTwoFactor, DeleteTwoFactor).
+                p.two_factor_enabled = old.two_factor_enabled;
             } else {
                 p.social = Vec::new();
             }
@@ -233,7 +239,24 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             if d.sessions.contains_key(&s.token_hash) {
                 return Err(Error::internal("unique constraint failed: sessions.token_hash"));
             }
-            d.sessions.insert(s.token_hash.clone(), s);
+            d.sessions.insert(s.token_hash.clone(), (*s).clone());
+        }
+        Change::EndClaim(id) => {
+            d.two_factor.remove(&id);
+            d.recovery_codes.retain(|(p, _), _| p != &id);
+            d.tickets.retain(|_, t| t.profile_id != id);
+            d.codes.retain(|(pid, _), _| pid != &id);
+            d.sessions.retain(|_, s| s.profile_id != id);
+            d.refresh_tokens.retain(|_, t| t.profile_id != id);
+            d.social_states.retain(|_, s| s.profile_id.as_deref() != Some(id.as_str()));
+            if let Some(p) = d.profiles.get_mut(&id) {
+                p.social.clear();
+                p.two_factor_enabled = false;
+                p.photo_url = None;
+            }
+        }
+        Change::DeleteTicketsOf(id) => {
+            d.tickets.retain(|_, t| t.profile_id != id);
         }
         Change::DeleteSession(h) => {
             d.sessions.remove(&h);
@@ -245,7 +268,7 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             if d.refresh_tokens.contains_key(&t.token_hash) {
                 return Err(Error::internal("unique constraint failed: refresh_tokens.token_hash"));
             }
-            d.refresh_tokens.insert(t.token_hash.clone(), t);
+            d.refresh_tokens.insert(t.token_hash.clone(), (*t).clone());
         }
         Change::RevokeFamily(f) => {
             d.refresh_tokens.retain(|_, t| t.family_id != f);
@@ -307,7 +330,12 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
         }
         Change::Audit(a) => d.audit.push(a),
         Change::UpdateCards { profile_id, first_name, last_name, contact_email, phone, photo_url } => {
-            for c in d.memberships.values_mut().filter(|c| c.profile_id.as_deref() == Some(profile_id.as_str())) {
+            // A dismissed card is the account's record: the person's later changes skip it.
+            for c in d
+                .memberships
+                .values_mut()
+                .filter(|c| c.profile_id.as_deref() == Some(profile_id.as_str()) && c.status != MemberStatus::Dismissed)
+            {
                 if let Some(v) = &first_name {
                     c.first_name = v.clone();
                 }

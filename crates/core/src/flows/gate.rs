@@ -1,0 +1,172 @@
+//! The one gate to a session. Every way in (a password login, its second step, a signup
+//! confirmation, an invitation's acceptance, a social login or sign-up, a desktop refresh, and
+//! whatever comes later) ends in [`admit`], which applies every rule a login applies:
+//!
+//! - the profile is live: it exists, and it has a confirmed login or a social identity that
+//!   just logged in (a claim's own author may use it; nobody else can reach it);
+//! - the second factor, when the profile has it on, unless the proof already included it (the
+//!   second step) or the session continues one that passed this gate (a refresh): otherwise
+//!   the answer is a single-use ticket for `POST /login/second-factor`, never a session;
+//! - `password_change_required` travels onto the session, which then may only change it.
+//!
+//! A session exists in storage only as `Change::PutSession(Admitted<Session>)`, and an
+//! [`Admitted`] value can be built in this module only: no other code can hand one out.
+
+use super::sessions::Grant;
+use super::Env;
+use crate::error::{Code, Error, Result};
+use crate::model::{AccountView, ClientKind, LoginTicket, Profile, RefreshToken, Session};
+use crate::store::{Change, Store};
+use crate::tokens::{new_token, token_hash};
+use std::ops::Deref;
+
+/// A record the gate admitted (a session, or its refresh token). Only this module can make
+/// one; storage reads it through `Deref`. Outside it, a session cannot be made:
+///
+/// ```compile_fail
+/// # fn session() -> netid_core::model::Session { unimplemented!() }
+/// let forged = netid_core::store::Admitted(session()); // the field is private to the gate
+/// let _ = netid_core::store::Change::PutSession(forged);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admitted<T>(T);
+
+impl<T> Deref for Admitted<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// What proved the person at the door.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Proof {
+    /// The password alone: the second factor comes next when it is on.
+    Password,
+    /// The password and a second factor verified in this request (its spending changes are
+    /// among the commit's).
+    PasswordAndFactor,
+    /// The address (a signup code, an invitation link that reached it): the second factor
+    /// comes next when it is on.
+    Address,
+    /// A linked social identity: the second factor comes next when it is on.
+    Social,
+    /// A desktop refresh token of a family the gate admitted at its login: the family goes on.
+    Refresh { family_id: String, family_expires_at: i64 },
+}
+
+impl Proof {
+    fn includes_second_factor(&self) -> bool {
+        matches!(self, Proof::PasswordAndFactor | Proof::Refresh { .. })
+    }
+}
+
+/// Where the session goes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Entry {
+    pub account_id: Option<String>,
+    pub client: ClientKind,
+    /// The profile's active accounts as they will be after the commit, when the flow read
+    /// them already (else the gate reads them before committing).
+    pub accounts: Option<Vec<AccountView>>,
+    /// The login the ticket of a second step counts on (the profile's own login by default).
+    pub login: Option<String>,
+}
+
+/// Whether a profile may have a session at all (see the module's rules).
+pub(crate) fn live(profile: &Profile, proof: &Proof) -> bool {
+    profile.is_confirmed() || (matches!(proof, Proof::Social | Proof::Refresh { .. }) && !profile.social.is_empty())
+}
+
+/// Admits `profile` through the gate: commits `changes` with a new session (and for a desktop
+/// client its refresh token), or, when the second factor is on and `proof` does not include
+/// it, commits `changes` with a login ticket and fails with `second_factor_required` (the
+/// error carries the ticket).
+pub(crate) async fn admit<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: Profile,
+    proof: Proof,
+    entry: Entry,
+    mut changes: Vec<Change>,
+) -> Result<Grant> {
+    if !live(&profile, &proof) {
+        return Err(Error::new(Code::Unauthenticated));
+    }
+    if profile.two_factor_enabled && !proof.includes_second_factor() {
+        return Err(challenge(env, &profile, &entry, changes).await);
+    }
+    let token = new_token(env.rng);
+    let now = env.now;
+    // A family keeps the absolute end of its first login: rotation never extends it.
+    let family = match (entry.client, &proof) {
+        (ClientKind::Desktop, Proof::Refresh { family_id, family_expires_at }) => {
+            Some((family_id.clone(), *family_expires_at))
+        }
+        (ClientKind::Desktop, _) => Some((env.id("fam"), now + env.config.refresh_family_ttl)),
+        (ClientKind::Browser, _) => None,
+    };
+    let session = Session {
+        id: env.id("ses"),
+        user_agent: env.user_agent.clone(),
+        ip: env.ip.clone(),
+        location: env.location.clone(),
+        token_hash: token_hash(&token),
+        profile_id: profile.id.clone(),
+        account_id: entry.account_id,
+        client: entry.client,
+        created_at: now,
+        last_seen_at: now,
+        absolute_expires_at: now + env.config.absolute_timeout,
+        family_id: family.as_ref().map(|(f, _)| f.clone()),
+        password_change_required: profile.password_change_required,
+    };
+    changes.push(Change::PutSession(Admitted(session.clone())));
+    // What the answer shows is read before the commit: once it landed, nothing may fail.
+    let accounts = match entry.accounts {
+        Some(a) => a,
+        None => env.store.accounts_of(&profile.id).await?,
+    };
+    let mut refresh_token = None;
+    if let Some((family_id, family_expires_at)) = family {
+        let rt = new_token(env.rng);
+        changes.push(Change::PutRefreshToken(Admitted(RefreshToken {
+            token_hash: token_hash(&rt),
+            family_id,
+            profile_id: profile.id.clone(),
+            session_hash: session.token_hash.clone(),
+            used: false,
+            created_at: now,
+            expires_at: (now + env.config.refresh_ttl).min(family_expires_at),
+            family_expires_at,
+        })));
+        refresh_token = Some(rt);
+    }
+    env.commit(changes).await?;
+    Ok(Grant { token, session, refresh_token, profile, accounts })
+}
+
+/// The second step instead of a session: a single-use ticket (stored hashed) that
+/// `POST /login/second-factor` finishes, committed with `changes`.
+async fn challenge<S: Store>(
+    env: &mut Env<'_, S>,
+    profile: &Profile,
+    entry: &Entry,
+    mut changes: Vec<Change>,
+) -> Error {
+    let ticket = new_token(env.rng);
+    let expires_at = env.now + env.config.ticket_ttl;
+    changes.push(Change::PutTicket(LoginTicket {
+        ticket_hash: token_hash(&ticket),
+        profile_id: profile.id.clone(),
+        login: entry.login.clone().unwrap_or_else(|| profile.login().to_string()),
+        client: entry.client,
+        account_id: entry.account_id.clone(),
+        attempts: 0,
+        expires_at,
+        created_at: env.now,
+    }));
+    match env.commit(changes).await {
+        Ok(()) => Error::second_factor(ticket, expires_at),
+        Err(e) => e,
+    }
+}
