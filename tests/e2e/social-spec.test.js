@@ -9,98 +9,14 @@
 // Worker gives is checked there too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { API, call, newPerson, PASSWORD, uniqueEmail } from "./helpers.js";
+import { call, newPerson, PASSWORD, uniqueEmail } from "./helpers.js";
+import { OIDC, Jar, providerUser, dance, errorOf, me } from "./oidc-helpers.js";
 
-const OIDC = process.env.NETID_OIDC_URL || "http://127.0.0.1:8794";
 const WORKER_LOG = process.env.NETID_WORKER_LOG || "";
-
-/** Cookies of one site, as a browser keeps them (no paths, no expiry: enough here). */
-class Jar {
-  constructor() { this.c = new Map(); }
-  take(resp) {
-    for (const sc of resp.headers.getSetCookie()) {
-      const pair = sc.split(";")[0];
-      const i = pair.indexOf("=");
-      const [k, v] = [pair.slice(0, i).trim(), pair.slice(i + 1).trim()];
-      if (!v || /max-age=0/i.test(sc)) this.c.delete(k); else this.c.set(k, v);
-    }
-  }
-  get header() { return [...this.c].map(([k, v]) => `${k}=${v}`).join("; "); }
-}
-
-async function get(url, jar, headers = {}) {
-  const r = await fetch(url, { redirect: "manual", headers: { ...headers, ...(jar.header ? { Cookie: jar.header } : {}) } });
-  jar.take(r);
-  return r;
-}
-
-async function postForm(url, jar, form) {
-  const r = await fetch(url, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...(jar.header ? { Cookie: jar.header } : {}) },
-    body: new URLSearchParams(form).toString(),
-  });
-  jar.take(r);
-  return r;
-}
-
-async function providerUser(u = {}) {
-  const sub = u.sub || `sub-${randomBytes(6).toString("hex")}`;
-  const r = await fetch(`${OIDC}/_oidc/users`, { method: "POST", body: JSON.stringify({ name: "Ada Lovelace", given_name: "Ada", family_name: "Lovelace", ...u, sub }) });
-  assert.equal(r.status, 201);
-  return sub;
-}
 
 const stats = async () => (await fetch(`${OIDC}/_oidc/stats`)).json();
 
-/**
- * The browser's part, from netid's start (or the URL a connect answered) through the
- * provider's sign-in page as `sub`, to netid's callback (Google: a plain redirect). `rewrite`
- * changes the callback URL before the browser follows it; `forge` makes the provider's next
- * token response carry that forged ID token.
- */
-async function dance(provider, { sub, mode = "login", jar = new Jar(), startUrl, forge, rewrite = (u) => u }) {
-  let r;
-  if (!startUrl) {
-    r = await get(`${API}/auth/social/${provider}/start?mode=${mode}`, jar);
-    assert.equal(r.status, 302, await r.text());
-    startUrl = r.headers.get("location");
-  }
-  assert.ok(startUrl.startsWith(OIDC), startUrl);
-  const op = new Jar();
-  r = await get(startUrl, op);
-  assert.equal(r.status, 303, await r.text());
-  const interaction = new URL(r.headers.get("location"), OIDC).href;
-  assert.equal((await get(interaction, op)).status, 200);
-  r = await postForm(`${interaction}/login`, op, { sub });
-  assert.equal(r.status, 303, await r.text());
-  r = await get(new URL(r.headers.get("location"), OIDC).href, op);
-  assert.equal(r.status, 303, await r.text());
-  if (forge) {
-    const f = await fetch(`${OIDC}/_oidc/forge`, { method: "POST", body: JSON.stringify({ kind: forge }) });
-    assert.equal(f.status, 200);
-  }
-  const callback = rewrite(r.headers.get("location"));
-  assert.ok(callback.startsWith(`${API}/auth/social/${provider}/callback?`), callback);
-  r = await get(callback, jar);
-  assert.equal(r.status, 302, await r.text());
-  const location = r.headers.get("location");
-  const cookie = r.headers.getSetCookie().find((c) => c.startsWith("__Host-netid_session=") && !/Max-Age=0/i.test(c));
-  return { location, sessionToken: cookie ? cookie.split(";")[0].split("=")[1] : null };
-}
-
-const errorOf = (location) => new URLSearchParams(location.split("?")[1] || "").get("error");
-
-async function me(token) {
-  const r = await call("GET", "/me", { token });
-  assert.equal(r.status, 200, r.text);
-  return r.json;
-}
-
-/** Connects `sub` at `provider` to the person's profile (a POST with the password, then the dance). */
 async function connect(person, provider, sub) {
   const c = await call("POST", `/me/social/${provider}/connect`, { token: person.token, body: { password: PASSWORD, return_to: "/#/profile" } });
   assert.equal(c.status, 200, c.text);

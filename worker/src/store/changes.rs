@@ -43,17 +43,11 @@ impl D1Store {
                 &[s(profile_id), s(hash), b(*change_required), os(replaces)],
             )?],
             Change::DeleteProfile(id) => {
-                vec![
-                    st("DELETE FROM two_factor WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM recovery_codes WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM login_tickets WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM codes WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM sessions WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM refresh_tokens WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM social_identities WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM social_states WHERE profile_id = ?1", &[s(id)])?,
-                    st("DELETE FROM profiles WHERE id = ?1", &[s(id)])?,
-                ]
+                // Everything a claim's end removes (the factors, tickets, codes, sessions,
+                // tokens, social identities and sign-ins), then the row itself.
+                let mut v = self.statements(&Change::EndClaim(id.clone()))?;
+                v.push(st("DELETE FROM profiles WHERE id = ?1", &[s(id)])?);
+                v
             }
             Change::PutCode(c) => {
                 let claim = c.claim.as_ref();

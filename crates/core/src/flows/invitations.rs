@@ -479,11 +479,39 @@ pub async fn accept_invitation<S: Store>(
     })];
     inv.state = InvitationState::Accepted;
     inv.accepted_at = Some(now);
-    if let Some(profile) = owner {
-        let session = caller.ok_or_else(|| Error::new(Code::Unauthenticated))?;
-        if session.profile_id != profile.id {
-            return Err(Error::new(Code::Forbidden));
+    let address = match &invitee {
+        Invitee::Email(e) => Address::Email(e.clone()),
+        Invitee::Phone(p) => Address::Phone(p.clone()),
+    };
+    // No owner: a claim on the address, if any, meets the proof the invitation link is.
+    let claim = match owner {
+        Some(_) => None,
+        None => match &invitee {
+            Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
+            Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
+        },
+    };
+    // Who joins with the profile they have: the owner (logged in as it), or a claim's own
+    // author (logged in as the claim: the link reached them, so the address is theirs and the
+    // claim becomes their profile as it is).
+    let joining = match (owner, &claim) {
+        (Some(profile), _) => {
+            let session = caller.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+            if session.profile_id != profile.id {
+                return Err(Error::new(Code::Forbidden));
+            }
+            Some(profile)
         }
+        (None, Some(u)) if claims::Prover::of(u, caller) == claims::Prover::Author => {
+            let mut profile = u.clone();
+            changes.extend(claims::prove(&mut profile, &address, claims::Prover::Author));
+            profile.updated_at = now;
+            changes.push(Change::PutProfile(profile.clone()));
+            Some(profile)
+        }
+        (None, _) => None,
+    };
+    if let Some(profile) = joining {
         if let Some(mut existing) = env.store.membership_of(&account.id, &profile.id).await? {
             if existing.status == MemberStatus::Active {
                 return Err(Error::new(Code::AlreadyMember));
@@ -506,40 +534,6 @@ pub async fn accept_invitation<S: Store>(
             if card.last_name.is_empty() {
                 card.last_name = profile.last_name.clone();
             }
-        }
-        changes.push(Change::PutMembership(card.clone()));
-        changes.push(Change::PutInvitation(inv.clone()));
-        changes.push(Change::RecordActivity {
-            account_id: account.id.clone(),
-            membership_id: card.id.clone(),
-            at: now,
-        });
-        changes.push(env.account_audit(&account.id, Some(&profile.id), "invitation.accepted", &inv.id, &inv.to));
-        env.commit(changes).await?;
-        return Ok(Accepted { grant: None, account: AccountView::of(&account, &card) });
-    }
-    // No owner: a claim on the address, if any, meets the proof the invitation link is.
-    let claim = match &invitee {
-        Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
-        Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
-    };
-    let address = match &invitee {
-        Invitee::Email(e) => Address::Email(e.clone()),
-        Invitee::Phone(p) => Address::Phone(p.clone()),
-    };
-    if let Some(mut profile) = claim.clone().filter(|u| claims::Prover::of(u, caller) == claims::Prover::Author) {
-        // The claim's own author (logged in as it) followed the link: the address is theirs,
-        // and the claim becomes their profile as it is.
-        changes.extend(claims::prove(&mut profile, &address, claims::Prover::Author));
-        profile.updated_at = now;
-        changes.push(Change::PutProfile(profile.clone()));
-        card.profile_id = Some(profile.id.clone());
-        card.status = MemberStatus::Active;
-        if card.first_name.is_empty() {
-            card.first_name = profile.first_name.clone();
-        }
-        if card.last_name.is_empty() {
-            card.last_name = profile.last_name.clone();
         }
         changes.push(Change::PutMembership(card.clone()));
         changes.push(Change::PutInvitation(inv.clone()));

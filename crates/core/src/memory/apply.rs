@@ -221,13 +221,9 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             }
         }
         Change::DeleteProfile(id) => {
+            // Everything a claim's end removes, then the row itself (as the D1 store does).
+            apply(d, Change::EndClaim(id.clone()))?;
             d.profiles.remove(&id);
-            d.two_factor.remove(&id);
-            d.recovery_codes.retain(|(p, _), _| p != &id);
-            d.tickets.retain(|_, t| t.profile_id != id);
-            d.codes.retain(|(pid, _), _| pid != &id);
-            d.sessions.retain(|_, s| s.profile_id != id);
-            d.refresh_tokens.retain(|_, t| t.profile_id != id);
         }
         Change::PutCode(c) => {
             d.codes.insert((c.profile_id.clone(), c.purpose), c);
