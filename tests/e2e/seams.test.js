@@ -308,3 +308,19 @@ test("one mailbox, one login: IDN, quoted and full-width forms of a confirmed ad
   assertError(await call("POST", "/signup", { body: { email: `q${tag}@ｅｘａｍｐｌｅ.org`, password: PASSWORD, first_name: "E", last_name: "S" } }), 409, "email_taken", "email");
   assertError(await call("POST", "/signup", { body: { email: `q${tag}@exаmple.org`, password: PASSWORD, first_name: "E", last_name: "S" } }), 422, "invalid_email", "email");
 });
+
+test("20 logins with the old password racing a reset: no session survives the reset", async () => {
+  const p = await newPerson();
+  assert.equal((await call("POST", "/password/forgot", { body: { login: p.email } })).status, 202);
+  const code = (await lastMessage(p.email, "password_reset_code")).code;
+  const logins = Array.from({ length: 20 }, () => call("POST", "/login", { body: { login: p.email, password: PASSWORD } }));
+  const reset = call("POST", "/password/reset", { body: { login: p.email, code, new_password: "amber-quartz-meadow" } });
+  const [results, r] = [await Promise.all(logins), await reset];
+  assert.equal(r.status, 204, r.text);
+  for (const l of results) assert.ok([200, 401, 429].includes(l.status), l.text);
+  // Whatever the order, a session made with the old password is gone once the reset landed.
+  for (const l of results.filter((x) => x.status === 200)) {
+    assertError(await call("GET", "/me", { token: l.json.token }), 401, "unauthenticated");
+  }
+  assert.equal((await call("POST", "/login", { body: { login: p.email, password: "amber-quartz-meadow" } })).status, 200);
+});

@@ -255,6 +255,9 @@ pub enum Guard {
     NameFree { account_id: String, group: bool, parent_id: Option<String>, name: String, except: Option<String> },
     /// No profile has this social identity linked.
     SocialUnlinked { provider: String, subject: String },
+    /// The profile's password hash is still the one a login verified (a reset or change that
+    /// landed meanwhile wins, and the login's session is not made).
+    PasswordUnchanged { profile_id: String, hash: String },
     /// The social identity is still linked to this profile (a login by it commits only while
     /// no proof of the address has ended the claim it belonged to meanwhile).
     SocialLinked { profile_id: String, provider: String, subject: String },
@@ -279,6 +282,7 @@ impl Guard {
             Guard::NameFree { .. } => Code::NameTaken,
             Guard::SocialUnlinked { .. } => Code::SocialAlreadyLinked,
             Guard::SocialLinked { .. } => Code::SocialNotLinked,
+            Guard::PasswordUnchanged { .. } => Code::InvalidCredentials,
             Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
         }
     }
@@ -289,6 +293,7 @@ impl Guard {
             Guard::CodeUnspent { .. } => e.at("code"),
             Guard::RefreshUnused { .. } => e.at("refresh_token"),
             Guard::NameFree { .. } => e.at("name"),
+            Guard::PasswordUnchanged { .. } => e.at("password"),
             _ => e,
         }
     }

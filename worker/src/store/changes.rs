@@ -549,6 +549,11 @@ impl D1Store {
                 "NOT EXISTS (SELECT 1 FROM social_identities WHERE provider = ?1 AND subject = ?2)",
                 vec![s(provider), s(subject)],
             ),
+            Guard::PasswordUnchanged { profile_id, hash } => (
+                "password_unchanged",
+                "EXISTS (SELECT 1 FROM profiles WHERE id = ?1 AND password_hash = ?2)",
+                vec![s(profile_id), s(hash)],
+            ),
             Guard::SocialLinked { profile_id, provider, subject } => (
                 "social_linked",
                 "EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND provider = ?2 AND subject = ?3)",

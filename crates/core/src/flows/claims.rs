@@ -26,9 +26,56 @@
 //! bound them to the address, or the claim created the account); the proven owner can leave
 //! them.
 
-use super::signup::Address;
+use crate::error::{Code, Error, Result};
 use crate::model::{Profile, Session};
-use crate::store::Change;
+use crate::store::{Change, Store};
+use crate::validate::{Email, Phone};
+
+/// The address a form names: exactly one of email and phone.
+pub(crate) enum Address {
+    Email(Email),
+    Phone(Phone),
+}
+
+impl Address {
+    pub(crate) fn parse(email: Option<&str>, phone: Option<&str>, region: Option<&str>) -> Result<Address> {
+        match (email, phone) {
+            (Some(e), None) => Email::parse(e).map(Address::Email),
+            (None, Some(p)) => Phone::parse(p, region).map(Address::Phone),
+            (Some(_), Some(_)) => Err(Error::field(Code::InvalidRequest, "phone")),
+            (None, None) => Err(Error::field(Code::InvalidEmail, "email")),
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Address::Email(e) => e.as_str(),
+            Address::Phone(p) => p.as_str(),
+        }
+    }
+
+    pub(crate) async fn owner<S: Store>(&self, store: &S) -> Result<Option<Profile>> {
+        match self {
+            Address::Email(e) => store.profile_by_email(e.as_str()).await,
+            Address::Phone(p) => store.profile_by_phone(p.as_str()).await,
+        }
+    }
+
+    /// Whether `profile` holds this address confirmed.
+    pub(crate) fn confirmed_by(&self, profile: &Profile) -> bool {
+        match self {
+            Address::Email(e) => profile.email_confirmed && profile.email.as_deref() == Some(e.as_str()),
+            Address::Phone(p) => profile.phone_confirmed && profile.phone.as_deref() == Some(p.as_str()),
+        }
+    }
+
+    pub(crate) fn taken(&self) -> Error {
+        match self {
+            Address::Email(_) => Error::field(Code::EmailTaken, "email"),
+            Address::Phone(_) => Error::field(Code::PhoneTaken, "phone"),
+        }
+    }
+}
 
 /// A profile's state (see the module's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

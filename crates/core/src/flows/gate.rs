@@ -12,13 +12,31 @@
 //! A session exists in storage only as `Change::PutSession(Admitted<Session>)`, and an
 //! [`Admitted`] value can be built in this module only: no other code can hand one out.
 
-use super::sessions::Grant;
 use super::Env;
 use crate::error::{Code, Error, Result};
 use crate::model::{AccountView, ClientKind, LoginTicket, Profile, RefreshToken, Session};
 use crate::store::{Change, Store};
 use crate::tokens::{new_token, token_hash};
 use std::ops::Deref;
+
+/// A session handed to a client: the bearer token (and for desktop clients, a refresh token).
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub token: String,
+    pub session: Session,
+    pub refresh_token: Option<String>,
+    pub profile: Profile,
+    /// The profile's active accounts, read before the session's commit (a login reads them
+    /// with the profile), so the answer needs no read after it.
+    pub accounts: Vec<AccountView>,
+}
+
+impl Grant {
+    /// When the session ends if unused: the idle deadline or the absolute cap.
+    pub fn expires_at(&self, idle_timeout: i64) -> i64 {
+        (self.session.last_seen_at + idle_timeout).min(self.session.absolute_expires_at)
+    }
+}
 
 /// A record the gate admitted (a session, or its refresh token). Only this module can make
 /// one; storage reads it through `Deref`. Outside it, a session cannot be made:

@@ -4,10 +4,10 @@
 
 use super::accounts::{access, Access};
 use super::claims;
+use super::claims::Address;
 use super::gate::{self, Entry, Proof};
 use super::people::{address_state, check_placement, owner_of, AddressState};
 use super::sessions::Grant;
-use super::signup::Address;
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;

@@ -1,7 +1,7 @@
 //! Forgotten passwords: a code to the login, then a new password.
 
+use super::claims::Address;
 use super::codes::{self, Disclosure};
-use super::signup::Address;
 use super::{claims, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;

@@ -1,8 +1,8 @@
 //! Editing the network profile: names, photo, email, phone, password, deletion.
 
+use super::claims::Address;
 use super::codes::{self, Disclosure};
 use super::sessions::reauthenticate;
-use super::signup::Address;
 use super::{not_found, throttle, Env, Me};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{hash_password, verify_password};

@@ -1,33 +1,15 @@
 //! Login, sessions with a sliding idle timeout, desktop refresh tokens, logout.
 
+pub use super::gate::Grant;
 use super::gate::{self, Entry, Proof};
 use super::{codes, not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{burn, hash_password, verify_password};
 use crate::mail::MailKind;
-use crate::model::{AccountView, ClientKind, Profile, Purpose, RefreshToken, Session, SignupClaim};
+use crate::model::{ClientKind, Profile, Purpose, RefreshToken, Session, SignupClaim};
 use crate::store::{Change, Guard, LoginKey, Store};
 use crate::tokens::token_hash;
 use crate::validate::{Login, Password};
-
-/// A session handed to a client: the bearer token (and for desktop clients, a refresh token).
-#[derive(Debug, Clone)]
-pub struct Grant {
-    pub token: String,
-    pub session: Session,
-    pub refresh_token: Option<String>,
-    pub profile: Profile,
-    /// The profile's active accounts, read before the session's commit (a login reads them
-    /// with the profile), so the answer needs no read after it.
-    pub accounts: Vec<AccountView>,
-}
-
-impl Grant {
-    /// When the session ends if unused: the idle deadline or the absolute cap.
-    pub fn expires_at(&self, idle_timeout: i64) -> i64 {
-        (self.session.last_seen_at + idle_timeout).min(self.session.absolute_expires_at)
-    }
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct LoginInput {
@@ -107,6 +89,13 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         env.commit(changes).await?;
         return Err(Error::field(unconfirmed_code, "login"));
     }
+    // The session lands only while the password is still the one verified here: a reset or
+    // change committed meanwhile ends the sessions it saw, and this one is not made after it.
+    // (After the factor's guard: a replayed code still answers `invalid_otp`.)
+    changes.push(Change::Guard(Guard::PasswordUnchanged {
+        profile_id: profile.id.clone(),
+        hash: profile.password_hash.clone(),
+    }));
     if verified.needs_rehash {
         changes.push(Change::SetPassword {
             profile_id: profile.id.clone(),

@@ -1,15 +1,16 @@
 //! Sign up and confirm.
 
+use super::claims::{self, Address};
 use super::codes::{self, Disclosure};
 use super::gate::{self, Entry, Proof};
 use super::sessions::Grant;
-use super::{claims, throttle, Env};
+use super::{throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
 use crate::model::{Profile, Purpose, SignupClaim};
 use crate::store::{Change, Store};
-use crate::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
+use crate::validate::{ConfirmationCode, Name, Password, PersonalInfo};
 
 /// The signup form. Exactly one of `email` and `phone`.
 #[derive(Debug, Clone, Default)]
@@ -28,52 +29,6 @@ pub struct SignupOutcome {
     pub profile_id: String,
     pub channel: &'static str,
     pub to: String,
-}
-
-/// The address a form names: exactly one of email and phone.
-pub(crate) enum Address {
-    Email(Email),
-    Phone(Phone),
-}
-
-impl Address {
-    pub(crate) fn parse(email: Option<&str>, phone: Option<&str>, region: Option<&str>) -> Result<Address> {
-        match (email, phone) {
-            (Some(e), None) => Email::parse(e).map(Address::Email),
-            (None, Some(p)) => Phone::parse(p, region).map(Address::Phone),
-            (Some(_), Some(_)) => Err(Error::field(Code::InvalidRequest, "phone")),
-            (None, None) => Err(Error::field(Code::InvalidEmail, "email")),
-        }
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        match self {
-            Address::Email(e) => e.as_str(),
-            Address::Phone(p) => p.as_str(),
-        }
-    }
-
-    pub(crate) async fn owner<S: Store>(&self, store: &S) -> Result<Option<Profile>> {
-        match self {
-            Address::Email(e) => store.profile_by_email(e.as_str()).await,
-            Address::Phone(p) => store.profile_by_phone(p.as_str()).await,
-        }
-    }
-
-    /// Whether `profile` holds this address confirmed.
-    pub(crate) fn confirmed_by(&self, profile: &Profile) -> bool {
-        match self {
-            Address::Email(e) => profile.email_confirmed && profile.email.as_deref() == Some(e.as_str()),
-            Address::Phone(p) => profile.phone_confirmed && profile.phone.as_deref() == Some(p.as_str()),
-        }
-    }
-
-    pub(crate) fn taken(&self) -> Error {
-        match self {
-            Address::Email(_) => Error::field(Code::EmailTaken, "email"),
-            Address::Phone(_) => Error::field(Code::PhoneTaken, "phone"),
-        }
-    }
 }
 
 /// Sends a new confirmation code to an address whose profile is not confirmed yet (the

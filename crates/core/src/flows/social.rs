@@ -10,10 +10,10 @@
 //!   when the provider asserts it verified, and without a password;
 //! - the last way into a profile cannot be disconnected (decided inside the commit).
 
+use super::claims::Address;
 use super::gate::{self, Entry, Proof};
 use super::profile::notice_address;
 use super::sessions::reauthenticate;
-use super::signup::Address;
 use super::{claims, throttle, Env, Grant};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;

@@ -58,6 +58,9 @@ pub(super) fn holds(d: &Data, g: &Guard) -> bool {
         Guard::SocialUnlinked { provider, subject } => {
             !d.profiles.values().any(|p| p.social.iter().any(|l| &l.provider == provider && &l.subject == subject))
         }
+        Guard::PasswordUnchanged { profile_id, hash } => {
+            d.profiles.get(profile_id).is_some_and(|p| &p.password_hash == hash)
+        }
         Guard::SocialLinked { profile_id, provider, subject } => d
             .profiles
             .get(profile_id)
