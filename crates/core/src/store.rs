@@ -255,6 +255,8 @@ pub enum Guard {
     NameFree { account_id: String, group: bool, parent_id: Option<String>, name: String, except: Option<String> },
     /// No profile has this social identity linked.
     SocialUnlinked { provider: String, subject: String },
+    /// The session still exists (not logged out or ended meanwhile).
+    SessionAlive { token_hash: String },
     /// The profile's password hash is still the one a login verified (a reset or change that
     /// landed meanwhile wins, and the login's session is not made).
     PasswordUnchanged { profile_id: String, hash: String },
@@ -283,6 +285,7 @@ impl Guard {
             Guard::SocialUnlinked { .. } => Code::SocialAlreadyLinked,
             Guard::SocialLinked { .. } => Code::SocialNotLinked,
             Guard::PasswordUnchanged { .. } => Code::InvalidCredentials,
+            Guard::SessionAlive { .. } => Code::Unauthenticated,
             Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
         }
     }

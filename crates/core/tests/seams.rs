@@ -482,3 +482,46 @@ fn a_refresh_continues_a_family_the_gate_admitted_and_ends_with_a_reset() {
     let r = next.refresh_token.clone().unwrap();
     assert_eq!(code_of(w.run(|env| Box::pin(async move { flows::refresh(env, &r).await }))), Code::InvalidRefreshToken);
 }
+
+#[test]
+fn social_starts_spend_the_networks_budget_only_when_abandoned() {
+    let mut w = World::new();
+    w.ip = Some("192.0.2.77".into());
+    // 30 sign-ins that come back and log in: each gives its start back.
+    grant_of(
+        social_in(&mut w, Provider::Google, SocialMode::Signup, None, identity("g-office", "office@example.com", true))
+            .unwrap(),
+    );
+    for _ in 0..30 {
+        let f = social_in(
+            &mut w,
+            Provider::Google,
+            SocialMode::Login,
+            None,
+            identity("g-office", "office@example.com", true),
+        );
+        assert!(matches!(f.unwrap(), Finished::Session(_)));
+    }
+    // Abandoned starts use it up: the 21st in the hour is refused.
+    let mut refused = 0;
+    for _ in 0..25 {
+        let input = StartInput {
+            provider: Provider::Google,
+            mode: SocialMode::Login,
+            return_to: None,
+            client: ClientKind::Browser,
+            binding: BINDING.into(),
+            caller: None,
+            password: None,
+        };
+        if let Err(e) = w.run(|env| Box::pin(social::start(env, input))) {
+            assert_eq!(e.code, Code::TooManyAttempts);
+            refused += 1;
+        }
+    }
+    assert_eq!(
+        refused,
+        25 - w.config.anonymous_hourly.max_failures as usize,
+        "the 31 sign-ins that came back left nothing counted"
+    );
+}

@@ -549,6 +549,11 @@ impl D1Store {
                 "NOT EXISTS (SELECT 1 FROM social_identities WHERE provider = ?1 AND subject = ?2)",
                 vec![s(provider), s(subject)],
             ),
+            Guard::SessionAlive { token_hash } => (
+                "session_alive",
+                "EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?1)",
+                vec![s(token_hash)],
+            ),
             Guard::PasswordUnchanged { profile_id, hash } => (
                 "password_unchanged",
                 "EXISTS (SELECT 1 FROM profiles WHERE id = ?1 AND password_hash = ?2)",

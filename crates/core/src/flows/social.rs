@@ -144,14 +144,14 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
     match st.mode {
         SocialMode::Login => match linked {
             Some((profile, accounts)) => {
-                let still = linked_guard(&profile, provider, &identity);
+                let still = linked_guard(env, &profile, provider, &identity);
                 log_in(env, profile, accounts, st.client, still).await
             }
             None => Err(Error::new(Code::SocialNotLinked)),
         },
         SocialMode::Signup => match linked {
             Some((profile, accounts)) => {
-                let still = linked_guard(&profile, provider, &identity);
+                let still = linked_guard(env, &profile, provider, &identity);
                 log_in(env, profile, accounts, st.client, still).await
             }
             None => {
@@ -175,7 +175,7 @@ pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: 
             match linked {
                 Some((p, _)) if p.id == owner => Ok(Finished::Connected),
                 Some(_) => Err(Error::new(Code::SocialAlreadyLinked)),
-                None => connect(env, provider, identity, owner).await,
+                None => connect(env, provider, identity, owner, st.session_hash.as_deref()).await,
             }
         }
     }
@@ -195,12 +195,17 @@ async fn connecting_session<S: Store>(env: &Env<'_, S>, st: &SocialState, owner:
 
 /// A login by a linked identity commits only while it is still linked: a proof of the address
 /// that ended the claim it belonged to, landing between this read and this commit, wins.
-fn linked_guard(profile: &Profile, provider: Provider, identity: &Identity) -> Vec<Change> {
-    vec![Change::Guard(Guard::SocialLinked {
+/// The start of a sign-in that came back and logs in gives its attempt of the network's
+/// anonymous budget back (only abandoned starts use it up: an office behind one address can
+/// sign in all morning).
+fn linked_guard<S: Store>(env: &Env<'_, S>, profile: &Profile, provider: Provider, identity: &Identity) -> Vec<Change> {
+    let mut changes = vec![Change::Guard(Guard::SocialLinked {
         profile_id: profile.id.clone(),
         provider: provider.id().to_string(),
         subject: identity.subject.clone(),
-    })]
+    })];
+    changes.extend(throttle::refund(&env.anonymous_keys()));
+    changes
 }
 
 async fn log_in<S: Store>(
@@ -299,6 +304,7 @@ async fn sign_up<S: Store>(
     changes.push(Change::PutProfile(profile.clone()));
     changes.push(Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, now) });
     changes.push(env.audit(Some(&profile.id), "social.signup", &profile.id, provider.id()));
+    changes.extend(throttle::refund(&env.anonymous_keys()));
     let mut profile = profile;
     profile.social = vec![link(provider, &identity, now)];
     log_in(env, profile, accounts, st.client, changes).await
@@ -309,12 +315,19 @@ async fn connect<S: Store>(
     provider: Provider,
     identity: Identity,
     profile_id: &str,
+    session_hash: Option<&str>,
 ) -> Result<Finished> {
     let profile = env.store.profile(profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
-    let mut changes = vec![
-        Change::Guard(Guard::SocialUnlinked { provider: provider.id().to_string(), subject: identity.subject.clone() }),
-        Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, env.now) },
-    ];
+    let mut changes = vec![Change::Guard(Guard::SocialUnlinked {
+        provider: provider.id().to_string(),
+        subject: identity.subject.clone(),
+    })];
+    // The session that started the connect must still be there when the link lands (a logout
+    // racing the callback wins); checked before too, for the right answer in the usual case.
+    if let Some(h) = session_hash {
+        changes.push(Change::Guard(Guard::SessionAlive { token_hash: h.to_string() }));
+    }
+    changes.push(Change::LinkSocial { profile_id: profile.id.clone(), link: link(provider, &identity, env.now) });
     if let Some(to) = notice_address(&profile) {
         changes.push(env.outbox(MailKind::SocialConnected, profile.lang, &to, &[("provider", provider.name())], None));
     }

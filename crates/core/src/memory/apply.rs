@@ -58,6 +58,7 @@ pub(super) fn holds(d: &Data, g: &Guard) -> bool {
         Guard::SocialUnlinked { provider, subject } => {
             !d.profiles.values().any(|p| p.social.iter().any(|l| &l.provider == provider && &l.subject == subject))
         }
+        Guard::SessionAlive { token_hash } => d.sessions.contains_key(token_hash),
         Guard::PasswordUnchanged { profile_id, hash } => {
             d.profiles.get(profile_id).is_some_and(|p| &p.password_hash == hash)
         }
