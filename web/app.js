@@ -14,6 +14,10 @@ import { socialButtons, socialCard } from "/social.js";
 
 const app = document.getElementById("app");
 const langSelect = document.getElementById("lang");
+// The password of the signup (or login) waiting for its code, kept in memory only (never in
+// storage): the confirmation sends it, so a code can only confirm the credentials of the
+// person who asked for it (API: /signup/confirm takes `password`).
+let pendingPassword = null;
 
 // ---------- views ----------
 
@@ -54,6 +58,7 @@ async function signupView() {
     busy(form, async () => {
       try {
         const out = await api("POST", "/signup", v);
+        pendingPassword = v.password;
         sessionStorage.setItem("netid.pending", JSON.stringify({ channel: out.confirmation.channel, to: out.confirmation.to }));
         go(`#/confirm`);
       } catch (err) { apiError(form, err, { email: "login", phone: "login" }); }
@@ -77,7 +82,8 @@ function confirmView() {
     busy(form, async () => {
       try {
         const key = pending.channel === "sms" ? "phone" : "email";
-        await api("POST", "/signup/confirm", { [key]: pending.to, code: r.value });
+        await api("POST", "/signup/confirm", { [key]: pending.to, code: r.value, ...(pendingPassword ? { password: pendingPassword } : {}) });
+        pendingPassword = null;
         sessionStorage.removeItem("netid.pending");
         go("#/profile");
       } catch (err) { apiError(form, err); }
@@ -145,6 +151,7 @@ async function loginView() {
         go(back || "#/profile");
       } catch (err) {
         if (err.code === "email_unconfirmed" || err.code === "phone_unconfirmed") {
+          pendingPassword = v.password;
           sessionStorage.setItem("netid.pending", JSON.stringify({ channel: r.kind === "phone" ? "sms" : "email", to: r.value }));
           go("#/confirm");
         } else if (err.code === "second_factor_required" && err.secondFactor) {

@@ -100,3 +100,7 @@ SELECT provider || '/' || subject FROM social_identities s WHERE NOT EXISTS (SEL
 -- invariant: profile_has_a_way_in: a profile without a password has a social identity to log in with
 SELECT id FROM profiles p WHERE p.password_hash = ''
   AND NOT EXISTS (SELECT 1 FROM social_identities s WHERE s.profile_id = p.id);
+
+-- invariant: owned_profiles_hold_proven_logins: a profile with a confirmed login holds no unconfirmed one (an unproven address on it would block its owner)
+SELECT id FROM profiles WHERE (email_confirmed = 1 OR phone_confirmed = 1)
+  AND ((email IS NOT NULL AND email_confirmed = 0) OR (phone IS NOT NULL AND phone_confirmed = 0));

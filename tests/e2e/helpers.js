@@ -1,10 +1,21 @@
 // Helpers for the end-to-end HTTP tests, written from API.md only.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { after } from "node:test";
 
 export const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
 export const API = `${BASE}/api/v1`;
 export const PASSWORD = "violet-harbour-lantern";
+
+// After every file that uses these helpers (each runs in its own process), the data
+// invariants of worker/invariants.sql hold: two-step shown exactly when a secret is enabled,
+// no session without its profile, every password-less profile with a social identity, ...
+after(async () => {
+  const r = await fetch(`${API}/dev/invariants`, { signal: AbortSignal.timeout(60_000) });
+  assert.equal(r.status, 200, "GET /dev/invariants");
+  const j = await r.json();
+  assert.deepEqual(j.violations, [], `invariants after this file: ${JSON.stringify(j.violations)}`);
+});
 
 /** A unique, documentation-range client address, so throttling counters stay per test. */
 export function testIp() {

@@ -324,3 +324,61 @@ test("20 logins with the old password racing a reset: no session survives the re
   }
   assert.equal((await call("POST", "/login", { body: { login: p.email, password: "amber-quartz-meadow" } })).status, 200);
 });
+
+test("a confirmation code confirms only its requester's password: expired-then-resend, a squatter's login, a squatter's later signup", async () => {
+  const EVE = "cobalt-river-lantern", OWNER = "amber-quartz-meadow";
+  const signup = (email, password, first_name) => call("POST", "/signup", { body: { email, password, first_name, last_name: "Person" } });
+  // Expired, then resend: the new code carries the owner's pending signup, never the squatter's password.
+  const v = uniqueEmail("contest");
+  assert.equal((await signup(v, EVE, "Eve")).status, 201);
+  assert.equal((await signup(v, OWNER, "Olive")).status, 201);
+  assert.equal((await call("POST", "/dev/clock", { body: { advance_seconds: 700 } })).status, 200);
+  assert.equal((await call("POST", "/signup/resend", { body: { email: v } })).status, 202);
+  let code = (await lastMessage(v, "signup_code")).code;
+  assertError(await call("POST", "/signup/confirm", { body: { email: v, code } }), 401, "invalid_credentials", "password");
+  assertError(await call("POST", "/signup/confirm", { body: { email: v, code, password: EVE } }), 401, "invalid_credentials", "password");
+  const ok = await call("POST", "/signup/confirm", { body: { email: v, code, password: OWNER } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.profile.first_name, "Olive");
+  assertError(await call("POST", "/login", { body: { login: v, password: EVE } }), 401, "invalid_credentials");
+  // The squatter's login sends the owner's pending claim again.
+  const w = uniqueEmail("contest-login");
+  assert.equal((await signup(w, EVE, "Eve")).status, 201);
+  assert.equal((await call("POST", "/dev/clock", { body: { advance_seconds: 700 } })).status, 200);
+  assert.equal((await signup(w, OWNER, "Olive")).status, 201);
+  assertError(await call("POST", "/login", { body: { login: w, password: EVE } }), 403, "email_unconfirmed");
+  code = (await lastMessage(w, "signup_code")).code;
+  assert.equal((await call("POST", "/signup/confirm", { body: { email: w, code, password: OWNER } })).status, 200);
+  assertError(await call("POST", "/login", { body: { login: w, password: EVE } }), 401, "invalid_credentials");
+  // A squatter's signup after the owner's: the newest code confirms nothing without her password.
+  const x = uniqueEmail("contest-again");
+  assert.equal((await signup(x, OWNER, "Olive")).status, 201);
+  assert.equal((await signup(x, EVE, "Eve")).status, 201);
+  code = (await lastMessage(x, "signup_code")).code;
+  assertError(await call("POST", "/signup/confirm", { body: { email: x, code } }), 401, "invalid_credentials", "password");
+  assertError(await call("POST", "/signup/confirm", { body: { email: x, code, password: OWNER } }), 401, "invalid_credentials", "password");
+});
+
+test("a claim that confirms its own phone lets the unproven address go; a request in flight from an ended claim writes nothing", async () => {
+  const v = uniqueEmail("phone-squat");
+  const eve = await attackerClaims("facebook", v);
+  const phone = `+4860${Math.floor(1000000 + Math.random() * 8999999)}`;
+  assert.equal((await call("POST", "/me/phone", { token: eve.token, body: { phone, password: "" } })).status, 202);
+  const pc = (await lastMessage(phone, "phone_change_code")).code;
+  const m = await call("POST", "/me/phone/confirm", { token: eve.token, body: { phone, code: pc } });
+  assert.equal(m.status, 200, m.text);
+  assert.equal(m.json.email, null);
+  const s = await call("POST", "/signup", { body: { email: v, password: PASSWORD, first_name: "Olive", last_name: "Owner" } });
+  assert.equal(s.status, 201, s.text);
+  // A second attacker claim; 20 of its password changes race the owner's reset: none lands after it.
+  const y = uniqueEmail("inflight");
+  const claim = await attackerClaims("facebook", y);
+  assert.equal((await call("POST", "/me/password", { token: claim.token, body: { new_password: "cobalt-river-lantern" } })).status, 204);
+  assert.equal((await call("POST", "/password/forgot", { body: { login: y } })).status, 202);
+  const rc = (await lastMessage(y, "password_reset_code")).code;
+  const racing = Array.from({ length: 20 }, () => call("POST", "/me/password", { token: claim.token, body: { current_password: "cobalt-river-lantern", new_password: "cobalt-river-lantern-2" } }));
+  const reset = await call("POST", "/password/reset", { body: { login: y, code: rc, new_password: "amber-quartz-meadow" } });
+  assert.equal(reset.status, 204, reset.text);
+  await Promise.all(racing);
+  assert.equal((await call("POST", "/login", { body: { login: y, password: "amber-quartz-meadow" } })).status, 200, "the owner's password stands");
+});

@@ -4,3 +4,5 @@ ALTER TABLE codes ADD COLUMN claim_password_hash TEXT;
 ALTER TABLE codes ADD COLUMN claim_first_name TEXT;
 ALTER TABLE codes ADD COLUMN claim_last_name TEXT;
 ALTER TABLE codes ADD COLUMN claim_change_required INTEGER NOT NULL DEFAULT 0;
+-- Another party's signup was pending when this one came: its confirmation needs the password.
+ALTER TABLE codes ADD COLUMN claim_contested INTEGER NOT NULL DEFAULT 0;

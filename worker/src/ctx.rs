@@ -135,6 +135,7 @@ impl Ctx {
             user_agent: self.user_agent.clone(),
             location: self.location.clone(),
             session_started: self.caller.as_ref().map(|s| s.created_at),
+            session_hash: self.caller.as_ref().map(|s| s.token_hash.clone()),
         }
     }
 

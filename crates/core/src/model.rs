@@ -102,6 +102,10 @@ pub struct SignupClaim {
     /// The password is one an admin chose (a code a login sent for an admin-added profile).
     #[serde(default)]
     pub password_change_required: bool,
+    /// Another party's signup to the address was pending when this one came: both got a code
+    /// in the same inbox, so the confirmation must also prove this claim's password.
+    #[serde(default)]
+    pub contested: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -525,3 +525,122 @@ fn social_starts_spend_the_networks_budget_only_when_abandoned() {
         "the 31 sign-ins that came back left nothing counted"
     );
 }
+
+fn signup_as(w: &mut World, email: &str, password: &str, first: &str) -> netid_core::Result<flows::SignupOutcome> {
+    let input = flows::SignupInput {
+        email: Some(email.into()),
+        password: password.into(),
+        first_name: first.into(),
+        last_name: "Person".into(),
+        ..Default::default()
+    };
+    w.run(|env| Box::pin(flows::signup(env, input)))
+}
+
+fn confirm_with(w: &mut World, email: &str, code: &str, password: Option<&str>) -> netid_core::Result<Grant> {
+    let input = flows::ConfirmInput {
+        email: Some(email.into()),
+        code: code.into(),
+        password: password.map(str::to_string),
+        ..Default::default()
+    };
+    w.run(|env| Box::pin(flows::confirm_signup(env, input)))
+}
+
+#[test]
+fn a_code_confirms_only_the_credentials_of_whoever_asked_for_it() {
+    const EVE: &str = "cobalt-river-lantern";
+    const OWNER: &str = "amber-quartz-meadow";
+    // The owner's code expires; "resend" must not fall back to the squatter's password.
+    let mut w = World::new();
+    let v = "contest.expired@example.com";
+    signup_as(&mut w, v, EVE, "Eve").unwrap();
+    w.advance(3600);
+    signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    w.advance(3600); // the owner's code expired (10 minutes)
+    w.run(|env| Box::pin(async move { flows::resend_signup_code(env, Some(v), None, None).await })).unwrap();
+    let code = w.last_code(v);
+    assert_eq!(
+        code_of(confirm_with(&mut w, v, &code, None)),
+        Code::InvalidCredentials,
+        "contested: the password is needed"
+    );
+    assert_eq!(code_of(confirm_with(&mut w, v, &code, Some(EVE))), Code::InvalidCredentials, "not the squatter's");
+    let g = confirm_with(&mut w, v, &code, Some(OWNER)).unwrap();
+    assert_eq!(g.profile.first_name, "Olive");
+    assert_eq!(code_of(login_with(&mut w, v, EVE, Factor::default())), Code::InvalidCredentials);
+    assert!(login_with(&mut w, v, OWNER, Factor::default()).is_ok());
+
+    // The squatter's login after the owner's signup sends the owner's claim again, not hers.
+    let mut w = World::new();
+    let v = "contest.login@example.com";
+    signup_as(&mut w, v, EVE, "Eve").unwrap();
+    w.advance(3600);
+    signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    assert_eq!(code_of(login_with(&mut w, v, EVE, Factor::default())), Code::EmailUnconfirmed);
+    let code = w.last_code(v);
+    assert!(confirm_with(&mut w, v, &code, Some(OWNER)).is_ok());
+    assert_eq!(code_of(login_with(&mut w, v, EVE, Factor::default())), Code::InvalidCredentials);
+
+    // The squatter signs up again after the owner: her code (the newest in the inbox) confirms
+    // nothing without her password, so the owner cannot be tricked into confirming it.
+    let mut w = World::new();
+    let v = "contest.again@example.com";
+    signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    signup_as(&mut w, v, EVE, "Eve").unwrap();
+    let code = w.last_code(v);
+    assert_eq!(code_of(confirm_with(&mut w, v, &code, None)), Code::InvalidCredentials);
+    assert_eq!(code_of(confirm_with(&mut w, v, &code, Some(OWNER))), Code::InvalidCredentials);
+    // The owner signs up once more and confirms with their password.
+    signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    let code = w.last_code(v);
+    assert_eq!(confirm_with(&mut w, v, &code, Some(OWNER)).unwrap().profile.first_name, "Olive");
+
+    // Uncontested, the API's plain {email, code} still confirms.
+    let mut w = World::new();
+    let v = "plain@example.com";
+    signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    let code = w.last_code(v);
+    assert!(confirm_with(&mut w, v, &code, None).is_ok());
+}
+
+#[test]
+fn a_claim_that_proves_another_login_lets_the_unproven_address_go() {
+    let mut w = World::new();
+    let v = "phone.squat@example.com";
+    let eve = facebook_claim(&mut w, v);
+    let s = eve.session.clone();
+    w.session_started = Some(s.created_at);
+    let pid = eve.profile.id.clone();
+    w.run(|env| Box::pin(async move { flows::request_phone_change(env, &pid, "+48601234567", None, "").await }))
+        .unwrap();
+    let code = w.last_code("+48601234567");
+    let pid = eve.profile.id.clone();
+    let me = w
+        .run(|env| {
+            Box::pin(async move { flows::confirm_phone_change(env, &pid, "+48601234567", None, &code, false).await })
+        })
+        .unwrap();
+    assert_eq!(me.email, None, "the unproven email is no longer the claim's");
+    // The owner of the address is not blocked.
+    w.signup(v).unwrap();
+    let code = w.last_code(v);
+    let g = w.confirm(v, &code).unwrap();
+    assert_ne!(g.profile.id, eve.profile.id);
+}
+
+#[test]
+fn a_two_step_social_claim_still_logs_in_through_its_second_step() {
+    let mut w = World::new();
+    let v = "fb.twostep@example.com";
+    let me = facebook_claim(&mut w, v);
+    let s = me.session.clone();
+    w.session_started = Some(s.created_at);
+    w.run(|env| Box::pin(async move { flows::change_password(env, &s, None, "cobalt-river-lantern").await })).unwrap();
+    let secret = enroll(&mut w, &me, "cobalt-river-lantern");
+    let f = social_in(&mut w, Provider::Facebook, SocialMode::Login, None, identity("fb-eve", v, false)).unwrap();
+    let Finished::SecondFactor { ticket, .. } = f else { panic!("the second step comes next") };
+    w.advance(31);
+    let factor = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None };
+    assert!(w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, factor).await })).is_ok());
+}

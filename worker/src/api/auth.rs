@@ -61,11 +61,13 @@ struct ConfirmReq {
     phone: Option<String>,
     code: String,
     region: Option<String>,
+    password: Option<String>,
 }
 
 pub async fn confirm(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: ConfirmReq = http::body(req).await?;
-    let input = flows::ConfirmInput { email: b.email, phone: b.phone, code: b.code, region: b.region };
+    let input =
+        flows::ConfirmInput { email: b.email, phone: b.phone, code: b.code, region: b.region, password: b.password };
     let grant = flows::confirm_signup(&mut ctx.env(), input).await?;
     session_response(ctx, grant).await
 }

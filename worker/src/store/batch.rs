@@ -19,10 +19,13 @@ impl D1Store {
     pub(super) async fn send(&self, changes: &[Change]) -> StoreResult<()> {
         let mut stmts = Vec::new();
         let mut audits = Vec::new();
-        let guard = changes.iter().find_map(|c| match c {
-            Change::Guard(g) => Some(g.clone()),
-            _ => None,
-        });
+        let guards: Vec<Guard> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Guard(g) => Some(g.clone()),
+                _ => None,
+            })
+            .collect();
         for c in changes {
             match c {
                 // Audit rows go together, as multi-row INSERTs at the end of the batch.
@@ -60,7 +63,7 @@ impl D1Store {
             Err(e) if e.detail.as_deref().is_some_and(|d| d.contains("netid_send_limit")) => {
                 Err(Error::new(netid_core::Code::SendLimitReached))
             }
-            Err(e) if is_guard_failure(&e) => Err(guard.map_or(e, |g| g.error())),
+            Err(e) if is_guard_failure(&e) => Err(failed_guard(&e, &guards).map_or(e, Guard::error)),
             Err(e) => Err(taken_login(&e).unwrap_or(e)),
         }
     }
@@ -109,4 +112,16 @@ impl D1Store {
         }
         Ok(stmts)
     }
+}
+
+/// The guard of `guards` that did not hold: the one whose name its trigger raised (migration
+/// 0009), else the first (a database without the triggers says only that a CHECK failed).
+fn failed_guard<'a>(e: &Error, guards: &'a [Guard]) -> Option<&'a Guard> {
+    let detail = e.detail.as_deref().unwrap_or("");
+    guards
+        .iter()
+        .find(|g| {
+            super::changes::guard_parts(g).is_ok_and(|(name, _, _)| detail.contains(&format!("netid_guard:{name}")))
+        })
+        .or_else(|| guards.first())
 }

@@ -53,10 +53,11 @@ impl D1Store {
                 let claim = c.claim.as_ref();
                 vec![st(
                     "INSERT INTO codes (profile_id, purpose, target, code_hash, attempts, expires_at, created_at, \
-                     claim_password_hash, claim_first_name, claim_last_name, claim_change_required) \
-                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) \
+                     claim_password_hash, claim_first_name, claim_last_name, claim_change_required, claim_contested) \
+                     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) \
                      ON CONFLICT(profile_id, purpose) DO UPDATE SET target=?3, code_hash=?4, attempts=?5, expires_at=?6, \
-                     created_at=?7, claim_password_hash=?8, claim_first_name=?9, claim_last_name=?10, claim_change_required=?11",
+                     created_at=?7, claim_password_hash=?8, claim_first_name=?9, claim_last_name=?10, claim_change_required=?11, \
+                     claim_contested=?12",
                     &[
                         s(&c.profile_id),
                         s(c.purpose.as_str()),
@@ -69,6 +70,7 @@ impl D1Store {
                         os(&claim.map(|c| c.first_name.clone())),
                         os(&claim.map(|c| c.last_name.clone())),
                         b(claim.is_some_and(|c| c.password_change_required)),
+                        b(claim.is_some_and(|c| c.contested)),
                     ],
                 )?]
             }
@@ -456,7 +458,11 @@ impl D1Store {
                          OR ((token IS NOT NULL OR link IS NOT NULL) AND created_at + ?3 <= ?1) OR delivered_at IS NOT NULL)",
                         &[i(*now), i(*code_ttl), i(*link_ttl)],
                     )?,
-                    st("DELETE FROM codes WHERE expires_at <= ?1", &[i(*now)])?,
+                    // A signup's claim stays a day past its code (resend reuses it).
+                    st(
+                        "DELETE FROM codes WHERE expires_at <= ?1 AND NOT (claim_password_hash IS NOT NULL AND expires_at + 86400 > ?1)",
+                        &[i(*now)],
+                    )?,
                     st("DELETE FROM login_tickets WHERE expires_at <= ?1", &[i(*now)])?,
                     st("DELETE FROM social_states WHERE expires_at <= ?1", &[i(*now)])?,
                     st(
@@ -484,7 +490,17 @@ impl D1Store {
     /// which rolls the whole commit back. The condition is evaluated inside the transaction,
     /// after the statements before it and before the ones after it.
     pub(super) fn guard(&self, g: &Guard) -> StoreResult<D1PreparedStatement> {
-        let (name, cond, args): (&str, &str, Vec<JsValue>) = match g {
+        let (name, cond, args) = guard_parts(g)?;
+        let sql =
+            format!("INSERT OR REPLACE INTO guards (name, ok) VALUES ('{name}', CASE WHEN {cond} THEN 1 ELSE 0 END)");
+        self.stmt(&sql, &args)
+    }
+}
+
+/// A guard's name (what its trigger raises, migration 0009), condition and arguments.
+pub(super) fn guard_parts(g: &Guard) -> StoreResult<(&'static str, &'static str, Vec<JsValue>)> {
+    {
+        Ok(match g {
             Guard::OtherActiveAdmin { account_id, membership_id } => (
                 "other_active_admin",
                 "EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND id != ?2 AND role = 'admin' \
@@ -571,9 +587,6 @@ impl D1Store {
                 vec![s(profile_id), s(provider), s(subject)],
             ),
             _ => return Err(Error::internal("unsupported guard")),
-        };
-        let sql =
-            format!("INSERT OR REPLACE INTO guards (name, ok) VALUES ('{name}', CASE WHEN {cond} THEN 1 ELSE 0 END)");
-        self.stmt(&sql, &args)
+        })
     }
 }

@@ -9,7 +9,7 @@
 use crate::faults::{Fault, Mode, Target};
 use netid_core::config::ThrottlePolicy;
 use netid_core::model::*;
-use netid_core::store::{Change, LoginKey, SessionWithMe, Store, StoreResult};
+use netid_core::store::{Change, Guard, LoginKey, SessionWithMe, Store, StoreResult};
 use netid_core::Error;
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
@@ -226,7 +226,7 @@ impl Store for D1Store {
         let row = self
             .first::<CodeRow>(
                 "SELECT profile_id, purpose, target, code_hash, attempts, expires_at, created_at, claim_password_hash, \
-                 claim_first_name, claim_last_name, claim_change_required FROM codes WHERE profile_id = ?1 AND purpose = ?2",
+                 claim_first_name, claim_last_name, claim_change_required, claim_contested FROM codes WHERE profile_id = ?1 AND purpose = ?2",
                 &[s(profile_id), s(purpose.as_str())],
             )
             .await?;
@@ -244,6 +244,7 @@ impl Store for D1Store {
                     first_name: r.claim_first_name.unwrap_or_default(),
                     last_name: r.claim_last_name.unwrap_or_default(),
                     password_change_required: r.claim_change_required.unwrap_or(0) != 0,
+                    contested: r.claim_contested.unwrap_or(0) != 0,
                 }),
             })
         }))

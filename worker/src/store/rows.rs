@@ -63,6 +63,7 @@ pub(super) struct CodeRow {
     pub(super) claim_first_name: Option<String>,
     pub(super) claim_last_name: Option<String>,
     pub(super) claim_change_required: Option<i64>,
+    pub(super) claim_contested: Option<i64>,
 }
 
 #[derive(Deserialize)]

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0006_social.sql"),
     include_str!("../../migrations/0007_claims.sql"),
     include_str!("../../migrations/0008_social_session.sql"),
+    include_str!("../../migrations/0009_guard_names.sql"),
 ];
 
 fn schema() -> BTreeMap<String, BTreeSet<String>> {

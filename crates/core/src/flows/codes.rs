@@ -92,7 +92,11 @@ pub(crate) async fn verify<S: Store>(
         return Err(invalid());
     }
     if env.now >= rec.expires_at {
-        env.commit(vec![Change::DeleteCode { profile_id: profile_id.to_string(), purpose }]).await?;
+        // A signup's claim outlives its code (a day, `PurgeExpired`), so "resend" can send a
+        // new code with the same credentials; any other expired code goes at once.
+        if rec.claim.is_none() {
+            env.commit(vec![Change::DeleteCode { profile_id: profile_id.to_string(), purpose }]).await?;
+        }
         return Err(detailed(Code::CodeExpired));
     }
     if rec.attempts >= env.config.code_attempts {

@@ -92,8 +92,10 @@ pub(crate) struct Entry {
 }
 
 /// Whether a profile may have a session at all (see the module's rules).
-pub(crate) fn live(profile: &Profile, proof: &Proof) -> bool {
-    profile.is_confirmed() || (matches!(proof, Proof::Social | Proof::Refresh { .. }) && !profile.social.is_empty())
+pub(crate) fn live(profile: &Profile) -> bool {
+    // A claim with a social identity is its author's (the identity logged in, or its second
+    // step did); a password alone never reaches an unconfirmed login (`login` stops it).
+    profile.is_confirmed() || !profile.social.is_empty()
 }
 
 /// Admits `profile` through the gate: commits `changes` with a new session (and for a desktop
@@ -107,7 +109,7 @@ pub(crate) async fn admit<S: Store>(
     entry: Entry,
     mut changes: Vec<Change>,
 ) -> Result<Grant> {
-    if !live(&profile, &proof) {
+    if !live(&profile) {
         return Err(Error::new(Code::Unauthenticated));
     }
     if profile.two_factor_enabled && !proof.includes_second_factor() {

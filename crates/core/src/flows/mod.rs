@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::mail::{self, MailKind};
 use crate::model::{AuditEntry, OutboxMessage};
-use crate::store::{Change, Store};
+use crate::store::{Change, Guard, Store};
 use crate::tokens::{new_id, Entropy};
 
 /// What every flow runs with: storage, the rules, the time, randomness, the person's language.
@@ -51,6 +51,11 @@ pub struct Env<'a, S: Store> {
     /// When the caller's session was created (a sensitive change from a profile without a
     /// password needs a session younger than [`REAUTH_WINDOW`]).
     pub session_started: Option<i64>,
+    /// The token hash of the caller's session, for a request that has one: every commit the
+    /// request makes then requires that session still alive (`Guard::SessionAlive`, decided in
+    /// the commit), so a request in flight when its session ended (a logout, a reset, a claim's
+    /// end) writes nothing.
+    pub session_hash: Option<String>,
 }
 
 /// How young a session must be to stand in for the password of a profile without one.
@@ -66,6 +71,9 @@ impl<S: Store> Env<'_, S> {
     pub(crate) async fn commit(&self, mut changes: Vec<Change>) -> Result<()> {
         let counts = self.send_counts(&changes);
         changes.extend(counts);
+        if let Some(h) = &self.session_hash {
+            changes.insert(0, Change::Guard(Guard::SessionAlive { token_hash: h.clone() }));
+        }
         self.store.commit(changes).await
     }
 

@@ -280,6 +280,7 @@ pub async fn add_user<S: Store>(
                 first_name: profile.first_name.clone(),
                 last_name: profile.last_name.clone(),
                 password_change_required: true,
+                contested: false,
             }),
         }),
         message,

@@ -172,8 +172,21 @@ async fn confirm_change<S: Store>(
             if owner.is_confirmed() {
                 return Err(address.taken());
             }
-            // An abandoned signup holding the address gives way to its confirmed owner.
-            changes.push(Change::DeleteProfile(owner.id));
+            // A claim holding the address (an abandoned signup, an unverified social sign-up)
+            // gives way to the person who proved it: the claim ends and lets the address go
+            // (the profile row stays only for cards bound to it: an admin's, or its own).
+            let mut claim = owner;
+            if env.store.linked_account_count(&claim.id).await? == 0 {
+                changes.push(Change::DeleteProfile(claim.id));
+            } else {
+                changes.push(Change::EndClaim(claim.id.clone()));
+                match &address {
+                    Address::Email(_) => claim.email = None,
+                    Address::Phone(_) => claim.phone = None,
+                }
+                claim.updated_at = env.now;
+                changes.push(Change::PutProfile(claim));
+            }
         }
     }
     let old = match &address {
@@ -188,6 +201,13 @@ async fn confirm_change<S: Store>(
             old
         }
     };
+    // An owned profile holds only proven logins: a claim that proves another login of its own
+    // lets go of the unproven one, which stays free for whoever proves it.
+    match &address {
+        Address::Email(_) if !profile.phone_confirmed => profile.phone = None,
+        Address::Phone(_) if !profile.email_confirmed => profile.email = None,
+        _ => {}
+    }
     profile.updated_at = env.now;
     changes.push(Change::PutProfile(profile.clone()));
     // The old address is told: a stolen session must not turn silently into a takeover.

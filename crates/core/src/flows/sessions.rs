@@ -71,13 +71,16 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         let mut keys = vec![(throttle::send_key(login.as_str()), env.config.send_throttle)];
         keys.extend(env.anonymous_keys());
         throttle::reserve(env, &keys).await?;
-        // The code confirms the address for the password this login just proved.
-        let claim = SignupClaim {
+        // The code confirms the address for the password this login just proved, unless a
+        // signup's claim is pending: then that one travels again (a login never replaces it).
+        let pending = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim);
+        let claim = pending.unwrap_or_else(|| SignupClaim {
             password_hash: profile.password_hash.clone(),
             first_name: profile.first_name.clone(),
             last_name: profile.last_name.clone(),
             password_change_required: profile.password_change_required,
-        };
+            contested: false,
+        });
         changes.extend(codes::issue_with(
             env,
             &profile,

@@ -50,16 +50,11 @@ pub async fn resend_signup_code<S: Store>(
     let Some(profile) = address.owner(env.store).await?.filter(|p| !p.is_confirmed()) else {
         return Ok(());
     };
-    let pending = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim);
-    let claim = match pending {
-        Some(c) => c,
-        None if profile.has_password() && profile.social.is_empty() && !profile.two_factor_enabled => SignupClaim {
-            password_hash: profile.password_hash.clone(),
-            first_name: profile.first_name.clone(),
-            last_name: profile.last_name.clone(),
-            password_change_required: profile.password_change_required,
-        },
-        None => return Ok(()),
+    // Only a pending signup's own credentials travel in a new code (its code may have expired:
+    // the claim stays a day): never the profile's stored password, which whoever made the
+    // claim chose.
+    let Some(claim) = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim) else {
+        return Ok(());
     };
     let changes =
         codes::issue_with(env, &profile, Purpose::Signup, address.as_str(), MailKind::SignupCode, Some(claim));
@@ -102,10 +97,24 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         first_name: first.as_str().to_string(),
         last_name: last.as_str().to_string(),
         password_change_required: false,
+        contested: false,
     };
     let mut changes = Vec::new();
+    let mut claim = claim;
     let profile = match existing {
         Some(mut claimed) => {
+            // Another party's signup still pending (its code in the same inbox): the one who
+            // confirms must also prove which of them they are, with the password.
+            if let Some(pending) = env.store.code(&claimed.id, Purpose::Signup).await?.and_then(|c| c.claim) {
+                let same = crate::hashing::verify_password(
+                    password.as_str(),
+                    &pending.password_hash,
+                    env.config.hash,
+                    env.config.pepper.as_deref(),
+                )
+                .ok;
+                claim.contested = pending.contested || !same;
+            }
             // The code goes out in the requester's language; the claim itself is untouched.
             claimed.lang = env.lang;
             claimed
@@ -163,6 +172,9 @@ pub struct ConfirmInput {
     pub phone: Option<String>,
     pub code: String,
     pub region: Option<String>,
+    /// The password the signup chose: required when the code's claim is contested (two
+    /// parties' signups to one address were pending), checked whenever given.
+    pub password: Option<String>,
 }
 
 /// Confirms the signup address with its code and logs the person in through the gate. The
@@ -186,6 +198,24 @@ pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput)
     let Some(mut profile) = owner else {
         return Err(Error::field(Code::InvalidCode, "code"));
     };
+    if let Some(c) = &accepted.record.claim {
+        let proven = input.password.as_deref().map(|p| {
+            Password::for_login(p).is_ok_and(|p| {
+                crate::hashing::verify_password(
+                    p.as_str(),
+                    &c.password_hash,
+                    env.config.hash,
+                    env.config.pepper.as_deref(),
+                )
+                .ok
+            })
+        });
+        if proven == Some(false) || (c.contested && proven.is_none()) {
+            // The code stays for the right password; the guess is given back.
+            env.commit(accepted.refunds).await?;
+            return Err(Error::field(Code::InvalidCredentials, "password"));
+        }
+    }
     let mut changes = accepted.spend;
     let kept_change_required = profile.password_change_required;
     changes.extend(claims::prove(&mut profile, &address, claims::Prover::Other));

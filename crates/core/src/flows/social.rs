@@ -236,7 +236,8 @@ fn link(provider: Provider, identity: &Identity, now: i64) -> SocialLink {
 
 /// A name from a provider, as a card can hold it (never an error: the person can edit it).
 fn name_part(v: Option<&str>) -> String {
-    v.map(|s| s.chars().filter(|c| !c.is_control()).take(100).collect::<String>().trim().to_string())
+    // Cut first, then strip: a cut must not leave a joiner or a direction mark at the end.
+    v.map(|s| crate::validate::strip_invisible(&s.chars().take(100).collect::<String>()).trim().to_string())
         .unwrap_or_default()
 }
 

@@ -412,7 +412,8 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
                     m.html = String::new();
                 }
             }
-            d.codes.retain(|_, c| c.expires_at > now);
+            // A signup's claim stays a day past its code (resend reuses it).
+            d.codes.retain(|_, c| c.expires_at > now || (c.claim.is_some() && c.expires_at + 86_400 > now));
             d.sessions.retain(|_, s| s.last_seen_at + idle_timeout > now && s.absolute_expires_at > now);
             d.refresh_tokens.retain(|_, t| t.expires_at > now);
             let expired: Vec<Invitation> = d

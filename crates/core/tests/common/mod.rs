@@ -58,6 +58,7 @@ impl World {
             user_agent: Some("netid-tests/1".into()),
             location: None,
             session_started: self.session_started,
+            session_hash: None,
         };
         block_on(f(&mut env))
     }
