@@ -382,3 +382,23 @@ test("a claim that confirms its own phone lets the unproven address go; a reques
   await Promise.all(racing);
   assert.equal((await call("POST", "/login", { body: { login: y, password: "amber-quartz-meadow" } })).status, 200, "the owner's password stands");
 });
+
+test("the password an admin chose opens nothing once the owner confirmed: each login with it goes through the inbox", async () => {
+  const admin = await newPerson();
+  const acc = await newAccount(admin, "Added Ltd");
+  const email = uniqueEmail("added");
+  const added = await call("POST", `/accounts/${acc.id}/users`, { token: admin.token, body: { first_name: "Ada", last_name: "Added", email, password: "granite-willow-harbor" } });
+  assert.equal(added.status, 201, added.text);
+  const code = (await lastMessage(email, "login_details")).code;
+  const owner = await call("POST", "/signup/confirm", { body: { email, code } });
+  assert.equal(owner.status, 200, owner.text);
+  // The admin tries the password they chose: no session, a new code to the owner's inbox.
+  const before = (await messages(email, "signup_code")).length;
+  const attempt = await call("POST", "/login", { body: { login: email, password: "granite-willow-harbor" } });
+  assertError(attempt, 403, "email_unconfirmed");
+  assert.equal(attempt.headers.get("set-cookie"), null);
+  assert.equal((await messages(email, "signup_code")).length, before + 1);
+  // The owner's own session replaces it; from then on only the owner's password works.
+  assert.equal((await call("POST", "/me/password", { token: owner.json.token, body: { current_password: "granite-willow-harbor", new_password: "amber-quartz-meadow" } })).status, 204);
+  assert.equal((await call("POST", "/login", { body: { login: email, password: "amber-quartz-meadow" } })).status, 200);
+});

@@ -220,7 +220,9 @@ pub enum Change {
     /// A condition checked inside the commit's transaction, before the changes after it: when
     /// it does not hold, nothing of the commit is written and the commit fails with
     /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
-    /// has no interactive transactions. One guard per commit.
+    /// has no interactive transactions. A commit may hold several guards (the caller's session
+    /// alive, then the flow's own); it fails with the error of the first that does not hold
+    /// (on D1 each guard's trigger names it, migration 0009).
     Guard(Guard),
 }
 

@@ -318,7 +318,14 @@ fn a_password_chosen_by_an_admin_stays_to_be_changed_through_every_way_in() {
     let code = w.last_code("olga.pcr@example.com");
     let g = w.confirm("olga.pcr@example.com", &code).unwrap();
     assert!(g.session.password_change_required);
-    let g = login_with(&mut w, "olga.pcr@example.com", "granite-willow-harbor", Factor::default()).unwrap();
+    // Once the owner confirmed, the admin's password alone opens nothing: each login with it
+    // sends a code to the owner's inbox again.
+    assert_eq!(
+        code_of(login_with(&mut w, "olga.pcr@example.com", "granite-willow-harbor", Factor::default())),
+        Code::EmailUnconfirmed
+    );
+    let code = w.last_code("olga.pcr@example.com");
+    let g = w.confirm("olga.pcr@example.com", &code).unwrap();
     assert!(g.session.password_change_required);
 }
 

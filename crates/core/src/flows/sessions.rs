@@ -56,6 +56,10 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         Login::Email(_) => (profile.email_confirmed, Code::EmailUnconfirmed),
         Login::Phone(_) => (profile.phone_confirmed, Code::PhoneUnconfirmed),
     };
+    // A password someone else chose (an admin) proves nothing: until its owner replaces it,
+    // every login with it goes through the inbox again (a code, then the restricted session),
+    // so the admin who knows it cannot enter once the owner has confirmed.
+    let login_confirmed = login_confirmed && !profile.password_change_required;
     // The second factor is checked before anything else happens for this profile: a
     // profile with two-step on gets no code sent on the password alone.
     let mut proof = Proof::Password;

@@ -185,7 +185,11 @@ pub struct ConfirmInput {
 pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput) -> Result<Grant> {
     let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let code = ConfirmationCode::parse(&input.code)?;
-    let owner = address.owner(env.store).await?.filter(|p| claims::state(p) == claims::State::Claim);
+    // A claim, or an owned profile whose password someone else chose (each login with it
+    // comes back here through the inbox).
+    let owner = address.owner(env.store).await?.filter(|p| {
+        claims::state(p) == claims::State::Claim || (p.password_change_required && address.confirmed_by(p))
+    });
     let accepted = codes::verify(
         env,
         owner.as_ref().map(|p| p.id.as_str()),
