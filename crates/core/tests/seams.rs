@@ -434,6 +434,36 @@ fn a_dismissed_card_is_the_accounts_record() {
     let after = w.store.data().memberships[&card.id].clone();
     assert_eq!(after.status, MemberStatus::Dismissed);
     assert_eq!(after.first_name, card.first_name, "the account keeps what it had");
+    // A new login email later: the former employer's list still shows the one it knew, and the
+    // old address stays bound to the dismissed card.
+    let pid = leaver.profile.id.clone();
+    w.run(|env| Box::pin(async move { flows::request_email_change(env, &pid, "lena.new@example.com", PW).await }))
+        .unwrap();
+    let code = w
+        .store
+        .outbox_to("lena.new@example.com")
+        .iter()
+        .find(|m| m.kind == "email_change_code")
+        .and_then(|m| m.code.clone())
+        .unwrap();
+    let pid = leaver.profile.id.clone();
+    w.run(|env| {
+        Box::pin(async move { flows::confirm_email_change(env, &pid, "lena.new@example.com", &code, true).await })
+    })
+    .unwrap();
+    let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
+    let listed = w
+        .run(|env| {
+            Box::pin(
+                async move { netid_core::flows::people::list_users(env, &pid, &id, Some("dismissed"), None).await },
+            )
+        })
+        .unwrap();
+    let row = listed.iter().find(|u| u.id == card.id).expect("the dismissed card is listed");
+    assert_eq!(row.login_email.as_deref(), Some(v), "the login it had when dismissed");
+    assert!(!row.two_factor_enabled, "nothing of the person's factors");
+    let res = invite(&mut w, &admin, &acc.id, &[v], InviteOptions::default());
+    assert_eq!(res[0].status, "email_taken", "still the card's contact email");
 }
 
 // --- Anonymous cost is bounded per network ---------------------------------------------------

@@ -291,7 +291,9 @@ impl D1Store {
                          photo_url, position, department_id, personal, last_login_at, created_at) \
                          VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16) \
                          ON CONFLICT(id) DO UPDATE SET profile_id=?3, type=?4, role=?5, status=?6, first_name=?7, last_name=?8, \
-                         contact_email=?9, phone=?10, photo_url=?11, position=?12, department_id=?13, personal=?14, last_login_at=?15",
+                         contact_email=?9, phone=?10, photo_url=?11, position=?12, department_id=?13, personal=?14, last_login_at=?15, \
+                         kept_login_email = CASE WHEN ?6 = 'dismissed' \
+                           THEN COALESCE(memberships.kept_login_email, (SELECT email FROM profiles WHERE id = ?3)) ELSE NULL END",
                         &[
                             s(&m.id),
                             s(&m.account_id),

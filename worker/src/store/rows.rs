@@ -289,7 +289,8 @@ pub(super) const ACCOUNT_COLS: &str =
     "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at";
 pub(super) const MEMBERSHIP_SELECT: &str =
     "SELECT m.id, m.account_id, m.profile_id, m.type AS kind, m.role, m.status, m.first_name, m.last_name, \
-     p.email AS login_email, COALESCE(p.two_factor_enabled, 0) AS two_factor_enabled, m.contact_email, m.phone, m.photo_url, m.position, m.department_id, \
+     CASE WHEN m.status = 'dismissed' THEN COALESCE(m.kept_login_email, p.email) ELSE p.email END AS login_email, \
+     CASE WHEN m.status = 'dismissed' THEN 0 ELSE COALESCE(p.two_factor_enabled, 0) END AS two_factor_enabled, m.contact_email, m.phone, m.photo_url, m.position, m.department_id, \
      (SELECT group_concat(g.group_id) FROM membership_groups g WHERE g.membership_id = m.id) AS group_ids, \
      m.personal, m.last_login_at, m.created_at FROM memberships m LEFT JOIN profiles p ON p.id = m.profile_id";
 pub(super) const INVITATION_COLS: &str =

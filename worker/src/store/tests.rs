@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_claims.sql"),
     include_str!("../../migrations/0008_social_session.sql"),
     include_str!("../../migrations/0009_guard_names.sql"),
+    include_str!("../../migrations/0010_dismissed_login.sql"),
 ];
 
 fn schema() -> BTreeMap<String, BTreeSet<String>> {

@@ -72,7 +72,14 @@ pub(crate) fn address_state(cards: &[Membership], owner: Option<&Profile>, addre
     for c in cards {
         let by_profile = owner.is_some_and(|o| c.profile_id.as_deref() == Some(o.id.as_str()));
         let by_contact = c.contact_email.as_deref() == Some(address) || c.phone.as_deref() == Some(address);
-        let by_login = c.login_email.as_deref() == Some(address);
+        let by_login = if c.status == MemberStatus::Dismissed {
+            // The person's login as it is now binds (the card shows the one it had when
+            // dismissed, for the account's record; API.md: only the contact email stays bound
+            // once the person moved on).
+            by_profile && owner.is_some_and(|o| o.email.as_deref() == Some(address))
+        } else {
+            c.login_email.as_deref() == Some(address)
+        };
         if !(by_profile || by_contact || by_login) {
             continue;
         }

@@ -368,7 +368,16 @@ pub(super) fn apply(d: &mut Data, change: Change) -> Result<(), Error> {
             }
         }
         Change::PutMembership(mut m) => {
-            m.login_email = None;
+            // A dismissed card keeps the login it had when dismissed (the account's record);
+            // others read it from the profile. The stored field holds the kept one only.
+            m.login_email = if m.status == MemberStatus::Dismissed {
+                d.memberships
+                    .get(&m.id)
+                    .and_then(|old| old.login_email.clone())
+                    .or_else(|| m.profile_id.as_ref().and_then(|p| d.profiles.get(p)).and_then(|p| p.email.clone()))
+            } else {
+                None
+            };
             d.memberships.insert(m.id.clone(), m);
         }
         Change::DeleteMembership(id) => {

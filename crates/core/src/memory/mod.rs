@@ -326,7 +326,13 @@ impl Store for MemoryStore {
 
 fn with_login(d: &Data, mut m: Membership) -> Membership {
     let profile = m.profile_id.as_ref().and_then(|p| d.profiles.get(p));
-    m.login_email = profile.and_then(|p| p.email.clone());
-    m.two_factor_enabled = profile.is_some_and(|p| p.two_factor_enabled);
+    if m.status == MemberStatus::Dismissed {
+        // The account's record: the login kept at dismissal, and nothing of the person's factors.
+        m.login_email = m.login_email.clone().or_else(|| profile.and_then(|p| p.email.clone()));
+        m.two_factor_enabled = false;
+    } else {
+        m.login_email = profile.and_then(|p| p.email.clone());
+        m.two_factor_enabled = profile.is_some_and(|p| p.two_factor_enabled);
+    }
     m
 }
