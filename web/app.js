@@ -82,7 +82,15 @@ function confirmView() {
     busy(form, async () => {
       try {
         const key = pending.channel === "sms" ? "phone" : "email";
-        await api("POST", "/signup/confirm", { [key]: pending.to, code: r.value, ...(pendingPassword ? { password: pendingPassword } : {}) });
+        const body = { [key]: pending.to, code: r.value };
+        try {
+          await api("POST", "/signup/confirm", pendingPassword ? { ...body, password: pendingPassword } : body);
+        } catch (err) {
+          // The code carries another signup's claim (two were pending for this address): the
+          // code still proves the address, and the profile then asks for a first password.
+          if (err.code !== "invalid_credentials" || !pendingPassword) throw err;
+          await api("POST", "/signup/confirm", body);
+        }
         pendingPassword = null;
         sessionStorage.removeItem("netid.pending");
         go("#/profile");

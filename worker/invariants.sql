@@ -97,9 +97,10 @@ SELECT id FROM outbox WHERE (status = 'failed' AND attempts < 1 AND last_error I
 -- invariant: social_identity_has_profile: every linked social identity belongs to an existing profile
 SELECT provider || '/' || subject FROM social_identities s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = s.profile_id);
 
--- invariant: profile_has_a_way_in: a profile without a password has a social identity to log in with
+-- invariant: profile_has_a_way_in: a profile without a password has a social identity to log in with, or a confirmed login to reset one on (a contested signup confirmed without saying which claimant it was)
 SELECT id FROM profiles p WHERE p.password_hash = ''
-  AND NOT EXISTS (SELECT 1 FROM social_identities s WHERE s.profile_id = p.id);
+  AND NOT EXISTS (SELECT 1 FROM social_identities s WHERE s.profile_id = p.id)
+  AND NOT (p.email_confirmed = 1 OR p.phone_confirmed = 1);
 
 -- invariant: owned_profiles_hold_proven_logins: a profile with a confirmed login holds no unconfirmed one (an unproven address on it would block its owner)
 SELECT id FROM profiles WHERE (email_confirmed = 1 OR phone_confirmed = 1)

@@ -588,6 +588,11 @@ fn confirm_with(w: &mut World, email: &str, code: &str, password: Option<&str>) 
 fn a_code_confirms_only_the_credentials_of_whoever_asked_for_it() {
     const EVE: &str = "cobalt-river-lantern";
     const OWNER: &str = "amber-quartz-meadow";
+    let no_password_works = |w: &mut World, v: &str| {
+        for pw in [EVE, OWNER] {
+            assert_eq!(code_of(login_with(w, v, pw, Factor::default())), Code::InvalidCredentials, "{pw}");
+        }
+    };
     // The owner's code expires; "resend" must not fall back to the squatter's password.
     let mut w = World::new();
     let v = "contest.expired@example.com";
@@ -597,18 +602,31 @@ fn a_code_confirms_only_the_credentials_of_whoever_asked_for_it() {
     w.advance(3600); // the owner's code expired (10 minutes)
     w.run(|env| Box::pin(async move { flows::resend_signup_code(env, Some(v), None, None).await })).unwrap();
     let code = w.last_code(v);
-    assert_eq!(
-        code_of(confirm_with(&mut w, v, &code, None)),
-        Code::InvalidCredentials,
-        "contested: the password is needed"
-    );
     assert_eq!(code_of(confirm_with(&mut w, v, &code, Some(EVE))), Code::InvalidCredentials, "not the squatter's");
     let g = confirm_with(&mut w, v, &code, Some(OWNER)).unwrap();
     assert_eq!(g.profile.first_name, "Olive");
     assert_eq!(code_of(login_with(&mut w, v, EVE, Factor::default())), Code::InvalidCredentials);
     assert!(login_with(&mut w, v, OWNER, Factor::default()).is_ok());
 
-    // The squatter's login after the owner's signup sends the owner's claim again, not hers.
+    // Contested, and the confirmation (as API.md writes it) says nothing of the password: the
+    // address is proven, neither claimant's password is set, and the prover sets one.
+    let mut w = World::new();
+    let v = "contest.plain@example.com";
+    signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    signup_as(&mut w, v, EVE, "Eve").unwrap(); // the newest code in the inbox carries Eve's
+    let code = w.last_code(v);
+    assert_eq!(code_of(confirm_with(&mut w, v, &code, Some(OWNER))), Code::InvalidCredentials);
+    let g = confirm_with(&mut w, v, &code, None).unwrap();
+    assert!(!g.profile.has_password());
+    assert_eq!(g.profile.first_name, "", "nothing of either claim");
+    no_password_works(&mut w, v);
+    let s = g.session.clone();
+    w.session_started = Some(s.created_at);
+    w.run(|env| Box::pin(async move { flows::change_password(env, &s, None, OWNER).await })).unwrap();
+    assert!(login_with(&mut w, v, OWNER, Factor::default()).is_ok());
+
+    // The squatter's login after the owner's signup: the pending claim travels again, now
+    // contested (the login proved another password), so it cannot carry hers either way.
     let mut w = World::new();
     let v = "contest.login@example.com";
     signup_as(&mut w, v, EVE, "Eve").unwrap();
@@ -619,26 +637,42 @@ fn a_code_confirms_only_the_credentials_of_whoever_asked_for_it() {
     assert!(confirm_with(&mut w, v, &code, Some(OWNER)).is_ok());
     assert_eq!(code_of(login_with(&mut w, v, EVE, Factor::default())), Code::InvalidCredentials);
 
-    // The squatter signs up again after the owner: her code (the newest in the inbox) confirms
-    // nothing without her password, so the owner cannot be tricked into confirming it.
+    // Nothing pending any more (a day later), the squatter signs up over the owner's
+    // abandoned signup, and the owner's own login re-sends her claim: contested against the
+    // stored password, so a plain confirmation sets neither password.
     let mut w = World::new();
-    let v = "contest.again@example.com";
+    let v = "contest.stale@example.com";
     signup_as(&mut w, v, OWNER, "Olive").unwrap();
+    w.advance(2 * DAY);
+    w.run(|env| {
+        Box::pin(async move {
+            let now = env.now;
+            let c = netid_core::store::Change::PurgeExpired {
+                now,
+                idle_timeout: 1440,
+                invitations_before: 0,
+                code_ttl: 600,
+                link_ttl: 600,
+                outbox_before: 0,
+            };
+            netid_core::store::Store::commit(env.store, vec![c]).await
+        })
+    })
+    .unwrap();
     signup_as(&mut w, v, EVE, "Eve").unwrap();
+    assert_eq!(code_of(login_with(&mut w, v, OWNER, Factor::default())), Code::EmailUnconfirmed);
     let code = w.last_code(v);
-    assert_eq!(code_of(confirm_with(&mut w, v, &code, None)), Code::InvalidCredentials);
-    assert_eq!(code_of(confirm_with(&mut w, v, &code, Some(OWNER))), Code::InvalidCredentials);
-    // The owner signs up once more and confirms with their password.
-    signup_as(&mut w, v, OWNER, "Olive").unwrap();
-    let code = w.last_code(v);
-    assert_eq!(confirm_with(&mut w, v, &code, Some(OWNER)).unwrap().profile.first_name, "Olive");
+    let g = confirm_with(&mut w, v, &code, None).unwrap();
+    assert!(!g.profile.has_password());
+    no_password_works(&mut w, v);
 
-    // Uncontested, the API's plain {email, code} still confirms.
+    // Uncontested, the API's plain {email, code} still confirms with the signup's password.
     let mut w = World::new();
     let v = "plain@example.com";
     signup_as(&mut w, v, OWNER, "Olive").unwrap();
     let code = w.last_code(v);
     assert!(confirm_with(&mut w, v, &code, None).is_ok());
+    assert!(login_with(&mut w, v, OWNER, Factor::default()).is_ok());
 }
 
 #[test]

@@ -173,20 +173,13 @@ async fn confirm_change<S: Store>(
                 return Err(address.taken());
             }
             // A claim holding the address (an abandoned signup, an unverified social sign-up)
-            // gives way to the person who proved it: the claim ends and lets the address go
-            // (the profile row stays only for cards bound to it: an admin's, or its own).
-            let mut claim = owner;
-            if env.store.linked_account_count(&claim.id).await? == 0 {
-                changes.push(Change::DeleteProfile(claim.id));
-            } else {
-                changes.push(Change::EndClaim(claim.id.clone()));
-                match &address {
-                    Address::Email(_) => claim.email = None,
-                    Address::Phone(_) => claim.phone = None,
-                }
-                claim.updated_at = env.now;
-                changes.push(Change::PutProfile(claim));
+            // gives way when nothing else hangs on it; a claim with cards (an admin bound
+            // them to the address, or it made an account) is ended by a proof that becomes
+            // its profile (a signup, a reset, an invitation), not by another profile's change.
+            if env.store.linked_account_count(&owner.id).await? != 0 {
+                return Err(address.taken());
             }
+            changes.push(Change::DeleteProfile(owner.id));
         }
     }
     let old = match &address {

@@ -77,7 +77,12 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         throttle::reserve(env, &keys).await?;
         // The code confirms the address for the password this login just proved, unless a
         // signup's claim is pending: then that one travels again (a login never replaces it).
-        let pending = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim);
+        // A pending claim of another password than the one this login proved is another
+        // party's: both now hold a code from this inbox, so it becomes contested.
+        let pending = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim).map(|mut c| {
+            c.contested = c.contested || c.password_hash != profile.password_hash;
+            c
+        });
         let claim = pending.unwrap_or_else(|| SignupClaim {
             password_hash: profile.password_hash.clone(),
             first_name: profile.first_name.clone(),

@@ -47,7 +47,11 @@ pub async fn resend_signup_code<S: Store>(
     let mut keys = vec![(throttle::send_key(address.as_str()), env.config.send_throttle)];
     keys.extend(env.anonymous_keys());
     throttle::reserve(env, &keys).await?;
-    let Some(profile) = address.owner(env.store).await?.filter(|p| !p.is_confirmed()) else {
+    let Some(profile) = address
+        .owner(env.store)
+        .await?
+        .filter(|p| !p.is_confirmed() || (p.password_change_required && address.confirmed_by(p)))
+    else {
         return Ok(());
     };
     // Only a pending signup's own credentials travel in a new code (its code may have expired:
@@ -105,15 +109,22 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         Some(mut claimed) => {
             // Another party's signup still pending (its code in the same inbox): the one who
             // confirms must also prove which of them they are, with the password.
-            if let Some(pending) = env.store.code(&claimed.id, Purpose::Signup).await?.and_then(|c| c.claim) {
+            // With nothing pending, the claim's own stored password stands for its author (a
+            // login with it would send this new code on).
+            let pending = env.store.code(&claimed.id, Purpose::Signup).await?.and_then(|c| c.claim);
+            let (earlier, was_contested) = match &pending {
+                Some(p) => (p.password_hash.clone(), p.contested),
+                None => (claimed.password_hash.clone(), false),
+            };
+            if !earlier.is_empty() {
                 let same = crate::hashing::verify_password(
                     password.as_str(),
-                    &pending.password_hash,
+                    &earlier,
                     env.config.hash,
                     env.config.pepper.as_deref(),
                 )
                 .ok;
-                claim.contested = pending.contested || !same;
+                claim.contested = was_contested || !same;
             }
             // The code goes out in the requester's language; the claim itself is untouched.
             claimed.lang = env.lang;
@@ -202,34 +213,46 @@ pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput)
     let Some(mut profile) = owner else {
         return Err(Error::field(Code::InvalidCode, "code"));
     };
-    if let Some(c) = &accepted.record.claim {
-        let proven = input.password.as_deref().map(|p| {
-            Password::for_login(p).is_ok_and(|p| {
-                crate::hashing::verify_password(
-                    p.as_str(),
-                    &c.password_hash,
-                    env.config.hash,
-                    env.config.pepper.as_deref(),
-                )
+    // A password sent with the code must be the claim's; the guess counts like a login's.
+    let mut password_refunds = Vec::new();
+    if let (Some(c), Some(p)) = (&accepted.record.claim, input.password.as_deref()) {
+        let keys = env.password_keys(address.as_str());
+        throttle::reserve(env, &keys).await?;
+        let right = Password::for_login(p).is_ok_and(|p| {
+            crate::hashing::verify_password(p.as_str(), &c.password_hash, env.config.hash, env.config.pepper.as_deref())
                 .ok
-            })
         });
-        if proven == Some(false) || (c.contested && proven.is_none()) {
-            // The code stays for the right password; the guess is given back.
-            env.commit(accepted.refunds).await?;
+        if !right {
+            // The code stays for the right password.
             return Err(Error::field(Code::InvalidCredentials, "password"));
         }
+        password_refunds = throttle::refund(&keys);
     }
     let mut changes = accepted.spend;
+    changes.extend(password_refunds);
     let kept_change_required = profile.password_change_required;
     changes.extend(claims::prove(&mut profile, &address, claims::Prover::Other));
     profile.password_change_required = kept_change_required;
-    if let Some(c) = &accepted.record.claim {
-        profile.first_name = c.first_name.clone();
-        profile.last_name = c.last_name.clone();
-        profile.password_hash = c.password_hash.clone();
-        profile.password_change_required = c.password_change_required;
-        profile.lang = env.lang;
+    match &accepted.record.claim {
+        // Two parties' signups were pending and the confirmation did not say which it is: the
+        // code proves the address, but neither claimant's password is set. The prover's
+        // session sets the first password (`new_password` alone, as after a social sign-up);
+        // later, "forgot password" on the confirmed address.
+        Some(c) if c.contested && input.password.is_none() => {
+            profile.password_hash = String::new();
+            profile.password_change_required = false;
+            profile.first_name = String::new();
+            profile.last_name = String::new();
+            profile.lang = env.lang;
+        }
+        Some(c) => {
+            profile.first_name = c.first_name.clone();
+            profile.last_name = c.last_name.clone();
+            profile.password_hash = c.password_hash.clone();
+            profile.password_change_required = c.password_change_required;
+            profile.lang = env.lang;
+        }
+        None => {}
     }
     profile.updated_at = env.now;
     changes.push(Change::PutProfile(profile.clone()));
