@@ -15,7 +15,8 @@
 //! |-------|--------------------------------------------------------------|---------------|------|
 //! | -     | password signup, unverified social sign-up, an admin adds    | Claim         | -    |
 //! | -     | verified social sign-up, invitation accepted (new profile)   | Owned         | -    |
-//! | Claim | another claim on the address (`POST /signup`)                | Claim, as it was; the new claim waits in its code ([`crate::model::SignupClaim`]) | nothing |
+//! | Claim | another claim on the address (`POST /signup`)                | Claim, as it was; the new claim waits in its code ([`crate::model::SignupClaim`]), `contested` when another password was pending or stored | nothing |
+//! | Claim | a contested code confirmed without its password               | Owned, clean, with no password (the session sets one) | as below |
 //! | Claim | its address proven by the claim's author (a session of it)   | Owned, adopted | nothing |
 //! | Claim | its address proven by anyone else (a signup code, a reset code, an invitation link, a verified social sign-up) | Owned, clean | sessions, refresh tokens, login tickets, codes, second factor, social identities, unproven other login, photo |
 //! | Owned | reset with a code to its confirmed login                      | Owned         | sessions, refresh tokens, login tickets |

@@ -34,9 +34,8 @@ pub struct SignupOutcome {
 /// Sends a new confirmation code to an address whose profile is not confirmed yet (the
 /// confirmation page's "resend"). Counted against the client network's anonymous budget and
 /// the address's send limit first, and answered alike whether or not such a profile exists
-/// (no way to probe for addresses). The new code carries the pending signup's credentials;
-/// a claim with no pending signup gets one only when it is a plain password signup (a claim
-/// that logs in some other way, or has two-step on, is confirmed by a signup or not at all).
+/// (no way to probe for addresses). The new code carries the pending signup's own claim (kept
+/// a day past its last code); with none pending nothing is sent: the person signs up again.
 pub async fn resend_signup_code<S: Store>(
     env: &mut Env<'_, S>,
     email: Option<&str>,
