@@ -309,15 +309,30 @@ test("one mailbox, one login: IDN, quoted and full-width forms of a confirmed ad
   assertError(await call("POST", "/signup", { body: { email: `q${tag}@exаmple.org`, password: PASSWORD, first_name: "E", last_name: "S" } }), 422, "invalid_email", "email");
 });
 
+/**
+ * A reset sent while 20 CPU-heavy requests run. wrangler's dev proxy may answer 503 "worker
+ * restarted mid-request" under that load (the dev tool, not netid): then the reset is sent
+ * again, unless the new password already works (the first one landed before the restart).
+ */
+async function resetUnderLoad(login, code, newPassword) {
+  for (let i = 0; i < 3; i++) {
+    const r = await call("POST", "/password/reset", { body: { login, code, new_password: newPassword } });
+    if (!(r.status === 503 && /restarted mid-request/.test(r.text))) return r;
+    const done = await call("POST", "/login", { body: { login, password: newPassword } });
+    if (done.status === 200) return { status: 204, text: "(landed before the dev proxy's restart)" };
+  }
+  return call("POST", "/password/reset", { body: { login, code, new_password: newPassword } });
+}
+
 test("20 logins with the old password racing a reset: no session survives the reset", async () => {
   const p = await newPerson();
   assert.equal((await call("POST", "/password/forgot", { body: { login: p.email } })).status, 202);
   const code = (await lastMessage(p.email, "password_reset_code")).code;
   const logins = Array.from({ length: 20 }, () => call("POST", "/login", { body: { login: p.email, password: PASSWORD } }));
-  const reset = call("POST", "/password/reset", { body: { login: p.email, code, new_password: "amber-quartz-meadow" } });
+  const reset = resetUnderLoad(p.email, code, "amber-quartz-meadow");
   const [results, r] = [await Promise.all(logins), await reset];
   assert.equal(r.status, 204, r.text);
-  for (const l of results) assert.ok([200, 401, 429].includes(l.status), l.text);
+  for (const l of results) assert.ok([200, 401, 429, 503].includes(l.status), l.text);
   // Whatever the order, a session made with the old password is gone once the reset landed.
   for (const l of results.filter((x) => x.status === 200)) {
     assertError(await call("GET", "/me", { token: l.json.token }), 401, "unauthenticated");
@@ -385,7 +400,7 @@ test("a claim that confirms its own phone lets the unproven address go; a reques
   assert.equal((await call("POST", "/password/forgot", { body: { login: y } })).status, 202);
   const rc = (await lastMessage(y, "password_reset_code")).code;
   const racing = Array.from({ length: 20 }, () => call("POST", "/me/password", { token: claim.token, body: { current_password: "cobalt-river-lantern", new_password: "cobalt-river-lantern-2" } }));
-  const reset = await call("POST", "/password/reset", { body: { login: y, code: rc, new_password: "amber-quartz-meadow" } });
+  const reset = await resetUnderLoad(y, rc, "amber-quartz-meadow");
   assert.equal(reset.status, 204, reset.text);
   await Promise.all(racing);
   assert.equal((await call("POST", "/login", { body: { login: y, password: "amber-quartz-meadow" } })).status, 200, "the owner's password stands");
