@@ -2,7 +2,7 @@
 
 use crate::http::{self, internal};
 use crate::me_cache;
-use crate::store::D1Store;
+use crate::store::{D1Store, D1};
 use netid_core::config::Config;
 use netid_core::flows::{self, Env};
 use netid_core::model::Session;
@@ -66,7 +66,7 @@ impl Ctx {
         }
         let db = env.d1("DB").map_err(internal)?;
         let kv = env.kv("KV").map_err(internal)?;
-        let mut store = D1Store::new(db, kv);
+        let mut store = D1::new(db, kv);
         if let Some(ms) = env.var("STORAGE_TIMEOUT_MS").ok().and_then(|v| v.to_string().parse::<u32>().ok()) {
             store.timeout_ms = ms.clamp(100, 60_000);
         }

@@ -1,4 +1,4 @@
-//! Accounts, people and the cleanup rules, against the memory store.
+//! Accounts, people and the cleanup rules, against the SQL store (SQLite, the real migrations).
 
 mod common;
 

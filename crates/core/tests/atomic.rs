@@ -1,13 +1,12 @@
 //! The atomic Store operations (increments, compare-and-set guards, update-only touches)
-//! against the memory store: the contract the D1 store implements as SQL, and what the
-//! end-to-end tests attack with concurrent requests.
+//! against the SQL store on SQLite with the real migrations: the very statements D1 runs,
+//! which the end-to-end tests also attack with concurrent requests.
 
 mod common;
 
 use common::*;
 use netid_core::config::ThrottlePolicy;
 use netid_core::flows;
-use netid_core::memory::MemoryStore;
 use netid_core::model::{ClientKind, Purpose, Throttle};
 use netid_core::store::{Change, Guard, Store};
 use netid_core::Code;
@@ -16,18 +15,18 @@ use pollster::block_on;
 const P: ThrottlePolicy = ThrottlePolicy { max_failures: 3, window_seconds: 600, block_seconds: 900 };
 const WIDE: ThrottlePolicy = ThrottlePolicy { max_failures: 10, window_seconds: 600, block_seconds: 900 };
 
-fn hit(store: &MemoryStore, keys: &[(&str, ThrottlePolicy)], now: i64) -> Vec<Option<Throttle>> {
+fn hit(store: &SqliteStore, keys: &[(&str, ThrottlePolicy)], now: i64) -> Vec<Option<Throttle>> {
     let keys: Vec<(String, ThrottlePolicy)> = keys.iter().map(|(k, p)| (k.to_string(), *p)).collect();
     block_on(store.hit(&keys, now)).unwrap()
 }
 
-fn count(store: &MemoryStore, key: &str) -> u32 {
+fn count(store: &SqliteStore, key: &str) -> u32 {
     store.data().throttles.get(key).map_or(0, |t| t.failures)
 }
 
 #[test]
 fn a_hit_counts_before_the_attempt_and_blocks_at_the_limit() {
-    let s = MemoryStore::new();
+    let s = Sqlite::new();
     let allowed: Vec<bool> = (0..5).map(|_| hit(&s, &[("k", P)], T0)[0].clone().unwrap().allows(P)).collect();
     assert_eq!(allowed, [true, true, true, false, false], "attempts 1..=3 go ahead, the rest are refused");
     let t = s.data().throttles["k"].clone();
@@ -37,7 +36,7 @@ fn a_hit_counts_before_the_attempt_and_blocks_at_the_limit() {
     let after = hit(&s, &[("k", P)], T0 + 900)[0].clone().unwrap();
     assert_eq!((after.failures, after.blocked_until), (1, 0));
     // A window that passed without a block starts again too.
-    let s = MemoryStore::new();
+    let s = Sqlite::new();
     hit(&s, &[("w", P)], T0);
     hit(&s, &[("w", P)], T0 + 1);
     assert_eq!(hit(&s, &[("w", P)], T0 + 600)[0].clone().unwrap().failures, 1);
@@ -45,7 +44,7 @@ fn a_hit_counts_before_the_attempt_and_blocks_at_the_limit() {
 
 #[test]
 fn wider_keys_count_only_attempts_the_first_key_allows() {
-    let s = MemoryStore::new();
+    let s = Sqlite::new();
     for _ in 0..8 {
         hit(&s, &[("login", P), ("ip", WIDE)], T0);
     }
@@ -56,7 +55,7 @@ fn wider_keys_count_only_attempts_the_first_key_allows() {
 
 #[test]
 fn a_refund_gives_one_attempt_back_and_never_goes_below_zero() {
-    let s = MemoryStore::new();
+    let s = Sqlite::new();
     hit(&s, &[("k", P)], T0);
     hit(&s, &[("k", P)], T0);
     block_on(s.commit(vec![Change::Refund("k".into()), Change::Refund("k".into()), Change::Refund("k".into())]))

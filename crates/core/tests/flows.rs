@@ -1,4 +1,4 @@
-//! The profile flows against the in-memory store, with an injected clock.
+//! The profile flows against the SQL store (SQLite, the real migrations), with an injected clock.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! Social login's rules over the memory store: who an identity lets in, how it gets linked,
+//! Social login's rules over the SQL store (SQLite, the real migrations): who an identity lets in, how it gets linked,
 //! and what cannot be undone by accident. The HTTP and the token verification are the
 //! Worker's (tests/e2e/social.test.js drives them against a real OpenID provider).
 

@@ -2,7 +2,7 @@
 
 use crate::ctx::{set_dev_clock_offset, Ctx};
 use crate::http::{self, ApiResult};
-use crate::store::{i, s};
+use netid_core::sql::{i, s, stmt, Round};
 use netid_core::time::rfc3339;
 use netid_core::validate::{Email, Phone};
 use netid_core::{Code, Error};
@@ -164,7 +164,7 @@ pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let at = ctx.now - b.idle_days * 86_400;
     let n = b.accounts;
     let cte = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?1)";
-    let st = |sql: String| ctx.store.stmt(&sql, &[i(n), s(&p), i(at)]);
+    let st = |sql: String| stmt(&sql, &[i(n), s(&p), i(at)]);
     let stmts = vec![
         st(format!("{cte} INSERT INTO accounts (id, name, address, plan, renames_left, created_by, created_at, last_activity_at) \
              SELECT ?2 || x, 'Bench ' || x, ?2 || x, 'free', 1, 'prf_bench', ?3, ?3 FROM c"))?,
@@ -173,7 +173,7 @@ pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
              ?2 || x || '-' || y || '@example.com', ?3 FROM c, k"))?,
         st(format!("{cte} INSERT INTO departments (id, account_id, name, created_at) SELECT ?2 || x || '-d', ?2 || x, 'Sales', ?3 FROM c"))?,
         st(format!("{cte} INSERT INTO groups (id, account_id, name, extranet, created_at) SELECT ?2 || x || '-g', ?2 || x, 'Project', 1, ?3 FROM c"))?,
-        ctx.store.stmt(
+        stmt(
             &format!("{cte} INSERT INTO membership_groups (membership_id, group_id, account_id) SELECT ?2 || x || '-u2', ?2 || x || '-g', ?2 || x FROM c"),
             &[i(n), s(&p)],
         )?,
@@ -186,23 +186,23 @@ pub async fn seed(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         let phc = format!("$pbkdf2-sha512$i=210000,l=64${}${}", "A".repeat(22), "B".repeat(86));
         let people = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?1), k(y) AS (VALUES (1), (2), (3))";
         let args = [i(n), s(&p), i(at), s(&phc)];
-        stmts.push(ctx.store.stmt(
+        stmts.push(stmt(
             &format!("{people} INSERT INTO profiles (id, email, email_confirmed, password_hash, first_name, last_name, lang, created_at, updated_at) \
              SELECT 'prf_' || ?2 || x || '-' || y, ?2 || x || '-' || y || '@example.com', 1, ?4, 'Bench', 'User', 'en', ?3, ?3 FROM c, k"),
             &args,
         )?);
-        stmts.push(ctx.store.stmt(
+        stmts.push(stmt(
             "UPDATE memberships SET profile_id = 'prf_' || replace(id, '-u', '-') WHERE id LIKE ?1 || '%' AND profile_id IS NULL AND status = 'active'",
             &[s(&p)],
         )?);
-        stmts.push(ctx.store.stmt(
+        stmts.push(stmt(
             &format!("{people} INSERT INTO sessions (token_hash, id, profile_id, client, created_at, last_seen_at, absolute_expires_at, user_agent, ip) \
              SELECT hex(randomblob(32)), 'ses_' || ?2 || x || '-' || y, 'prf_' || ?2 || x || '-' || y, 'browser', ?3, ?3, ?3 + 604800, \
              'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', '203.0.113.7' FROM c, k"),
             &args[..3],
         )?);
     }
-    ctx.store.batch(stmts).await?;
+    ctx.store.batch(Round::Commit, stmts).await?;
     http::json(201, &serde_json::json!({"accounts": n, "prefix": p, "people": if b.people { n * 3 } else { 0 }}))
 }
 

@@ -21,10 +21,10 @@ pub mod providers;
 use crate::ctx::Ctx;
 use crate::store::D1Store;
 use netid_core::model::Channel;
+use netid_core::sql::{i, s, stmt, Round, Statement, Value};
 use netid_core::{Code, Error};
 use providers::{CloudflareEmail, Http, Outcome, Provider, Resend, Twilio};
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::JsValue;
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 /// The queue binding (producer) and the dead-letter queue's name.
@@ -204,7 +204,7 @@ pub async fn sweep(ctx: &Ctx) -> Result<usize, Error> {
          ((status = 'pending' AND next_attempt_at <= ?1 - 60) OR (status = 'sending' AND claimed_until <= ?1)) \
          ORDER BY created_at LIMIT 500"
     );
-    let rows: Vec<IdRow> = ctx.store.all(&sql, &[JsValue::from_f64(ctx.now as f64)]).await?;
+    let rows: Vec<IdRow> = ctx.store.all(&sql, &[i(ctx.now)]).await?;
     let ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
     if !ids.is_empty() {
         enqueue(&ctx.worker_env, &ids, 0).await.map_err(crate::http::internal)?;
@@ -269,7 +269,7 @@ pub async fn consume(batch: MessageBatch<Job>, env: worker::Env) {
         stmts.push(stmt);
         verdicts.push((m.id.clone(), retry));
     }
-    if !stmts.is_empty() && ctx.store.batch(stmts).await.is_err() {
+    if !stmts.is_empty() && ctx.store.batch(Round::Count, stmts).await.is_err() {
         // The outcomes are not recorded: the claims expire and the sweep retries; the
         // idempotency keys make the repeats harmless.
         batch.retry_all();
@@ -292,52 +292,46 @@ const OUTGOING_COLS: &str = "id, channel, recipient, subject, body, html, attemp
 async fn claim(ctx: &Ctx, ids: &[String], policy: &Policy) -> Result<Vec<Outgoing>, Error> {
     let mut stmts = Vec::new();
     for id in ids {
-        stmts.push(ctx.store.stmt(
+        stmts.push(stmt(
             &format!(
                 "UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = ?2 + ?3 \
                  WHERE id = ?1 AND ((status = 'pending' AND next_attempt_at <= ?2 + 1) \
                  OR (status = 'sending' AND claimed_until <= ?2)) RETURNING {OUTGOING_COLS}"
             ),
-            &[JsValue::from_str(id), JsValue::from_f64(ctx.now as f64), JsValue::from_f64(policy.lease_seconds as f64)],
+            &[s(id), i(ctx.now), i(policy.lease_seconds)],
         )?);
     }
-    let results = ctx.store.batch_results(stmts, true).await?;
+    let results = ctx.store.batch(Round::Count, stmts).await?;
     let mut out = Vec::new();
     for r in results {
-        out.extend(r.results::<Outgoing>().map_err(crate::http::internal)?);
+        out.extend(<crate::store::D1 as netid_core::sql::Database>::rows::<Outgoing>(&r)?);
     }
     Ok(out)
 }
 
 /// The statement that records one attempt, and the queue delay when it is to be retried.
-fn record(
-    ctx: &Ctx,
-    m: &Outgoing,
-    outcome: &Outcome,
-    policy: &Policy,
-) -> Result<(worker::D1PreparedStatement, Option<u32>), Error> {
-    let (id, now) = (JsValue::from_str(&m.id), JsValue::from_f64(ctx.now as f64));
-    let s = &ctx.store;
+fn record(ctx: &Ctx, m: &Outgoing, outcome: &Outcome, policy: &Policy) -> Result<(Statement, Option<u32>), Error> {
+    let (id, now) = (s(&m.id), i(ctx.now));
     Ok(match outcome {
         Outcome::Sent(provider_id) => (
             // Delivered: the code, link and token are erased at once.
-            s.stmt(
+            stmt(
                 "UPDATE outbox SET status = 'delivered', delivered_at = ?2, provider_id = ?3, claimed_until = 0, \
                  last_error = NULL, code = NULL, token = NULL, link = NULL, body = '', html = '', erased_at = ?2 \
                  WHERE id = ?1",
-                &[id, now, JsValue::from_str(provider_id)],
+                &[id, now, s(provider_id)],
             )?,
             None,
         ),
-        Outcome::Refused(error) => (failed(s, id, now, error)?, None),
-        Outcome::Retry { error, .. } if m.attempts >= policy.max_attempts => (failed(s, id, now, error)?, None),
+        Outcome::Refused(error) => (failed(id, now, error)?, None),
+        Outcome::Retry { error, .. } if m.attempts >= policy.max_attempts => (failed(id, now, error)?, None),
         Outcome::Retry { error, after } => {
             let delay = policy.backoff(m.attempts, *after);
             (
-                s.stmt(
+                stmt(
                     "UPDATE outbox SET status = 'pending', claimed_until = 0, last_error = ?3, next_attempt_at = ?2 + ?4 \
                      WHERE id = ?1 AND status = 'sending'",
-                    &[id, now, JsValue::from_str(error), JsValue::from_f64(f64::from(delay))],
+                    &[id, now, s(error), i(i64::from(delay))],
                 )?,
                 Some(delay),
             )
@@ -345,24 +339,24 @@ fn record(
     })
 }
 
-fn failed(s: &D1Store, id: JsValue, now: JsValue, error: &str) -> Result<worker::D1PreparedStatement, Error> {
-    s.stmt(
+fn failed(id: Value, now: Value, error: &str) -> Result<Statement, Error> {
+    stmt(
         "UPDATE outbox SET status = 'failed', claimed_until = 0, last_error = ?3, next_attempt_at = ?2 \
          WHERE id = ?1 AND status = 'sending'",
-        &[id, now, JsValue::from_str(error)],
+        &[id, now, s(error)],
     )
 }
 
-async fn mark_dead(s: &D1Store, ids: &[String]) -> Result<(), Error> {
+async fn mark_dead(store: &D1Store, ids: &[String]) -> Result<(), Error> {
     let mut stmts = Vec::new();
     for id in ids {
-        stmts.push(s.stmt(
+        stmts.push(stmt(
             "UPDATE outbox SET status = 'failed', claimed_until = 0, \
              last_error = COALESCE(last_error, 'dead-lettered') WHERE id = ?1 AND status IN ('pending', 'sending')",
-            &[JsValue::from_str(id)],
+            &[s(id)],
         )?);
     }
-    s.batch(stmts).await
+    store.batch(Round::Count, stmts).await.map(|_| ())
 }
 
 /// A row as the operator sees it: no body, no code, no link.
@@ -389,7 +383,7 @@ pub async fn list(ctx: &Ctx, status: &str, limit: u32) -> Result<Vec<OperatorRow
         .all(
             "SELECT id, channel, recipient AS \"to\", kind, status, attempts, last_error, provider_id, created_at, \
              delivered_at FROM outbox WHERE status = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2",
-            &[JsValue::from_str(status), JsValue::from_f64(f64::from(limit.clamp(1, 500)))],
+            &[s(status), i(i64::from(limit.clamp(1, 500)))],
         )
         .await
 }
@@ -403,12 +397,11 @@ pub async fn retry(ctx: &Ctx, id: &str) -> Result<OperatorRow, Error> {
             "UPDATE outbox SET status = 'pending', attempts = 0, claimed_until = 0, next_attempt_at = ?2 \
              WHERE id = ?1 AND status IN ('failed', 'pending') AND erased_at IS NULL \
              RETURNING id, channel, recipient AS \"to\", kind, status, attempts, last_error, provider_id, created_at, delivered_at",
-            &[JsValue::from_str(id), JsValue::from_f64(ctx.now as f64)],
+            &[s(id), i(ctx.now)],
         )
         .await?;
     let Some(row) = row else {
-        let exists: Option<IdRow> =
-            ctx.store.first("SELECT id FROM outbox WHERE id = ?1", &[JsValue::from_str(id)]).await?;
+        let exists: Option<IdRow> = ctx.store.first("SELECT id FROM outbox WHERE id = ?1", &[s(id)]).await?;
         return Err(Error::new(if exists.is_some() { Code::MessageNotRetryable } else { Code::NotFound }));
     };
     let channel = if row.channel == "sms" { Channel::Sms } else { Channel::Email };

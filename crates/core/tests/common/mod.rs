@@ -1,4 +1,5 @@
-//! Shared test world: the in-memory store, an injected clock, cheap hashing.
+//! Shared test world: the SQL store over SQLite with the real migrations, an injected clock,
+//! cheap hashing.
 #![allow(dead_code)]
 
 use netid_core::config::Config;
@@ -7,18 +8,20 @@ use netid_core::flows::invitations::{self, AcceptInput, InviteOptions, InviteeIn
 use netid_core::flows::people;
 use netid_core::flows::{self, Env, Grant, LoginInput, SignupInput};
 use netid_core::hashing::{Algorithm, HashPolicy};
-use netid_core::memory::MemoryStore;
 use netid_core::model::ClientKind;
 use netid_core::tokens::SeededEntropy;
 use netid_core::{Code, Lang, Result};
 use pollster::block_on;
+
+pub mod sqlite;
+pub use sqlite::{Sqlite, SqliteStore};
 
 pub const T0: i64 = 1_795_333_485;
 pub const PW: &str = "violet-harbour-lantern";
 
 /// A store, a clock and the rules (with cheap hashing: iterations are a parameter).
 pub struct World {
-    pub store: MemoryStore,
+    pub store: SqliteStore,
     pub config: Config,
     pub now: i64,
     pub rng: SeededEntropy,
@@ -34,7 +37,7 @@ impl World {
         config.hash = HashPolicy { algorithm: Algorithm::Sha512, iterations: 1_000 };
         config.two_factor_key = Some([7u8; 32]);
         World {
-            store: MemoryStore::new(),
+            store: Sqlite::new(),
             config,
             now: T0,
             rng: SeededEntropy::new(42),
@@ -46,7 +49,7 @@ impl World {
 
     pub fn run<T>(
         &mut self,
-        f: impl for<'a> FnOnce(&'a mut Env<'a, MemoryStore>) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>,
+        f: impl for<'a> FnOnce(&'a mut Env<'a, SqliteStore>) -> std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>,
     ) -> T {
         let mut env = Env {
             store: &self.store,

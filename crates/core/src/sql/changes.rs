@@ -1,18 +1,15 @@
-//! The D1 statements of each `Change`. Counters are incremented and conditions decided in
+//! The statements of each `Change`. Counters are incremented and conditions decided in
 //! the statements themselves (D1 has no interactive transactions): no statement here writes
 //! a value that was read, modified and written back by the caller.
 
 use super::rows::*;
-use super::{b, i, os, s, D1Store};
-use netid_core::store::{Change, Guard, StoreResult};
-use netid_core::Error;
-use wasm_bindgen::JsValue;
-use worker::D1PreparedStatement;
+use super::{b, i, os, s, stmt, Statement, Value};
+use crate::store::{Change, Guard, StoreResult};
 
-impl D1Store {
-    /// The statements of one change.
-    pub(super) fn statements(&self, change: &Change) -> StoreResult<Vec<D1PreparedStatement>> {
-        let st = |sql: &str, args: &[JsValue]| self.stmt(sql, args);
+/// The statements of one change, in order.
+pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
+    {
+        let st = |sql: &str, args: &[Value]| stmt(sql, args);
         Ok(match change {
             Change::PutProfile(p) => vec![st(
                 &format!(
@@ -45,7 +42,7 @@ impl D1Store {
             Change::DeleteProfile(id) => {
                 // Everything a claim's end removes (the factors, tickets, codes, sessions,
                 // tokens, social identities and sign-ins), then the row itself.
-                let mut v = self.statements(&Change::EndClaim(id.clone()))?;
+                let mut v = statements(&Change::EndClaim(id.clone()))?;
                 v.push(st("DELETE FROM profiles WHERE id = ?1", &[s(id)])?);
                 v
             }
@@ -264,7 +261,7 @@ impl D1Store {
                     // Only the accounts that are still free and idle when the batch runs: the
                     // set is re-decided by the statements (an upgrade or a login in between wins).
                     let marks = (1..=chunk.len()).map(|k| format!("?{k}")).collect::<Vec<_>>().join(",");
-                    let mut args: Vec<JsValue> = chunk.iter().map(|x| s(x)).collect();
+                    let mut args: Vec<Value> = chunk.iter().map(|x| s(x)).collect();
                     args.push(i(*idle_before));
                     let cut = chunk.len() + 1;
                     let doomed = format!(
@@ -367,7 +364,7 @@ impl D1Store {
             Change::SetSessionAccount { token_hash, account_id } => {
                 vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
             }
-            Change::Guard(g) => vec![self.guard(g)?],
+            Change::Guard(g) => vec![guard(g)?],
             Change::PutTwoFactor(t) => vec![st(
                 "INSERT INTO two_factor (profile_id, secret_sealed, enabled, last_step, created_at) VALUES (?1,?2,?3,?4,?5) \
                  ON CONFLICT(profile_id) DO UPDATE SET secret_sealed=?2, enabled=?3, last_step=?4, created_at=?5 \
@@ -481,28 +478,24 @@ impl D1Store {
                     st("DELETE FROM invitations WHERE state = 'pending' AND expires_at <= ?1", &[i(*invitations_before)])?,
                 ]
             }
-            _ => return Err(Error::internal("unsupported change")),
         })
     }
 }
 
-impl D1Store {
-    /// The guard statement: an `INSERT OR REPLACE` into `guards` whose value is 1 when the
-    /// condition holds; 0 fails the table's CHECK (`netid_guard`), which fails the batch,
-    /// which rolls the whole commit back. The condition is evaluated inside the transaction,
-    /// after the statements before it and before the ones after it.
-    pub(super) fn guard(&self, g: &Guard) -> StoreResult<D1PreparedStatement> {
-        let (name, cond, args) = guard_parts(g)?;
-        let sql =
-            format!("INSERT OR REPLACE INTO guards (name, ok) VALUES ('{name}', CASE WHEN {cond} THEN 1 ELSE 0 END)");
-        self.stmt(&sql, &args)
-    }
+/// The guard statement: an `INSERT OR REPLACE` into `guards` whose value is 1 when the
+/// condition holds; 0 fails the table's CHECK (`netid_guard`), which fails the batch,
+/// which rolls the whole commit back. The condition is evaluated inside the transaction,
+/// after the statements before it and before the ones after it.
+pub fn guard(g: &Guard) -> StoreResult<Statement> {
+    let (name, cond, args) = guard_parts(g);
+    let sql = format!("INSERT OR REPLACE INTO guards (name, ok) VALUES ('{name}', CASE WHEN {cond} THEN 1 ELSE 0 END)");
+    stmt(&sql, &args)
 }
 
 /// A guard's name (what its trigger raises, migration 0009), condition and arguments.
-pub(super) fn guard_parts(g: &Guard) -> StoreResult<(&'static str, &'static str, Vec<JsValue>)> {
+pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
     {
-        Ok(match g {
+        match g {
             Guard::OtherActiveAdmin { account_id, membership_id } => (
                 "other_active_admin",
                 "EXISTS (SELECT 1 FROM memberships WHERE account_id = ?1 AND id != ?2 AND role = 'admin' \
@@ -588,7 +581,6 @@ pub(super) fn guard_parts(g: &Guard) -> StoreResult<(&'static str, &'static str,
                  OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND NOT (provider = ?2 AND subject = ?3))",
                 vec![s(profile_id), s(provider), s(subject)],
             ),
-            _ => return Err(Error::internal("unsupported guard")),
-        })
+        }
     }
 }

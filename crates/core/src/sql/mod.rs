@@ -1,0 +1,488 @@
+//! The one storage implementation: every read, the commit batch, the atomic counters and the
+//! guards, written once as SQL statements with bound parameters over the schema of
+//! `worker/migrations`. A [`Database`] runs them: D1 in the Worker, SQLite (D1's engine) in
+//! the native tests, over the same migrations. Core stays free of I/O: this module only
+//! builds statements and reads rows.
+//!
+//! Every `commit` is one batch: a transaction. Counters are incremented and conditions decided
+//! in the statements themselves (D1 has no interactive transactions), so no statement writes a
+//! value that the caller read, changed and wrote back.
+
+use crate::config::ThrottlePolicy;
+use crate::error::{Code, Error};
+use crate::model::*;
+use crate::store::{Change, Guard, LoginKey, SessionWithMe, Store, StoreResult};
+use serde::de::DeserializeOwned;
+
+mod batch;
+mod changes;
+pub mod rows;
+
+pub use batch::{commit_error, commit_statements, hit_statements, throttle_of};
+pub use changes::{guard, guard_parts, statements};
+use rows::*;
+
+/// A bound parameter. D1 binds numbers as JavaScript numbers: every integer stored here is
+/// within 2^53 (seconds, counters, flags).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+/// One SQL statement with its parameters (`?1`, `?2`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sql: String,
+    pub params: Vec<Value>,
+}
+
+impl Statement {
+    /// Whether the statement only reads (a plain SELECT).
+    pub fn reads(&self) -> bool {
+        self.sql.trim_start().get(..6).is_some_and(|w| w.eq_ignore_ascii_case("select"))
+    }
+}
+
+/// D1 allows at most 100 bound parameters per statement; the statements here stay below.
+pub const MAX_PARAMS: usize = 100;
+
+pub fn stmt(sql: &str, args: &[Value]) -> StoreResult<Statement> {
+    if args.len() > MAX_PARAMS {
+        return Err(Error::internal(format!("statement with {} parameters", args.len())));
+    }
+    Ok(Statement { sql: sql.to_string(), params: args.to_vec() })
+}
+
+pub fn s(v: &str) -> Value {
+    Value::Text(v.to_string())
+}
+pub fn os(v: &Option<String>) -> Value {
+    v.as_deref().map_or(Value::Null, s)
+}
+pub fn i(v: i64) -> Value {
+    Value::Int(v)
+}
+pub fn b(v: bool) -> Value {
+    Value::Int(i64::from(v))
+}
+
+/// What a round trip is for: the Worker counts them (`X-Netid-Queries`) and sends the ones
+/// that write to the primary; the test database injects faults into commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Only reads.
+    Read,
+    /// A counter or a one-statement decision outside a flow's commit (`Store::hit`, a
+    /// session's touch, a ticket's try, a social state's spending).
+    Count,
+    /// A flow's commit.
+    Commit,
+}
+
+/// Runs statements. Implemented over D1 in the Worker and over SQLite in the native tests.
+#[allow(async_fn_in_trait)]
+pub trait Database {
+    /// One statement's result as the platform hands it over.
+    type Result;
+    /// Runs the statements as one transaction (all or nothing) in one round trip, and
+    /// answers each one's result, in order. A failed statement fails the whole batch with an
+    /// `internal_error` whose detail carries the database's message (the guards' names,
+    /// `UNIQUE constraint failed: ...`).
+    async fn run(&self, round: Round, stmts: Vec<Statement>) -> StoreResult<Vec<Self::Result>>;
+    /// The rows of one result, decoded.
+    fn rows<T: DeserializeOwned>(result: &Self::Result) -> StoreResult<Vec<T>>;
+    /// Called before a commit is sent (the Worker's GET /me cache forgets what it may change).
+    fn committing(&self, _changes: &[Change]) {}
+    /// Called once a commit landed or failed (the Worker hands its messages to the queue).
+    fn committed(&self, _changes: &[Change], _ok: bool) {}
+}
+
+/// [`Store`] over a [`Database`].
+pub struct SqlStore<D> {
+    pub db: D,
+}
+
+impl<D> std::ops::Deref for SqlStore<D> {
+    type Target = D;
+    fn deref(&self) -> &D {
+        &self.db
+    }
+}
+
+impl<D> std::ops::DerefMut for SqlStore<D> {
+    fn deref_mut(&mut self) -> &mut D {
+        &mut self.db
+    }
+}
+
+impl<D: Database> SqlStore<D> {
+    pub fn new(db: D) -> Self {
+        SqlStore { db }
+    }
+
+    /// Runs statements as one batch.
+    pub async fn batch(&self, round: Round, stmts: Vec<Statement>) -> StoreResult<Vec<D::Result>> {
+        if stmts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let n = stmts.len();
+        let results = self.db.run(round, stmts).await?;
+        if results.len() != n {
+            return Err(Error::internal("batch answered too few results"));
+        }
+        Ok(results)
+    }
+
+    /// The rows one statement answers (a read, or a write with RETURNING).
+    pub async fn all<T: DeserializeOwned>(&self, sql: &str, args: &[Value]) -> StoreResult<Vec<T>> {
+        let st = stmt(sql, args)?;
+        let round = if st.reads() { Round::Read } else { Round::Count };
+        let results = self.batch(round, vec![st]).await?;
+        match results.first() {
+            Some(r) => D::rows::<T>(r),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The first row one statement answers.
+    pub async fn first<T: DeserializeOwned>(&self, sql: &str, args: &[Value]) -> StoreResult<Option<T>> {
+        Ok(self.all::<T>(sql, args).await?.into_iter().next())
+    }
+}
+
+impl<D: Database> Store for SqlStore<D> {
+    async fn profile(&self, id: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = ?1"), &[s(id)])
+            .await?
+            .map(Into::into))
+    }
+
+    async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE email = ?1"), &[s(email)])
+            .await?
+            .map(Into::into))
+    }
+
+    async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
+        Ok(self
+            .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE phone = ?1"), &[s(phone)])
+            .await?
+            .map(Into::into))
+    }
+
+    async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
+        let row = self
+            .first::<CodeRow>(
+                "SELECT profile_id, purpose, target, code_hash, attempts, expires_at, created_at, claim_password_hash, \
+                 claim_first_name, claim_last_name, claim_change_required, claim_contested FROM codes WHERE profile_id = ?1 AND purpose = ?2",
+                &[s(profile_id), s(purpose.as_str())],
+            )
+            .await?;
+        Ok(row.and_then(CodeRow::into_record))
+    }
+
+    async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1");
+        Ok(self.first::<SessionRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
+    }
+
+    async fn profile_by_social(&self, provider: &str, subject: &str) -> StoreResult<Option<Profile>> {
+        let sql = format!(
+            "SELECT {PROFILE_SELECT} FROM profiles WHERE id = \
+             (SELECT profile_id FROM social_identities WHERE provider = ?1 AND subject = ?2)"
+        );
+        Ok(self.first::<ProfileRow>(&sql, &[s(provider), s(subject)]).await?.map(Into::into))
+    }
+
+    /// The linked profile and its active accounts in one batch (the profile found through
+    /// the identity inside the statements): a social login's one read.
+    async fn social_owner(&self, provider: &str, subject: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        const OWNER: &str = "(SELECT profile_id FROM social_identities WHERE provider = ?1 AND subject = ?2)";
+        let args = [s(provider), s(subject)];
+        let results = self
+            .batch(
+                Round::Read,
+                vec![
+                    stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &args)?,
+                    stmt(&ACCOUNTS_OF.replace("?1", OWNER), &args)?,
+                ],
+            )
+            .await?;
+        let [pr, ar] = results.as_slice() else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        Ok(match D::rows::<ProfileRow>(pr)?.into_iter().next() {
+            Some(p) => Some((p.into(), D::rows::<AccountRow>(ar)?.into_iter().map(account_view).collect())),
+            None => None,
+        })
+    }
+
+    async fn take_social_state(&self, state_hash: &str, now: i64) -> StoreResult<Option<SocialState>> {
+        // Deleted and answered by one statement: of two callbacks with one state, one gets it.
+        // An expired one is deleted too, and answers nothing.
+        let sql = format!("DELETE FROM social_states WHERE state_hash = ?1 RETURNING {SOCIAL_STATE_COLS}");
+        let rows = self.all::<SocialStateRow>(&sql, &[s(state_hash)]).await?;
+        Ok(rows.into_iter().next().and_then(SocialStateRow::into_state).filter(|st| st.expires_at > now))
+    }
+
+    async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
+        let row = self
+            .first::<TwoFactorRow>(
+                "SELECT profile_id, secret_sealed, enabled, last_step, created_at FROM two_factor WHERE profile_id = ?1",
+                &[s(profile_id)],
+            )
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn attempt_ticket(&self, ticket_hash: &str, now: i64, max: u32) -> StoreResult<Option<LoginTicket>> {
+        // The try is counted in the statement; an expired or used-up ticket answers nothing.
+        let sql = format!(
+            "UPDATE login_tickets SET attempts = attempts + 1 WHERE ticket_hash = ?1 AND expires_at > ?2 AND attempts < ?3 \
+             RETURNING {TICKET_COLS}"
+        );
+        let rows = self.all::<TicketRow>(&sql, &[s(ticket_hash), i(now), i(i64::from(max))]).await?;
+        Ok(rows.into_iter().next().map(Into::into))
+    }
+
+    async fn sessions_of(&self, profile_id: &str) -> StoreResult<Vec<Session>> {
+        let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE profile_id = ?1 ORDER BY created_at DESC, id");
+        Ok(self.all::<SessionRow>(&sql, &[s(profile_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    /// Newest first by time, then by insertion (`rowid`: the audit log is append-only).
+    async fn audit_of(&self, account_id: &str, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>> {
+        let rows = match before {
+            None => {
+                let sql = format!(
+                    "SELECT {AUDIT_COLS} FROM audit_log WHERE account_id = ?1 ORDER BY at DESC, rowid DESC LIMIT ?2"
+                );
+                self.all::<AuditRow>(&sql, &[s(account_id), i(i64::from(limit))]).await?
+            }
+            Some(b) => {
+                let sql = format!(
+                    "SELECT {AUDIT_COLS} FROM audit_log WHERE account_id = ?1 AND (at, rowid) < \
+                     (SELECT at, rowid FROM audit_log WHERE id = ?3 AND account_id = ?1) ORDER BY at DESC, rowid DESC LIMIT ?2"
+                );
+                self.all::<AuditRow>(&sql, &[s(account_id), i(i64::from(limit)), s(b)]).await?
+            }
+        };
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool> {
+        // Update only: a session deleted meanwhile stays deleted, and the answer says so.
+        let rows = self
+            .all::<HashRow>(
+                "UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?2) WHERE token_hash = ?1 RETURNING token_hash",
+                &[s(token_hash), i(at)],
+            )
+            .await?;
+        Ok(rows.iter().any(|r| r.token_hash == token_hash))
+    }
+
+    async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>> {
+        self.batch(Round::Count, hit_statements(keys, now)?).await?.iter().map(throttle_of::<D>).collect()
+    }
+
+    /// The counting and the profile's read in one batch: one round trip for a login's reads.
+    async fn hit_and_find(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        login: LoginKey<'_>,
+    ) -> StoreResult<(Vec<Option<Throttle>>, Option<(Profile, Vec<AccountView>)>)> {
+        let mut stmts = hit_statements(keys, now)?;
+        let (column, value) = match login {
+            LoginKey::Email(e) => ("email", e),
+            LoginKey::Phone(p) => ("phone", p),
+        };
+        let owner = format!("(SELECT id FROM profiles WHERE {column} = ?1)");
+        stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE {column} = ?1"), &[s(value)])?);
+        stmts.push(stmt(&ACCOUNTS_OF.replace("?1", &owner), &[s(value)])?);
+        let results = self.batch(Round::Count, stmts).await?;
+        let (counted, read) = results.split_at(results.len().saturating_sub(2));
+        let after = counted.iter().map(throttle_of::<D>).collect::<StoreResult<Vec<_>>>()?;
+        let [pr, ar] = read else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let found = match D::rows::<ProfileRow>(pr)?.into_iter().next() {
+            Some(p) => Some((p.into(), D::rows::<AccountRow>(ar)?.into_iter().map(account_view).collect())),
+            None => None,
+        };
+        Ok((after, found))
+    }
+
+    /// The session, its profile and the profile's active accounts in one batch (the profile
+    /// is found through the session inside the statements): one round trip for GET /me.
+    async fn session_with_me(&self, token_hash: &str) -> StoreResult<Option<SessionWithMe>> {
+        const OWNER: &str = "(SELECT profile_id FROM sessions WHERE token_hash = ?1)";
+        let results = self
+            .batch(
+                Round::Read,
+                vec![
+                    stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &[s(token_hash)])?,
+                    stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &[s(token_hash)])?,
+                    stmt(&ACCOUNTS_OF.replace("?1", OWNER), &[s(token_hash)])?,
+                ],
+            )
+            .await?;
+        let [sr, pr, ar] = results.as_slice() else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let Some(session) = D::rows::<SessionRow>(sr)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let me = match D::rows::<ProfileRow>(pr)?.into_iter().next() {
+            Some(p) => Some((p.into(), D::rows::<AccountRow>(ar)?.into_iter().map(account_view).collect())),
+            None => None,
+        };
+        Ok(Some((session.into(), me)))
+    }
+
+    async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
+        let row = self
+            .first::<RefreshRow>(
+                &format!("SELECT {REFRESH_COLS} FROM refresh_tokens WHERE token_hash = ?1"),
+                &[s(token_hash)],
+            )
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn throttle(&self, key: &str) -> StoreResult<Option<Throttle>> {
+        let row = self
+            .first::<ThrottleRow>(
+                "SELECT key, failures, window_start, blocked_until FROM throttles WHERE key = ?1",
+                &[s(key)],
+            )
+            .await?;
+        Ok(row.map(Into::into))
+    }
+
+    async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
+        let rows = self.all::<AccountRow>(ACCOUNTS_OF, &[s(profile_id)]).await?;
+        Ok(rows.into_iter().map(account_view).collect())
+    }
+
+    /// Both reads in one D1 batch: one round trip.
+    async fn profile_with_accounts(&self, id: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        let results = self
+            .batch(
+                Round::Read,
+                vec![
+                    stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = ?1"), &[s(id)])?,
+                    stmt(ACCOUNTS_OF, &[s(id)])?,
+                ],
+            )
+            .await?;
+        let (Some(p), Some(a)) = (results.first(), results.get(1)) else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let Some(profile) = D::rows::<ProfileRow>(p)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let accounts = D::rows::<AccountRow>(a)?.into_iter().map(account_view).collect();
+        Ok(Some((profile.into(), accounts)))
+    }
+
+    async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {
+        let row = self
+            .first::<CountRow>(
+                "SELECT COUNT(*) AS n FROM memberships WHERE profile_id = ?1 AND status != 'dismissed'",
+                &[s(profile_id)],
+            )
+            .await?;
+        Ok(row.map_or(0, |r| r.n.max(0) as u32))
+    }
+
+    async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {
+        let stmts = commit_statements(&changes)?;
+        self.db.committing(&changes);
+        let outcome = match self.batch(Round::Commit, stmts).await {
+            Ok(_) => Ok(()),
+            Err(e) => Err(commit_error(e, &changes)),
+        };
+        self.db.committed(&changes, outcome.is_ok());
+        outcome
+    }
+
+    async fn account(&self, id: &str) -> StoreResult<Option<Account>> {
+        Ok(self
+            .first::<AccountRecordRow>(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), &[s(id)])
+            .await?
+            .map(Into::into))
+    }
+
+    async fn account_by_address(&self, address: &str) -> StoreResult<Option<Account>> {
+        let sql = format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE address = ?1");
+        Ok(self.first::<AccountRecordRow>(&sql, &[s(address)]).await?.map(Into::into))
+    }
+
+    async fn accounts_created_by(&self, profile_id: &str) -> StoreResult<u32> {
+        let row = self
+            .first::<CountRow>("SELECT COUNT(*) AS n FROM accounts WHERE created_by = ?1", &[s(profile_id)])
+            .await?;
+        Ok(row.map_or(0, |r| r.n.max(0) as u32))
+    }
+
+    async fn membership_of(&self, account_id: &str, profile_id: &str) -> StoreResult<Option<Membership>> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 AND m.profile_id = ?2");
+        Ok(self.first::<MembershipRow>(&sql, &[s(account_id), s(profile_id)]).await?.map(Into::into))
+    }
+
+    async fn membership(&self, account_id: &str, id: &str) -> StoreResult<Option<Membership>> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 AND m.id = ?2");
+        Ok(self.first::<MembershipRow>(&sql, &[s(account_id), s(id)]).await?.map(Into::into))
+    }
+
+    async fn memberships(&self, account_id: &str) -> StoreResult<Vec<Membership>> {
+        let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 ORDER BY m.created_at, m.id");
+        Ok(self.all::<MembershipRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn departments(&self, account_id: &str) -> StoreResult<Vec<Department>> {
+        let rows = self
+            .all::<DepartmentRow>(
+                "SELECT id, account_id, name, parent_id, created_at FROM departments WHERE account_id = ?1 ORDER BY created_at, id",
+                &[s(account_id)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn groups(&self, account_id: &str) -> StoreResult<Vec<Group>> {
+        let rows = self
+            .all::<GroupRow>(
+                "SELECT id, account_id, name, extranet, created_at FROM groups WHERE account_id = ?1 ORDER BY created_at, id",
+                &[s(account_id)],
+            )
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    async fn invitations(&self, account_id: &str) -> StoreResult<Vec<Invitation>> {
+        let sql =
+            format!("SELECT {INVITATION_COLS} FROM invitations WHERE account_id = ?1 ORDER BY created_at DESC, id");
+        Ok(self.all::<InvitationRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>> {
+        let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE token_hash = ?1");
+        Ok(self.first::<InvitationRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
+    }
+
+    async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLS} FROM accounts WHERE plan = 'free' AND (last_activity_at < ?2 \
+             OR (last_activity_at < ?1 AND (warned_at IS NULL OR warned_at < last_activity_at))) \
+             ORDER BY last_activity_at, id LIMIT ?3"
+        );
+        let rows = self.all::<AccountRecordRow>(&sql, &[i(warn_before), i(delete_before), i(i64::from(limit))]).await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}
