@@ -59,7 +59,26 @@ pub fn status_of(code: Code) -> u16 {
         Code::TooManyAttempts | Code::SendLimitReached => 429,
         Code::Internal => 500,
         Code::SocialProviderError => 502,
-        _ => 422,
+        // Input that breaks a rule: the field says which.
+        Code::InvalidEmail
+        | Code::InvalidPhone
+        | Code::InvalidName
+        | Code::PasswordTooShort
+        | Code::PasswordTooLong
+        | Code::PasswordCommon
+        | Code::PasswordPersonal
+        | Code::InvalidCode
+        | Code::CodeExpired
+        | Code::CodeAttemptsExceeded
+        | Code::InvalidPhoto
+        | Code::TooManyInvitees
+        | Code::ExtranetRequiresExtranetGroup
+        | Code::InvalidAccountName
+        | Code::InvalidText
+        | Code::LoginRequired
+        | Code::TooManyAddresses
+        | Code::InvalidOtp
+        | Code::TwoFactorNotEnabled => 422,
     }
 }
 

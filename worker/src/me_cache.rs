@@ -190,8 +190,14 @@ fn scope(c: &Change) -> Scope<'_> {
         },
         Change::DeleteSession(hash) => Scope::Session(hash),
         Change::SetSessionAccount { token_hash, .. } => Scope::Session(token_hash),
-        // Accounts seen by many people, a family's sessions, expiry sweeps, anything else:
-        // everything goes.
-        _ => Scope::Everything,
+        // Accounts seen by many people, a family's sessions, expiry sweeps: everything goes.
+        Change::RenameAccount { .. }
+        | Change::SetPlan { .. }
+        | Change::GrantRenames { .. }
+        | Change::DeleteAccount(_)
+        | Change::DeleteAccounts { .. }
+        | Change::DeleteMembership(_)
+        | Change::RevokeFamily(_)
+        | Change::PurgeExpired { .. } => Scope::Everything,
     }
 }

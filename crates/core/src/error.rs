@@ -6,7 +6,6 @@ use crate::messages;
 /// Every error netid can answer with. The wire code (`code()`) is stable; several variants
 /// may share a wire code when they differ only in the message (e.g. the `weak_password` reasons).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Code {
     InvalidJson,
     InvalidRequest,

@@ -12,7 +12,6 @@ pub type StoreResult<T> = Result<T, Error>;
 
 /// One write. A commit applies its changes in order, atomically.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Change {
     /// Writes a profile. For an existing row every column but the password hash is replaced;
     /// the hash changes only through [`Change::SetPassword`].
@@ -228,7 +227,6 @@ pub enum Change {
 
 /// Conditions a commit can require (see [`Change::Guard`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Guard {
     /// The account keeps another active admin besides `membership_id`.
     OtherActiveAdmin { account_id: String, membership_id: String },
