@@ -32,9 +32,9 @@ SELECT i.id FROM invitations i JOIN memberships m ON m.id = i.membership_id
 SELECT membership_id FROM invitations WHERE state = 'pending' AND membership_id IS NOT NULL
   GROUP BY membership_id HAVING COUNT(*) > 1;
 
--- invariant: account_has_active_admin: every account keeps an active admin
+-- invariant: account_has_active_admin: every account keeps an active admin (an active employee card with the admin role, Membership::is_active_admin)
 SELECT id FROM accounts a WHERE NOT EXISTS (SELECT 1 FROM memberships m
-  WHERE m.account_id = a.id AND m.role = 'admin' AND m.status = 'active');
+  WHERE m.account_id = a.id AND m.role = 'admin' AND m.type = 'employee' AND m.status = 'active');
 
 -- invariant: at_most_seven_created: nobody created more than 7 existing accounts
 SELECT created_by FROM accounts WHERE created_by != 'prf_bench' GROUP BY created_by HAVING COUNT(*) > 7;

@@ -461,6 +461,22 @@ pub struct Membership {
     pub created_at: i64,
 }
 
+impl Membership {
+    /// An admin who can run the account now: an active employee card with the admin role (the
+    /// rule behind `last_admin`, written as SQL in `Guard::OtherActiveAdmin` and in
+    /// `worker/invariants.sql`).
+    pub fn is_active_admin(&self) -> bool {
+        self.role == Role::Admin && self.kind == MemberType::Employee && self.status == MemberStatus::Active
+    }
+}
+
+/// What makes two department or group names the same among siblings: trimmed, lowercased by
+/// Unicode's rules ("Équipe" and "ÉQUIPE" are one name). Stored beside the name (`name_key`,
+/// migration 0011) so that the commit's guard compares exactly what the flow compared.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Department {
     pub id: String,

@@ -424,13 +424,8 @@ pub async fn edit_user<S: Store>(
 }
 
 pub(crate) async fn is_last_admin<S: Store>(env: &Env<'_, S>, account_id: &str, card: &Membership) -> Result<bool> {
-    let admins = env
-        .store
-        .memberships(account_id)
-        .await?
-        .into_iter()
-        .filter(|m| m.role == Role::Admin && m.status == MemberStatus::Active && m.id != card.id)
-        .count();
+    let admins =
+        env.store.memberships(account_id).await?.into_iter().filter(|m| m.is_active_admin() && m.id != card.id).count();
     Ok(admins == 0)
 }
 

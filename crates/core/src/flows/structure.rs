@@ -5,7 +5,7 @@ use super::accounts::access;
 use super::people::{is_last_admin, text_field};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
-use crate::model::{Department, Group, MemberStatus, Role};
+use crate::model::{name_key, Department, Group, MemberStatus, Role};
 use crate::store::{Change, Guard, Store};
 
 /// A department's or group's name: trimmed, 1 to 100 characters, and not already used by a
@@ -17,8 +17,8 @@ pub(crate) fn unique_name<'a>(
 ) -> Result<String> {
     let name =
         text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
-    let key = name.to_lowercase();
-    if siblings.into_iter().any(|(id, n)| Some(id) != except && n.trim().to_lowercase() == key) {
+    let key = name_key(&name);
+    if siblings.into_iter().any(|(id, n)| Some(id) != except && name_key(n) == key) {
         return Err(Error::field(Code::NameTaken, "name"));
     }
     Ok(name)

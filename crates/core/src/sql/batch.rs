@@ -70,6 +70,10 @@ fn taken(detail: &str) -> Option<Error> {
         Some(Error::field(Code::PhoneTaken, "phone"))
     } else if detail.contains("social_identities") {
         Some(Error::new(Code::SocialAlreadyLinked))
+    } else if detail.contains("memberships.account_id, memberships.profile_id") {
+        // One person, two cards in one account (an email and a phone invitation accepted at
+        // once): the index decided, the second acceptance finds the person a member.
+        Some(Error::new(Code::AlreadyMember))
     } else {
         None
     }

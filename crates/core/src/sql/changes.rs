@@ -4,6 +4,7 @@
 
 use super::rows::*;
 use super::{b, i, os, s, stmt, Statement, Value};
+use crate::model::name_key;
 use crate::store::{Change, Guard, StoreResult};
 
 /// The statements of one change, in order.
@@ -325,14 +326,14 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 st("DELETE FROM memberships WHERE id = ?1", &[s(id)])?,
             ],
             Change::PutDepartment(d) => vec![st(
-                "INSERT INTO departments (id, account_id, name, parent_id, created_at) VALUES (?1,?2,?3,?4,?5) \
-                 ON CONFLICT(id) DO UPDATE SET name=?3, parent_id=?4",
-                &[s(&d.id), s(&d.account_id), s(&d.name), os(&d.parent_id), i(d.created_at)],
+                "INSERT INTO departments (id, account_id, name, parent_id, created_at, name_key) VALUES (?1,?2,?3,?4,?5,?6) \
+                 ON CONFLICT(id) DO UPDATE SET name=?3, parent_id=?4, name_key=?6",
+                &[s(&d.id), s(&d.account_id), s(&d.name), os(&d.parent_id), i(d.created_at), s(&name_key(&d.name))],
             )?],
             Change::PutGroup(g) => vec![st(
-                "INSERT INTO groups (id, account_id, name, extranet, created_at) VALUES (?1,?2,?3,?4,?5) \
-                 ON CONFLICT(id) DO UPDATE SET name=?3, extranet=?4",
-                &[s(&g.id), s(&g.account_id), s(&g.name), b(g.extranet), i(g.created_at)],
+                "INSERT INTO groups (id, account_id, name, extranet, created_at, name_key) VALUES (?1,?2,?3,?4,?5,?6) \
+                 ON CONFLICT(id) DO UPDATE SET name=?3, extranet=?4, name_key=?6",
+                &[s(&g.id), s(&g.account_id), s(&g.name), b(g.extranet), i(g.created_at), s(&name_key(&g.name))],
             )?],
             Change::PutInvitation(v) => vec![st(
                 &format!(
@@ -545,15 +546,15 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
             }
             Guard::NameFree { account_id, group: true, name, except, .. } => (
                 "name_free",
-                "NOT EXISTS (SELECT 1 FROM groups WHERE account_id = ?1 AND lower(trim(name)) = lower(trim(?2)) \
+                "NOT EXISTS (SELECT 1 FROM groups WHERE account_id = ?1 AND COALESCE(name_key, lower(trim(name))) = ?2 \
                  AND id != COALESCE(?3, ''))",
-                vec![s(account_id), s(name), os(except)],
+                vec![s(account_id), s(&name_key(name)), os(except)],
             ),
             Guard::NameFree { account_id, group: false, parent_id, name, except } => (
                 "name_free",
                 "NOT EXISTS (SELECT 1 FROM departments WHERE account_id = ?1 AND COALESCE(parent_id, '') = COALESCE(?4, '') \
-                 AND lower(trim(name)) = lower(trim(?2)) AND id != COALESCE(?3, ''))",
-                vec![s(account_id), s(name), os(except), os(parent_id)],
+                 AND COALESCE(name_key, lower(trim(name))) = ?2 AND id != COALESCE(?3, ''))",
+                vec![s(account_id), s(&name_key(name)), os(except), os(parent_id)],
             ),
             Guard::SocialUnlinked { provider, subject } => (
                 "social_unlinked",

@@ -29,6 +29,9 @@ pub struct World {
     pub lang: Lang,
     /// When the caller's session started (for reauthentication of profiles without a password).
     pub session_started: Option<i64>,
+    /// Whether dropping the world checks `worker/invariants.sql` (off for twins, and for the
+    /// few tests that write rows no flow writes).
+    pub check_invariants: bool,
 }
 
 impl World {
@@ -44,6 +47,7 @@ impl World {
             ip: Some("203.0.113.9".into()),
             lang: Lang::Fr,
             session_started: None,
+            check_invariants: true,
         }
     }
 
@@ -64,6 +68,29 @@ impl World {
             session_hash: None,
         };
         block_on(f(&mut env))
+    }
+
+    /// A world whose database is a file a second connection can open ([`World::twin`]).
+    pub fn shared() -> Self {
+        let mut w = World::new();
+        w.store = Sqlite::shared();
+        w
+    }
+
+    /// A second Worker on this world's database: its own connection and randomness, the
+    /// same clock, rules and client.
+    pub fn twin(&self, seed: u64) -> World {
+        let path = self.store.path.clone().expect("a shared world (World::shared)");
+        World {
+            store: Sqlite::open(&path),
+            config: self.config.clone(),
+            now: self.now,
+            rng: SeededEntropy::new(seed),
+            ip: self.ip.clone(),
+            lang: self.lang,
+            session_started: self.session_started,
+            check_invariants: false,
+        }
     }
 
     pub fn advance(&mut self, seconds: i64) {
@@ -106,6 +133,37 @@ impl World {
         let code = self.last_code(email);
         self.confirm(email, &code).expect("confirm")
     }
+}
+
+/// Every test's data ends as the end-to-end tests' data does: within `worker/invariants.sql`.
+impl Drop for World {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && self.check_invariants {
+            let broken = self.store.broken_invariants();
+            assert!(broken.is_empty(), "the data breaks invariants: {broken:#?}");
+        }
+    }
+}
+
+/// Runs `a` in `w` and `b` in a twin of it at once, on two threads and two connections, each
+/// holding its next commit until the other is about to commit too: both read before either
+/// writes, and only the SQL of the commits can decide between them.
+pub fn race<RA: Send, RB: Send>(
+    w: &mut World,
+    a: impl FnOnce(&mut World) -> RA + Send,
+    b: impl FnOnce(&mut World) -> RB + Send,
+) -> (RA, RB) {
+    let mut other = w.twin(7);
+    let meet = sqlite::Rendezvous::new(2);
+    w.store.hold_next_commit(meet.clone());
+    other.store.hold_next_commit(meet);
+    let out = std::thread::scope(|scope| {
+        let left = scope.spawn(|| a(&mut *w));
+        let right = scope.spawn(|| b(&mut other));
+        (left.join().expect("the first racer"), right.join().expect("the second racer"))
+    });
+    w.store.release();
+    out
 }
 
 pub fn code_of<T: std::fmt::Debug>(r: Result<T>) -> Code {

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Condvar, Mutex};
 
 pub type SqliteStore = SqlStore<Sqlite>;
 
@@ -26,7 +26,7 @@ pub struct Sqlite {
     fail_next_commit: Cell<bool>,
     commits: Cell<u32>,
     /// Held before the next commit until every party of the barrier reached it.
-    gate: RefCell<Option<Arc<Barrier>>>,
+    gate: RefCell<Option<Arc<Rendezvous>>>,
 }
 
 fn migrations_dir() -> PathBuf {
@@ -98,8 +98,13 @@ impl Sqlite {
     }
 
     /// Holds the next commit at `barrier` until the other parties reach it.
-    pub fn hold_next_commit(&self, barrier: Arc<Barrier>) {
+    pub fn hold_next_commit(&self, barrier: Arc<Rendezvous>) {
         *self.gate.borrow_mut() = Some(barrier);
+    }
+
+    /// Holds no commit any more (a racer that never reached its commit).
+    pub fn release(&self) {
+        self.gate.borrow_mut().take();
     }
 
     /// Writes so far: commits and session touches.
@@ -150,6 +155,32 @@ impl Sqlite {
             out.push(serde_json::Value::Object(obj));
         }
         Ok(out)
+    }
+}
+
+/// Where racing connections wait for each other before they commit. A party that never
+/// arrives (its flow failed before its commit) releases the others after 10 seconds: a
+/// deadlock's way out, never a timing the tests rely on.
+pub struct Rendezvous {
+    parties: usize,
+    arrived: Mutex<usize>,
+    all_here: Condvar,
+}
+
+impl Rendezvous {
+    pub fn new(parties: usize) -> Arc<Rendezvous> {
+        Arc::new(Rendezvous { parties, arrived: Mutex::new(0), all_here: Condvar::new() })
+    }
+
+    pub fn wait(&self) {
+        let mut n = self.arrived.lock().unwrap_or_else(|e| e.into_inner());
+        *n += 1;
+        self.all_here.notify_all();
+        let parties = self.parties;
+        let _ = self
+            .all_here
+            .wait_timeout_while(n, std::time::Duration::from_secs(10), |n| *n < parties)
+            .unwrap_or_else(|e| e.into_inner());
     }
 }
 
