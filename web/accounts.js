@@ -1,7 +1,7 @@
 // Accounts: the account area in tabs (People, Invitations, Departments and groups, Settings,
 // Audit) with "Invite" as a dialog, and the invitation acceptance page.
 import {
-  validateEmail, validateLogin, validateName, validatePassword, validateAccountName, parseInvitees, message,
+  validateEmail, validateLogin, validateName, validatePassword, validateAccountName, validateSiblingName, parseInvitees, message,
 } from "/vendor/netid-client/netid_client.js";
 import {
   lang, t, h, field, showErrors, api, apiError, busy, card, go, render, select, resultList, toast, empty,
@@ -293,11 +293,12 @@ async function invitationsPanel(ctx) {
 
 // ---------- Departments and groups ----------
 
+// The rules are the server's, from the package: valid text of at most 100 characters, and no
+// sibling with the same name once both are trimmed and lowercased by Unicode's rules.
 function nameCheck(form, fieldName, value, existing) {
-  const name = (value || "").trim();
-  if (!name || name.length > 100) { showErrors(form, [{ field: fieldName, message: message("invalid_text", lang) }]); return null; }
-  if (existing.some((x) => x.name.trim().toLowerCase() === name.toLowerCase())) { showErrors(form, [{ field: fieldName, message: message("name_taken", lang) }]); return null; }
-  return name;
+  const r = validateSiblingName(value || "", existing.map((x) => x.name), lang);
+  if (!r.ok) { showErrors(form, [{ field: fieldName, message: r.message }]); return null; }
+  return r.value;
 }
 
 async function structurePanel(ctx) {
@@ -454,7 +455,8 @@ export async function inviteView(token, me) {
   const pw = form.querySelector("[name=password]");
   const personal = () => {
     const v = Object.fromEntries(new FormData(form));
-    return { email: info.to.includes("@") ? info.to : undefined, phone: info.to.includes("@") ? undefined : info.to, first_name: v.first_name, last_name: v.last_name };
+    const email = validateLogin(info.to).kind === "email";
+    return { email: email ? info.to : undefined, phone: email ? undefined : info.to, first_name: v.first_name, last_name: v.last_name };
   };
   pw.closest(".field").after(...strengthMeter(pw, personal, validatePassword));
   form.addEventListener("submit", (ev) => {

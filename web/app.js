@@ -226,6 +226,11 @@ function forgotView() {
   return card(h("h1", { text: t("forgot_title") }), form, h("div", { class: "links" }, h("a", { href: "#/login", text: t("back") })));
 }
 
+// The login's kind as the server decides it (core's rule, through the package).
+function personalOf(login) {
+  return validateLogin(login).kind === "email" ? { email: login } : { phone: login };
+}
+
 function resetView() {
   const login = params().get("login") || "";
   const form = h("form", { novalidate: true, id: "reset-form" },
@@ -233,14 +238,14 @@ function resetView() {
     field("new_password", t("new_password"), "password", { autocomplete: "new-password" }),
     h("button", { type: "submit", text: t("reset") }));
   const np = form.querySelector("[name=new_password]");
-  np.closest(".field").after(...strengthMeter(np, () => (login.includes("@") ? { email: login } : { phone: login }), validatePassword));
+  np.closest(".field").after(...strengthMeter(np, () => personalOf(login), validatePassword));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
     const errors = [];
     const c = validateCode(v.code, lang);
     if (!c.ok) errors.push({ field: "code", message: c.message });
-    const p = validatePassword(v.new_password, login.includes("@") ? { email: login } : { phone: login }, lang);
+    const p = validatePassword(v.new_password, personalOf(login), lang);
     if (!p.ok) errors.push({ field: "new_password", message: p.message });
     if (errors.length) { showErrors(form, errors); return; }
     busy(form, async () => {

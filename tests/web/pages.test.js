@@ -285,6 +285,30 @@ test("departments and groups are renamed in place and deleted after asking; a me
   await m.context.close();
 });
 
+test("a department's name is checked by the server's rules before any request: Unicode case, characters not UTF-16 units", async () => {
+  const admin = await person("names", "Nadia", "Admin");
+  const acc = (await post("/accounts", { name: "Names Co" }, admin.token)).json;
+  await post(`/accounts/${acc.id}/departments`, { name: "Équipe" }, admin.token);
+  const { context, page } = await open("desktop");
+  await login(page, admin.email);
+  await page.goto(`/#/account/${acc.id}/structure`);
+  await page.waitForSelector("#department-form");
+  const sent = [];
+  page.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/departments")) sent.push(r.url()); });
+  await page.fill("#f-dep-name", "  ÉQUIPE ");
+  await page.click("#department-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#e-dep-name")?.textContent);
+  assert.match(await page.locator("#e-dep-name").textContent(), /already used here/);
+  assert.deepEqual(sent, [], "refused in the page, as the server would");
+  // 100 emoji are 100 characters for core (and 200 UTF-16 units): the page lets them through.
+  const long = "\u{1F600}".repeat(100);
+  await page.fill("#f-dep-name", long);
+  await page.click("#department-form button[type=submit]");
+  await page.waitForFunction((n) => [...document.querySelectorAll("li[data-department] .item-name")].some((e) => e.textContent === n), long);
+  assert.equal(sent.length, 1);
+  await context.close();
+});
+
 test("passwords can be pasted, are filled by password managers, and can be shown and hidden again", async () => {
   const { context, page } = await open("desktop");
   await page.goto("/#/signup");

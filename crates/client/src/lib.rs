@@ -402,6 +402,32 @@ pub fn validate_account_name(input: &str, lang: Option<String>) -> JsValue {
     to_js(&outcome(AccountName::parse(input).map(|n| n.as_str().to_string()), lang_of(lang)))
 }
 
+/// Validates free text others see (a position, a department's or group's name) as the
+/// server does: trimmed, at most `max` characters (default 100; characters, not UTF-16
+/// units), no control or invisible character (`invalid_text`). Blank is valid and has no
+/// `value`.
+#[wasm_bindgen(js_name = validateText, unchecked_return_type = "Validation")]
+pub fn validate_text(input: &str, max: Option<u32>, lang: Option<String>) -> JsValue {
+    let max = max.map_or(netid_core::validate::TEXT_MAX, |m| m as usize);
+    let parsed = netid_core::validate::parse_text(input, "text", max);
+    let lang = lang_of(lang);
+    to_js(&match parsed {
+        Ok(Some(v)) => outcome(Ok(v), lang),
+        Ok(None) => Validation { ok: true, ..Validation::default() },
+        Err(e) => outcome(Err(e), lang),
+    })
+}
+
+/// Validates a department's or group's name among its siblings' names, as the server does:
+/// given, valid text of at most 100 characters (`invalid_text`), and not a sibling's name
+/// once both are trimmed and lowercased by Unicode's rules (`name_taken`; "Équipe" and
+/// "ÉQUIPE" are one name). `field` is `name`.
+#[wasm_bindgen(js_name = validateSiblingName, unchecked_return_type = "Validation")]
+pub fn validate_sibling_name(input: &str, siblings: Vec<String>, lang: Option<String>) -> JsValue {
+    let parsed = netid_core::validate::sibling_name(input, siblings.iter().map(String::as_str));
+    to_js(&outcome(parsed, lang_of(lang)))
+}
+
 /// Checks a photo before upload from what the page knows (`File.type`, `File.size`): PNG,
 /// JPEG or WebP of at most 5 MB. The server also checks the bytes, and the dimensions their
 /// header declares (at most 40 megapixels).

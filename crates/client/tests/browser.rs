@@ -4,7 +4,7 @@
 use netid_client::{
     message, negotiate_language, parse_invitees, totp_code, validate_account_name, validate_code, validate_email,
     validate_login, validate_name, validate_otp, validate_password, validate_phone, validate_photo,
-    validate_recovery_code, validate_signup,
+    validate_recovery_code, validate_sibling_name, validate_signup, validate_text,
 };
 use serde_json::Value;
 use wasm_bindgen::JsValue;
@@ -198,4 +198,22 @@ fn a_setup_uri_becomes_a_qr_code() {
     let size = qr["size"].as_i64().unwrap();
     assert!((21..=177).contains(&size) && (size - 17) % 4 == 0, "a QR version's size: {size}");
     assert!(qr["path"].as_str().unwrap().starts_with("M0 0h1v1h-1z"), "the finder pattern's corner is dark");
+}
+
+#[wasm_bindgen_test]
+fn text_and_sibling_names_follow_the_server_rules() {
+    // 100 characters, counted as the server counts them: 100 emoji are 200 UTF-16 units.
+    let emoji: String = "\u{1F600}".repeat(100);
+    assert_eq!(js(validate_text(&emoji, None, None))["ok"], true);
+    assert_eq!(js(validate_text(&format!("{emoji}x"), None, None))["code"], "invalid_text");
+    assert_eq!(js(validate_text("Payroll \u{202e}exe.nalp", None, Some("vi".into())))["code"], "invalid_text");
+    assert_eq!(js(validate_text("   ", None, None))["ok"], true, "blank is absent, not wrong");
+    assert_eq!(js(validate_text(" Sales ", Some(3), None))["code"], "invalid_text");
+    let siblings = vec!["Équipe".to_string(), "Sales".to_string()];
+    let taken = js(validate_sibling_name(" ÉQUIPE ", siblings.clone(), Some("fr".into())));
+    assert_eq!((taken["code"].as_str(), taken["field"].as_str()), (Some("name_taken"), Some("name")));
+    assert_eq!(taken["message"], serde_json::Value::String(message("name_taken", Some("fr".into()), None)));
+    assert_eq!(js(validate_sibling_name("", siblings.clone(), None))["code"], "invalid_text");
+    let ok = js(validate_sibling_name("  Support ", siblings, None));
+    assert_eq!((ok["ok"].as_bool(), ok["value"].as_str()), (Some(true), Some("Support")));
 }

@@ -132,13 +132,8 @@ pub(crate) async fn check_placement<S: Store>(
 }
 
 pub(crate) fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
-    match v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
-        // Text other people see: no control, bidirectional or invisible formatting character.
-        Some(s) if s.chars().count() > max || s.chars().any(char::is_control) || !crate::validate::visible_text(&s) => {
-            Err(Error::field(Code::InvalidText, field))
-        }
-        other => Ok(other),
-    }
+    // Text other people see: no control, bidirectional or invisible formatting character.
+    v.map_or(Ok(None), |s| crate::validate::parse_text(&s, field, max))
 }
 
 /// The admin's new-person form: "register a user" (no password: a set-password link goes to

@@ -2,10 +2,10 @@
 //! names unique among siblings, and a member leaving the account.
 
 use super::accounts::access;
-use super::people::{is_last_admin, text_field};
+use super::people::is_last_admin;
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
-use crate::model::{name_key, Department, Group, MemberStatus, Role};
+use crate::model::{Department, Group, MemberStatus, Role};
 use crate::store::{Change, Guard, Store};
 
 /// A department's or group's name: trimmed, 1 to 100 characters, and not already used by a
@@ -15,13 +15,8 @@ pub(crate) fn unique_name<'a>(
     siblings: impl IntoIterator<Item = (&'a str, &'a str)>,
     except: Option<&str>,
 ) -> Result<String> {
-    let name =
-        text_field(Some(name.to_string()), "name", 100)?.ok_or_else(|| Error::field(Code::InvalidText, "name"))?;
-    let key = name_key(&name);
-    if siblings.into_iter().any(|(id, n)| Some(id) != except && name_key(n) == key) {
-        return Err(Error::field(Code::NameTaken, "name"));
-    }
-    Ok(name)
+    let others = siblings.into_iter().filter(|(id, _)| Some(*id) != except).map(|(_, n)| n);
+    crate::validate::sibling_name(name, others)
 }
 
 /// The guard that decides, inside the commit, that the name is still free (two concurrent

@@ -24,4 +24,4 @@ pub use photo::{
     check_photo, check_photo_meta, photo_dimensions, strip_photo_metadata, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
     PHOTO_TYPES,
 };
-pub use text::{is_invisible, strip_invisible, visible_text};
+pub use text::{is_invisible, parse_text, sibling_name, strip_invisible, visible_text, TEXT_MAX};

@@ -80,6 +80,37 @@ pub fn strip_invisible(s: &str) -> String {
     kept.iter().enumerate().filter(|&(i, &c)| !is_joiner(c) || joiner_in_context(&kept, i)).map(|(_, &c)| c).collect()
 }
 
+/// The longest department, group or position text, in characters (Unicode scalar values,
+/// not the UTF-16 units of a JavaScript string).
+pub const TEXT_MAX: usize = 100;
+
+/// A free-text field others see (a position, a department's or group's name): trimmed, at
+/// most `max` characters, no control or invisible character. Blank is `None` (the field is
+/// absent); a field that must be given says so itself.
+pub fn parse_text(input: &str, field: &'static str, max: usize) -> crate::Result<Option<String>> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if s.chars().count() > max || s.chars().any(char::is_control) || !visible_text(s) {
+        return Err(crate::Error::field(crate::Code::InvalidText, field));
+    }
+    Ok(Some(s.to_string()))
+}
+
+/// A department's or group's name among its siblings: given, valid text of at most
+/// [`TEXT_MAX`] characters, and not the same as a sibling's by [`crate::model::name_key`]
+/// (`name_taken`). The commit decides again (`Guard::NameFree`), by the same key.
+pub fn sibling_name<'a>(input: &str, siblings: impl IntoIterator<Item = &'a str>) -> crate::Result<String> {
+    let name =
+        parse_text(input, "name", TEXT_MAX)?.ok_or_else(|| crate::Error::field(crate::Code::InvalidText, "name"))?;
+    let key = crate::model::name_key(&name);
+    if siblings.into_iter().any(|n| crate::model::name_key(n) == key) {
+        return Err(crate::Error::field(crate::Code::NameTaken, "name"));
+    }
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
