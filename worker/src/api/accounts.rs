@@ -5,6 +5,7 @@ use crate::http::{self, ApiResult};
 use netid_core::flows::accounts;
 use netid_core::flows::invitations::{self, AcceptInput, InviteOptions, InviteeInput};
 use netid_core::flows::people::{self, CardEdit, NewUser, UserView};
+use netid_core::flows::structure;
 use netid_core::model::Account;
 use netid_core::time::rfc3339;
 use netid_core::{Code, Error};
@@ -135,7 +136,7 @@ pub async fn dismiss(req: &Request, ctx: &mut Ctx, id: &str, uid: &str) -> ApiRe
 
 pub async fn departments(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let s = ctx.session(req).await?;
-    let list = people::list_departments(&ctx.env(), &s.profile_id, id).await?;
+    let list = structure::list_departments(&ctx.env(), &s.profile_id, id).await?;
     let list: Vec<_> =
         list.into_iter().map(|d| json!({"id": d.id, "name": d.name, "parent_id": d.parent_id})).collect();
     http::json(200, &json!({ "departments": list }))
@@ -151,13 +152,13 @@ struct DepartmentReq {
 pub async fn add_department(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let b: DepartmentReq = http::body(req).await?;
     let s = ctx.session(req).await?;
-    let d = people::create_department(&mut ctx.env(), &s.profile_id, id, &b.name, b.parent_id).await?;
+    let d = structure::create_department(&mut ctx.env(), &s.profile_id, id, &b.name, b.parent_id).await?;
     http::json(201, &json!({"id": d.id, "name": d.name, "parent_id": d.parent_id}))
 }
 
 pub async fn groups(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let s = ctx.session(req).await?;
-    let list = people::list_groups(&ctx.env(), &s.profile_id, id).await?;
+    let list = structure::list_groups(&ctx.env(), &s.profile_id, id).await?;
     let list: Vec<_> = list.into_iter().map(|g| json!({"id": g.id, "name": g.name, "extranet": g.extranet})).collect();
     http::json(200, &json!({ "groups": list }))
 }
@@ -173,7 +174,7 @@ struct GroupReq {
 pub async fn add_group(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let b: GroupReq = http::body(req).await?;
     let s = ctx.session(req).await?;
-    let g = people::create_group(&mut ctx.env(), &s.profile_id, id, &b.name, b.extranet).await?;
+    let g = structure::create_group(&mut ctx.env(), &s.profile_id, id, &b.name, b.extranet).await?;
     http::json(201, &json!({"id": g.id, "name": g.name, "extranet": g.extranet}))
 }
 
@@ -347,7 +348,7 @@ pub async fn audit(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let s = ctx.session(req).await?;
     let (limit, before) = (http::query(req, "limit"), http::query(req, "before"));
     let events =
-        netid_core::flows::two_factor::audit_log(&ctx.env(), &s.profile_id, id, limit.as_deref(), before.as_deref())
+        netid_core::flows::accounts::audit_log(&ctx.env(), &s.profile_id, id, limit.as_deref(), before.as_deref())
             .await?;
     let next = if events.len() == limit.as_deref().and_then(|l| l.parse::<usize>().ok()).unwrap_or(50) {
         events.last().map(|e| e.id.clone())

@@ -5,7 +5,7 @@ use crate::ctx::Ctx;
 use crate::http::{self, internal, ApiResult};
 use crate::store::Op;
 use netid_core::flows;
-use netid_core::flows::two_factor;
+use netid_core::flows::{sessions, two_factor};
 use netid_core::tokens::new_token;
 use netid_core::validate::{check_photo, check_photo_meta, strip_photo_metadata, MAX_PHOTO_BYTES};
 use netid_core::{Code, Error};
@@ -261,7 +261,7 @@ pub async fn two_factor_disable(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 
 pub async fn sessions(req: &Request, ctx: &mut Ctx) -> ApiResult {
     let session = ctx.session(req).await?;
-    http::json(200, &serde_json::json!({ "sessions": two_factor::list_sessions(&ctx.env(), &session).await? }))
+    http::json(200, &serde_json::json!({ "sessions": sessions::list_sessions(&ctx.env(), &session).await? }))
 }
 
 pub async fn end_session(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
@@ -269,12 +269,12 @@ pub async fn end_session(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     if id.is_empty() || id.len() > 64 {
         return Err(Error::new(Code::NotFound));
     }
-    two_factor::end_session(&mut ctx.env(), &session, id).await?;
+    sessions::end_session(&mut ctx.env(), &session, id).await?;
     http::no_content()
 }
 
 pub async fn end_other_sessions(req: &Request, ctx: &mut Ctx) -> ApiResult {
     let session = ctx.session(req).await?;
-    two_factor::end_other_sessions(&mut ctx.env(), &session).await?;
+    sessions::end_other_sessions(&mut ctx.env(), &session).await?;
     http::no_content()
 }

@@ -1,86 +1,153 @@
-//! Every route of the API, in one table: what the router answers (a path of no route is 404,
-//! a known path with another method 405) and what `openapi.yaml` must describe. A test fails
-//! when the two disagree in either direction.
+//! Every route of the API, in one table: method, path, who may call it, the body it takes,
+//! whether a session whose password an admin chose may call it, and its handler. The
+//! dispatch, the 405 with `Allow`, `admit` and the comparison with `openapi.yaml` (a test
+//! fails when the two disagree in either direction) all read it; a route is added in one row.
 
-/// (method, path under `/api/v1`); a `{name}` segment matches any one segment.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/health"),
-    ("GET", "/openapi.json"),
-    ("POST", "/signup"),
-    ("POST", "/signup/confirm"),
-    ("POST", "/signup/resend"),
-    ("POST", "/login"),
-    ("POST", "/login/second-factor"),
-    ("POST", "/logout"),
-    ("GET", "/session"),
-    ("POST", "/session/refresh"),
-    ("POST", "/password/forgot"),
-    ("POST", "/password/reset"),
-    ("GET", "/me"),
-    ("PATCH", "/me"),
-    ("DELETE", "/me"),
-    ("PUT", "/me/photo"),
-    ("DELETE", "/me/photo"),
-    ("POST", "/me/email"),
-    ("POST", "/me/email/confirm"),
-    ("POST", "/me/phone"),
-    ("POST", "/me/phone/confirm"),
-    ("POST", "/me/password"),
-    ("POST", "/me/two-factor/setup"),
-    ("POST", "/me/two-factor/enable"),
-    ("POST", "/me/two-factor/recovery-codes"),
-    ("DELETE", "/me/two-factor"),
-    ("GET", "/me/sessions"),
-    ("POST", "/me/sessions/end-others"),
-    ("DELETE", "/me/sessions/{sid}"),
-    ("POST", "/me/social/{provider}/connect"),
-    ("DELETE", "/me/social/{provider}/{subject}"),
-    ("GET", "/auth/social/providers"),
-    ("GET", "/auth/social/{provider}/start"),
-    ("GET", "/auth/social/{provider}/callback"),
-    ("POST", "/auth/social/{provider}/callback"),
-    ("GET", "/photos/{id}"),
-    ("POST", "/accounts"),
-    ("GET", "/accounts"),
-    ("GET", "/accounts/{id}"),
-    ("PATCH", "/accounts/{id}"),
-    ("DELETE", "/accounts/{id}"),
-    ("POST", "/accounts/{id}/enter"),
-    ("GET", "/accounts/{id}/users"),
-    ("POST", "/accounts/{id}/users"),
-    ("PATCH", "/accounts/{id}/users/{uid}"),
-    ("POST", "/accounts/{id}/users/{uid}/dismiss"),
-    ("DELETE", "/accounts/{id}/users/{uid}/two-factor"),
-    ("GET", "/accounts/{id}/audit"),
-    ("GET", "/accounts/{id}/departments"),
-    ("POST", "/accounts/{id}/departments"),
-    ("GET", "/accounts/{id}/groups"),
-    ("POST", "/accounts/{id}/groups"),
-    ("PATCH", "/accounts/{id}/departments/{did}"),
-    ("DELETE", "/accounts/{id}/departments/{did}"),
-    ("PATCH", "/accounts/{id}/groups/{gid}"),
-    ("DELETE", "/accounts/{id}/groups/{gid}"),
-    ("POST", "/accounts/{id}/leave"),
-    ("GET", "/accounts/{id}/invitations"),
-    ("POST", "/accounts/{id}/invitations"),
-    ("POST", "/accounts/{id}/invitations/mass"),
-    ("POST", "/accounts/{id}/invitations/{iid}/resend"),
-    ("DELETE", "/accounts/{id}/invitations/{iid}"),
-    ("GET", "/invitations/{token}"),
-    ("POST", "/invitations/{token}/accept"),
-    ("PUT", "/operator/accounts/{id}/plan"),
-    ("POST", "/operator/accounts/{id}/renames"),
-    ("GET", "/operator/outbox"),
-    ("POST", "/operator/outbox/{id}/retry"),
-    ("GET", "/dev/outbox"),
-    ("POST", "/dev/clock"),
-    ("GET", "/dev/clock"),
-    ("GET", "/dev/hash"),
-    ("POST", "/dev/seed"),
-    ("POST", "/dev/cleanup"),
-    ("GET", "/dev/invariants"),
-    ("POST", "/dev/faults"),
-    ("GET", "/dev/snapshot"),
+use super::{accounts, auth, dev, me, outbox, social, structure, OPENAPI_JSON};
+use crate::ctx::Ctx;
+use crate::http::{self, ApiResult};
+use std::future::Future;
+use std::pin::Pin;
+use worker::Request;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Anyone (the handler may still look for a session or the operator token).
+    Public,
+    /// A live session, checked before any body is read.
+    Session,
+    /// A live session, checked by the handler itself because it reads the session together
+    /// with its data in one round trip (`GET /me`).
+    SessionInHandler,
+    /// The development build only (404 elsewhere).
+    Dev,
+}
+
+/// The body a route takes (checked against `Content-Type` before the handler).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    Json,
+    /// A profile photo: PNG, JPEG or WebP bytes.
+    Image,
+    /// A provider's redirect or form POST to a social callback (Apple posts a form from its
+    /// own origin): neither its origin nor its type is checked; its single-use state, bound to
+    /// this browser, is what protects it.
+    ProviderCallback,
+}
+
+/// A handler: the request, the context and the path's parameters, in the pattern's order.
+pub type Handler =
+    for<'a> fn(&'a mut Request, &'a mut Ctx, &'a [&'a str]) -> Pin<Box<dyn Future<Output = ApiResult> + 'a>>;
+
+pub struct Route {
+    pub method: &'static str,
+    /// Under `/api/v1`; a `{name}` segment matches any one non-empty segment.
+    pub path: &'static str,
+    pub auth: Auth,
+    pub body: Body,
+    /// Whether a session whose password an admin chose may still call it (reading itself,
+    /// logging out, changing the password).
+    pub while_password_change_required: bool,
+    pub handler: Handler,
+}
+
+/// The `n`th parameter of a path (its pattern decides how many there are).
+fn arg<'a>(p: &[&'a str], n: usize) -> &'a str {
+    p.get(n).copied().unwrap_or_default()
+}
+
+macro_rules! route {
+    ($m:ident $path:literal, $auth:ident, $body:ident, $pcr:literal, |$r:ident, $c:ident, $p:ident| $call:expr) => {
+        Route {
+            method: stringify!($m),
+            path: $path,
+            auth: Auth::$auth,
+            body: Body::$body,
+            while_password_change_required: $pcr,
+            handler: |$r, $c, $p| Box::pin(async move { $call }),
+        }
+    };
+}
+
+pub static ROUTES: &[Route] = &[
+    route!(GET "/health", Public, Json, false, |_r, _c, _p| http::json(200, &serde_json::json!({"ok": true}))),
+    route!(GET "/openapi.json", Public, Json, false, |_r, _c, _p| http::json_text(200, OPENAPI_JSON)),
+    route!(POST "/signup", Public, Json, false, |r, c, _p| auth::signup(r, c).await),
+    route!(POST "/signup/confirm", Public, Json, false, |r, c, _p| auth::confirm(r, c).await),
+    route!(POST "/signup/resend", Public, Json, false, |r, c, _p| auth::resend(r, c).await),
+    route!(POST "/login", Public, Json, false, |r, c, _p| auth::login(r, c).await),
+    route!(POST "/login/second-factor", Public, Json, false, |r, c, _p| auth::second_factor(r, c).await),
+    route!(POST "/logout", Session, Json, true, |r, c, _p| auth::logout(r, c).await),
+    route!(GET "/session", Session, Json, true, |r, c, _p| auth::session_info(r, c).await),
+    route!(POST "/session/refresh", Public, Json, false, |r, c, _p| auth::refresh(r, c).await),
+    route!(POST "/password/forgot", Public, Json, false, |r, c, _p| auth::forgot(r, c).await),
+    route!(POST "/password/reset", Public, Json, false, |r, c, _p| auth::reset(r, c).await),
+    route!(GET "/me", SessionInHandler, Json, true, |r, c, _p| me::get(r, c).await),
+    route!(PATCH "/me", Session, Json, false, |r, c, _p| me::patch(r, c).await),
+    route!(DELETE "/me", Session, Json, false, |r, c, _p| me::delete(r, c).await),
+    route!(PUT "/me/photo", Session, Image, false, |r, c, _p| me::put_photo(r, c).await),
+    route!(DELETE "/me/photo", Session, Image, false, |r, c, _p| me::delete_photo(r, c).await),
+    route!(POST "/me/email", Session, Json, false, |r, c, _p| me::email(r, c).await),
+    route!(POST "/me/email/confirm", Session, Json, false, |r, c, _p| me::email_confirm(r, c).await),
+    route!(POST "/me/phone", Session, Json, false, |r, c, _p| me::phone(r, c).await),
+    route!(POST "/me/phone/confirm", Session, Json, false, |r, c, _p| me::phone_confirm(r, c).await),
+    route!(POST "/me/password", Session, Json, true, |r, c, _p| me::password(r, c).await),
+    route!(POST "/me/two-factor/setup", Session, Json, false, |r, c, _p| me::two_factor_setup(r, c).await),
+    route!(POST "/me/two-factor/enable", Session, Json, false, |r, c, _p| me::two_factor_enable(r, c).await),
+    route!(POST "/me/two-factor/recovery-codes", Session, Json, false, |r, c, _p| me::recovery_codes(r, c).await),
+    route!(DELETE "/me/two-factor", Session, Json, false, |r, c, _p| me::two_factor_disable(r, c).await),
+    route!(GET "/me/sessions", Session, Json, false, |r, c, _p| me::sessions(r, c).await),
+    route!(POST "/me/sessions/end-others", Session, Json, false, |r, c, _p| me::end_other_sessions(r, c).await),
+    route!(DELETE "/me/sessions/{sid}", Session, Json, false, |r, c, p| me::end_session(r, c, arg(p, 0)).await),
+    route!(POST "/me/social/{provider}/connect", Session, Json, false, |r, c, p| social::connect(r, c, arg(p, 0)).await),
+    route!(DELETE "/me/social/{provider}/{subject}", Session, Json, false, |r, c, p| social::disconnect(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(GET "/auth/social/providers", Public, Json, false, |_r, c, _p| social::providers(c).await),
+    route!(GET "/auth/social/{provider}/start", Public, Json, false, |r, c, p| social::start(r, c, arg(p, 0)).await),
+    route!(GET "/auth/social/{provider}/callback", Public, ProviderCallback, false, |r, c, p| social::callback(r, c, arg(p, 0)).await),
+    route!(POST "/auth/social/{provider}/callback", Public, ProviderCallback, false, |r, c, p| social::callback(r, c, arg(p, 0)).await),
+    route!(GET "/photos/{id}", Public, Json, false, |_r, c, p| me::photo(arg(p, 0), c).await),
+    route!(POST "/accounts", Session, Json, false, |r, c, _p| accounts::create(r, c).await),
+    route!(GET "/accounts", Session, Json, false, |r, c, _p| accounts::list(r, c).await),
+    route!(GET "/accounts/{id}", Session, Json, false, |r, c, p| accounts::get(r, c, arg(p, 0)).await),
+    route!(PATCH "/accounts/{id}", Session, Json, false, |r, c, p| accounts::rename(r, c, arg(p, 0)).await),
+    route!(DELETE "/accounts/{id}", Session, Json, false, |r, c, p| accounts::delete(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/enter", Session, Json, false, |r, c, p| accounts::enter(r, c, arg(p, 0)).await),
+    route!(GET "/accounts/{id}/users", Session, Json, false, |r, c, p| accounts::users(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/users", Session, Json, false, |r, c, p| accounts::add_user(r, c, arg(p, 0)).await),
+    route!(PATCH "/accounts/{id}/users/{uid}", Session, Json, false, |r, c, p| accounts::edit_user(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(POST "/accounts/{id}/users/{uid}/dismiss", Session, Json, false, |r, c, p| accounts::dismiss(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(DELETE "/accounts/{id}/users/{uid}/two-factor", Session, Json, false, |r, c, p| accounts::disable_two_factor(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(GET "/accounts/{id}/audit", Session, Json, false, |r, c, p| accounts::audit(r, c, arg(p, 0)).await),
+    route!(GET "/accounts/{id}/departments", Session, Json, false, |r, c, p| accounts::departments(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/departments", Session, Json, false, |r, c, p| accounts::add_department(r, c, arg(p, 0)).await),
+    route!(GET "/accounts/{id}/groups", Session, Json, false, |r, c, p| accounts::groups(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/groups", Session, Json, false, |r, c, p| accounts::add_group(r, c, arg(p, 0)).await),
+    route!(PATCH "/accounts/{id}/departments/{did}", Session, Json, false, |r, c, p| structure::rename_department(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(DELETE "/accounts/{id}/departments/{did}", Session, Json, false, |r, c, p| structure::delete_department(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(PATCH "/accounts/{id}/groups/{gid}", Session, Json, false, |r, c, p| structure::rename_group(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(DELETE "/accounts/{id}/groups/{gid}", Session, Json, false, |r, c, p| structure::delete_group(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(POST "/accounts/{id}/leave", Session, Json, false, |r, c, p| structure::leave(r, c, arg(p, 0)).await),
+    route!(GET "/accounts/{id}/invitations", Session, Json, false, |r, c, p| accounts::invitations(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/invitations", Session, Json, false, |r, c, p| accounts::invite(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/invitations/mass", Session, Json, false, |r, c, p| accounts::invite_mass(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/invitations/{iid}/resend", Session, Json, false, |r, c, p| accounts::resend(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(DELETE "/accounts/{id}/invitations/{iid}", Session, Json, false, |r, c, p| accounts::revoke(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(GET "/invitations/{token}", Public, Json, false, |_r, c, p| accounts::invitation(c, arg(p, 0)).await),
+    route!(POST "/invitations/{token}/accept", Public, Json, false, |r, c, p| accounts::accept(r, c, arg(p, 0)).await),
+    route!(PUT "/operator/accounts/{id}/plan", Public, Json, false, |r, c, p| accounts::set_plan(r, c, arg(p, 0)).await),
+    route!(POST "/operator/accounts/{id}/renames", Public, Json, false, |r, c, p| accounts::grant_renames(r, c, arg(p, 0)).await),
+    route!(GET "/operator/outbox", Public, Json, false, |r, c, _p| outbox::list(r, c).await),
+    route!(POST "/operator/outbox/{id}/retry", Public, Json, false, |r, c, p| outbox::retry(r, c, arg(p, 0)).await),
+    route!(GET "/dev/outbox", Dev, Json, false, |r, c, _p| dev::outbox(r, c).await),
+    route!(POST "/dev/clock", Dev, Json, false, |r, c, _p| dev::advance_clock(r, c).await),
+    route!(GET "/dev/clock", Dev, Json, false, |_r, c, _p| dev::clock(c).await),
+    route!(GET "/dev/hash", Dev, Json, false, |r, _c, _p| dev::hash(r).await),
+    route!(POST "/dev/seed", Dev, Json, false, |r, c, _p| dev::seed(r, c).await),
+    route!(POST "/dev/cleanup", Dev, Json, false, |_r, c, _p| dev::cleanup(c).await),
+    route!(GET "/dev/invariants", Dev, Json, false, |_r, c, _p| dev::check_invariants(c).await),
+    route!(POST "/dev/faults", Dev, Json, false, |r, _c, _p| dev::arm_fault(r).await),
+    route!(GET "/dev/snapshot", Dev, Json, false, |_r, c, _p| dev::snapshot(c).await),
 ];
 
 /// How a route pattern matches a path's segments: `None` when it does not, else how many of
@@ -108,26 +175,45 @@ fn score(pattern: &str, segs: &[&str]) -> Option<usize> {
 /// The routes of a path: those of the most specific patterns matching it, so a literal
 /// segment is never taken for a parameter (`/me/sessions/end-others` is not a session id,
 /// `/accounts/{id}/invitations/mass` not an invitation).
-fn routes_of(segs: &[&str]) -> Vec<(&'static str, &'static str)> {
-    let scored: Vec<_> = ROUTES.iter().filter_map(|r| score(r.1, segs).map(|s| (s, *r))).collect();
+pub fn routes_of(segs: &[&str]) -> Vec<&'static Route> {
+    let scored: Vec<_> = ROUTES.iter().filter_map(|r| score(r.path, segs).map(|s| (s, r))).collect();
     let best = scored.iter().map(|(s, _)| *s).max();
     scored.into_iter().filter(|(s, _)| Some(*s) == best).map(|(_, r)| r).collect()
 }
 
+/// The route of a method and path.
+pub fn find(segs: &[&str], method: &str) -> Option<&'static Route> {
+    routes_of(segs).into_iter().find(|r| r.method == method)
+}
+
+/// A path's parameters, in the order of the route's pattern.
+pub fn params<'a>(route: &Route, segs: &[&'a str]) -> Vec<&'a str> {
+    route
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .zip(segs)
+        .filter(|(p, _)| p.starts_with('{'))
+        .map(|(_, s)| *s)
+        .collect()
+}
+
 /// Whether a method and path is a route.
-pub fn exists(segs: &[&str], method: &str) -> bool {
-    routes_of(segs).iter().any(|(m, _)| *m == method)
+#[cfg(test)]
+fn exists(segs: &[&str], method: &str) -> bool {
+    find(segs, method).is_some()
 }
 
 /// The methods a known path answers, for the `Allow` header of a 405 (RFC 9110).
 pub fn allowed(segs: &[&str]) -> String {
-    let mut methods: Vec<&str> = routes_of(segs).iter().map(|(m, _)| *m).collect();
+    let mut methods: Vec<&str> = routes_of(segs).iter().map(|r| r.method).collect();
     methods.dedup();
     methods.join(", ")
 }
 
 /// Whether a path is a route for some method (else 404).
-pub fn known(segs: &[&str]) -> bool {
+#[cfg(test)]
+fn known(segs: &[&str]) -> bool {
     !routes_of(segs).is_empty()
 }
 
@@ -151,7 +237,7 @@ mod tests {
             }
         }
         let in_router: BTreeSet<(String, String)> =
-            ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+            ROUTES.iter().map(|r| (r.method.to_string(), r.path.to_string())).collect();
         let missing: Vec<_> = in_router.difference(&in_spec).collect();
         let extra: Vec<_> = in_spec.difference(&in_router).collect();
         assert!(missing.is_empty(), "routes without a spec entry: {missing:?}");
@@ -172,6 +258,48 @@ mod tests {
                 assert!(op["responses"]["default"].is_object(), "{method} {path}: a default (error) response");
             }
         }
+    }
+
+    #[test]
+    fn each_row_says_who_may_call_it_and_what_it_takes() {
+        let row = |m: &str, p: &str| ROUTES.iter().find(|r| r.method == m && r.path == p).unwrap();
+        // A session whose password an admin chose reads itself, logs out, changes the password.
+        let allowed: BTreeSet<(&str, &str)> =
+            ROUTES.iter().filter(|r| r.while_password_change_required).map(|r| (r.method, r.path)).collect();
+        let expected: BTreeSet<(&str, &str)> =
+            [("GET", "/me"), ("GET", "/session"), ("POST", "/logout"), ("POST", "/me/password")].into();
+        assert_eq!(allowed, expected);
+        for r in ROUTES {
+            let first = r.path.trim_start_matches('/').split('/').next().unwrap_or("");
+            assert_eq!(
+                r.auth == Auth::Dev,
+                first == "dev",
+                "{} {}: development routes and only they",
+                r.method,
+                r.path
+            );
+            if matches!(first, "me" | "accounts") || matches!(r.path, "/logout" | "/session") {
+                assert!(
+                    matches!(r.auth, Auth::Session | Auth::SessionInHandler),
+                    "{} {} needs a session",
+                    r.method,
+                    r.path
+                );
+            }
+            assert_eq!(r.body == Body::Image, r.path == "/me/photo", "{} {}", r.method, r.path);
+            assert_eq!(r.body == Body::ProviderCallback, r.path.ends_with("/callback"), "{} {}", r.method, r.path);
+        }
+        assert_eq!(row("GET", "/me").auth, Auth::SessionInHandler);
+        assert_eq!(row("POST", "/session/refresh").auth, Auth::Public, "a refresh has no live session");
+        let once: BTreeSet<(&str, &str)> = ROUTES.iter().map(|r| (r.method, r.path)).collect();
+        assert_eq!(once.len(), ROUTES.len(), "each route once");
+        assert_eq!(
+            params(
+                row("DELETE", "/accounts/{id}/users/{uid}/two-factor"),
+                &["accounts", "a1", "users", "u2", "two-factor"]
+            ),
+            ["a1", "u2"]
+        );
     }
 
     #[test]
