@@ -7,6 +7,7 @@ use netid_core::flows::accounts::{self, MAX_ACCOUNTS_PER_PROFILE};
 use netid_core::flows::cleanup::{self, decide, Decision};
 use netid_core::flows::invitations::{self, AcceptInput, InviteOptions};
 use netid_core::flows::people::{self, CardEdit, NewUser};
+use netid_core::flows::structure;
 use netid_core::flows::{self, Grant, NamesInput};
 use netid_core::model::{Account, ClientKind, Plan};
 use netid_core::Code;
@@ -131,11 +132,14 @@ fn admins_add_register_edit_and_dismiss_people() {
     let admin = w.person("people-admin@example.com");
     let acc = create(&mut w, &admin, Some("People"));
     let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
-    let dep =
-        w.run(|env| Box::pin(async move { people::create_department(env, &pid, &id, "Sales", None).await })).unwrap();
+    let dep = w
+        .run(|env| Box::pin(async move { structure::create_department(env, &pid, &id, "Sales", None).await }))
+        .unwrap();
     let (pid, id, parent) = (admin.profile.id.clone(), acc.id.clone(), dep.id.clone());
     let sub = w
-        .run(|env| Box::pin(async move { people::create_department(env, &pid, &id, "Sales EU", Some(parent)).await }))
+        .run(|env| {
+            Box::pin(async move { structure::create_department(env, &pid, &id, "Sales EU", Some(parent)).await })
+        })
         .unwrap();
     assert_eq!(sub.parent_id.as_deref(), Some(dep.id.as_str()));
 

@@ -7,6 +7,7 @@ use netid_core::flows;
 use netid_core::flows::accounts;
 use netid_core::flows::invitations::{self, AcceptInput, InviteOptions, InviteeInput};
 use netid_core::flows::people::{self, CardEdit};
+use netid_core::flows::structure;
 use netid_core::model::{ClientKind, InvitationState};
 use netid_core::Code;
 
@@ -214,11 +215,11 @@ fn extranet_needs_extranet_groups_and_sees_only_them() {
     );
     let (pid, id) = (partner.profile.id.clone(), acc.id.clone());
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { people::list_departments(env, &pid, &id).await }))),
+        code_of(w.run(|env| Box::pin(async move { structure::list_departments(env, &pid, &id).await }))),
         Code::NotFound
     );
     let (pid, id) = (partner.profile.id.clone(), acc.id.clone());
-    let groups = w.run(|env| Box::pin(async move { people::list_groups(env, &pid, &id).await })).unwrap();
+    let groups = w.run(|env| Box::pin(async move { structure::list_groups(env, &pid, &id).await })).unwrap();
     assert_eq!(groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>(), vec![project.clone()]);
     let (pid, id) = (partner.profile.id.clone(), acc.id.clone());
     assert_eq!(

@@ -20,7 +20,7 @@ fn commit(w: &World, changes: Vec<Change>) -> netid_core::Result<()> {
 
 fn department(w: &mut World, admin: &Grant, account: &str, name: &str) -> netid_core::Result<Department> {
     let (pid, account, name) = (admin.profile.id.clone(), account.to_string(), name.to_string());
-    w.run(|env| Box::pin(async move { people::create_department(env, &pid, &account, &name, None).await }))
+    w.run(|env| Box::pin(async move { structure::create_department(env, &pid, &account, &name, None).await }))
 }
 
 fn card(account_id: &str, id: &str, profile_id: &str) -> Membership {

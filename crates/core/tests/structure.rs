@@ -4,7 +4,6 @@ mod common;
 
 use common::*;
 use netid_core::flows::invitations::InviteOptions;
-use netid_core::flows::people;
 use netid_core::flows::structure;
 use netid_core::Code;
 
@@ -17,7 +16,7 @@ fn department(
 ) -> netid_core::Result<String> {
     let pid = admin.profile.id.clone();
     let (account, name, parent) = (account.to_string(), name.to_string(), parent.map(str::to_string));
-    w.run(|env| Box::pin(async move { people::create_department(env, &pid, &account, &name, parent).await }))
+    w.run(|env| Box::pin(async move { structure::create_department(env, &pid, &account, &name, parent).await }))
         .map(|d| d.id)
 }
 
@@ -53,7 +52,7 @@ fn names_are_unique_among_siblings_and_renames_and_deletes_keep_people() {
 
     let g = group(&mut w, &admin, &acc.id, "Partners", false);
     let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
-    let dup = w.run(|env| Box::pin(async move { people::create_group(env, &pid, &id, "PARTNERS", true).await }));
+    let dup = w.run(|env| Box::pin(async move { structure::create_group(env, &pid, &id, "PARTNERS", true).await }));
     assert_eq!(code_of(dup), Code::NameTaken);
     invite(
         &mut w,

@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
+use netid_core::flows::accounts;
 use netid_core::flows::invitations::InviteOptions;
+use netid_core::flows::sessions;
 use netid_core::flows::two_factor::{self, Factor};
 use netid_core::flows::{self, Grant, LoginInput};
 use netid_core::model::ClientKind;
@@ -196,7 +198,7 @@ fn a_desktop_refresh_does_not_ask_for_the_factor_and_extranet_admins_do_not_exis
     );
     let (gid, id) = (guest.profile.id.clone(), acc.id.clone());
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { two_factor::audit_log(env, &gid, &id, None, None).await }))),
+        code_of(w.run(|env| Box::pin(async move { accounts::audit_log(env, &gid, &id, None, None).await }))),
         Code::NotFound
     );
 }
@@ -246,12 +248,12 @@ fn switching_off_by_the_person_and_by_an_admin() {
     assert_eq!(w.store.outbox_to("tf-member@example.com")[0].kind, "two_factor_disabled");
     let (a, id) = (admin.profile.id.clone(), acc.id.clone());
     let events =
-        w.run(|env| Box::pin(async move { two_factor::audit_log(env, &a, &id, Some("100"), None).await })).unwrap();
+        w.run(|env| Box::pin(async move { accounts::audit_log(env, &a, &id, Some("100"), None).await })).unwrap();
     assert_eq!(events[0].action, "two_factor.disabled_by_admin", "newest first");
     assert!(events.iter().any(|e| e.action == "account.created"));
     let (m2, id) = (w.login("tf-member@example.com", PW, ClientKind::Browser).unwrap().profile.id, acc.id.clone());
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { two_factor::audit_log(env, &m2, &id, None, None).await }))),
+        code_of(w.run(|env| Box::pin(async move { accounts::audit_log(env, &m2, &id, None, None).await }))),
         Code::NotAccountAdmin
     );
 }
@@ -263,12 +265,12 @@ fn sessions_are_listed_and_ended_by_id() {
     let b = w.login("tf-sessions@example.com", PW, ClientKind::Desktop).unwrap();
     let c = w.login("tf-sessions@example.com", PW, ClientKind::Browser).unwrap();
     let s = a.session.clone();
-    let list = w.run(|env| Box::pin(async move { two_factor::list_sessions(env, &s).await })).unwrap();
+    let list = w.run(|env| Box::pin(async move { sessions::list_sessions(env, &s).await })).unwrap();
     assert_eq!(list.len(), 3);
     assert_eq!(list.iter().filter(|x| x.current).count(), 1);
     assert!(list.iter().all(|x| x.id.starts_with("ses_") && !x.id.contains(&a.token)));
     let (s, id) = (a.session.clone(), b.session.id.clone());
-    w.run(|env| Box::pin(async move { two_factor::end_session(env, &s, &id).await })).unwrap();
+    w.run(|env| Box::pin(async move { sessions::end_session(env, &s, &id).await })).unwrap();
     assert_eq!(code_of(w.auth(&b.token)), Code::Unauthenticated);
     let rt = b.refresh_token.clone().unwrap();
     assert_eq!(
@@ -277,11 +279,11 @@ fn sessions_are_listed_and_ended_by_id() {
     );
     let s = a.session.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { two_factor::end_session(env, &s, "ses_nope").await }))),
+        code_of(w.run(|env| Box::pin(async move { sessions::end_session(env, &s, "ses_nope").await }))),
         Code::NotFound
     );
     let s = a.session.clone();
-    w.run(|env| Box::pin(async move { two_factor::end_other_sessions(env, &s).await })).unwrap();
+    w.run(|env| Box::pin(async move { sessions::end_other_sessions(env, &s).await })).unwrap();
     assert_eq!(code_of(w.auth(&c.token)), Code::Unauthenticated);
     assert!(w.auth(&a.token).is_ok());
 }

@@ -3,10 +3,13 @@
 
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
+use crate::model::AuditEntry;
 use crate::model::{Account, AccountView, MemberStatus, MemberType, Membership, Plan, Role, Session};
 use crate::store::{Change, Guard, Store};
+use crate::time::rfc3339;
 use crate::tokens::new_id;
 use crate::validate::AccountName;
+use serde::Serialize;
 
 /// At most this many accounts per profile (existing ones it created).
 pub const MAX_ACCOUNTS_PER_PROFILE: u32 = 7;
@@ -238,4 +241,53 @@ pub async fn grant_renames<S: Store>(env: &mut Env<'_, S>, account_id: &str, gra
     let mut account = account;
     account.renames_left = account.renames_left.saturating_add(grant as u32);
     Ok(account)
+}
+
+/// One event of `GET /accounts/{id}/audit`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AuditView {
+    pub id: String,
+    pub at: String,
+    pub actor_profile_id: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+impl AuditView {
+    fn of(a: AuditEntry) -> AuditView {
+        AuditView {
+            id: a.id,
+            at: rfc3339(a.at),
+            actor_profile_id: a.actor,
+            action: a.action,
+            target: a.target,
+            detail: a.detail,
+        }
+    }
+}
+
+/// An account's audit events for its admins, newest first; `limit` 1..=100 (50 by default),
+/// `before` an event id to page from.
+pub async fn audit_log<S: Store>(
+    env: &Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    limit: Option<&str>,
+    before: Option<&str>,
+) -> Result<Vec<AuditView>> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let limit = match limit {
+        None => 50,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
+    };
+    if before.is_some_and(|b| b.is_empty() || b.len() > 64) {
+        return Err(Error::field(Code::InvalidRequest, "before"));
+    }
+    Ok(env.store.audit_of(account_id, limit, before).await?.into_iter().map(AuditView::of).collect())
 }

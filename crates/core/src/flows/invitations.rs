@@ -3,10 +3,10 @@
 //! 7-day expiry; acceptance by a new person (sets a password) or an existing profile.
 
 use super::accounts::{access, Access};
+use super::cards::{address_state, check_placement, owner_of, AddressState};
 use super::claims;
 use super::claims::Address;
 use super::gate::{self, Entry, Proof};
-use super::people::{address_state, check_placement, owner_of, AddressState};
 use super::sessions::Grant;
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};

@@ -2,29 +2,32 @@
 //! one list of changes. No I/O, clock or randomness of their own: [`Env`] brings them.
 
 pub mod accounts;
+pub mod cards;
 pub mod claims;
 pub mod cleanup;
 mod codes;
 pub mod gate;
 pub mod invitations;
+mod login;
 mod me;
 mod password;
 pub mod people;
 mod profile;
-mod sessions;
+pub mod sessions;
 mod signup;
 pub mod social;
 pub mod structure;
 mod throttle;
 pub mod two_factor;
 
+pub use login::{login, LoginInput};
 pub use me::{me, me_by_id, me_of, Me};
 pub use password::{forgot_password, reset_password, ResetInput};
 pub use profile::{
     change_password, confirm_email_change, confirm_phone_change, delete_profile, remove_photo, request_email_change,
     request_phone_change, set_photo, update_names, NamesInput,
 };
-pub use sessions::{authenticate, authenticate_with_me, live, login, logout, refresh, Grant, LoginInput};
+pub use sessions::{authenticate, authenticate_with_me, live, logout, refresh, Grant};
 pub use signup::{confirm_signup, resend_signup_code, signup, ConfirmInput, SignupInput, SignupOutcome};
 
 use crate::config::Config;

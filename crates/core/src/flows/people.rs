@@ -1,13 +1,12 @@
 //! People inside an account: cards (register/add, list, edit, dismiss), departments, groups.
 
 use super::accounts::access;
+use super::cards::{address_state, check_placement, is_last_admin, owner_of, text_field, AddressState};
 use super::invitations::{create_invitation, InviteOptions};
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{
-    CodeRecord, Department, Group, MemberStatus, MemberType, Membership, Profile, Purpose, Role, SignupClaim,
-};
+use crate::model::{CodeRecord, MemberStatus, MemberType, Membership, Profile, Purpose, Role, SignupClaim};
 use crate::store::{Change, Guard, Store};
 use crate::tokens::{code_hash, new_code, new_id};
 use crate::validate::{Email, Invitee, Login, Name, Password, PersonalInfo};
@@ -54,86 +53,6 @@ impl UserView {
             status: m.status.as_str(),
         }
     }
-}
-
-/// How an address stands in an account, for invitations and new cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AddressState {
-    Free,
-    AlreadyMember,
-    AlreadyInvited,
-    /// Bound to a dismissed card (its contact email or its person's login).
-    Taken,
-}
-
-/// Checks `address` against the account's cards (and the profile owning it).
-pub(crate) fn address_state(cards: &[Membership], owner: Option<&Profile>, address: &str) -> AddressState {
-    let mut state = AddressState::Free;
-    for c in cards {
-        let by_profile = owner.is_some_and(|o| c.profile_id.as_deref() == Some(o.id.as_str()));
-        let by_contact = c.contact_email.as_deref() == Some(address) || c.phone.as_deref() == Some(address);
-        let by_login = if c.status == MemberStatus::Dismissed {
-            // The person's login as it is now binds (the card shows the one it had when
-            // dismissed, for the account's record; API.md: only the contact email stays bound
-            // once the person moved on).
-            by_profile && owner.is_some_and(|o| o.email.as_deref() == Some(address))
-        } else {
-            c.login_email.as_deref() == Some(address)
-        };
-        if !(by_profile || by_contact || by_login) {
-            continue;
-        }
-        let s = match c.status {
-            MemberStatus::Active => AddressState::AlreadyMember,
-            MemberStatus::Invited => AddressState::AlreadyInvited,
-            // A dismissed card keeps its contact email and its person's login bound.
-            MemberStatus::Dismissed if by_contact || by_login => AddressState::Taken,
-            MemberStatus::Dismissed => continue,
-        };
-        if s == AddressState::AlreadyMember {
-            return s;
-        }
-        if state == AddressState::Free || s == AddressState::Taken {
-            state = s;
-        }
-    }
-    state
-}
-
-pub(crate) async fn owner_of<S: Store>(env: &Env<'_, S>, invitee: &Invitee) -> Result<Option<Profile>> {
-    let p = match invitee {
-        Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,
-        Invitee::Phone(p) => env.store.profile_by_phone(p.as_str()).await?,
-    };
-    Ok(p.filter(Profile::is_confirmed))
-}
-
-/// Department and groups must belong to the account.
-pub(crate) async fn check_placement<S: Store>(
-    env: &Env<'_, S>,
-    account_id: &str,
-    department_id: Option<&str>,
-    group_ids: &[String],
-) -> Result<Vec<Group>> {
-    if let Some(d) = department_id {
-        if !env.store.departments(account_id).await?.iter().any(|x| x.id == d) {
-            return Err(not_found().at("department_id"));
-        }
-    }
-    let groups = env.store.groups(account_id).await?;
-    let mut chosen = Vec::new();
-    for g in group_ids {
-        match groups.iter().find(|x| &x.id == g) {
-            Some(x) => chosen.push(x.clone()),
-            None => return Err(not_found().at("group_ids")),
-        }
-    }
-    Ok(chosen)
-}
-
-pub(crate) fn text_field(v: Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
-    // Text other people see: no control, bidirectional or invisible formatting character.
-    v.map_or(Ok(None), |s| crate::validate::parse_text(&s, field, max))
 }
 
 /// The admin's new-person form: "register a user" (no password: a set-password link goes to
@@ -418,12 +337,6 @@ pub async fn edit_user<S: Store>(
     Ok(UserView::of(&card))
 }
 
-pub(crate) async fn is_last_admin<S: Store>(env: &Env<'_, S>, account_id: &str, card: &Membership) -> Result<bool> {
-    let admins =
-        env.store.memberships(account_id).await?.into_iter().filter(|m| m.is_active_admin() && m.id != card.id).count();
-    Ok(admins == 0)
-}
-
 /// Dismisses a person: access to this account ends at once; the card stays.
 pub async fn dismiss_user<S: Store>(
     env: &mut Env<'_, S>,
@@ -458,70 +371,4 @@ pub async fn dismiss_user<S: Store>(
     changes.extend([Change::PutMembership(card.clone()), audit]);
     env.commit(changes).await?;
     Ok(UserView::of(&card))
-}
-
-pub async fn create_department<S: Store>(
-    env: &mut Env<'_, S>,
-    actor: &str,
-    account_id: &str,
-    name: &str,
-    parent_id: Option<String>,
-) -> Result<Department> {
-    let a = access(env, account_id, actor).await?;
-    a.require_admin()?;
-    let all = env.store.departments(account_id).await?;
-    if let Some(p) = &parent_id {
-        if !all.iter().any(|d| &d.id == p) {
-            return Err(not_found().at("parent_id"));
-        }
-    }
-    let siblings = all.iter().filter(|d| d.parent_id == parent_id).map(|d| (d.id.as_str(), d.name.as_str()));
-    let name = super::structure::unique_name(name, siblings, None)?;
-    let d = Department {
-        id: new_id("dep", env.rng),
-        account_id: account_id.to_string(),
-        name,
-        parent_id,
-        created_at: env.now,
-    };
-    let guard = super::structure::name_free(account_id, false, d.parent_id.clone(), &d.name, None);
-    env.commit(vec![guard, Change::PutDepartment(d.clone())]).await?;
-    Ok(d)
-}
-
-pub async fn list_departments<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<Vec<Department>> {
-    let a = access(env, account_id, actor).await?;
-    a.require_employee()?;
-    let mut v = env.store.departments(account_id).await?;
-    v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    Ok(v)
-}
-
-pub async fn create_group<S: Store>(
-    env: &mut Env<'_, S>,
-    actor: &str,
-    account_id: &str,
-    name: &str,
-    extranet: bool,
-) -> Result<Group> {
-    let a = access(env, account_id, actor).await?;
-    a.require_admin()?;
-    let all = env.store.groups(account_id).await?;
-    let name = super::structure::unique_name(name, all.iter().map(|g| (g.id.as_str(), g.name.as_str())), None)?;
-    let g =
-        Group { id: new_id("grp", env.rng), account_id: account_id.to_string(), name, extranet, created_at: env.now };
-    let guard = super::structure::name_free(account_id, true, None, &g.name, None);
-    env.commit(vec![guard, Change::PutGroup(g.clone())]).await?;
-    Ok(g)
-}
-
-/// Employees see every group; extranet members only their own.
-pub async fn list_groups<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<Vec<Group>> {
-    let a = access(env, account_id, actor).await?;
-    let mut v = env.store.groups(account_id).await?;
-    if a.member.kind == MemberType::Extranet {
-        v.retain(|g| a.member.group_ids.contains(&g.id));
-    }
-    v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    Ok(v)
 }

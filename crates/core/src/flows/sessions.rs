@@ -1,131 +1,18 @@
-//! Login, sessions with a sliding idle timeout, desktop refresh tokens, logout.
+//! Sessions: the account a grant enters, re-authentication, authenticating a token with a
+//! sliding idle timeout, desktop refresh tokens, logout, and a person's list of sessions. The
+//! low module of the session flows: it imports no flow that imports it.
 
 pub use super::gate::Grant;
 use super::gate::{self, Entry, Proof};
-use super::{codes, not_found, throttle, Env};
+use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
-use crate::hashing::{burn, hash_password, verify_password};
-use crate::mail::MailKind;
-use crate::model::{ClientKind, Profile, Purpose, RefreshToken, Session, SignupClaim};
-use crate::store::{Change, Guard, LoginKey, Store};
+use crate::hashing::verify_password;
+use crate::model::{ClientKind, Profile, RefreshToken, Session};
+use crate::store::{Change, Guard, Store};
+use crate::time::rfc3339;
 use crate::tokens::token_hash;
-use crate::validate::{Login, Password};
-
-#[derive(Debug, Clone, Default)]
-pub struct LoginInput {
-    pub login: String,
-    pub password: String,
-    pub client: ClientKind,
-    pub account_id: Option<String>,
-    pub region: Option<String>,
-    /// The second factor, for a profile with two-step authentication on.
-    pub factor: super::two_factor::Factor,
-}
-
-/// Logs in with email or phone and password. The attempt is counted per login and per
-/// client network BEFORE the password is checked (so concurrent guesses cannot outrun the
-/// throttle); unknown logins cost the same hashing work as known ones.
-pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<Grant> {
-    let login = Login::parse(&input.login, input.region.as_deref())?;
-    let password = Password::for_login(&input.password)?;
-    let keys = env.password_keys(login.as_str());
-    // One round trip: the attempt is counted, then the profile read, in one transaction.
-    let key = match &login {
-        Login::Email(e) => LoginKey::Email(e.as_str()),
-        Login::Phone(p) => LoginKey::Phone(p.as_str()),
-    };
-    let (after, found) = env.store.hit_and_find(&keys, env.now, key).await?;
-    throttle::verdict(env.now, &keys, &after)?;
-    let (profile, accounts) = found.unzip();
-    let policy = env.config.hash;
-    let pepper = env.config.pepper.clone();
-    let verified = match &profile {
-        Some(p) => verify_password(password.as_str(), &p.password_hash, policy, pepper.as_deref()),
-        None => {
-            burn(password.as_str(), policy);
-            crate::hashing::Verified { ok: false, needs_rehash: false }
-        }
-    };
-    let Some(profile) = profile.filter(|_| verified.ok) else {
-        return Err(Error::field(Code::InvalidCredentials, "password"));
-    };
-    // The login's counter starts again; the network's attempt is given back.
-    let mut changes = vec![Change::DeleteThrottle(throttle::login_key(login.as_str()))];
-    changes.extend(throttle::refund(&keys[1..]));
-    let (login_confirmed, unconfirmed_code) = match &login {
-        Login::Email(_) => (profile.email_confirmed, Code::EmailUnconfirmed),
-        Login::Phone(_) => (profile.phone_confirmed, Code::PhoneUnconfirmed),
-    };
-    // A password someone else chose (an admin) proves nothing: until its owner replaces it,
-    // every login with it goes through the inbox again (a code, then the restricted session),
-    // so the admin who knows it cannot enter once the owner has confirmed.
-    let login_confirmed = login_confirmed && !profile.password_change_required;
-    // The second factor is checked before anything else happens for this profile: a
-    // profile with two-step on gets no code sent on the password alone.
-    let mut proof = Proof::Password;
-    if profile.two_factor_enabled && !input.factor.is_empty() {
-        changes.extend(super::two_factor::verify_factor(env, &profile, &input.factor).await?);
-        proof = Proof::PasswordAndFactor;
-    }
-    if !login_confirmed {
-        if profile.two_factor_enabled && proof != Proof::PasswordAndFactor {
-            env.commit(changes).await?;
-            return Err(Error::field(unconfirmed_code, "login"));
-        }
-        let mut keys = vec![(throttle::send_key(login.as_str()), env.config.send_throttle)];
-        keys.extend(env.anonymous_keys());
-        throttle::reserve(env, &keys).await?;
-        // The code confirms the address for the password this login just proved, unless a
-        // signup's claim is pending: then that one travels again (a login never replaces it).
-        // A pending claim of another password than the one this login proved is another
-        // party's: both now hold a code from this inbox, so it becomes contested.
-        let pending = env.store.code(&profile.id, Purpose::Signup).await?.and_then(|c| c.claim).map(|mut c| {
-            c.contested = c.contested || c.password_hash != profile.password_hash;
-            c
-        });
-        let claim = pending.unwrap_or_else(|| SignupClaim {
-            password_hash: profile.password_hash.clone(),
-            first_name: profile.first_name.clone(),
-            last_name: profile.last_name.clone(),
-            password_change_required: profile.password_change_required,
-            contested: false,
-        });
-        changes.extend(codes::issue_with(
-            env,
-            &profile,
-            Purpose::Signup,
-            login.as_str(),
-            MailKind::SignupCode,
-            Some(claim),
-        ));
-        env.commit(changes).await?;
-        return Err(Error::field(unconfirmed_code, "login"));
-    }
-    // The session lands only while the password is still the one verified here: a reset or
-    // change committed meanwhile ends the sessions it saw, and this one is not made after it.
-    // (After the factor's guard: a replayed code still answers `invalid_otp`.)
-    changes.push(Change::Guard(Guard::PasswordUnchanged {
-        profile_id: profile.id.clone(),
-        hash: profile.password_hash.clone(),
-    }));
-    if verified.needs_rehash {
-        changes.push(Change::SetPassword {
-            profile_id: profile.id.clone(),
-            hash: hash_password(password.as_str(), policy, pepper.as_deref(), env.rng),
-            replaces: Some(profile.password_hash.clone()),
-            change_required: profile.password_change_required,
-        });
-    }
-    // The account is entered (and its activity recorded) only with a session: a second step
-    // still to come keeps the requested account on its ticket.
-    let account_id = if profile.two_factor_enabled && proof == Proof::Password {
-        input.account_id
-    } else {
-        login_account(env, &profile.id, input.account_id, &mut changes).await?
-    };
-    let entry = Entry { account_id, client: input.client, accounts, login: Some(login.as_str().to_string()) };
-    gate::admit(env, profile, proof, entry, changes).await
-}
+use crate::validate::Password;
+use serde::Serialize;
 
 /// The account a login enters (`account_id`): the person's active card there (404
 /// otherwise), and the activity that keeps the account alive.
@@ -276,4 +163,68 @@ async fn revoke_family<S: Store>(env: &mut Env<'_, S>, rt: &RefreshToken) -> Err
         Ok(()) => Error::field(Code::InvalidRefreshToken, "refresh_token"),
         Err(e) => e,
     }
+}
+
+/// One row of `GET /me/sessions`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SessionView {
+    pub id: String,
+    pub client: &'static str,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_agent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    pub current: bool,
+}
+
+/// The caller's live sessions, newest first (expired ones are not shown).
+pub async fn list_sessions<S: Store>(env: &Env<'_, S>, current: &Session) -> Result<Vec<SessionView>> {
+    let cfg = env.config;
+    Ok(env
+        .store
+        .sessions_of(&current.profile_id)
+        .await?
+        .into_iter()
+        .filter(|s| env.now < s.last_seen_at + cfg.idle_timeout && env.now < s.absolute_expires_at)
+        .map(|s| SessionView {
+            current: s.token_hash == current.token_hash,
+            id: s.id.clone(),
+            client: s.client.as_str(),
+            created_at: rfc3339(s.created_at),
+            last_seen_at: rfc3339(s.last_seen_at),
+            expires_at: rfc3339((s.last_seen_at + cfg.idle_timeout).min(s.absolute_expires_at)),
+            user_agent: s.user_agent,
+            ip: s.ip,
+            location: s.location,
+        })
+        .collect())
+}
+
+/// Ends one of the caller's sessions (and its refresh family) at once; 404 for an id that is
+/// not one of theirs.
+pub async fn end_session<S: Store>(env: &mut Env<'_, S>, current: &Session, id: &str) -> Result<()> {
+    let target =
+        env.store.sessions_of(&current.profile_id).await?.into_iter().find(|s| s.id == id).ok_or_else(not_found)?;
+    let mut changes = vec![Change::DeleteSessionById { profile_id: current.profile_id.clone(), id: id.to_string() }];
+    if let Some(f) = &target.family_id {
+        changes.push(Change::RevokeFamily(f.clone()));
+    }
+    env.commit(changes).await
+}
+
+/// Ends every session of the caller's but this one (and every other refresh family).
+pub async fn end_other_sessions<S: Store>(env: &mut Env<'_, S>, current: &Session) -> Result<()> {
+    env.commit(vec![
+        Change::DeleteSessionsOf { profile_id: current.profile_id.clone(), except: Some(current.token_hash.clone()) },
+        Change::DeleteRefreshTokensOf {
+            profile_id: current.profile_id.clone(),
+            except_family: current.family_id.clone(),
+        },
+    ])
+    .await
 }

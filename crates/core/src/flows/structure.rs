@@ -1,12 +1,14 @@
-//! An account's structure beyond creating it: renaming and deleting departments and groups,
-//! names unique among siblings, and a member leaving the account.
+//! An account's structure: creating, listing, renaming and deleting departments and groups
+//! (names unique among siblings), and a member leaving the account.
 
 use super::accounts::access;
-use super::people::is_last_admin;
+use super::cards::is_last_admin;
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
+use crate::model::MemberType;
 use crate::model::{Department, Group, MemberStatus, Role};
 use crate::store::{Change, Guard, Store};
+use crate::tokens::new_id;
 
 /// A department's or group's name: trimmed, 1 to 100 characters, and not already used by a
 /// sibling (case-insensitively); `except` is the one being renamed.
@@ -124,4 +126,70 @@ pub async fn leave_account<S: Store>(env: &mut Env<'_, S>, actor: &str, account_
     let audit = env.account_audit(account_id, Some(actor), "user.left", &card.id, "");
     changes.extend([Change::PutMembership(card), audit]);
     env.commit(changes).await
+}
+
+pub async fn create_department<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    name: &str,
+    parent_id: Option<String>,
+) -> Result<Department> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let all = env.store.departments(account_id).await?;
+    if let Some(p) = &parent_id {
+        if !all.iter().any(|d| &d.id == p) {
+            return Err(not_found().at("parent_id"));
+        }
+    }
+    let siblings = all.iter().filter(|d| d.parent_id == parent_id).map(|d| (d.id.as_str(), d.name.as_str()));
+    let name = super::structure::unique_name(name, siblings, None)?;
+    let d = Department {
+        id: new_id("dep", env.rng),
+        account_id: account_id.to_string(),
+        name,
+        parent_id,
+        created_at: env.now,
+    };
+    let guard = super::structure::name_free(account_id, false, d.parent_id.clone(), &d.name, None);
+    env.commit(vec![guard, Change::PutDepartment(d.clone())]).await?;
+    Ok(d)
+}
+
+pub async fn list_departments<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<Vec<Department>> {
+    let a = access(env, account_id, actor).await?;
+    a.require_employee()?;
+    let mut v = env.store.departments(account_id).await?;
+    v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    Ok(v)
+}
+
+pub async fn create_group<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    name: &str,
+    extranet: bool,
+) -> Result<Group> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let all = env.store.groups(account_id).await?;
+    let name = super::structure::unique_name(name, all.iter().map(|g| (g.id.as_str(), g.name.as_str())), None)?;
+    let g =
+        Group { id: new_id("grp", env.rng), account_id: account_id.to_string(), name, extranet, created_at: env.now };
+    let guard = super::structure::name_free(account_id, true, None, &g.name, None);
+    env.commit(vec![guard, Change::PutGroup(g.clone())]).await?;
+    Ok(g)
+}
+
+/// Employees see every group; extranet members only their own.
+pub async fn list_groups<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<Vec<Group>> {
+    let a = access(env, account_id, actor).await?;
+    let mut v = env.store.groups(account_id).await?;
+    if a.member.kind == MemberType::Extranet {
+        v.retain(|g| a.member.group_ids.contains(&g.id));
+    }
+    v.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    Ok(v)
 }

@@ -9,9 +9,8 @@ use super::sessions::{login_account, reauthenticate, Grant};
 use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{AuditEntry, MemberStatus, Profile, Session, TwoFactor};
+use crate::model::{MemberStatus, Profile, Session, TwoFactor};
 use crate::store::{Change, Guard, Store};
-use crate::time::rfc3339;
 use crate::tokens::token_hash;
 use crate::totp;
 use serde::Serialize;
@@ -264,117 +263,4 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
     let entry = Entry { account_id, client: t.client, accounts: None, login: Some(t.login.clone()) };
     gate::admit(env, profile, Proof::PasswordAndFactor, entry, changes).await
-}
-
-/// One row of `GET /me/sessions`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct SessionView {
-    pub id: String,
-    pub client: &'static str,
-    pub created_at: String,
-    pub last_seen_at: String,
-    pub expires_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    pub current: bool,
-}
-
-/// The caller's live sessions, newest first (expired ones are not shown).
-pub async fn list_sessions<S: Store>(env: &Env<'_, S>, current: &Session) -> Result<Vec<SessionView>> {
-    let cfg = env.config;
-    Ok(env
-        .store
-        .sessions_of(&current.profile_id)
-        .await?
-        .into_iter()
-        .filter(|s| env.now < s.last_seen_at + cfg.idle_timeout && env.now < s.absolute_expires_at)
-        .map(|s| SessionView {
-            current: s.token_hash == current.token_hash,
-            id: s.id.clone(),
-            client: s.client.as_str(),
-            created_at: rfc3339(s.created_at),
-            last_seen_at: rfc3339(s.last_seen_at),
-            expires_at: rfc3339((s.last_seen_at + cfg.idle_timeout).min(s.absolute_expires_at)),
-            user_agent: s.user_agent,
-            ip: s.ip,
-            location: s.location,
-        })
-        .collect())
-}
-
-/// Ends one of the caller's sessions (and its refresh family) at once; 404 for an id that is
-/// not one of theirs.
-pub async fn end_session<S: Store>(env: &mut Env<'_, S>, current: &Session, id: &str) -> Result<()> {
-    let target =
-        env.store.sessions_of(&current.profile_id).await?.into_iter().find(|s| s.id == id).ok_or_else(not_found)?;
-    let mut changes = vec![Change::DeleteSessionById { profile_id: current.profile_id.clone(), id: id.to_string() }];
-    if let Some(f) = &target.family_id {
-        changes.push(Change::RevokeFamily(f.clone()));
-    }
-    env.commit(changes).await
-}
-
-/// Ends every session of the caller's but this one (and every other refresh family).
-pub async fn end_other_sessions<S: Store>(env: &mut Env<'_, S>, current: &Session) -> Result<()> {
-    env.commit(vec![
-        Change::DeleteSessionsOf { profile_id: current.profile_id.clone(), except: Some(current.token_hash.clone()) },
-        Change::DeleteRefreshTokensOf {
-            profile_id: current.profile_id.clone(),
-            except_family: current.family_id.clone(),
-        },
-    ])
-    .await
-}
-
-/// One event of `GET /accounts/{id}/audit`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct AuditView {
-    pub id: String,
-    pub at: String,
-    pub actor_profile_id: Option<String>,
-    pub action: String,
-    pub target: String,
-    pub detail: String,
-}
-
-impl AuditView {
-    fn of(a: AuditEntry) -> AuditView {
-        AuditView {
-            id: a.id,
-            at: rfc3339(a.at),
-            actor_profile_id: a.actor,
-            action: a.action,
-            target: a.target,
-            detail: a.detail,
-        }
-    }
-}
-
-/// An account's audit events for its admins, newest first; `limit` 1..=100 (50 by default),
-/// `before` an event id to page from.
-pub async fn audit_log<S: Store>(
-    env: &Env<'_, S>,
-    actor: &str,
-    account_id: &str,
-    limit: Option<&str>,
-    before: Option<&str>,
-) -> Result<Vec<AuditView>> {
-    let a = access(env, account_id, actor).await?;
-    a.require_admin()?;
-    let limit = match limit {
-        None => 50,
-        Some(l) => l
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
-    };
-    if before.is_some_and(|b| b.is_empty() || b.len() > 64) {
-        return Err(Error::field(Code::InvalidRequest, "before"));
-    }
-    Ok(env.store.audit_of(account_id, limit, before).await?.into_iter().map(AuditView::of).collect())
 }

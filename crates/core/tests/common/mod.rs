@@ -5,7 +5,7 @@
 use netid_core::config::Config;
 use netid_core::flows::accounts;
 use netid_core::flows::invitations::{self, AcceptInput, InviteOptions, InviteeInput};
-use netid_core::flows::people;
+use netid_core::flows::structure;
 use netid_core::flows::{self, Env, Grant, LoginInput, SignupInput};
 use netid_core::hashing::{Algorithm, HashPolicy};
 use netid_core::model::ClientKind;
@@ -217,5 +217,7 @@ pub fn accept_new(w: &mut World, token: &str, first: &str) -> netid_core::Result
 pub fn group(w: &mut World, admin: &Grant, account: &str, name: &str, extranet: bool) -> String {
     let pid = admin.profile.id.clone();
     let (account, name) = (account.to_string(), name.to_string());
-    w.run(|env| Box::pin(async move { people::create_group(env, &pid, &account, &name, extranet).await })).unwrap().id
+    w.run(|env| Box::pin(async move { structure::create_group(env, &pid, &account, &name, extranet).await }))
+        .unwrap()
+        .id
 }
