@@ -247,3 +247,102 @@ fn of_two_acceptances_of_one_invitation_at_once_one_creates_the_profile() {
     assert_eq!(d.profiles.values().filter(|p| p.email.as_deref() == Some("twice@example.com")).count(), 1);
     assert_eq!(w.store.broken_invariants(), Vec::<String>::new());
 }
+
+#[test]
+fn what_a_request_read_ahead_answers_its_reads_until_it_commits() {
+    use netid_core::sql::{Ahead, Keys};
+    let mut w = World::new();
+    let admin = w.person("ahead@example.com");
+    let acc = create(&mut w, &admin, Some("Ahead"));
+    department(&mut w, &admin, &acc.id, "Sales").unwrap();
+    let hash = admin.session.token_hash.clone();
+    let everything = [Ahead::Me, Ahead::Account, Ahead::Cards, Ahead::Departments, Ahead::Groups, Ahead::Invitations];
+    block_on(w.store.read_ahead(Keys { session: Some(&hash), account: Some(&acc.id), invitation: None }, &everything))
+        .unwrap();
+    let before = w.store.rounds();
+    // The session, the caller's card and the account's lists: no round trip.
+    let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
+    let listed = w.run(|env| Box::pin(async move { structure::list_departments(env, &pid, &id).await })).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(block_on(w.store.session(&hash)).unwrap().is_some());
+    assert_eq!(w.store.rounds(), before, "answered from what was read ahead");
+    // A commit forgets it: the next read sees the commit.
+    department(&mut w, &admin, &acc.id, "Support").unwrap();
+    let after = w.store.rounds();
+    let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
+    let listed = w.run(|env| Box::pin(async move { structure::list_departments(env, &pid, &id).await })).unwrap();
+    assert_eq!(listed.len(), 2, "the commit's department is there");
+    assert!(w.store.rounds() > after);
+    // An unknown token reads nothing else and answers no session.
+    block_on(
+        w.store
+            .read_ahead(Keys { session: Some("no-such-token"), account: Some(&acc.id), invitation: None }, &everything),
+    )
+    .unwrap();
+    assert!(block_on(w.store.session("no-such-token")).unwrap().is_none());
+    assert!(block_on(w.store.account(&acc.id)).unwrap().is_some(), "the account is read from the database");
+}
+
+#[test]
+fn read_ahead_answers_what_the_reads_one_by_one_answer() {
+    use netid_core::sql::{Ahead, Keys};
+    let mut w = World::new();
+    let admin = w.person("same-answers@example.com");
+    let acc = create(&mut w, &admin, Some("Same answers"));
+    department(&mut w, &admin, &acc.id, "Ops").unwrap();
+    group(&mut w, &admin, &acc.id, "Guests", true);
+    invite(&mut w, &admin, &acc.id, &["guest@example.com"], InviteOptions::default());
+    // The invited address has a profile of its own already (a claim), with an account.
+    let guest = w.person("guest@example.com");
+    create(&mut w, &guest, Some("Guest's own"));
+    let inv_hash = netid_core::tokens::token_hash(&token_for(&w, "guest@example.com"));
+    let inv = w.store.data().invitations.values().next().unwrap().clone();
+    let (hash, pid, aid) = (admin.session.token_hash.clone(), admin.profile.id.clone(), acc.id.clone());
+    let gid = guest.profile.id.clone();
+    let one_by_one = || {
+        block_on(async {
+            (
+                (
+                    w.store.session(&hash).await.unwrap(),
+                    w.store.profile_with_accounts(&pid).await.unwrap(),
+                    w.store.two_factor(&pid).await.unwrap(),
+                    w.store.sessions_of(&pid).await.unwrap(),
+                    w.store.account(&aid).await.unwrap(),
+                    w.store.membership_of(&aid, &pid).await.unwrap(),
+                    w.store.memberships(&aid).await.unwrap(),
+                    w.store.departments(&aid).await.unwrap(),
+                    w.store.groups(&aid).await.unwrap(),
+                    w.store.invitations(&aid).await.unwrap(),
+                ),
+                (
+                    w.store.linked_account_count(&pid).await.unwrap(),
+                    w.store.invitation_by_token(&inv_hash).await.unwrap(),
+                    w.store.membership(&aid, &inv.membership_id).await.unwrap(),
+                    w.store.profile_by_email("guest@example.com").await.unwrap(),
+                    w.store.profile_by_phone("guest@example.com").await.unwrap(),
+                    w.store.membership_of(&aid, &gid).await.unwrap(),
+                    w.store.accounts_of(&gid).await.unwrap(),
+                ),
+            )
+        })
+    };
+    let fresh = format!("{:?}", one_by_one());
+    let all = [
+        Ahead::Me,
+        Ahead::TwoFactor,
+        Ahead::Sessions,
+        Ahead::Links,
+        Ahead::Invitation,
+        Ahead::Account,
+        Ahead::Cards,
+        Ahead::Departments,
+        Ahead::Groups,
+        Ahead::Invitations,
+    ];
+    let keys = Keys { session: Some(&hash), account: Some(&aid), invitation: Some(&inv_hash) };
+    block_on(w.store.read_ahead(keys, &all)).unwrap();
+    let rounds = w.store.rounds();
+    let ahead = format!("{:?}", one_by_one());
+    assert_eq!(w.store.rounds(), rounds, "all answered from the read ahead");
+    assert_eq!(ahead, fresh);
+}

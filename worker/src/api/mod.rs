@@ -26,15 +26,19 @@ pub const BASE: &str = "/api/v1";
 /// openapi.yaml as JSON (converted by build.rs at compile time).
 pub(crate) const OPENAPI_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
 
+use netid_core::sql::Keys;
 use routes::{Auth, Body, Route};
 
 /// The checks every request passes before its handler (see the module doc), as its row in
 /// the route table says.
-async fn admit(req: &Request, ctx: &mut Ctx, route: &Route) -> Result<(), Error> {
+async fn admit(req: &Request, ctx: &mut Ctx, route: &Route, params: &[&str]) -> Result<(), Error> {
     if route.body == Body::ProviderCallback {
         return Ok(());
     }
     http::check_origin(req, &ctx.allowed_origins)?;
+    if route.auth == Auth::Session || !route.ahead.is_empty() {
+        read_ahead(req, ctx, route, params).await?;
+    }
     if route.auth == Auth::Session {
         let session = ctx.session(req).await?;
         if session.password_change_required && !route.while_password_change_required {
@@ -43,6 +47,30 @@ async fn admit(req: &Request, ctx: &mut Ctx, route: &Route) -> Result<(), Error>
     }
     let kind = if route.body == Body::Image { http::BodyKind::Image } else { http::BodyKind::Json };
     http::check_content_type(req, kind)
+}
+
+/// The caller's session and what the route's flow reads, in one round trip (`ahead`): the
+/// account of an `/accounts/{id}/...` path and the invitation of an `/invitations/{token}`
+/// path are their first parameter.
+async fn read_ahead(req: &Request, ctx: &mut Ctx, route: &Route, params: &[&str]) -> Result<(), Error> {
+    let session = http::bearer(req)
+        .map(|(token, _)| token)
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+        .map(|t| netid_core::tokens::token_hash(&t));
+    let first = params.first().copied();
+    let account = route.path.starts_with("/accounts/{id}").then_some(first).flatten();
+    let invitation = route
+        .path
+        .starts_with("/invitations/{token}")
+        .then_some(first)
+        .flatten()
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+        .map(netid_core::tokens::token_hash);
+    if session.is_none() && invitation.is_none() {
+        return Ok(());
+    }
+    let keys = Keys { session: session.as_deref(), account, invitation: invitation.as_deref() };
+    ctx.store.read_ahead(keys, route.ahead).await
 }
 
 pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
@@ -64,7 +92,7 @@ pub async fn handle(req: Request, ctx: &mut Ctx) -> ApiResult {
         let resp = http::error_response(&Error::new(Code::MethodNotAllowed), ctx.lang);
         return Ok(http::with_header(resp, "Allow", &routes::allowed(&segs)));
     };
-    admit(&req, ctx, route).await?;
     let params = routes::params(route, &segs);
+    admit(&req, ctx, route, &params).await?;
     (route.handler)(&mut req, ctx, &params).await
 }

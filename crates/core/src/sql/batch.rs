@@ -70,6 +70,9 @@ fn taken(detail: &str) -> Option<Error> {
         Some(Error::field(Code::PhoneTaken, "phone"))
     } else if detail.contains("social_identities") {
         Some(Error::new(Code::SocialAlreadyLinked))
+    } else if detail.contains("accounts.address") {
+        // Another account holds the address: the flow tries the next candidate.
+        Some(Error::field(Code::NameTaken, "address"))
     } else if detail.contains("memberships.account_id, memberships.profile_id") {
         // One person, two cards in one account (an email and a phone invitation accepted at
         // once): the index decided, the second acceptance finds the person a member.

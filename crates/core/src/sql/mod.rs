@@ -14,9 +14,14 @@ use crate::model::*;
 use crate::store::{Change, Guard, LoginKey, SessionWithMe, Store, StoreResult};
 use serde::de::DeserializeOwned;
 
+mod ahead;
 mod batch;
 mod changes;
 pub mod rows;
+
+use ahead::ReadAhead;
+pub use ahead::{Ahead, Keys};
+use std::cell::RefCell;
 
 pub use batch::{commit_error, commit_statements, hit_statements, throttle_of};
 pub use changes::{guard, guard_parts, statements};
@@ -102,6 +107,8 @@ pub trait Database {
 /// [`Store`] over a [`Database`].
 pub struct SqlStore<D> {
     pub db: D,
+    /// What this request read ahead (`read_ahead`), until it commits.
+    ahead: RefCell<ReadAhead>,
 }
 
 impl<D> std::ops::Deref for SqlStore<D> {
@@ -119,7 +126,7 @@ impl<D> std::ops::DerefMut for SqlStore<D> {
 
 impl<D: Database> SqlStore<D> {
     pub fn new(db: D) -> Self {
-        SqlStore { db }
+        SqlStore { db, ahead: RefCell::new(ReadAhead::default()) }
     }
 
     /// Runs statements as one batch.
@@ -154,6 +161,9 @@ impl<D: Database> SqlStore<D> {
 
 impl<D: Database> Store for SqlStore<D> {
     async fn profile(&self, id: &str) -> StoreResult<Option<Profile>> {
+        if let Some(hit) = self.ahead.borrow().profile.get(id) {
+            return Ok(hit.clone());
+        }
         Ok(self
             .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = ?1"), &[s(id)])
             .await?
@@ -161,6 +171,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn profile_by_email(&self, email: &str) -> StoreResult<Option<Profile>> {
+        if let Some(hit) = self.ahead.borrow().profile_by_email.get(email) {
+            return Ok(hit.clone());
+        }
         Ok(self
             .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE email = ?1"), &[s(email)])
             .await?
@@ -168,10 +181,28 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn profile_by_phone(&self, phone: &str) -> StoreResult<Option<Profile>> {
+        if let Some(hit) = self.ahead.borrow().profile_by_phone.get(phone) {
+            return Ok(hit.clone());
+        }
         Ok(self
             .first::<ProfileRow>(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE phone = ?1"), &[s(phone)])
             .await?
             .map(Into::into))
+    }
+
+    async fn profiles_by_logins(&self, logins: &[LoginKey<'_>]) -> StoreResult<Vec<Option<Profile>>> {
+        let stmts = logins
+            .iter()
+            .map(|l| {
+                let (column, value) = match l {
+                    LoginKey::Email(e) => ("email", *e),
+                    LoginKey::Phone(p) => ("phone", *p),
+                };
+                stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE {column} = ?1"), &[s(value)])
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let results = self.batch(Round::Read, stmts).await?;
+        results.iter().map(|r| Ok(D::rows::<ProfileRow>(r)?.into_iter().next().map(Into::into))).collect()
     }
 
     async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
@@ -186,6 +217,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn session(&self, token_hash: &str) -> StoreResult<Option<Session>> {
+        if let Some(hit) = self.ahead.borrow().session.get(token_hash) {
+            return Ok(hit.clone());
+        }
         let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1");
         Ok(self.first::<SessionRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
     }
@@ -230,6 +264,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
+        if let Some(hit) = self.ahead.borrow().two_factor.get(profile_id) {
+            return Ok(hit.clone());
+        }
         let row = self
             .first::<TwoFactorRow>(
                 "SELECT profile_id, secret_sealed, enabled, last_step, created_at FROM two_factor WHERE profile_id = ?1",
@@ -250,6 +287,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn sessions_of(&self, profile_id: &str) -> StoreResult<Vec<Session>> {
+        if let Some(hit) = self.ahead.borrow().sessions_of.get(profile_id) {
+            return Ok(hit.clone());
+        }
         let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE profile_id = ?1 ORDER BY created_at DESC, id");
         Ok(self.all::<SessionRow>(&sql, &[s(profile_id)]).await?.into_iter().map(Into::into).collect())
     }
@@ -282,7 +322,16 @@ impl<D: Database> Store for SqlStore<D> {
                 &[s(token_hash), i(at)],
             )
             .await?;
-        Ok(rows.iter().any(|r| r.token_hash == token_hash))
+        let alive = rows.iter().any(|r| r.token_hash == token_hash);
+        // What was read ahead follows the touch (or forgets a session found gone).
+        let mut ahead = self.ahead.borrow_mut();
+        if let Some(Some(s)) = ahead.session.get_mut(token_hash) {
+            s.last_seen_at = s.last_seen_at.max(at);
+        }
+        if !alive {
+            ahead.session.insert(token_hash.to_string(), None);
+        }
+        Ok(alive)
     }
 
     async fn hit(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> StoreResult<Vec<Option<Throttle>>> {
@@ -365,12 +414,21 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn accounts_of(&self, profile_id: &str) -> StoreResult<Vec<AccountView>> {
+        if let Some(hit) = self.ahead.borrow().accounts_of.get(profile_id) {
+            return Ok(hit.clone());
+        }
         let rows = self.all::<AccountRow>(ACCOUNTS_OF, &[s(profile_id)]).await?;
         Ok(rows.into_iter().map(account_view).collect())
     }
 
     /// Both reads in one D1 batch: one round trip.
     async fn profile_with_accounts(&self, id: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        {
+            let ahead = self.ahead.borrow();
+            if let (Some(p), Some(a)) = (ahead.profile.get(id), ahead.accounts_of.get(id)) {
+                return Ok(p.clone().map(|p| (p, a.clone())));
+            }
+        }
         let results = self
             .batch(
                 Round::Read,
@@ -391,6 +449,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn linked_account_count(&self, profile_id: &str) -> StoreResult<u32> {
+        if let Some(hit) = self.ahead.borrow().links.get(profile_id) {
+            return Ok(*hit);
+        }
         let row = self
             .first::<CountRow>(
                 "SELECT COUNT(*) AS n FROM memberships WHERE profile_id = ?1 AND status != 'dismissed'",
@@ -401,6 +462,8 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn commit(&self, changes: Vec<Change>) -> StoreResult<()> {
+        // What was read ahead described the rows before this commit.
+        self.forget_read_ahead();
         let stmts = commit_statements(&changes)?;
         self.db.committing(&changes);
         let outcome = match self.batch(Round::Commit, stmts).await {
@@ -412,6 +475,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn account(&self, id: &str) -> StoreResult<Option<Account>> {
+        if let Some(hit) = self.ahead.borrow().account.get(id) {
+            return Ok(hit.clone());
+        }
         Ok(self
             .first::<AccountRecordRow>(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?1"), &[s(id)])
             .await?
@@ -431,21 +497,45 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn membership_of(&self, account_id: &str, profile_id: &str) -> StoreResult<Option<Membership>> {
+        {
+            let ahead = self.ahead.borrow();
+            if let Some(hit) = ahead.membership_of.get(&(account_id.to_string(), profile_id.to_string())) {
+                return Ok(hit.clone());
+            }
+            if let Some(hit) = ahead.card(account_id, |m| m.profile_id.as_deref() == Some(profile_id)) {
+                return Ok(hit);
+            }
+        }
         let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 AND m.profile_id = ?2");
         Ok(self.first::<MembershipRow>(&sql, &[s(account_id), s(profile_id)]).await?.map(Into::into))
     }
 
     async fn membership(&self, account_id: &str, id: &str) -> StoreResult<Option<Membership>> {
+        {
+            let ahead = self.ahead.borrow();
+            if let Some(hit) = ahead.membership.get(&(account_id.to_string(), id.to_string())) {
+                return Ok(hit.clone());
+            }
+            if let Some(hit) = ahead.card(account_id, |m| m.id == id) {
+                return Ok(hit);
+            }
+        }
         let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 AND m.id = ?2");
         Ok(self.first::<MembershipRow>(&sql, &[s(account_id), s(id)]).await?.map(Into::into))
     }
 
     async fn memberships(&self, account_id: &str) -> StoreResult<Vec<Membership>> {
+        if let Some(hit) = self.ahead.borrow().memberships.get(account_id) {
+            return Ok(hit.clone());
+        }
         let sql = format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?1 ORDER BY m.created_at, m.id");
         Ok(self.all::<MembershipRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
     }
 
     async fn departments(&self, account_id: &str) -> StoreResult<Vec<Department>> {
+        if let Some(hit) = self.ahead.borrow().departments.get(account_id) {
+            return Ok(hit.clone());
+        }
         let rows = self
             .all::<DepartmentRow>(
                 "SELECT id, account_id, name, parent_id, created_at FROM departments WHERE account_id = ?1 ORDER BY created_at, id",
@@ -456,6 +546,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn groups(&self, account_id: &str) -> StoreResult<Vec<Group>> {
+        if let Some(hit) = self.ahead.borrow().groups.get(account_id) {
+            return Ok(hit.clone());
+        }
         let rows = self
             .all::<GroupRow>(
                 "SELECT id, account_id, name, extranet, created_at FROM groups WHERE account_id = ?1 ORDER BY created_at, id",
@@ -466,12 +559,18 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn invitations(&self, account_id: &str) -> StoreResult<Vec<Invitation>> {
+        if let Some(hit) = self.ahead.borrow().invitations.get(account_id) {
+            return Ok(hit.clone());
+        }
         let sql =
             format!("SELECT {INVITATION_COLS} FROM invitations WHERE account_id = ?1 ORDER BY created_at DESC, id");
         Ok(self.all::<InvitationRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
     }
 
     async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>> {
+        if let Some(hit) = self.ahead.borrow().invitation_by_token.get(token_hash) {
+            return Ok(hit.clone());
+        }
         let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE token_hash = ?1");
         Ok(self.first::<InvitationRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
     }

@@ -25,6 +25,7 @@ pub struct Sqlite {
     pub path: Option<PathBuf>,
     fail_next_commit: Cell<bool>,
     commits: Cell<u32>,
+    rounds: Cell<u32>,
     /// Held before the next commit until every party of the barrier reached it.
     gate: RefCell<Option<Arc<Rendezvous>>>,
 }
@@ -56,7 +57,14 @@ fn storage(e: rusqlite::Error) -> Error {
 
 impl Sqlite {
     fn wrap(conn: Connection, path: Option<PathBuf>) -> Sqlite {
-        Sqlite { conn, path, fail_next_commit: Cell::new(false), commits: Cell::new(0), gate: RefCell::new(None) }
+        Sqlite {
+            conn,
+            path,
+            fail_next_commit: Cell::new(false),
+            commits: Cell::new(0),
+            rounds: Cell::new(0),
+            gate: RefCell::new(None),
+        }
     }
 
     /// A fresh database with every migration applied.
@@ -105,6 +113,11 @@ impl Sqlite {
     /// Holds no commit any more (a racer that never reached its commit).
     pub fn release(&self) {
         self.gate.borrow_mut().take();
+    }
+
+    /// Round trips so far (reads, counters, commits), as the Worker's `X-Netid-Queries` counts.
+    pub fn rounds(&self) -> u32 {
+        self.rounds.get()
     }
 
     /// Writes so far: commits and session touches.
@@ -188,6 +201,7 @@ impl Database for Sqlite {
     type Result = Vec<serde_json::Value>;
 
     async fn run(&self, round: Round, stmts: Vec<Statement>) -> StoreResult<Vec<Self::Result>> {
+        self.rounds.set(self.rounds.get() + 1);
         if round == Round::Commit {
             if self.fail_next_commit.replace(false) {
                 return Err(Error::internal("injected commit failure"));

@@ -1,0 +1,269 @@
+//! Reading ahead: a request's reads in its first round trip. The route table says what a
+//! route's flow will read ([`Ahead`]); [`SqlStore::read_ahead`] reads the caller's session and
+//! all of that in one batch (the profile found through the session inside the statements),
+//! and the store's reads then answer from what was read, until the request commits. The
+//! statements are the ones the reads would run one by one, so the answers are the same; the
+//! commit, whose guards decide, and every read after it go to the database.
+
+use super::*;
+use std::collections::HashMap;
+
+/// What a route's flow reads, besides the caller's session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ahead {
+    /// The caller's profile and active accounts.
+    Me,
+    /// The caller's second factor.
+    TwoFactor,
+    /// The account of the path (`/accounts/{id}`) and the caller's card in it.
+    Account,
+    /// Every card of that account.
+    Cards,
+    Departments,
+    Groups,
+    Invitations,
+    /// The caller's live sessions.
+    Sessions,
+    /// How many accounts are linked to the caller (what deleting the profile checks).
+    Links,
+    /// The invitation of the path's token (`/invitations/{token}`), with its account, its
+    /// card, the profile its address names, that profile's card in the account and its
+    /// active accounts.
+    Invitation,
+}
+
+/// What a read ahead is keyed by: the caller's session token, the path's account, the path's
+/// invitation token (hashes of the tokens).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Keys<'a> {
+    pub session: Option<&'a str>,
+    pub account: Option<&'a str>,
+    pub invitation: Option<&'a str>,
+}
+
+/// What was read ahead, keyed as the store's reads are.
+#[derive(Debug, Default)]
+pub(super) struct ReadAhead {
+    pub session: HashMap<String, Option<Session>>,
+    pub profile: HashMap<String, Option<Profile>>,
+    pub accounts_of: HashMap<String, Vec<AccountView>>,
+    pub two_factor: HashMap<String, Option<TwoFactor>>,
+    pub sessions_of: HashMap<String, Vec<Session>>,
+    pub account: HashMap<String, Option<Account>>,
+    pub membership_of: HashMap<(String, String), Option<Membership>>,
+    pub memberships: HashMap<String, Vec<Membership>>,
+    pub departments: HashMap<String, Vec<Department>>,
+    pub groups: HashMap<String, Vec<Group>>,
+    pub invitations: HashMap<String, Vec<Invitation>>,
+    pub links: HashMap<String, u32>,
+    pub invitation_by_token: HashMap<String, Option<Invitation>>,
+    pub membership: HashMap<(String, String), Option<Membership>>,
+    pub profile_by_email: HashMap<String, Option<Profile>>,
+    pub profile_by_phone: HashMap<String, Option<Profile>>,
+}
+
+impl ReadAhead {
+    /// A card of the account by id or by profile, from the account's cards when they were read.
+    pub fn card(&self, account_id: &str, by: impl Fn(&Membership) -> bool) -> Option<Option<Membership>> {
+        self.memberships.get(account_id).map(|all| all.iter().find(|m| by(m)).cloned())
+    }
+}
+
+/// The caller's profile id, found through the session inside a statement.
+const OWNER: &str = "(SELECT profile_id FROM sessions WHERE token_hash = ?1)";
+
+impl<D: Database> SqlStore<D> {
+    /// Reads what `ahead` names for `keys` in one round trip: the caller's session (when
+    /// `keys.session` is given) and, found through it inside the statements, the caller's
+    /// data; the path's account and its lists; the path's invitation and what it points at.
+    /// The store's reads answer from it until the next commit.
+    pub async fn read_ahead(&self, keys: Keys<'_>, ahead: &[Ahead]) -> StoreResult<()> {
+        let has = |a: Ahead| ahead.contains(&a);
+        // ?1 the session's token hash, ?2 the account, ?3 the invitation's token hash; each
+        // statement binds up to the highest it uses.
+        let p1 = [keys.session.map_or(Value::Null, s)];
+        let p2 = [p1[0].clone(), keys.account.map_or(Value::Null, s)];
+        let p3 = [p2[0].clone(), p2[1].clone(), keys.invitation.map_or(Value::Null, s)];
+        let mut stmts = Vec::new();
+        let mut kinds = Vec::new();
+        let session_key = keys.session;
+        if session_key.is_some() {
+            stmts.push(stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &p1)?);
+            if has(Ahead::Me) {
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &p1)?);
+                stmts.push(stmt(&ACCOUNTS_OF.replace("?1", OWNER), &p1)?);
+                kinds.push(Ahead::Me);
+            }
+            if has(Ahead::TwoFactor) {
+                stmts.push(stmt(&format!("SELECT {TWO_FACTOR_COLS} FROM two_factor WHERE profile_id = {OWNER}"), &p1)?);
+                kinds.push(Ahead::TwoFactor);
+            }
+            if has(Ahead::Sessions) {
+                let sql = format!(
+                    "SELECT {SESSION_COLS} FROM sessions WHERE profile_id = {OWNER} ORDER BY created_at DESC, id"
+                );
+                stmts.push(stmt(&sql, &p1)?);
+                kinds.push(Ahead::Sessions);
+            }
+            if has(Ahead::Links) {
+                let sql = format!(
+                    "SELECT COUNT(*) AS n FROM memberships WHERE profile_id = {OWNER} AND status != 'dismissed'"
+                );
+                stmts.push(stmt(&sql, &p1)?);
+                kinds.push(Ahead::Links);
+            }
+            if keys.account.is_some() && has(Ahead::Account) {
+                stmts.push(stmt(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = ?2"), &p2)?);
+                stmts.push(stmt(
+                    &format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?2 AND m.profile_id = {OWNER}"),
+                    &p2,
+                )?);
+                kinds.push(Ahead::Account);
+                for (kind, sql) in [
+                    (Ahead::Cards, format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?2 ORDER BY m.created_at, m.id")),
+                    (
+                        Ahead::Departments,
+                        format!("SELECT {DEPARTMENT_COLS} FROM departments WHERE account_id = ?2 ORDER BY created_at, id"),
+                    ),
+                    (Ahead::Groups, format!("SELECT {GROUP_COLS} FROM groups WHERE account_id = ?2 ORDER BY created_at, id")),
+                    (
+                        Ahead::Invitations,
+                        format!("SELECT {INVITATION_COLS} FROM invitations WHERE account_id = ?2 ORDER BY created_at DESC, id"),
+                    ),
+                ] {
+                    if has(kind) {
+                        stmts.push(stmt(&sql, &p2)?);
+                        kinds.push(kind);
+                    }
+                }
+            }
+        }
+        if keys.invitation.is_some() && has(Ahead::Invitation) {
+            const INV: &str = "(SELECT account_id FROM invitations WHERE token_hash = ?3)";
+            const CARD: &str = "(SELECT membership_id FROM invitations WHERE token_hash = ?3)";
+            const TO: &str = "(SELECT recipient FROM invitations WHERE token_hash = ?3)";
+            let named = format!("(SELECT id FROM profiles WHERE email = {TO} OR phone = {TO})");
+            stmts.push(stmt(&format!("SELECT {INVITATION_COLS} FROM invitations WHERE token_hash = ?3"), &p3)?);
+            stmts.push(stmt(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = {INV}"), &p3)?);
+            stmts.push(stmt(&format!("{MEMBERSHIP_SELECT} WHERE m.id = {CARD}"), &p3)?);
+            stmts
+                .push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE email = {TO} OR phone = {TO}"), &p3)?);
+            stmts.push(stmt(
+                &format!("{MEMBERSHIP_SELECT} WHERE m.account_id = {INV} AND m.profile_id = {named}"),
+                &p3,
+            )?);
+            stmts.push(stmt(&ACCOUNTS_OF.replace("?1", &named), &p3)?);
+            kinds.push(Ahead::Invitation);
+        }
+        let results = self.batch(Round::Read, stmts).await?;
+        let mut r = results.iter();
+        let mut next = || r.next().ok_or_else(|| Error::internal("batch answered too few results"));
+        let mut cache = self.ahead.borrow_mut();
+        *cache = ReadAhead::default();
+        let mut pid = None;
+        if let Some(token_hash) = session_key {
+            let session: Option<Session> = D::rows::<SessionRow>(next()?)?.into_iter().next().map(Into::into);
+            pid = session.as_ref().map(|s| s.profile_id.clone());
+            cache.session.insert(token_hash.to_string(), session);
+        }
+        let account = keys.account.unwrap_or_default().to_string();
+        for kind in kinds {
+            // Without a session, the caller's parts describe nobody: they are read and dropped.
+            let me = pid.clone();
+            match kind {
+                Ahead::Me => {
+                    let p = D::rows::<ProfileRow>(next()?)?.into_iter().next().map(Into::into);
+                    let accounts = D::rows::<AccountRow>(next()?)?.into_iter().map(account_view).collect();
+                    if let Some(pid) = me {
+                        cache.profile.insert(pid.clone(), p);
+                        cache.accounts_of.insert(pid, accounts);
+                    }
+                }
+                Ahead::TwoFactor => {
+                    let tf = D::rows::<TwoFactorRow>(next()?)?.into_iter().next().map(Into::into);
+                    if let Some(pid) = me {
+                        cache.two_factor.insert(pid, tf);
+                    }
+                }
+                Ahead::Sessions => {
+                    let list = D::rows::<SessionRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if let Some(pid) = me {
+                        cache.sessions_of.insert(pid, list);
+                    }
+                }
+                Ahead::Links => {
+                    let n = D::rows::<CountRow>(next()?)?.into_iter().next().map_or(0, |r| r.n.max(0) as u32);
+                    if let Some(pid) = me {
+                        cache.links.insert(pid, n);
+                    }
+                }
+                Ahead::Account => {
+                    let acc = D::rows::<AccountRecordRow>(next()?)?.into_iter().next().map(Into::into);
+                    let card = D::rows::<MembershipRow>(next()?)?.into_iter().next().map(Into::into);
+                    if let Some(pid) = me {
+                        cache.account.insert(account.clone(), acc);
+                        cache.membership_of.insert((account.clone(), pid), card);
+                    }
+                }
+                Ahead::Cards => {
+                    let list = D::rows::<MembershipRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if me.is_some() {
+                        cache.memberships.insert(account.clone(), list);
+                    }
+                }
+                Ahead::Departments => {
+                    let list = D::rows::<DepartmentRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if me.is_some() {
+                        cache.departments.insert(account.clone(), list);
+                    }
+                }
+                Ahead::Groups => {
+                    let list = D::rows::<GroupRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if me.is_some() {
+                        cache.groups.insert(account.clone(), list);
+                    }
+                }
+                Ahead::Invitations => {
+                    let list = D::rows::<InvitationRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if me.is_some() {
+                        cache.invitations.insert(account.clone(), list);
+                    }
+                }
+                Ahead::Invitation => {
+                    let inv: Option<Invitation> = D::rows::<InvitationRow>(next()?)?.into_iter().next().map(Into::into);
+                    let acc: Option<Account> = D::rows::<AccountRecordRow>(next()?)?.into_iter().next().map(Into::into);
+                    let card: Option<Membership> =
+                        D::rows::<MembershipRow>(next()?)?.into_iter().next().map(Into::into);
+                    let named: Vec<Profile> = D::rows::<ProfileRow>(next()?)?.into_iter().map(Into::into).collect();
+                    let named_card: Option<Membership> =
+                        D::rows::<MembershipRow>(next()?)?.into_iter().next().map(Into::into);
+                    let named_accounts: Vec<AccountView> =
+                        D::rows::<AccountRow>(next()?)?.into_iter().map(account_view).collect();
+                    cache.invitation_by_token.insert(keys.invitation.unwrap_or_default().to_string(), inv.clone());
+                    let Some(inv) = inv else { continue };
+                    cache.account.insert(inv.account_id.clone(), acc);
+                    cache.membership.insert((inv.account_id.clone(), inv.membership_id.clone()), card);
+                    // The address names at most one profile (email and phone are unique, and
+                    // an address is one or the other): read ahead only when that is so.
+                    if named.len() <= 1 {
+                        let p = named.into_iter().next();
+                        let by_email = p.clone().filter(|p| p.email.as_deref() == Some(inv.to.as_str()));
+                        let by_phone = p.clone().filter(|p| p.phone.as_deref() == Some(inv.to.as_str()));
+                        cache.profile_by_email.insert(inv.to.clone(), by_email);
+                        cache.profile_by_phone.insert(inv.to.clone(), by_phone);
+                        if let Some(p) = p {
+                            cache.membership_of.insert((inv.account_id.clone(), p.id.clone()), named_card);
+                            cache.accounts_of.insert(p.id.clone(), named_accounts);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets what was read ahead (a commit changes what it described).
+    pub fn forget_read_ahead(&self) {
+        *self.ahead.borrow_mut() = ReadAhead::default();
+    }
+}
