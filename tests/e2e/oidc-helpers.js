@@ -96,7 +96,7 @@ export async function dance(provider, { sub, mode = "login", returnTo, jar = new
   const location = r.headers.get("location");
   const session = r.headers.getSetCookie().find((c) => c.startsWith("__Host-netid_session=") && !/Max-Age=0/i.test(c));
   const sessionToken = session ? session.split(";")[0].split("=")[1] : null;
-  return { location, jar, sessionToken, callback: keepCallback ? callback : undefined };
+  return { location, jar, sessionToken, callback: keepCallback ? callback : undefined, callbackResponse: r };
 }
 
 export function errorOf(location) {

@@ -365,6 +365,18 @@ pub trait Store {
         let me = self.profile_with_accounts(&session.profile_id).await?;
         Ok(Some((session, me)))
     }
+    /// The profiles several logins name, in order, in one round trip where the store can (an
+    /// invitation's addresses).
+    async fn profiles_by_logins(&self, logins: &[LoginKey<'_>]) -> StoreResult<Vec<Option<Profile>>> {
+        let mut out = Vec::new();
+        for login in logins {
+            out.push(match login {
+                LoginKey::Email(e) => self.profile_by_email(e).await?,
+                LoginKey::Phone(p) => self.profile_by_phone(p).await?,
+            });
+        }
+        Ok(out)
+    }
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>>;
     /// The profile a social identity is linked to.
     async fn profile_by_social(&self, provider: &str, subject: &str) -> StoreResult<Option<Profile>>;

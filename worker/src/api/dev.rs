@@ -246,9 +246,14 @@ fn invariants() -> Vec<(String, String)> {
 pub async fn check_invariants(ctx: &mut Ctx) -> ApiResult {
     let mut violations = Vec::new();
     let list = invariants();
-    for (head, sql) in &list {
-        let sql = sql.trim().trim_end_matches(';');
-        let rows = ctx.store.all::<serde_json::Value>(sql, &[]).await?;
+    // Every invariant's query in one batch: one round trip.
+    let stmts = list
+        .iter()
+        .map(|(_, sql)| netid_core::sql::stmt(sql.trim().trim_end_matches(';'), &[]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let results = ctx.store.batch(Round::Read, stmts).await?;
+    for ((head, _), result) in list.iter().zip(&results) {
+        let rows = <crate::store::D1 as netid_core::sql::Database>::rows::<serde_json::Value>(result)?;
         if !rows.is_empty() {
             let (name, what) = head.split_once(':').unwrap_or((head.as_str(), ""));
             violations.push(serde_json::json!({

@@ -71,22 +71,28 @@ fn random_suffix<S: Store>(env: &mut Env<'_, S>, n: usize) -> String {
     b.iter().map(|x| ALPHABET[(*x as usize) % ALPHABET.len()] as char).collect()
 }
 
-/// A free, unique address derived from the name.
-async fn unique_address<S: Store>(env: &mut Env<'_, S>, name: &AccountName, own_id: Option<&str>) -> Result<String> {
+/// The address a name gives: its slug, then (when another account holds it) the slug with a
+/// random suffix, `n` being the try.
+fn address_candidate<S: Store>(env: &mut Env<'_, S>, name: &AccountName, n: usize) -> String {
     let base = match name.slug() {
         s if s.len() >= 3 => s,
         s if !s.is_empty() => format!("ws-{s}"),
         _ => "ws".to_string(),
     };
-    let mut candidate = base.clone();
-    for _ in 0..8 {
-        match env.store.account_by_address(&candidate).await? {
-            None => return Ok(candidate),
-            Some(a) if Some(a.id.as_str()) == own_id => return Ok(candidate),
-            Some(_) => candidate = format!("{base}-{}", random_suffix(env, 4)),
-        }
+    if n == 0 {
+        base
+    } else {
+        format!("{base}-{}", random_suffix(env, 4))
     }
-    Err(Error::internal("no free account address"))
+}
+
+/// How many addresses a creation or rename tries before it gives up.
+const ADDRESS_TRIES: usize = 8;
+
+/// Whether a commit failed because another account holds the address (the UNIQUE index
+/// decided: no read before the write, and two creations of one name cannot both take it).
+fn address_taken(e: &Error) -> bool {
+    e.code == Code::NameTaken && e.field == Some("address")
 }
 
 /// Creates an account; the creator becomes its admin. A random name when none is given.
@@ -103,15 +109,11 @@ pub async fn create_account<S: Store>(
             AccountName::parse(&generated)?
         }
     };
-    if env.store.accounts_created_by(profile_id).await? >= MAX_ACCOUNTS_PER_PROFILE {
-        return Err(Error::new(Code::AccountLimitReached));
-    }
-    let address = unique_address(env, &name, None).await?;
     let now = env.now;
-    let account = Account {
+    let mut account = Account {
         id: new_id("acc", env.rng),
         name: name.as_str().to_string(),
-        address,
+        address: address_candidate(env, &name, 0),
         plan: Plan::Free,
         renames_left: 1,
         created_by: profile_id.to_string(),
@@ -135,12 +137,24 @@ pub async fn create_account<S: Store>(
         created_at: now,
         ..Membership::default()
     };
-    let view = AccountView::of(&account, &member);
     let audit = env.account_audit(&account.id, Some(profile_id), "account.created", &account.id, &account.name);
-    // The limit is decided again inside the commit, so concurrent creations cannot pass it.
+    // The limit is decided inside the commit (no count read first), so concurrent creations
+    // cannot pass it; the address by the UNIQUE index.
     let guard = Guard::AccountsCreatedBelow { profile_id: profile_id.to_string(), max: MAX_ACCOUNTS_PER_PROFILE };
-    env.commit(vec![Change::Guard(guard), Change::PutAccount(account), Change::PutMembership(member), audit]).await?;
-    Ok(view)
+    for n in 1..=ADDRESS_TRIES {
+        let changes = vec![
+            Change::Guard(guard.clone()),
+            Change::PutAccount(account.clone()),
+            Change::PutMembership(member.clone()),
+            audit.clone(),
+        ];
+        match env.commit(changes).await {
+            Err(e) if address_taken(&e) => account.address = address_candidate(env, &name, n),
+            Err(e) => return Err(e),
+            Ok(()) => return Ok(AccountView::of(&account, &member)),
+        }
+    }
+    Err(Error::internal("no free account address"))
 }
 
 /// Renames (admins only): once on any plan; paid plans get more renames from the operator.
@@ -157,9 +171,8 @@ pub async fn rename_account<S: Store>(
     if a.account.renames_left == 0 {
         return Err(Error::new(Code::RenameLimitReached));
     }
-    let address = unique_address(env, &name, Some(account_id)).await?;
     let old = std::mem::replace(&mut a.account.name, name.as_str().to_string());
-    a.account.address = address;
+    a.account.address = address_candidate(env, &name, 0);
     a.account.renames_left -= 1;
     let audit = env.account_audit(
         account_id,
@@ -169,18 +182,25 @@ pub async fn rename_account<S: Store>(
         &format!("{old} -> {}", a.account.name),
     );
     // The rename is spent in the statement and the guard decides, so concurrent renames
-    // cannot spend one rename twice.
-    env.commit(vec![
-        Change::Guard(Guard::RenamesLeft { account_id: account_id.to_string() }),
-        Change::RenameAccount {
-            account_id: account_id.to_string(),
-            name: a.account.name.clone(),
-            address: a.account.address.clone(),
-        },
-        audit,
-    ])
-    .await?;
-    Ok(a.view())
+    // cannot spend one rename twice; the address is decided by the UNIQUE index (the
+    // account's own address is no conflict).
+    for n in 1..=ADDRESS_TRIES {
+        let changes = vec![
+            Change::Guard(Guard::RenamesLeft { account_id: account_id.to_string() }),
+            Change::RenameAccount {
+                account_id: account_id.to_string(),
+                name: a.account.name.clone(),
+                address: a.account.address.clone(),
+            },
+            audit.clone(),
+        ];
+        match env.commit(changes).await {
+            Err(e) if address_taken(&e) => a.account.address = address_candidate(env, &name, n),
+            Err(e) => return Err(e),
+            Ok(()) => return Ok(a.view()),
+        }
+    }
+    Err(Error::internal("no free account address"))
 }
 
 /// Makes the account the session's current one; counts as a login to it.

@@ -52,6 +52,19 @@ pub(crate) fn address_state(cards: &[Membership], owner: Option<&Profile>, addre
     state
 }
 
+/// The confirmed profiles that own these addresses, in order, in one read.
+pub(crate) async fn owners_of<S: Store>(env: &Env<'_, S>, invitees: &[&Invitee]) -> Result<Vec<Option<Profile>>> {
+    let logins: Vec<crate::store::LoginKey<'_>> = invitees
+        .iter()
+        .map(|i| match i {
+            Invitee::Email(e) => crate::store::LoginKey::Email(e.as_str()),
+            Invitee::Phone(p) => crate::store::LoginKey::Phone(p.as_str()),
+        })
+        .collect();
+    let found = env.store.profiles_by_logins(&logins).await?;
+    Ok(found.into_iter().map(|p| p.filter(Profile::is_confirmed)).collect())
+}
+
 pub(crate) async fn owner_of<S: Store>(env: &Env<'_, S>, invitee: &Invitee) -> Result<Option<Profile>> {
     let p = match invitee {
         Invitee::Email(e) => env.store.profile_by_email(e.as_str()).await?,

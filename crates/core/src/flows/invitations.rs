@@ -3,7 +3,7 @@
 //! 7-day expiry; acceptance by a new person (sets a password) or an existing profile.
 
 use super::accounts::{access, Access};
-use super::cards::{address_state, check_placement, owner_of, AddressState};
+use super::cards::{address_state, check_placement, owner_of, owners_of, AddressState};
 use super::claims;
 use super::claims::Address;
 use super::gate::{self, Entry, Proof};
@@ -197,6 +197,9 @@ async fn invite_each<S: Store>(
     link_base: &str,
 ) -> Result<Vec<InviteResult>> {
     let mut cards = env.store.memberships(&a.account.id).await?;
+    // Every address's owner in one read.
+    let invitees: Vec<&Invitee> = entries.iter().filter_map(|(_, p)| p.as_ref().ok().map(|(i, _)| i)).collect();
+    let mut owners = owners_of(env, &invitees).await?.into_iter();
     let mut results = Vec::new();
     let mut changes = Vec::new();
     for (input, parsed) in entries {
@@ -207,7 +210,7 @@ async fn invite_each<S: Store>(
                 continue;
             }
         };
-        let owner = owner_of(env, &invitee).await?;
+        let owner = owners.next().flatten();
         let to = invitee.as_str().to_string();
         let state = address_state(&cards, owner.as_ref(), &to);
         let (status, code) = match state {
@@ -563,6 +566,7 @@ pub async fn accept_invitation<S: Store>(
     };
     let password = Password::parse(input.password.as_deref().unwrap_or(""), &info)?;
     let mut profile = super::new_profile(env, email, phone, &first, &last, &password, super::Provenance::Proven);
+    let had_profile = claim.is_some();
     if let Some(mut u) = claim {
         // Someone else's claim (an abandoned signup, a social sign-up the provider did not
         // verify, a profile an admin made): the link proved the address, so the claim ends
@@ -590,7 +594,8 @@ pub async fn accept_invitation<S: Store>(
     let view = AccountView::of(&account, &card);
     // The session's accounts, as they will be once the commit landed (read before it: after
     // it, nothing may fail the request): any the profile already had, and this one.
-    let mut accounts = env.store.accounts_of(&profile.id).await?;
+    // A profile made now has none.
+    let mut accounts = if had_profile { env.store.accounts_of(&profile.id).await? } else { Vec::new() };
     accounts.retain(|a| a.id != view.id);
     accounts.push(view.clone());
     accounts.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));

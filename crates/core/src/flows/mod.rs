@@ -80,6 +80,17 @@ impl<S: Store> Env<'_, S> {
         self.store.commit(changes).await
     }
 
+    /// A request that failed after a right password: its counted attempt is given back
+    /// (`refunds`, what `reauthenticate` answered) before the error is answered. On success
+    /// the refunds ride in the request's own commit instead.
+    pub(crate) async fn settle<T>(&self, refunds: Vec<Change>, outcome: Result<T>) -> Result<T> {
+        if outcome.is_err() && !refunds.is_empty() {
+            // Unguarded by the session: the attempt was counted whatever happens to it.
+            self.store.commit(refunds).await?;
+        }
+        outcome
+    }
+
     /// The counters each requested message (`MailKind::is_requested`) adds to: its address's
     /// day, and its account's day on its channel.
     fn send_counts(&self, changes: &[Change]) -> Vec<Change> {

@@ -105,7 +105,6 @@ async fn request_change<S: Store>(
     password: &str,
 ) -> Result<()> {
     let profile = load(env, profile_id).await?;
-    reauthenticate(env, &profile, password, "password").await?;
     let (current, purpose, kind) = match &address {
         Address::Email(_) => (profile.email.as_deref(), Purpose::EmailChange, MailKind::EmailChangeCode),
         Address::Phone(_) => (profile.phone.as_deref(), Purpose::PhoneChange, MailKind::PhoneChangeCode),
@@ -117,13 +116,21 @@ async fn request_change<S: Store>(
         };
         return Err(Error::field(Code::ValueUnchanged, field));
     }
-    if let Some(owner) = address.owner(env.store).await? {
-        if owner.id != profile.id && owner.is_confirmed() {
-            return Err(address.taken());
+    let refunds = reauthenticate(env, &profile, password, "password").await?;
+    let outcome = async {
+        if let Some(owner) = address.owner(env.store).await? {
+            if owner.id != profile.id && owner.is_confirmed() {
+                return Err(address.taken());
+            }
         }
+        // The send is counted only once the password is right (a wrong one cannot spend
+        // the address's budget).
+        throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await
     }
-    throttle::reserve(env, &[(throttle::send_key(address.as_str()), env.config.send_throttle)]).await?;
-    let changes = codes::issue(env, &profile, purpose, address.as_str(), kind);
+    .await;
+    env.settle(refunds.clone(), outcome).await?;
+    let mut changes = codes::issue(env, &profile, purpose, address.as_str(), kind);
+    changes.extend(refunds);
     env.commit(changes).await
 }
 
@@ -268,23 +275,27 @@ pub async fn change_password<S: Store>(
     let profile = load(env, &session.profile_id).await?;
     // A profile without a password sets its first one with `new_password` only (from a
     // session younger than 10 minutes); any other needs the current one.
-    match (profile.has_password(), current) {
+    let refunds = match (profile.has_password(), current) {
         (true, None) => return Err(Error::field(Code::InvalidCredentials, "current_password")),
         (_, current) => reauthenticate(env, &profile, current.unwrap_or(""), "current_password").await?,
-    }
+    };
     let info = PersonalInfo {
         email: profile.email.as_deref(),
         phone: profile.phone.as_deref(),
         first_name: Some(&profile.first_name),
         last_name: Some(&profile.last_name),
     };
-    let new = Password::parse(new, &info).map_err(|e| e.at("new_password"))?;
+    let new = match Password::parse(new, &info) {
+        Ok(p) => p,
+        Err(e) => return env.settle(refunds, Err(e.at("new_password"))).await,
+    };
     if profile.password_change_required
         && verify_password(new.as_str(), &profile.password_hash, env.config.hash, env.config.pepper.as_deref()).ok
     {
-        return Err(Error::field(Code::ValueUnchanged, "new_password"));
+        return env.settle(refunds, Err(Error::field(Code::ValueUnchanged, "new_password"))).await;
     }
-    let mut changes = vec![
+    let mut changes = refunds;
+    changes.extend([
         Change::SetPassword {
             profile_id: profile.id.clone(),
             hash: hash_password(new.as_str(), env.config.hash, env.config.pepper.as_deref(), env.rng),
@@ -295,7 +306,7 @@ pub async fn change_password<S: Store>(
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: Some(session.token_hash.clone()) },
         Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: session.family_id.clone() },
         Change::DeleteTicketsOf(profile.id.clone()),
-    ];
+    ]);
     if let Some(to) = notice_address(&profile) {
         changes.push(env.message(MailKind::PasswordChanged, profile.lang, &to, None));
     }
@@ -328,10 +339,13 @@ fn mask(address: &str) -> String {
 /// account is linked to it.
 pub async fn delete_profile<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &str) -> Result<()> {
     let profile = env.store.profile(profile_id).await?.ok_or_else(not_found)?;
-    reauthenticate(env, &profile, password, "password").await?;
+    let refunds = reauthenticate(env, &profile, password, "password").await?;
+    // Decided again by the commit's guard: a card linked meanwhile keeps the profile.
     if env.store.linked_account_count(profile_id).await? > 0 {
-        return Err(Error::new(Code::ProfileHasAccounts));
+        return env.settle(refunds, Err(Error::new(Code::ProfileHasAccounts))).await;
     }
     let audit = env.audit(Some(profile_id), "profile.deleted", profile_id, "");
-    env.commit(vec![Change::DeleteProfile(profile_id.to_string()), audit]).await
+    let mut changes = refunds;
+    changes.extend([Change::DeleteProfile(profile_id.to_string()), audit]);
+    env.commit(changes).await
 }

@@ -43,12 +43,12 @@ pub(crate) async fn reauthenticate<S: Store>(
     profile: &Profile,
     password: &str,
     field: &'static str,
-) -> Result<()> {
+) -> Result<Vec<Change>> {
     let invalid = || Error::field(Code::InvalidCredentials, field);
     if !profile.has_password() {
         // A profile made by a social signup: a young session stands in for the password.
         return match env.session_started {
-            Some(started) if env.now - started < super::REAUTH_WINDOW => Ok(()),
+            Some(started) if env.now - started < super::REAUTH_WINDOW => Ok(Vec::new()),
             _ => Err(Error::new(Code::ReauthenticationRequired)),
         };
     }
@@ -58,7 +58,9 @@ pub(crate) async fn reauthenticate<S: Store>(
     if !verify_password(password.as_str(), &profile.password_hash, env.config.hash, env.config.pepper.as_deref()).ok {
         return Err(invalid());
     }
-    env.commit(throttle::refund(&keys)).await
+    // The right password's attempt is given back with the request's commit (or alone, by
+    // `Env::settle`, when the request then fails for another reason).
+    Ok(throttle::refund(&keys))
 }
 
 /// Resolves a bearer token to its live session, sliding the idle deadline. The activity is

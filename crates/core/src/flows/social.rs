@@ -50,6 +50,10 @@ pub struct Started {
 
 /// Stores a new sign-in (single use, 10 minutes) and answers what the provider must be sent.
 pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<Started> {
+    if input.binding.len() < 32 || input.binding.len() > 128 {
+        return Err(Error::field(Code::InvalidRequest, "binding"));
+    }
+    let mut refunds = Vec::new();
     let (profile_id, session_hash) = match input.mode {
         SocialMode::Connect => {
             let session = input.caller.as_ref().ok_or_else(|| Error::new(Code::Unauthenticated))?;
@@ -59,7 +63,7 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
             if profile.has_password() {
                 let password =
                     input.password.as_deref().ok_or_else(|| Error::field(Code::InvalidCredentials, "password"))?;
-                reauthenticate(env, &profile, password, "password").await?;
+                refunds = reauthenticate(env, &profile, password, "password").await?;
             } else {
                 fresh_session(env, session)?;
             }
@@ -71,9 +75,6 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
             (None, None)
         }
     };
-    if input.binding.len() < 32 || input.binding.len() > 128 {
-        return Err(Error::field(Code::InvalidRequest, "binding"));
-    }
     let (state, nonce, verifier) = (secret(env.rng), secret(env.rng), secret(env.rng));
     let return_to = safe_return_to(input.return_to.as_deref());
     let row = SocialState {
@@ -91,7 +92,9 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
         expires_at: env.now + STATE_TTL,
         created_at: env.now,
     };
-    env.commit(vec![Change::PutSocialState(row)]).await?;
+    let mut changes = refunds;
+    changes.push(Change::PutSocialState(row));
+    env.commit(changes).await?;
     Ok(Started { state, nonce, code_challenge: pkce_challenge(&verifier), return_to })
 }
 

@@ -38,22 +38,23 @@ pub struct Setup {
 /// pending until `enable` proves a code from it.
 pub async fn setup<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &str) -> Result<Setup> {
     let profile = load(env, profile_id).await?;
-    reauthenticate(env, &profile, password, "password").await?;
     if profile.two_factor_enabled {
         return Err(Error::new(Code::TwoFactorAlreadyEnabled));
     }
+    let refunds = reauthenticate(env, &profile, password, "password").await?;
     let key = key(env)?;
     let mut secret = [0u8; totp::SECRET_BYTES];
     env.rng.fill(&mut secret);
     let sealed = totp::seal(&key, &profile.id, &secret, env.rng).ok_or_else(|| Error::internal("seal failed"))?;
-    env.commit(vec![Change::PutTwoFactor(TwoFactor {
+    let mut changes = refunds;
+    changes.push(Change::PutTwoFactor(TwoFactor {
         profile_id: profile.id.clone(),
         secret_sealed: sealed,
         enabled: false,
         last_step: 0,
         created_at: env.now,
-    })])
-    .await?;
+    }));
+    env.commit(changes).await?;
     let b32 = totp::base32(&secret);
     Ok(Setup { otpauth_uri: totp::otpauth_uri(&b32, profile.login()), secret: b32 })
 }
@@ -108,13 +109,14 @@ pub async fn regenerate_recovery_codes<S: Store>(
     password: &str,
 ) -> Result<Vec<String>> {
     let profile = load(env, profile_id).await?;
-    reauthenticate(env, &profile, password, "password").await?;
     if !profile.two_factor_enabled {
         return Err(Error::new(Code::TwoFactorNotEnabled));
     }
+    let mut changes = reauthenticate(env, &profile, password, "password").await?;
     let (codes, replace) = recovery_set(env, &profile.id);
     let audit = env.audit(Some(&profile.id), "two_factor.recovery_codes", &profile.id, "");
-    env.commit(vec![replace, audit]).await?;
+    changes.extend([replace, audit]);
+    env.commit(changes).await?;
     Ok(codes)
 }
 
@@ -140,11 +142,11 @@ fn switch_off<S: Store>(env: &mut Env<'_, S>, profile: &Profile, keep: Option<&S
 /// sessions end and they are told.
 pub async fn disable<S: Store>(env: &mut Env<'_, S>, session: &Session, password: &str) -> Result<()> {
     let profile = load(env, &session.profile_id).await?;
-    reauthenticate(env, &profile, password, "password").await?;
     if !profile.two_factor_enabled {
         return Err(Error::new(Code::TwoFactorNotEnabled));
     }
-    let mut changes = switch_off(env, &profile, Some(session));
+    let mut changes = reauthenticate(env, &profile, password, "password").await?;
+    changes.extend(switch_off(env, &profile, Some(session)));
     changes.push(env.audit(Some(&profile.id), "two_factor.disabled", &profile.id, "by the person"));
     env.commit(changes).await
 }
