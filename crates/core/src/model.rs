@@ -449,6 +449,13 @@ pub struct Membership {
     pub two_factor_enabled: bool,
     /// The profile's login email (read through a join; not stored on the card).
     pub login_email: Option<String>,
+    /// The email and phone of the card's profile as they are now, when that profile is
+    /// confirmed (read through a join; not stored, not shown): what an invitation to one of
+    /// them finds in this account without reading the address's owner.
+    #[serde(skip)]
+    pub profile_email: Option<String>,
+    #[serde(skip)]
+    pub profile_phone: Option<String>,
     pub contact_email: Option<String>,
     pub phone: Option<String>,
     pub photo_url: Option<String>,

@@ -309,6 +309,28 @@ pub enum LoginKey<'a> {
     Phone(&'a str),
 }
 
+/// A read a flow announces before it makes it ([`Store::prefetch`]), so a store can make all
+/// of a request's reads in one round trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read<'a> {
+    /// The profile a login names, with its active accounts.
+    Login(LoginKey<'a>),
+    /// That profile (read too) and its code of this purpose.
+    Code(LoginKey<'a>, Purpose),
+    /// A profile's code of this purpose.
+    CodeOf(&'a str, Purpose),
+    /// A refresh token with its profile, the profile's active accounts and its session.
+    Refresh(&'a str),
+    /// A profile by id with its active accounts.
+    Profile(&'a str),
+    /// A profile's second factor.
+    TwoFactor(&'a str),
+    /// The profile a social identity (provider, subject) is linked to, with its accounts.
+    Social(&'a str, &'a str),
+    /// A session by its token hash.
+    Session(&'a str),
+}
+
 /// A session with the profile and active accounts it belongs to (see
 /// [`Store::session_with_me`]).
 pub type SessionWithMe = (Session, Option<(Profile, Vec<AccountView>)>);
@@ -365,17 +387,22 @@ pub trait Store {
         let me = self.profile_with_accounts(&session.profile_id).await?;
         Ok(Some((session, me)))
     }
-    /// The profiles several logins name, in order, in one round trip where the store can (an
-    /// invitation's addresses).
-    async fn profiles_by_logins(&self, logins: &[LoginKey<'_>]) -> StoreResult<Vec<Option<Profile>>> {
-        let mut out = Vec::new();
-        for login in logins {
-            out.push(match login {
-                LoginKey::Email(e) => self.profile_by_email(e).await?,
-                LoginKey::Phone(p) => self.profile_by_phone(p).await?,
-            });
-        }
-        Ok(out)
+    /// Reads what `reads` names in one round trip where the store can; its reads then answer
+    /// from it until the next commit. A store that reads lazily ignores it.
+    async fn prefetch(&self, _reads: &[Read<'_>]) -> StoreResult<()> {
+        Ok(())
+    }
+    /// [`Store::hit`] and [`Store::prefetch`] in one round trip where the store can (the
+    /// counting first, in the same transaction).
+    async fn hit_and_prefetch(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        reads: &[Read<'_>],
+    ) -> StoreResult<Vec<Option<Throttle>>> {
+        let after = self.hit(keys, now).await?;
+        self.prefetch(reads).await?;
+        Ok(after)
     }
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>>;
     /// The profile a social identity is linked to.

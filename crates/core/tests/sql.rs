@@ -257,8 +257,13 @@ fn what_a_request_read_ahead_answers_its_reads_until_it_commits() {
     department(&mut w, &admin, &acc.id, "Sales").unwrap();
     let hash = admin.session.token_hash.clone();
     let everything = [Ahead::Me, Ahead::Account, Ahead::Cards, Ahead::Departments, Ahead::Groups, Ahead::Invitations];
-    block_on(w.store.read_ahead(Keys { session: Some(&hash), account: Some(&acc.id), invitation: None }, &everything))
-        .unwrap();
+    block_on(
+        w.store.read_ahead(
+            Keys { session: Some(&hash), account: Some(&acc.id), invitation: None, card: None },
+            &everything,
+        ),
+    )
+    .unwrap();
     let before = w.store.rounds();
     // The session, the caller's card and the account's lists: no round trip.
     let (pid, id) = (admin.profile.id.clone(), acc.id.clone());
@@ -274,10 +279,10 @@ fn what_a_request_read_ahead_answers_its_reads_until_it_commits() {
     assert_eq!(listed.len(), 2, "the commit's department is there");
     assert!(w.store.rounds() > after);
     // An unknown token reads nothing else and answers no session.
-    block_on(
-        w.store
-            .read_ahead(Keys { session: Some("no-such-token"), account: Some(&acc.id), invitation: None }, &everything),
-    )
+    block_on(w.store.read_ahead(
+        Keys { session: Some("no-such-token"), account: Some(&acc.id), invitation: None, card: None },
+        &everything,
+    ))
     .unwrap();
     assert!(block_on(w.store.session("no-such-token")).unwrap().is_none());
     assert!(block_on(w.store.account(&acc.id)).unwrap().is_some(), "the account is read from the database");
@@ -313,6 +318,7 @@ fn read_ahead_answers_what_the_reads_one_by_one_answer() {
                     w.store.departments(&aid).await.unwrap(),
                     w.store.groups(&aid).await.unwrap(),
                     w.store.invitations(&aid).await.unwrap(),
+                    w.store.audit_of(&aid, 2, None).await.unwrap(),
                 ),
                 (
                     w.store.linked_account_count(&pid).await.unwrap(),
@@ -338,8 +344,9 @@ fn read_ahead_answers_what_the_reads_one_by_one_answer() {
         Ahead::Departments,
         Ahead::Groups,
         Ahead::Invitations,
+        Ahead::Audit,
     ];
-    let keys = Keys { session: Some(&hash), account: Some(&aid), invitation: Some(&inv_hash) };
+    let keys = Keys { session: Some(&hash), account: Some(&aid), invitation: Some(&inv_hash), card: None };
     block_on(w.store.read_ahead(keys, &all)).unwrap();
     let rounds = w.store.rounds();
     let ahead = format!("{:?}", one_by_one());

@@ -329,15 +329,19 @@ pub async fn snapshot(ctx: &mut Ctx) -> ApiResult {
             &[],
         )
         .await?;
+    let tables: Vec<Name> =
+        tables.into_iter().filter(|t| t.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')).collect();
+    // Every table in one batch: the names, then the rows, two round trips.
+    let stmts = tables
+        .iter()
+        .map(|t| netid_core::sql::stmt(&format!("SELECT * FROM {} ORDER BY rowid", t.name), &[]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let results = ctx.store.batch(Round::Read, stmts).await?;
     let mut out = serde_json::Map::new();
-    for t in tables {
-        if !t.name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            continue;
-        }
-        let mut rows = ctx
-            .store
-            .all::<serde_json::Map<String, serde_json::Value>>(&format!("SELECT * FROM {} ORDER BY rowid", t.name), &[])
-            .await?;
+    for (t, result) in tables.into_iter().zip(&results) {
+        let mut rows = <crate::store::D1 as netid_core::sql::Database>::rows::<
+            serde_json::Map<String, serde_json::Value>,
+        >(result)?;
         // Counted before a flow decides, on purpose: a session's touch and a login ticket's
         // tries (like the throttles' counters).
         let counted = match t.name.as_str() {

@@ -69,7 +69,8 @@ async fn read_ahead(req: &Request, ctx: &mut Ctx, route: &Route, params: &[&str]
     if session.is_none() && invitation.is_none() {
         return Ok(());
     }
-    let keys = Keys { session: session.as_deref(), account, invitation: invitation.as_deref() };
+    let card = route.path.starts_with("/accounts/{id}/users/{uid}").then(|| params.get(1).copied()).flatten();
+    let keys = Keys { session: session.as_deref(), account, invitation: invitation.as_deref(), card };
     ctx.store.read_ahead(keys, route.ahead).await
 }
 

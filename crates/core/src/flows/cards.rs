@@ -22,13 +22,17 @@ pub enum AddressState {
 pub(crate) fn address_state(cards: &[Membership], owner: Option<&Profile>, address: &str) -> AddressState {
     let mut state = AddressState::Free;
     for c in cards {
-        let by_profile = owner.is_some_and(|o| c.profile_id.as_deref() == Some(o.id.as_str()));
+        // The card of the address's owner (a confirmed profile with that login): known from
+        // the owner, or from the card's own join of its profile's logins.
+        let owns = c.profile_email.as_deref() == Some(address) || c.profile_phone.as_deref() == Some(address);
+        let by_profile = owns || owner.is_some_and(|o| c.profile_id.as_deref() == Some(o.id.as_str()));
         let by_contact = c.contact_email.as_deref() == Some(address) || c.phone.as_deref() == Some(address);
         let by_login = if c.status == MemberStatus::Dismissed {
             // The person's login as it is now binds (the card shows the one it had when
             // dismissed, for the account's record; API.md: only the contact email stays bound
             // once the person moved on).
-            by_profile && owner.is_some_and(|o| o.email.as_deref() == Some(address))
+            c.profile_email.as_deref() == Some(address)
+                || (by_profile && owner.is_some_and(|o| o.email.as_deref() == Some(address)))
         } else {
             c.login_email.as_deref() == Some(address)
         };
@@ -50,19 +54,6 @@ pub(crate) fn address_state(cards: &[Membership], owner: Option<&Profile>, addre
         }
     }
     state
-}
-
-/// The confirmed profiles that own these addresses, in order, in one read.
-pub(crate) async fn owners_of<S: Store>(env: &Env<'_, S>, invitees: &[&Invitee]) -> Result<Vec<Option<Profile>>> {
-    let logins: Vec<crate::store::LoginKey<'_>> = invitees
-        .iter()
-        .map(|i| match i {
-            Invitee::Email(e) => crate::store::LoginKey::Email(e.as_str()),
-            Invitee::Phone(p) => crate::store::LoginKey::Phone(p.as_str()),
-        })
-        .collect();
-    let found = env.store.profiles_by_logins(&logins).await?;
-    Ok(found.into_iter().map(|p| p.filter(Profile::is_confirmed)).collect())
 }
 
 pub(crate) async fn owner_of<S: Store>(env: &Env<'_, S>, invitee: &Invitee) -> Result<Option<Profile>> {

@@ -48,6 +48,14 @@ impl Address {
         }
     }
 
+    /// How a login names it.
+    pub(crate) fn key(&self) -> crate::store::LoginKey<'_> {
+        match self {
+            Address::Email(e) => crate::store::LoginKey::Email(e.as_str()),
+            Address::Phone(p) => crate::store::LoginKey::Phone(p.as_str()),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         match self {
             Address::Email(e) => e.as_str(),

@@ -1,10 +1,11 @@
 //! Issuing and checking 6-digit codes.
 
 use super::{throttle, Env};
+use crate::config::ThrottlePolicy;
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{CodeRecord, Profile, Purpose, SignupClaim};
-use crate::store::{Change, Guard, Store};
+use crate::store::{Change, Guard, Read, Store};
 use crate::tokens::{code_hash, new_code};
 use crate::validate::ConfirmationCode;
 
@@ -63,20 +64,31 @@ pub(crate) enum Disclosure {
     Detailed,
 }
 
-/// Checks `code` for `purpose` and `target`. The guess is counted BEFORE it is evaluated, per
-/// login (per 15 minutes and per day, across re-issued codes) and per client network,
-/// whether or not the login exists; a wrong guess also counts on the code itself (`attempts +
-/// 1` in the statement; the fifth wrong one spends it).
-pub(crate) async fn verify<S: Store>(
+/// Counts a guess on `keys` (`Env::code_keys` of the target) and, in the same round trip,
+/// reads what the flow will read to judge it (`reads`: the owner, the code). The guess is
+/// counted BEFORE it is evaluated, per login (per 15 minutes and per day, across re-issued
+/// codes) and per client network, whether or not the login exists.
+pub(crate) async fn count<S: Store>(
     env: &Env<'_, S>,
+    keys: &[(String, ThrottlePolicy)],
+    reads: &[Read<'_>],
+) -> Result<()> {
+    let after = env.store.hit_and_prefetch(keys, env.now, reads).await?;
+    throttle::verdict(env.now, keys, &after)
+}
+
+/// Checks `code` for `purpose` and `target` once the guess was counted ([`count`]); a wrong
+/// guess also counts on the code itself (`attempts + 1` in the statement; the fifth wrong
+/// one spends it).
+pub(crate) async fn verify_counted<S: Store>(
+    env: &Env<'_, S>,
+    keys: &[(String, ThrottlePolicy)],
     profile_id: Option<&str>,
     purpose: Purpose,
     target: &str,
     code: &ConfirmationCode,
     disclosure: Disclosure,
 ) -> Result<Accepted> {
-    let keys = env.code_keys(target);
-    throttle::reserve(env, &keys).await?;
     let invalid = || Error::field(Code::InvalidCode, "code");
     let detailed = |c: Code| match disclosure {
         Disclosure::Detailed => Error::field(c, "code"),
@@ -107,7 +119,7 @@ pub(crate) async fn verify<S: Store>(
         let exhausted = rec.attempts + 1 >= env.config.code_attempts;
         return Err(if exhausted { detailed(Code::CodeAttemptsExceeded) } else { invalid() });
     }
-    let refunds = throttle::refund(&keys);
+    let refunds = throttle::refund(keys);
     let mut spend = vec![
         Change::Guard(Guard::CodeUnspent {
             profile_id: profile_id.to_string(),

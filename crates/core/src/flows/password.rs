@@ -7,7 +7,7 @@ use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
 use crate::model::Purpose;
-use crate::store::{Change, Store};
+use crate::store::{Change, Read, Store};
 use crate::validate::{ConfirmationCode, Login, Password, PersonalInfo};
 
 fn address_of(login: Login) -> Address {
@@ -26,7 +26,9 @@ pub async fn forgot_password<S: Store>(env: &mut Env<'_, S>, login: &str, region
     // address's own send limit is as silent as an unknown login.
     throttle::reserve(env, &env.anonymous_keys()).await?;
     let send = [(throttle::send_key(address.as_str()), env.config.send_throttle)];
-    if throttle::reserve(env, &send).await.is_err() {
+    // The address's send counted, and its owner read, in one round trip.
+    let after = env.store.hit_and_prefetch(&send, env.now, &[Read::Login(address.key())]).await?;
+    if throttle::verdict(env.now, &send, &after).is_err() {
         return Ok(());
     }
     // An owned profile resets only through a login it proved: an unconfirmed address on it is
@@ -55,9 +57,12 @@ pub struct ResetInput {
 pub async fn reset_password<S: Store>(env: &mut Env<'_, S>, input: ResetInput) -> Result<()> {
     let address = address_of(Login::parse(&input.login, input.region.as_deref())?);
     let code = ConfirmationCode::parse(&input.code)?;
+    let keys = env.code_keys(address.as_str());
+    codes::count(env, &keys, &[Read::Code(address.key(), Purpose::PasswordReset)]).await?;
     let owner = address.owner(env.store).await?;
-    let accepted = codes::verify(
+    let accepted = codes::verify_counted(
         env,
+        &keys,
         owner.as_ref().map(|p| p.id.as_str()),
         Purpose::PasswordReset,
         address.as_str(),

@@ -8,7 +8,7 @@ use crate::error::{Code, Error, Result};
 use crate::hashing::{hash_password, verify_password};
 use crate::mail::MailKind;
 use crate::model::{Profile, Purpose, Session};
-use crate::store::{Change, Store};
+use crate::store::{Change, Read, Store};
 use crate::validate::{ConfirmationCode, Email, Name, Password, PersonalInfo, Phone};
 
 async fn load<S: Store>(env: &Env<'_, S>, profile_id: &str) -> Result<Profile> {
@@ -116,7 +116,8 @@ async fn request_change<S: Store>(
         };
         return Err(Error::field(Code::ValueUnchanged, field));
     }
-    let refunds = reauthenticate(env, &profile, password, "password").await?;
+    // The password's attempt counted, and the address's owner read, in one round trip.
+    let refunds = reauthenticate(env, &profile, password, "password", &[Read::Login(address.key())]).await?;
     let outcome = async {
         if let Some(owner) = address.owner(env.store).await? {
             if owner.id != profile.id && owner.is_confirmed() {
@@ -171,8 +172,12 @@ async fn confirm_change<S: Store>(
         Address::Email(_) => Purpose::EmailChange,
         Address::Phone(_) => Purpose::PhoneChange,
     };
+    // The guess counted, the code and the address's owner read, in one round trip.
+    let keys = env.code_keys(address.as_str());
+    codes::count(env, &keys, &[Read::CodeOf(&profile.id, purpose), Read::Login(address.key())]).await?;
     let accepted =
-        codes::verify(env, Some(&profile.id), purpose, address.as_str(), &code, Disclosure::Detailed).await?;
+        codes::verify_counted(env, &keys, Some(&profile.id), purpose, address.as_str(), &code, Disclosure::Detailed)
+            .await?;
     let mut changes = accepted.spend;
     if let Some(owner) = address.owner(env.store).await? {
         if owner.id != profile.id {
@@ -277,7 +282,7 @@ pub async fn change_password<S: Store>(
     // session younger than 10 minutes); any other needs the current one.
     let refunds = match (profile.has_password(), current) {
         (true, None) => return Err(Error::field(Code::InvalidCredentials, "current_password")),
-        (_, current) => reauthenticate(env, &profile, current.unwrap_or(""), "current_password").await?,
+        (_, current) => reauthenticate(env, &profile, current.unwrap_or(""), "current_password", &[]).await?,
     };
     let info = PersonalInfo {
         email: profile.email.as_deref(),
@@ -339,7 +344,7 @@ fn mask(address: &str) -> String {
 /// account is linked to it.
 pub async fn delete_profile<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &str) -> Result<()> {
     let profile = env.store.profile(profile_id).await?.ok_or_else(not_found)?;
-    let refunds = reauthenticate(env, &profile, password, "password").await?;
+    let refunds = reauthenticate(env, &profile, password, "password", &[]).await?;
     // Decided again by the commit's guard: a card linked meanwhile keeps the profile.
     if env.store.linked_account_count(profile_id).await? > 0 {
         return env.settle(refunds, Err(Error::new(Code::ProfileHasAccounts))).await;

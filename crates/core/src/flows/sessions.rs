@@ -8,7 +8,7 @@ use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::verify_password;
 use crate::model::{ClientKind, Profile, RefreshToken, Session};
-use crate::store::{Change, Guard, Store};
+use crate::store::{Change, Guard, Read, Store};
 use crate::time::rfc3339;
 use crate::tokens::token_hash;
 use crate::validate::Password;
@@ -43,6 +43,7 @@ pub(crate) async fn reauthenticate<S: Store>(
     profile: &Profile,
     password: &str,
     field: &'static str,
+    reads: &[Read<'_>],
 ) -> Result<Vec<Change>> {
     let invalid = || Error::field(Code::InvalidCredentials, field);
     if !profile.has_password() {
@@ -54,7 +55,9 @@ pub(crate) async fn reauthenticate<S: Store>(
     }
     let password = Password::for_login(password).map_err(|_| invalid())?;
     let keys = env.password_keys(profile.login());
-    throttle::reserve(env, &keys).await?;
+    // Counted with what the flow reads next (`reads`), in one round trip.
+    let after = env.store.hit_and_prefetch(&keys, env.now, reads).await?;
+    throttle::verdict(env.now, &keys, &after)?;
     if !verify_password(password.as_str(), &profile.password_hash, env.config.hash, env.config.pepper.as_deref()).ok {
         return Err(invalid());
     }
@@ -131,7 +134,10 @@ pub async fn refresh<S: Store>(env: &mut Env<'_, S>, refresh_token: &str) -> Res
     if refresh_token.is_empty() || refresh_token.len() > 256 {
         return Err(invalid());
     }
-    let Some(rt) = env.store.refresh_token(&token_hash(refresh_token)).await? else {
+    let hash = token_hash(refresh_token);
+    // The token, its profile with its accounts, and its session, in one round trip.
+    env.store.prefetch(&[Read::Refresh(&hash)]).await?;
+    let Some(rt) = env.store.refresh_token(&hash).await? else {
         return Err(invalid());
     };
     if rt.used {

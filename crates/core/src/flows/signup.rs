@@ -9,7 +9,7 @@ use crate::error::{Code, Error, Result};
 use crate::hashing::hash_password;
 use crate::mail::MailKind;
 use crate::model::{Profile, Purpose, SignupClaim};
-use crate::store::{Change, Store};
+use crate::store::{Change, Read, Store};
 use crate::validate::{ConfirmationCode, Name, Password, PersonalInfo};
 
 /// The signup form. Exactly one of `email` and `phone`.
@@ -45,7 +45,9 @@ pub async fn resend_signup_code<S: Store>(
     let address = Address::parse(email, phone, region)?;
     let mut keys = vec![(throttle::send_key(address.as_str()), env.config.send_throttle)];
     keys.extend(env.anonymous_keys());
-    throttle::reserve(env, &keys).await?;
+    // Counted, with the owner and its pending code read, in one round trip.
+    let after = env.store.hit_and_prefetch(&keys, env.now, &[Read::Code(address.key(), Purpose::Signup)]).await?;
+    throttle::verdict(env.now, &keys, &after)?;
     let Some(profile) = address
         .owner(env.store)
         .await?
@@ -195,13 +197,17 @@ pub struct ConfirmInput {
 pub async fn confirm_signup<S: Store>(env: &mut Env<'_, S>, input: ConfirmInput) -> Result<Grant> {
     let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
     let code = ConfirmationCode::parse(&input.code)?;
+    // The guess is counted, and the owner and its code read, in one round trip.
+    let keys = env.code_keys(address.as_str());
+    codes::count(env, &keys, &[Read::Code(address.key(), Purpose::Signup)]).await?;
     // A claim, or an owned profile whose password someone else chose (each login with it
     // comes back here through the inbox).
     let owner = address.owner(env.store).await?.filter(|p| {
         claims::state(p) == claims::State::Claim || (p.password_change_required && address.confirmed_by(p))
     });
-    let accepted = codes::verify(
+    let accepted = codes::verify_counted(
         env,
+        &keys,
         owner.as_ref().map(|p| p.id.as_str()),
         Purpose::Signup,
         address.as_str(),

@@ -19,7 +19,7 @@ use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{AccountView, ClientKind, Profile, Session, SocialLink, SocialMode, SocialState};
 use crate::social::{pkce_challenge, safe_return_to, secret, Identity, Provider};
-use crate::store::{Change, Guard, Store};
+use crate::store::{Change, Guard, LoginKey, Read, Store};
 use crate::tokens::{new_id, token_hash};
 
 /// A social sign-in lives this long between the start and the callback.
@@ -63,7 +63,7 @@ pub async fn start<S: Store>(env: &mut Env<'_, S>, input: StartInput) -> Result<
             if profile.has_password() {
                 let password =
                     input.password.as_deref().ok_or_else(|| Error::field(Code::InvalidCredentials, "password"))?;
-                refunds = reauthenticate(env, &profile, password, "password").await?;
+                refunds = reauthenticate(env, &profile, password, "password", &[]).await?;
             } else {
                 fresh_session(env, session)?;
             }
@@ -143,6 +143,16 @@ pub enum Finished {
 /// cookie to check instead.
 pub async fn finish<S: Store>(env: &mut Env<'_, S>, st: &SocialState, identity: Identity) -> Result<Finished> {
     let provider = Provider::parse(&st.provider).ok_or_else(|| Error::new(Code::SocialStateInvalid))?;
+    // What the sign-in reads, in one round trip: the identity's profile; for a connect the
+    // session that started it and its profile; for a sign-up a profile holding the email.
+    let email = identity.email.as_deref().and_then(|e| crate::validate::Email::parse(e).ok());
+    let mut reads = vec![Read::Social(provider.id(), &identity.subject)];
+    match (st.mode, st.session_hash.as_deref(), st.profile_id.as_deref()) {
+        (SocialMode::Connect, Some(h), Some(p)) => reads.extend([Read::Session(h), Read::Profile(p)]),
+        (SocialMode::Signup, ..) => reads.extend(email.as_ref().map(|e| Read::Login(LoginKey::Email(e.as_str())))),
+        _ => {}
+    }
+    env.store.prefetch(&reads).await?;
     let linked = env.store.social_owner(provider.id(), &identity.subject).await?;
     match st.mode {
         SocialMode::Login => match linked {

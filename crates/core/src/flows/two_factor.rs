@@ -10,7 +10,7 @@ use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{MemberStatus, Profile, Session, TwoFactor};
-use crate::store::{Change, Guard, Store};
+use crate::store::{Change, Guard, Read, Store};
 use crate::tokens::token_hash;
 use crate::totp;
 use serde::Serialize;
@@ -41,7 +41,7 @@ pub async fn setup<S: Store>(env: &mut Env<'_, S>, profile_id: &str, password: &
     if profile.two_factor_enabled {
         return Err(Error::new(Code::TwoFactorAlreadyEnabled));
     }
-    let refunds = reauthenticate(env, &profile, password, "password").await?;
+    let refunds = reauthenticate(env, &profile, password, "password", &[]).await?;
     let key = key(env)?;
     let mut secret = [0u8; totp::SECRET_BYTES];
     env.rng.fill(&mut secret);
@@ -112,7 +112,7 @@ pub async fn regenerate_recovery_codes<S: Store>(
     if !profile.two_factor_enabled {
         return Err(Error::new(Code::TwoFactorNotEnabled));
     }
-    let mut changes = reauthenticate(env, &profile, password, "password").await?;
+    let mut changes = reauthenticate(env, &profile, password, "password", &[]).await?;
     let (codes, replace) = recovery_set(env, &profile.id);
     let audit = env.audit(Some(&profile.id), "two_factor.recovery_codes", &profile.id, "");
     changes.extend([replace, audit]);
@@ -145,7 +145,7 @@ pub async fn disable<S: Store>(env: &mut Env<'_, S>, session: &Session, password
     if !profile.two_factor_enabled {
         return Err(Error::new(Code::TwoFactorNotEnabled));
     }
-    let mut changes = reauthenticate(env, &profile, password, "password").await?;
+    let mut changes = reauthenticate(env, &profile, password, "password", &[]).await?;
     changes.extend(switch_off(env, &profile, Some(session)));
     changes.push(env.audit(Some(&profile.id), "two_factor.disabled", &profile.id, "by the person"));
     env.commit(changes).await
@@ -205,7 +205,9 @@ pub(crate) async fn verify_factor<S: Store>(
     // Every try counts on the profile before it is evaluated, whatever ticket or session it
     // came with (5 per 15 minutes, 20 per day); a right one is given back.
     let keys = env.factor_keys(&profile.id);
-    throttle::reserve(env, &keys).await?;
+    // Counted with the factor's read, in one round trip.
+    let after = env.store.hit_and_prefetch(&keys, env.now, &[Read::TwoFactor(&profile.id)]).await?;
+    throttle::verdict(env.now, &keys, &after)?;
     let mut changes = verify_counted(env, profile, factor, wrong).await?;
     changes.extend(throttle::refund(&keys));
     Ok(changes)
@@ -251,15 +253,24 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     }
     let hash = token_hash(ticket);
     let t = env.store.attempt_ticket(&hash, env.now, env.config.ticket_tries).await?.ok_or_else(unauth)?;
-    let keys = env.password_keys(&t.login);
-    throttle::reserve(env, &keys).await?;
-    let profile = env.store.profile(&t.profile_id).await?.ok_or_else(unauth)?;
     if factor.is_empty() {
         return Err(Error::field(Code::InvalidOtpLogin, "otp"));
     }
+    // The login's and the factor's attempts counted, the profile with its accounts and its
+    // factor read, in one round trip (the login's keys first: a blocked login counts no
+    // factor try).
+    let keys = env.password_keys(&t.login);
+    let factor_keys = env.factor_keys(&t.profile_id);
+    let all: Vec<_> = keys.iter().chain(&factor_keys).cloned().collect();
+    let reads = [Read::Profile(&t.profile_id), Read::TwoFactor(&t.profile_id)];
+    let after = env.store.hit_and_prefetch(&all, env.now, &reads).await?;
+    throttle::verdict(env.now, &all, &after)?;
+    let profile = env.store.profile(&t.profile_id).await?.ok_or_else(unauth)?;
+    let wrong = || Error::field(Code::InvalidOtpLogin, if factor.otp.is_some() { "otp" } else { "recovery_code" });
     let mut changes =
         vec![Change::Guard(Guard::TicketUnspent { ticket_hash: hash.clone() }), Change::DeleteTicket(hash)];
-    changes.extend(verify_factor(env, &profile, &factor).await?);
+    changes.extend(verify_counted(env, &profile, &factor, wrong).await?);
+    changes.extend(throttle::refund(&factor_keys));
     changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
     changes.extend(throttle::refund(&keys[1..]));
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;

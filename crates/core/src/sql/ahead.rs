@@ -6,6 +6,7 @@
 //! commit, whose guards decide, and every read after it go to the database.
 
 use super::*;
+use crate::store::Read;
 use std::collections::HashMap;
 
 /// What a route's flow reads, besides the caller's session.
@@ -26,6 +27,10 @@ pub enum Ahead {
     Sessions,
     /// How many accounts are linked to the caller (what deleting the profile checks).
     Links,
+    /// The account's newest audit events (the largest first page, 100).
+    Audit,
+    /// The profile of the path's card (`/accounts/{id}/users/{uid}`).
+    CardProfile,
     /// The invitation of the path's token (`/invitations/{token}`), with its account, its
     /// card, the profile its address names, that profile's card in the account and its
     /// active accounts.
@@ -39,7 +44,12 @@ pub struct Keys<'a> {
     pub session: Option<&'a str>,
     pub account: Option<&'a str>,
     pub invitation: Option<&'a str>,
+    /// The path's card (`/accounts/{id}/users/{uid}`).
+    pub card: Option<&'a str>,
 }
+
+/// A profile with its active accounts (what a login answers).
+type ProfileWithAccounts = (Profile, Vec<AccountView>);
 
 /// What was read ahead, keyed as the store's reads are.
 #[derive(Debug, Default)]
@@ -60,7 +70,15 @@ pub(super) struct ReadAhead {
     pub membership: HashMap<(String, String), Option<Membership>>,
     pub profile_by_email: HashMap<String, Option<Profile>>,
     pub profile_by_phone: HashMap<String, Option<Profile>>,
+    pub code: HashMap<(String, Purpose), Option<CodeRecord>>,
+    pub refresh_token: HashMap<String, Option<RefreshToken>>,
+    pub social_owner: HashMap<(String, String), Option<ProfileWithAccounts>>,
+    /// The newest `AUDIT_PAGE` events of an account.
+    pub audit: HashMap<String, Vec<AuditEntry>>,
 }
+
+/// The largest page of the audit log (what `Ahead::Audit` reads).
+pub const AUDIT_PAGE: u32 = 100;
 
 impl ReadAhead {
     /// A card of the account by id or by profile, from the account's cards when they were read.
@@ -84,6 +102,7 @@ impl<D: Database> SqlStore<D> {
         let p1 = [keys.session.map_or(Value::Null, s)];
         let p2 = [p1[0].clone(), keys.account.map_or(Value::Null, s)];
         let p3 = [p2[0].clone(), p2[1].clone(), keys.invitation.map_or(Value::Null, s)];
+        let p4 = [p3[0].clone(), p3[1].clone(), p3[2].clone(), keys.card.map_or(Value::Null, s)];
         let mut stmts = Vec::new();
         let mut kinds = Vec::new();
         let session_key = keys.session;
@@ -119,6 +138,14 @@ impl<D: Database> SqlStore<D> {
                     &p2,
                 )?);
                 kinds.push(Ahead::Account);
+                if keys.card.is_some() && has(Ahead::CardProfile) {
+                    let sql = format!(
+                        "SELECT {PROFILE_SELECT} FROM profiles WHERE id = \
+                         (SELECT profile_id FROM memberships WHERE id = ?4 AND account_id = ?2)"
+                    );
+                    stmts.push(stmt(&sql, &p4)?);
+                    kinds.push(Ahead::CardProfile);
+                }
                 for (kind, sql) in [
                     (Ahead::Cards, format!("{MEMBERSHIP_SELECT} WHERE m.account_id = ?2 ORDER BY m.created_at, m.id")),
                     (
@@ -126,6 +153,12 @@ impl<D: Database> SqlStore<D> {
                         format!("SELECT {DEPARTMENT_COLS} FROM departments WHERE account_id = ?2 ORDER BY created_at, id"),
                     ),
                     (Ahead::Groups, format!("SELECT {GROUP_COLS} FROM groups WHERE account_id = ?2 ORDER BY created_at, id")),
+                    (
+                        Ahead::Audit,
+                        format!(
+                            "SELECT {AUDIT_COLS} FROM audit_log WHERE account_id = ?2 ORDER BY at DESC, rowid DESC LIMIT {AUDIT_PAGE}"
+                        ),
+                    ),
                     (
                         Ahead::Invitations,
                         format!("SELECT {INVITATION_COLS} FROM invitations WHERE account_id = ?2 ORDER BY created_at DESC, id"),
@@ -205,6 +238,18 @@ impl<D: Database> SqlStore<D> {
                         cache.membership_of.insert((account.clone(), pid), card);
                     }
                 }
+                Ahead::Audit => {
+                    let list = D::rows::<AuditRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if me.is_some() {
+                        cache.audit.insert(account.clone(), list);
+                    }
+                }
+                Ahead::CardProfile => {
+                    let p: Option<Profile> = D::rows::<ProfileRow>(next()?)?.into_iter().next().map(Into::into);
+                    if let (Some(p), Some(_)) = (p, &me) {
+                        cache.profile.insert(p.id.clone(), Some(p));
+                    }
+                }
                 Ahead::Cards => {
                     let list = D::rows::<MembershipRow>(next()?)?.into_iter().map(Into::into).collect();
                     if me.is_some() {
@@ -265,5 +310,164 @@ impl<D: Database> SqlStore<D> {
     /// Forgets what was read ahead (a commit changes what it described).
     pub fn forget_read_ahead(&self) {
         *self.ahead.borrow_mut() = ReadAhead::default();
+    }
+}
+
+/// The statements of a flow's announced reads, and how to keep their answers.
+fn read_statements(reads: &[Read<'_>]) -> StoreResult<Vec<Statement>> {
+    let mut stmts = Vec::new();
+    for read in reads {
+        match *read {
+            Read::Login(login) | Read::Code(login, _) => {
+                let (column, value) = login_column(login);
+                let owner = format!("(SELECT id FROM profiles WHERE {column} = ?1)");
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE {column} = ?1"), &[s(value)])?);
+                stmts.push(stmt(&ACCOUNTS_OF.replace("?1", &owner), &[s(value)])?);
+                if let Read::Code(_, purpose) = *read {
+                    let sql = format!("SELECT {CODE_COLS} FROM codes WHERE profile_id = {owner} AND purpose = ?2");
+                    stmts.push(stmt(&sql, &[s(value), s(purpose.as_str())])?);
+                }
+            }
+            Read::CodeOf(profile_id, purpose) => {
+                let sql = format!("SELECT {CODE_COLS} FROM codes WHERE profile_id = ?1 AND purpose = ?2");
+                stmts.push(stmt(&sql, &[s(profile_id), s(purpose.as_str())])?);
+            }
+            Read::Profile(id) => {
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = ?1"), &[s(id)])?);
+                stmts.push(stmt(ACCOUNTS_OF, &[s(id)])?);
+            }
+            Read::TwoFactor(id) => {
+                stmts.push(stmt(&format!("SELECT {TWO_FACTOR_COLS} FROM two_factor WHERE profile_id = ?1"), &[s(id)])?);
+            }
+            Read::Social(provider, subject) => {
+                const OWNER: &str = "(SELECT profile_id FROM social_identities WHERE provider = ?1 AND subject = ?2)";
+                let args = [s(provider), s(subject)];
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &args)?);
+                stmts.push(stmt(&ACCOUNTS_OF.replace("?1", OWNER), &args)?);
+            }
+            Read::Session(hash) => {
+                stmts.push(stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &[s(hash)])?);
+            }
+            Read::Refresh(hash) => {
+                const OF: &str = "(SELECT profile_id FROM refresh_tokens WHERE token_hash = ?1)";
+                stmts.push(stmt(
+                    &format!("SELECT {REFRESH_COLS} FROM refresh_tokens WHERE token_hash = ?1"),
+                    &[s(hash)],
+                )?);
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OF}"), &[s(hash)])?);
+                stmts.push(stmt(&ACCOUNTS_OF.replace("?1", OF), &[s(hash)])?);
+                let sql = format!(
+                    "SELECT {SESSION_COLS} FROM sessions WHERE token_hash = \
+                     (SELECT session_hash FROM refresh_tokens WHERE token_hash = ?1)"
+                );
+                stmts.push(stmt(&sql, &[s(hash)])?);
+            }
+        }
+    }
+    Ok(stmts)
+}
+
+fn login_column<'a>(login: LoginKey<'a>) -> (&'static str, &'a str) {
+    match login {
+        LoginKey::Email(e) => ("email", e),
+        LoginKey::Phone(p) => ("phone", p),
+    }
+}
+
+impl<D: Database> SqlStore<D> {
+    /// Keeps the answers of `reads` (`results` in the order of `read_statements`).
+    pub(super) fn keep_reads<'r>(
+        &self,
+        reads: &[Read<'_>],
+        results: &mut impl Iterator<Item = &'r D::Result>,
+    ) -> StoreResult<()>
+    where
+        D::Result: 'r,
+    {
+        let mut next = || results.next().ok_or_else(|| Error::internal("batch answered too few results"));
+        let mut cache = self.ahead.borrow_mut();
+        for read in reads {
+            match *read {
+                Read::Login(login) | Read::Code(login, _) => {
+                    let (column, value) = login_column(login);
+                    let p: Option<Profile> = D::rows::<ProfileRow>(next()?)?.into_iter().next().map(Into::into);
+                    let accounts: Vec<AccountView> =
+                        D::rows::<AccountRow>(next()?)?.into_iter().map(account_view).collect();
+                    if let Some(p) = &p {
+                        cache.profile.insert(p.id.clone(), Some(p.clone()));
+                        cache.accounts_of.insert(p.id.clone(), accounts);
+                    }
+                    if let Read::Code(_, purpose) = *read {
+                        let code = D::rows::<CodeRow>(next()?)?.into_iter().next().and_then(CodeRow::into_record);
+                        if let Some(p) = &p {
+                            cache.code.insert((p.id.clone(), purpose), code);
+                        }
+                    }
+                    let map = if column == "email" { &mut cache.profile_by_email } else { &mut cache.profile_by_phone };
+                    map.insert(value.to_string(), p);
+                }
+                Read::CodeOf(profile_id, purpose) => {
+                    let code = D::rows::<CodeRow>(next()?)?.into_iter().next().and_then(CodeRow::into_record);
+                    cache.code.insert((profile_id.to_string(), purpose), code);
+                }
+                Read::Profile(id) => {
+                    let p: Option<Profile> = D::rows::<ProfileRow>(next()?)?.into_iter().next().map(Into::into);
+                    let accounts: Vec<AccountView> =
+                        D::rows::<AccountRow>(next()?)?.into_iter().map(account_view).collect();
+                    cache.profile.insert(id.to_string(), p);
+                    cache.accounts_of.insert(id.to_string(), accounts);
+                }
+                Read::TwoFactor(id) => {
+                    let tf: Option<TwoFactor> = D::rows::<TwoFactorRow>(next()?)?.into_iter().next().map(Into::into);
+                    cache.two_factor.insert(id.to_string(), tf);
+                }
+                Read::Social(provider, subject) => {
+                    let p: Option<Profile> = D::rows::<ProfileRow>(next()?)?.into_iter().next().map(Into::into);
+                    let accounts: Vec<AccountView> =
+                        D::rows::<AccountRow>(next()?)?.into_iter().map(account_view).collect();
+                    cache.social_owner.insert((provider.to_string(), subject.to_string()), p.map(|p| (p, accounts)));
+                }
+                Read::Session(hash) => {
+                    let session: Option<Session> = D::rows::<SessionRow>(next()?)?.into_iter().next().map(Into::into);
+                    cache.session.insert(hash.to_string(), session);
+                }
+                Read::Refresh(hash) => {
+                    let rt: Option<RefreshToken> = D::rows::<RefreshRow>(next()?)?.into_iter().next().map(Into::into);
+                    let p: Option<Profile> = D::rows::<ProfileRow>(next()?)?.into_iter().next().map(Into::into);
+                    let accounts: Vec<AccountView> =
+                        D::rows::<AccountRow>(next()?)?.into_iter().map(account_view).collect();
+                    let session: Option<Session> = D::rows::<SessionRow>(next()?)?.into_iter().next().map(Into::into);
+                    if let Some(t) = &rt {
+                        cache.profile.insert(t.profile_id.clone(), p);
+                        cache.accounts_of.insert(t.profile_id.clone(), accounts);
+                        cache.session.insert(t.session_hash.clone(), session);
+                    }
+                    cache.refresh_token.insert(hash.to_string(), rt);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) async fn prefetch_reads(&self, reads: &[Read<'_>]) -> StoreResult<()> {
+        let stmts = read_statements(reads)?;
+        let results = self.batch(Round::Read, stmts).await?;
+        self.keep_reads(reads, &mut results.iter())
+    }
+
+    pub(super) async fn hit_and_prefetch_reads(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        reads: &[Read<'_>],
+    ) -> StoreResult<Vec<Option<Throttle>>> {
+        let mut stmts = hit_statements(keys, now)?;
+        let counted = stmts.len();
+        stmts.extend(read_statements(reads)?);
+        let results = self.batch(Round::Count, stmts).await?;
+        let (hits, rest) = results.split_at(counted);
+        let after = hits.iter().map(throttle_of::<D>).collect::<StoreResult<Vec<_>>>()?;
+        self.keep_reads(reads, &mut rest.iter())?;
+        Ok(after)
     }
 }

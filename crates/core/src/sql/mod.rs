@@ -11,7 +11,7 @@
 use crate::config::ThrottlePolicy;
 use crate::error::{Code, Error};
 use crate::model::*;
-use crate::store::{Change, Guard, LoginKey, SessionWithMe, Store, StoreResult};
+use crate::store::{Change, Guard, LoginKey, Read, SessionWithMe, Store, StoreResult};
 use serde::de::DeserializeOwned;
 
 mod ahead;
@@ -190,22 +190,23 @@ impl<D: Database> Store for SqlStore<D> {
             .map(Into::into))
     }
 
-    async fn profiles_by_logins(&self, logins: &[LoginKey<'_>]) -> StoreResult<Vec<Option<Profile>>> {
-        let stmts = logins
-            .iter()
-            .map(|l| {
-                let (column, value) = match l {
-                    LoginKey::Email(e) => ("email", *e),
-                    LoginKey::Phone(p) => ("phone", *p),
-                };
-                stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE {column} = ?1"), &[s(value)])
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        let results = self.batch(Round::Read, stmts).await?;
-        results.iter().map(|r| Ok(D::rows::<ProfileRow>(r)?.into_iter().next().map(Into::into))).collect()
+    async fn prefetch(&self, reads: &[Read<'_>]) -> StoreResult<()> {
+        self.prefetch_reads(reads).await
+    }
+
+    async fn hit_and_prefetch(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        reads: &[Read<'_>],
+    ) -> StoreResult<Vec<Option<Throttle>>> {
+        self.hit_and_prefetch_reads(keys, now, reads).await
     }
 
     async fn code(&self, profile_id: &str, purpose: Purpose) -> StoreResult<Option<CodeRecord>> {
+        if let Some(hit) = self.ahead.borrow().code.get(&(profile_id.to_string(), purpose)) {
+            return Ok(hit.clone());
+        }
         let row = self
             .first::<CodeRow>(
                 "SELECT profile_id, purpose, target, code_hash, attempts, expires_at, created_at, claim_password_hash, \
@@ -235,6 +236,9 @@ impl<D: Database> Store for SqlStore<D> {
     /// The linked profile and its active accounts in one batch (the profile found through
     /// the identity inside the statements): a social login's one read.
     async fn social_owner(&self, provider: &str, subject: &str) -> StoreResult<Option<(Profile, Vec<AccountView>)>> {
+        if let Some(hit) = self.ahead.borrow().social_owner.get(&(provider.to_string(), subject.to_string())) {
+            return Ok(hit.clone());
+        }
         const OWNER: &str = "(SELECT profile_id FROM social_identities WHERE provider = ?1 AND subject = ?2)";
         let args = [s(provider), s(subject)];
         let results = self
@@ -296,6 +300,11 @@ impl<D: Database> Store for SqlStore<D> {
 
     /// Newest first by time, then by insertion (`rowid`: the audit log is append-only).
     async fn audit_of(&self, account_id: &str, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>> {
+        if before.is_none() && limit <= ahead::AUDIT_PAGE {
+            if let Some(hit) = self.ahead.borrow().audit.get(account_id) {
+                return Ok(hit.iter().take(limit as usize).cloned().collect());
+            }
+        }
         let rows = match before {
             None => {
                 let sql = format!(
@@ -394,6 +403,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshToken>> {
+        if let Some(hit) = self.ahead.borrow().refresh_token.get(token_hash) {
+            return Ok(hit.clone());
+        }
         let row = self
             .first::<RefreshRow>(
                 &format!("SELECT {REFRESH_COLS} FROM refresh_tokens WHERE token_hash = ?1"),

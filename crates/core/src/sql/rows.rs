@@ -184,6 +184,10 @@ pub struct MembershipRow {
     pub first_name: String,
     pub last_name: String,
     pub login_email: Option<String>,
+    #[serde(default)]
+    pub profile_email: Option<String>,
+    #[serde(default)]
+    pub profile_phone: Option<String>,
     pub two_factor_enabled: i64,
     pub contact_email: Option<String>,
     pub phone: Option<String>,
@@ -211,6 +215,8 @@ impl From<MembershipRow> for Membership {
             first_name: r.first_name,
             last_name: r.last_name,
             login_email: r.login_email,
+            profile_email: r.profile_email,
+            profile_phone: r.profile_phone,
             two_factor_enabled: r.two_factor_enabled != 0,
             contact_email: r.contact_email,
             phone: r.phone,
@@ -289,6 +295,8 @@ pub const ACCOUNT_COLS: &str =
 pub const MEMBERSHIP_SELECT: &str =
     "SELECT m.id, m.account_id, m.profile_id, m.type AS kind, m.role, m.status, m.first_name, m.last_name, \
      CASE WHEN m.status = 'dismissed' THEN COALESCE(m.kept_login_email, p.email) ELSE p.email END AS login_email, \
+     CASE WHEN p.email_confirmed = 1 OR p.phone_confirmed = 1 THEN p.email END AS profile_email, \
+     CASE WHEN p.email_confirmed = 1 OR p.phone_confirmed = 1 THEN p.phone END AS profile_phone, \
      CASE WHEN m.status = 'dismissed' THEN 0 ELSE COALESCE(p.two_factor_enabled, 0) END AS two_factor_enabled, m.contact_email, m.phone, m.photo_url, m.position, m.department_id, \
      (SELECT group_concat(g.group_id) FROM membership_groups g WHERE g.membership_id = m.id) AS group_ids, \
      m.personal, m.last_login_at, m.created_at FROM memberships m LEFT JOIN profiles p ON p.id = m.profile_id";
