@@ -8,13 +8,19 @@
 //! Handlers then only read and parse their body.
 
 mod accounts;
-mod auth;
 mod dev;
-mod me;
+mod invitations;
+mod login;
 mod outbox;
+mod password;
+mod people;
+mod profile;
 mod routes;
+mod sessions;
+mod signup;
 mod social;
 mod structure;
+mod two_factor;
 
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};

@@ -447,7 +447,10 @@ pub async fn invitation_info<S: Store>(env: &Env<'_, S>, token: &str) -> Result<
     })
 }
 
-#[derive(Debug, Clone, Default)]
+/// Also the route's request body, read straight from the JSON (API.md's shape; unknown
+/// fields refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptInput {
     pub password: Option<String>,
     pub first_name: Option<String>,

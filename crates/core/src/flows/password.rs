@@ -42,7 +42,10 @@ pub async fn forgot_password<S: Store>(env: &mut Env<'_, S>, login: &str, region
     env.commit(changes).await
 }
 
-#[derive(Debug, Clone, Default)]
+/// Also the route's request body, read straight from the JSON (API.md's shape; unknown
+/// fields refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ResetInput {
     pub login: String,
     pub code: String,

@@ -13,7 +13,10 @@ use crate::store::{Change, Read, Store};
 use crate::validate::{ConfirmationCode, Name, Password, PersonalInfo};
 
 /// The signup form. Exactly one of `email` and `phone`.
-#[derive(Debug, Clone, Default)]
+/// Also the route's request body, read straight from the JSON (API.md's shape; unknown
+/// fields refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignupInput {
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -178,7 +181,10 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
     })
 }
 
-#[derive(Debug, Clone, Default)]
+/// Also the route's request body, read straight from the JSON (API.md's shape; unknown
+/// fields refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ConfirmInput {
     pub email: Option<String>,
     pub phone: Option<String>,

@@ -1,11 +1,10 @@
-//! The network profile: `Me`, names, photo, email, phone, password, deletion.
+//! The profile: `GET`/`PATCH`/`DELETE /me`, the photo, the email, the phone, the password (flows::profile).
 
 use super::BASE;
 use crate::ctx::Ctx;
 use crate::http::{self, internal, ApiResult};
 use crate::store::Op;
 use netid_core::flows;
-use netid_core::flows::{sessions, two_factor};
 use netid_core::tokens::new_token;
 use netid_core::validate::{check_photo, check_photo_meta, strip_photo_metadata, MAX_PHOTO_BYTES};
 use netid_core::{Code, Error};
@@ -213,68 +212,5 @@ pub async fn password(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: PasswordReq = http::body(req).await?;
     let session = ctx.session(req).await?;
     flows::change_password(&mut ctx.env(), &session, b.current_password.as_deref(), &b.new_password).await?;
-    http::no_content()
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PasswordOnlyReq {
-    password: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EnableReq {
-    code: String,
-}
-
-/// `POST /me/two-factor/setup {password}`: a pending secret and its otpauth URI.
-pub async fn two_factor_setup(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    let b: PasswordOnlyReq = http::body(req).await?;
-    http::json(200, &two_factor::setup(&mut ctx.env(), &session.profile_id, &b.password).await?)
-}
-
-/// `POST /me/two-factor/enable {code}`: on, with ten recovery codes shown once.
-pub async fn two_factor_enable(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    let b: EnableReq = http::body(req).await?;
-    let codes = two_factor::enable(&mut ctx.env(), &session.profile_id, &b.code).await?;
-    http::json(200, &serde_json::json!({ "recovery_codes": codes }))
-}
-
-/// `POST /me/two-factor/recovery-codes {password}`: a new set; the old one dies.
-pub async fn recovery_codes(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    let b: PasswordOnlyReq = http::body(req).await?;
-    let codes = two_factor::regenerate_recovery_codes(&mut ctx.env(), &session.profile_id, &b.password).await?;
-    http::json(200, &serde_json::json!({ "recovery_codes": codes }))
-}
-
-/// `DELETE /me/two-factor {password}`.
-pub async fn two_factor_disable(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    let b: PasswordOnlyReq = http::body(req).await?;
-    two_factor::disable(&mut ctx.env(), &session, &b.password).await?;
-    http::no_content()
-}
-
-pub async fn sessions(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    http::json(200, &serde_json::json!({ "sessions": sessions::list_sessions(&ctx.env(), &session).await? }))
-}
-
-pub async fn end_session(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
-    let session = ctx.session(req).await?;
-    if id.is_empty() || id.len() > 64 {
-        return Err(Error::new(Code::NotFound));
-    }
-    sessions::end_session(&mut ctx.env(), &session, id).await?;
-    http::no_content()
-}
-
-pub async fn end_other_sessions(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    let session = ctx.session(req).await?;
-    sessions::end_other_sessions(&mut ctx.env(), &session).await?;
     http::no_content()
 }

@@ -1,0 +1,57 @@
+//! `POST /login` and `/login/second-factor` (flows::login, flows::two_factor::second_step).
+
+use super::sessions::session_response;
+use crate::ctx::Ctx;
+use crate::http::{self, ApiResult};
+use netid_core::flows::two_factor::{self, Factor};
+use netid_core::flows::{self};
+use netid_core::model::ClientKind;
+use netid_core::{Code, Error};
+use serde::Deserialize;
+use worker::Request;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginReq {
+    login: String,
+    password: String,
+    client: Option<String>,
+    account_id: Option<String>,
+    otp: Option<String>,
+    recovery_code: Option<String>,
+    region: Option<String>,
+}
+
+pub async fn login(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: LoginReq = http::body(req).await?;
+    let client = match b.client.as_deref() {
+        None => ClientKind::Browser,
+        Some(c) => ClientKind::parse(c).ok_or_else(|| Error::field(Code::InvalidRequest, "client"))?,
+    };
+    let input = flows::LoginInput {
+        login: b.login,
+        password: b.password,
+        client,
+        account_id: b.account_id,
+        region: b.region,
+        factor: Factor { otp: b.otp, recovery_code: b.recovery_code },
+    };
+    let grant = flows::login(&mut ctx.env(), input).await?;
+    session_response(ctx, grant).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecondFactorReq {
+    ticket: String,
+    otp: Option<String>,
+    recovery_code: Option<String>,
+}
+
+/// `POST /login/second-factor`: the ticket from `second_factor_required` and a code.
+pub async fn second_factor(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
+    let b: SecondFactorReq = http::body(req).await?;
+    let factor = Factor { otp: b.otp, recovery_code: b.recovery_code };
+    let grant = two_factor::second_step(&mut ctx.env(), &b.ticket, factor).await?;
+    session_response(ctx, grant).await
+}
