@@ -52,7 +52,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::MessageNotRetryable
         | Code::NameTaken
         | Code::SocialAlreadyLinked
-        | Code::LastLoginMethod => 409,
+        | Code::LastLoginMethod
+        | Code::AppLimitReached => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,
@@ -78,7 +79,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::LoginRequired
         | Code::TooManyAddresses
         | Code::InvalidOtp
-        | Code::TwoFactorNotEnabled => 422,
+        | Code::TwoFactorNotEnabled
+        | Code::InvalidUri => 422,
     }
 }
 

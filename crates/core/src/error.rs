@@ -72,6 +72,12 @@ pub enum Code {
     SocialNotLinked,
     /// The social identity is linked to another profile already (409).
     SocialAlreadyLinked,
+    /// An address a workspace's application registers is not one it may use: not https (http
+    /// only on a loopback host), with credentials or a fragment, or, for a back-channel logout
+    /// address, not on a public host (422).
+    InvalidUri,
+    /// The account has registered as many applications as it may (409).
+    AppLimitReached,
     /// Removing it would leave the profile no way in (409).
     LastLoginMethod,
     /// A social callback whose state is unknown, spent, expired or from another browser (400).
@@ -89,7 +95,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 61] = [
+    pub const ALL: [Code; 63] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -145,6 +151,8 @@ impl Code {
         Code::SocialNotLinked,
         Code::SocialAlreadyLinked,
         Code::LastLoginMethod,
+        Code::InvalidUri,
+        Code::AppLimitReached,
         Code::SocialStateInvalid,
         Code::SocialTokenInvalid,
         Code::SocialDenied,
@@ -209,6 +217,8 @@ impl Code {
             Code::SocialNotLinked => "social_not_linked",
             Code::SocialAlreadyLinked => "social_already_linked",
             Code::LastLoginMethod => "last_login_method",
+            Code::InvalidUri => "invalid_uri",
+            Code::AppLimitReached => "app_limit_reached",
             Code::SocialStateInvalid => "social_state_invalid",
             Code::SocialTokenInvalid => "social_token_invalid",
             Code::SocialDenied => "social_denied",

@@ -274,6 +274,20 @@ fn row(code: Code) -> [&'static str; 5] {
             "Nhập tên tài khoản từ 1 đến 100 ký tự, không có ký tự ẩn hay ký tự điều khiển hướng chữ.",
             "Wpisz nazwę konta o długości od 1 do 100 znaków, bez znaków niewidocznych i znaków kierunku tekstu.",
         ],
+        Code::InvalidUri => [
+            "Enter a full https:// address without a user name, password or #fragment; http:// works only for 127.0.0.1, [::1] and localhost, and a back-channel logout address must be on a public host.",
+            "Saisissez une adresse https:// complète, sans nom d'utilisateur, mot de passe ni #fragment ; http:// n'est accepté que pour 127.0.0.1, [::1] et localhost, et une adresse de déconnexion back-channel doit être sur un hôte public.",
+            "Введите полный адрес https:// без имени пользователя, пароля и #фрагмента; http:// допускается только для 127.0.0.1, [::1] и localhost, а адрес для back-channel logout должен быть на публичном хосте.",
+            "Hãy nhập một địa chỉ https:// đầy đủ, không có tên người dùng, mật khẩu hay #phân đoạn; http:// chỉ dùng được cho 127.0.0.1, [::1] và localhost, và địa chỉ đăng xuất back-channel phải nằm trên một máy chủ công khai.",
+            "Podaj pełny adres https:// bez nazwy użytkownika, hasła i #fragmentu; http:// działa tylko dla 127.0.0.1, [::1] i localhost, a adres wylogowania back-channel musi być na publicznym hoście.",
+        ],
+        Code::AppLimitReached => [
+            "This workspace has registered as many applications as it can (20). Remove one first.",
+            "Cet espace de travail a enregistré autant d'applications qu'il le peut (20). Supprimez-en une d'abord.",
+            "В этом рабочем пространстве зарегистрировано максимальное число приложений (20). Сначала удалите одно из них.",
+            "Không gian làm việc này đã đăng ký số ứng dụng tối đa (20). Hãy xóa một ứng dụng trước.",
+            "W tej przestrzeni roboczej zarejestrowano już maksymalną liczbę aplikacji (20). Najpierw usuń jedną z nich.",
+        ],
         Code::InvalidText => [
             "Fill in this field with at most 100 characters, without control, invisible or text-direction characters.",
             "Remplissez ce champ avec au plus 100 caractères, sans caractère de contrôle, invisible ni de sens d'écriture.",

@@ -632,3 +632,53 @@ pub struct SocialState {
     pub expires_at: i64,
     pub created_at: i64,
 }
+
+/// How a workspace's application authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AppType {
+    /// A server that keeps a secret (`client_secret_basic` or `client_secret_post`).
+    #[default]
+    Confidential,
+    /// A browser or native app: no secret, PKCE required.
+    Public,
+}
+
+impl AppType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppType::Confidential => "confidential",
+            AppType::Public => "public",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<AppType> {
+        match s {
+            "confidential" => Some(AppType::Confidential),
+            "public" => Some(AppType::Public),
+            _ => None,
+        }
+    }
+}
+
+/// A workspace's application: an OpenID Connect client of exactly one account.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct App {
+    pub client_id: String,
+    pub account_id: String,
+    pub name: String,
+    pub kind: AppType,
+    /// Matched exactly (a loopback one's port may differ, RFC 8252 section 7.3).
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    /// Where back-channel logout tokens are posted (a server-side request target).
+    pub backchannel_logout_uri: Option<String>,
+    /// The app's own "start sign-in" address (OIDC third-party initiated login).
+    pub initiate_login_uri: Option<String>,
+    /// SHA-256 (hex) of a confidential client's secret.
+    pub secret_hash: Option<String>,
+    /// Disabled by the operator: it signs nobody in.
+    pub disabled: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}

@@ -24,4 +24,6 @@ pub use photo::{
     check_photo, check_photo_meta, photo_dimensions, strip_photo_metadata, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,
     PHOTO_TYPES,
 };
+pub mod uri;
 pub use text::{is_invisible, parse_text, sibling_name, strip_invisible, visible_text, TEXT_MAX};
+pub use uri::{app_uri, redirect_matches, UriUse};
