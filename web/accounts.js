@@ -9,7 +9,7 @@ import {
 } from "/ui.js";
 
 const PAGE = 20;
-const TABS = ["people", "invitations", "structure", "settings", "audit"];
+const TABS = ["people", "invitations", "structure", "apps", "settings", "audit"];
 
 const when = (iso) => (iso ? new Date(iso).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" }) : "");
 const typeLabel = (a) => (a.type === "extranet" ? t("type_extranet") : t(`plan_${a.plan}`));
@@ -32,7 +32,7 @@ export async function accountView(id, me) {
     extranet ? Promise.resolve([]) : api("GET", `${base}/departments`).then((r) => r.departments),
   ]);
   const ctx = { id, base, account, membership, admin, extranet, groups, departments };
-  const visible = TABS.filter((tab) => (tab === "people" ? !extranet : tab === "invitations" || tab === "audit" ? admin : true));
+  const visible = TABS.filter((tab) => (tab === "people" ? !extranet : ["invitations", "apps", "audit"].includes(tab) ? admin : true));
   const asked = location.hash.split("?")[0].split("/")[3];
   const tab = visible.includes(asked) ? asked : visible[0];
 
@@ -46,7 +46,7 @@ export async function accountView(id, me) {
       href: `#/account/${id}/${name}`, id: `tab-${name}`, "aria-current": name === tab ? "page" : null, text: t(`tab_${name}`),
     }))));
   const panel = h("section", { class: "card", id: `panel-${tab}`, "aria-labelledby": `tab-${tab}` });
-  const views = { people: peoplePanel, invitations: invitationsPanel, structure: structurePanel, settings: settingsPanel, audit: auditPanel };
+  const views = { people: peoplePanel, invitations: invitationsPanel, structure: structurePanel, apps: appsPanel, settings: settingsPanel, audit: auditPanel };
   panel.append(await views[tab](ctx));
   return h("div", {}, header, panel);
 }
@@ -407,6 +407,78 @@ async function settingsPanel(ctx) {
 }
 
 // ---------- Audit ----------
+
+// ---------- Applications (the workspace's OpenID Connect clients) ----------
+
+function lines(id, label, value = "") {
+  const input = h("textarea", { name: id, id: `f-${id}`, rows: 2, "aria-describedby": `e-${id}`, autocomplete: "off", spellcheck: "false" });
+  input.value = value;
+  const error = h("div", { class: "error", id: `e-${id}`, role: "alert" });
+  input.addEventListener("input", () => { error.textContent = ""; });
+  return h("label", { class: "field", for: `f-${id}` }, h("span", { text: label }), input, error);
+}
+
+const listOf = (v) => String(v || "").split(/\s+/).map((s) => s.trim()).filter(Boolean);
+// The server's fields, as the form names them (its messages come from the package's table).
+const APP_FIELDS = { name: "app-name", type: "app-type", redirect_uris: "app-redirects", post_logout_redirect_uris: "app-logouts", backchannel_logout_uri: "app-backchannel", initiate_login_uri: "app-initiate" };
+
+/** The secret, shown once, with what to do with it. */
+function showSecret(app) {
+  const value = h("input", { id: "app-secret", readonly: true, value: app.client_secret, "aria-label": t("app_secret") });
+  const copy = h("button", { type: "button", class: "secondary", text: t("copy"), onclick: () => navigator.clipboard?.writeText(app.client_secret) });
+  modal(t("app_secret_title").replace("{name}", app.name), h("div", {},
+    h("p", { text: t("app_secret_once") }),
+    h("p", {}, h("span", { class: "muted", text: "client_id " }), h("code", { id: "app-client-id", text: app.client_id })),
+    h("div", { class: "row" }, value, copy)), () => render());
+}
+
+async function appsPanel(ctx) {
+  const { apps } = await api("GET", `${ctx.base}/apps`);
+  const form = h("form", { novalidate: true, id: "app-form" },
+    h("div", { class: "row" }, field("app-name", t("app_name")),
+      select("app-type", t("app_type"), [["confidential", t("app_confidential")], ["public", t("app_public")]], "confidential")),
+    lines("app-redirects", t("app_redirect_uris")),
+    lines("app-logouts", t("app_logout_uris")),
+    field("app-backchannel", t("app_backchannel"), "text", { inputmode: "url", autocomplete: "off", spellcheck: "false" }),
+    field("app-initiate", t("app_initiate"), "text", { inputmode: "url", autocomplete: "off", spellcheck: "false" }),
+    h("p", { class: "muted", text: t("app_uris_hint") }),
+    h("button", { type: "submit", text: t("app_register") }));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = new FormData(form);
+    const body = {
+      name: v.get("app-name") || "", type: v.get("app-type"), redirect_uris: listOf(v.get("app-redirects")),
+      post_logout_redirect_uris: listOf(v.get("app-logouts")),
+    };
+    if (v.get("app-backchannel")) body.backchannel_logout_uri = v.get("app-backchannel");
+    if (v.get("app-initiate")) body.initiate_login_uri = v.get("app-initiate");
+    busy(form, async () => {
+      try {
+        const app = await api("POST", `${ctx.base}/apps`, body);
+        toast(t("app_registered").replace("{name}", app.name));
+        if (app.client_secret) showSecret(app); else render();
+      } catch (err) { apiError(form, err, APP_FIELDS); }
+    });
+  });
+  const item = (a) => h("li", { "data-app": a.client_id },
+    h("div", { class: "row spread item" },
+      h("div", {}, h("strong", { class: "item-name", text: a.name }), " ", h("span", { class: "badge", text: t(`app_${a.type}`) }),
+        a.disabled ? h("span", { class: "badge bad", text: t("app_disabled") }) : null,
+        h("div", { class: "muted" }, h("code", { text: a.client_id })),
+        h("div", { class: "muted", text: a.redirect_uris.join(" ") })),
+      h("span", { class: "row actions" },
+        a.type === "confidential" ? h("button", { type: "button", class: "secondary rotate", text: t("app_rotate"), onclick: async () => {
+          if (!(await confirmDialog({ title: t("app_rotate_title").replace("{name}", a.name), body: t("app_rotate_body"), confirm: t("app_rotate") }))) return;
+          try { showSecret(await api("POST", `${ctx.base}/apps/${a.client_id}/secret`)); } catch (err) { toast(err.apiMessage, true); }
+        } }) : null,
+        h("button", { type: "button", class: "danger delete", text: t("delete"), onclick: async () => {
+          if (!(await confirmDialog({ title: t("delete_title").replace("{name}", a.name), body: t("app_delete_body"), confirm: t("delete") }))) return;
+          try { await api("DELETE", `${ctx.base}/apps/${a.client_id}`); toast(t("deleted_named").replace("{name}", a.name)); render(); }
+          catch (err) { toast(err.apiMessage, true); }
+        } }))));
+  return h("div", {}, h("h2", { text: t("apps") }), h("p", { class: "muted", text: t("apps_lead") }),
+    apps.length ? h("ul", { id: "app-list", class: "accounts" }, apps.map(item)) : empty(t("no_apps")), h("h2", { class: "spaced", text: t("app_new") }), form);
+}
 
 async function auditPanel(ctx) {
   return h("div", {}, h("h2", { text: t("audit") }), await auditList(ctx.base));

@@ -105,3 +105,9 @@ SELECT id FROM profiles p WHERE p.password_hash = ''
 -- invariant: owned_profiles_hold_proven_logins: a profile with a confirmed login holds no unconfirmed one (an unproven address on it would block its owner)
 SELECT id FROM profiles WHERE (email_confirmed = 1 OR phone_confirmed = 1)
   AND ((email IS NOT NULL AND email_confirmed = 0) OR (phone IS NOT NULL AND phone_confirmed = 0));
+
+-- invariant: app_has_account: a workspace's application belongs to an existing account
+SELECT client_id FROM apps a WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE id = a.account_id);
+
+-- invariant: confidential_app_has_secret: a confidential application has a secret, a public one none
+SELECT client_id FROM apps WHERE (type = 'confidential') != (secret_hash IS NOT NULL);

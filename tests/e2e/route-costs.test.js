@@ -205,6 +205,18 @@ test("every route reads in one round trip and writes in one, plus the counted at
   assert.equal((await call("POST", `/invitations/${jt}/accept`, { token: joiner.token, body: {} })).status, 200);
   await route("POST", "/accounts/{id}/leave", WRITE, () => call("POST", `/accounts/${other_acc.id}/leave`, { token: joiner.token }));
 
+  // The account's applications.
+  const crm = await route("POST", "/accounts/{id}/apps", WRITE, () =>
+    call("POST", `${base}/apps`, { token: admin.token, body: { name: "CRM", type: "confidential", redirect_uris: ["https://crm.example.com/cb"] } }),
+  );
+  const cid = crm.json.client_id;
+  await route("GET", "/accounts/{id}/apps", READ, () => call("GET", `${base}/apps`, { token: admin.token }));
+  await route("PATCH", "/accounts/{id}/apps/{client_id}", WRITE, () => call("PATCH", `${base}/apps/${cid}`, { token: admin.token, body: { name: "CRM 2" } }));
+  await route("POST", "/accounts/{id}/apps/{client_id}/secret", WRITE, () => call("POST", `${base}/apps/${cid}/secret`, { token: admin.token }));
+  await route("GET", "/operator/apps", READ, () => op("GET", `/operator/apps?account_id=${id}`));
+  await route("PUT", "/operator/apps/{client_id}", WRITE, () => op("PUT", `/operator/apps/${cid}`, { disabled: true }));
+  await route("DELETE", "/accounts/{id}/apps/{client_id}", WRITE, () => call("DELETE", `${base}/apps/${cid}`, { token: admin.token }));
+
   // The operator.
   await route("PUT", "/operator/accounts/{id}/plan", WRITE, () => op("PUT", `/operator/accounts/${id}/plan`, { plan: "standard" }));
   await route("POST", "/operator/accounts/{id}/renames", WRITE, () => op("POST", `/operator/accounts/${id}/renames`, { grant: 1 }));

@@ -11,7 +11,8 @@ const DYNAMIC = {
   inv_: ["pending", "accepted", "revoked", "expired"],
   type_: ["employee", "extranet"],
   plan_: ["free", "standard", "professional", "enterprise"],
-  tab_: ["people", "invitations", "structure", "settings", "audit"],
+  tab_: ["people", "invitations", "structure", "apps", "settings", "audit"],
+  app_: ["confidential", "public"],
   r_: ["sent", "already_member", "already_invited", "email_taken", "invalid"],
 };
 

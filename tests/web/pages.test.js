@@ -108,7 +108,7 @@ for (const size of Object.keys(SIZES)) {
 
     await login(page, world.admin.email);
     for (const [name, hash] of [["profile", "#/profile"], ["security", "#/security"],
-      ...["people", "invitations", "structure", "settings", "audit"].map((tab) => [`account-${tab}`, `#/account/${world.acc.id}/${tab}`])]) {
+      ...["people", "invitations", "structure", "apps", "settings", "audit"].map((tab) => [`account-${tab}`, `#/account/${world.acc.id}/${tab}`])]) {
       await page.goto(`/${hash}`);
       await inspect(page, name, size);
     }
@@ -306,6 +306,38 @@ test("a department's name is checked by the server's rules before any request: U
   await page.click("#department-form button[type=submit]");
   await page.waitForFunction((n) => [...document.querySelectorAll("li[data-department] .item-name")].some((e) => e.textContent === n), long);
   assert.equal(sent.length, 1);
+  await context.close();
+});
+
+test("an admin registers a workspace app in the account area: the secret once, the server's address rules, removal after asking", async () => {
+  const admin = await person("apps", "Aya", "Admin");
+  const acc = (await post("/accounts", { name: "Apps Co" }, admin.token)).json;
+  const { context, page, errors } = await open("desktop");
+  await login(page, admin.email);
+  await page.goto(`/#/account/${acc.id}/apps`);
+  await page.waitForSelector("#app-form");
+  assert.equal(await page.locator("#tab-apps").getAttribute("aria-current"), "page");
+  // An http address on a public host: the server's rule, its message under the field.
+  await page.fill("#f-app-name", "Harbour CRM");
+  await page.fill("#f-app-redirects", "http://crm.example.com/callback");
+  await page.click("#app-form button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#e-app-redirects")?.textContent);
+  assert.match(await page.locator("#e-app-redirects").textContent(), /https:\/\//);
+  await page.fill("#f-app-redirects", "https://crm.example.com/callback\nhttp://127.0.0.1:5173/callback");
+  await page.click("#app-form button[type=submit]");
+  await page.waitForSelector("#app-secret");
+  const secret = await page.locator("#app-secret").inputValue();
+  const clientId = await page.locator("#app-client-id").textContent();
+  assert.ok(secret.length >= 40 && clientId.startsWith("app_"), `${clientId} ${secret}`);
+  await page.click("#modal-close");
+  await page.waitForSelector(`li[data-app='${clientId}']`);
+  assert.ok(!(await page.content()).includes(secret), "the secret is shown once, never in the list");
+  const listed = (await post(`/accounts/${acc.id}/apps`, undefined, admin.token, "GET")).json.apps;
+  assert.deepEqual(listed[0].redirect_uris, ["https://crm.example.com/callback", "http://127.0.0.1:5173/callback"]);
+  await page.locator(`li[data-app='${clientId}'] button.delete`).click();
+  await page.click("#confirm-ok");
+  await page.waitForFunction((id) => !document.querySelector(`li[data-app='${id}']`), clientId);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -75,6 +75,7 @@ impl Ctx {
             .map(|v| v.to_string().split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
             .unwrap_or_default();
         let mut now = (worker::Date::now().as_millis() / 1000) as i64;
+        config.development = dev;
         if dev {
             now += dev_clock_offset(&store).await?;
         }

@@ -169,6 +169,10 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::DeleteTicket(_)
         | Change::DeleteTicketsOf(_)
         | Change::PutSocialState(_)
+        | Change::PutApp(_)
+        | Change::SetAppSecret { .. }
+        | Change::SetAppDisabled { .. }
+        | Change::DeleteApp { .. }
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
         Change::PutProfile(p) => Scope::Profile(&p.id),

@@ -59,6 +59,9 @@ pub struct Config {
     /// A login ticket (the second step) lives this long and allows this many tries.
     pub ticket_ttl: i64,
     pub ticket_tries: u32,
+    /// The development environment (`wrangler dev --env dev`): an application's back-channel
+    /// logout address may then be http on a loopback host, so a local app receives logouts.
+    pub development: bool,
 }
 
 impl Config {
@@ -90,6 +93,7 @@ impl Config {
             two_factor_key: None,
             ticket_ttl: 5 * 60,
             ticket_tries: 5,
+            development: false,
         }
     }
 }

@@ -216,6 +216,24 @@ pub enum Change {
         provider: String,
         subject: String,
     },
+    /// Registers a workspace's application, or edits one: every column but the secret, the
+    /// operator's switch and the creation time (those change only through their own changes).
+    PutApp(App),
+    /// A confidential application's new secret (its SHA-256); the old one stops working.
+    SetAppSecret {
+        client_id: String,
+        secret_hash: String,
+    },
+    /// The operator switches an application off or on again.
+    SetAppDisabled {
+        client_id: String,
+        disabled: bool,
+    },
+    /// Removes an application of `account_id`.
+    DeleteApp {
+        account_id: String,
+        client_id: String,
+    },
     /// A condition checked inside the commit's transaction, before the changes after it: when
     /// it does not hold, nothing of the commit is written and the commit fails with
     /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
@@ -263,6 +281,8 @@ pub enum Guard {
     /// The social identity is still linked to this profile (a login by it commits only while
     /// no proof of the address has ended the claim it belonged to meanwhile).
     SocialLinked { profile_id: String, provider: String, subject: String },
+    /// The account has fewer than `max` applications.
+    AppsBelow { account_id: String, max: u32 },
     /// Without the identity (provider, subject), the profile keeps a way in: a password with
     /// a confirmed email or phone, or another social identity.
     OtherLoginMethod { profile_id: String, provider: String, subject: String },
@@ -287,6 +307,7 @@ impl Guard {
             Guard::PasswordUnchanged { .. } => Code::InvalidCredentials,
             Guard::SessionAlive { .. } => Code::Unauthenticated,
             Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
+            Guard::AppsBelow { .. } => Code::AppLimitReached,
         }
     }
 
@@ -464,5 +485,10 @@ pub trait Store {
     async fn invitation_by_token(&self, token_hash: &str) -> StoreResult<Option<Invitation>>;
     /// Free accounts needing cleanup work: inactive since `delete_before` (to delete) or since
     /// `warn_before` and not warned since their last activity (to warn); oldest first.
+    /// An account's applications, oldest first.
+    async fn apps(&self, account_id: &str) -> StoreResult<Vec<App>>;
+    async fn app(&self, client_id: &str) -> StoreResult<Option<App>>;
+    /// Every application (the operator's list), newest first, or those of one account.
+    async fn all_apps(&self, account_id: Option<&str>, limit: u32) -> StoreResult<Vec<App>>;
     async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>>;
 }

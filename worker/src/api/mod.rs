@@ -8,6 +8,7 @@
 //! Handlers then only read and parse their body.
 
 mod accounts;
+mod apps;
 mod dev;
 mod invitations;
 mod login;

@@ -4,7 +4,7 @@
 //! fails when the two disagree in either direction) all read it; a route is added in one row.
 
 use super::{
-    accounts, dev, invitations, login, outbox, password, people, profile, sessions, signup, social, structure,
+    accounts, apps, dev, invitations, login, outbox, password, people, profile, sessions, signup, social, structure,
     two_factor, OPENAPI_JSON,
 };
 use crate::ctx::Ctx;
@@ -146,8 +146,15 @@ pub static ROUTES: &[Route] = &[
     route!(DELETE "/accounts/{id}/invitations/{iid}", Session, Json, false, [Account, Invitations], |r, c, p| invitations::revoke(r, c, arg(p, 0), arg(p, 1)).await),
     route!(GET "/invitations/{token}", Public, Json, false, [Invitation], |_r, c, p| invitations::invitation(c, arg(p, 0)).await),
     route!(POST "/invitations/{token}/accept", Public, Json, false, [Invitation], |r, c, p| invitations::accept(r, c, arg(p, 0)).await),
+    route!(GET "/accounts/{id}/apps", Session, Json, false, [Account, Apps], |r, c, p| apps::list(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/apps", Session, Json, false, [Account, Apps], |r, c, p| apps::register(r, c, arg(p, 0)).await),
+    route!(PATCH "/accounts/{id}/apps/{client_id}", Session, Json, false, [Account, Apps], |r, c, p| apps::edit(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(DELETE "/accounts/{id}/apps/{client_id}", Session, Json, false, [Account, Apps], |r, c, p| apps::delete(r, c, arg(p, 0), arg(p, 1)).await),
+    route!(POST "/accounts/{id}/apps/{client_id}/secret", Session, Json, false, [Account, Apps], |r, c, p| apps::rotate(r, c, arg(p, 0), arg(p, 1)).await),
     route!(PUT "/operator/accounts/{id}/plan", Public, Json, false, |r, c, p| accounts::set_plan(r, c, arg(p, 0)).await),
     route!(POST "/operator/accounts/{id}/renames", Public, Json, false, |r, c, p| accounts::grant_renames(r, c, arg(p, 0)).await),
+    route!(GET "/operator/apps", Public, Json, false, |r, c, _p| apps::operator_list(r, c).await),
+    route!(PUT "/operator/apps/{client_id}", Public, Json, false, |r, c, p| apps::operator_set(r, c, arg(p, 0)).await),
     route!(GET "/operator/outbox", Public, Json, false, |r, c, _p| outbox::list(r, c).await),
     route!(POST "/operator/outbox/{id}/retry", Public, Json, false, |r, c, p| outbox::retry(r, c, arg(p, 0)).await),
     route!(GET "/dev/outbox", Dev, Json, false, |r, c, _p| dev::outbox(r, c).await),

@@ -2,6 +2,7 @@
 //! one list of changes. No I/O, clock or randomness of their own: [`Env`] brings them.
 
 pub mod accounts;
+pub mod apps;
 pub mod cards;
 pub mod claims;
 pub mod cleanup;

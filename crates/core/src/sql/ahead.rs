@@ -29,6 +29,8 @@ pub enum Ahead {
     Links,
     /// The account's newest audit events (the largest first page, 100).
     Audit,
+    /// The account's applications.
+    Apps,
     /// The profile of the path's card (`/accounts/{id}/users/{uid}`).
     CardProfile,
     /// The invitation of the path's token (`/invitations/{token}`), with its account, its
@@ -75,6 +77,7 @@ pub(super) struct ReadAhead {
     pub social_owner: HashMap<(String, String), Option<ProfileWithAccounts>>,
     /// The newest `AUDIT_PAGE` events of an account.
     pub audit: HashMap<String, Vec<AuditEntry>>,
+    pub apps: HashMap<String, Vec<App>>,
 }
 
 /// The largest page of the audit log (what `Ahead::Audit` reads).
@@ -153,6 +156,7 @@ impl<D: Database> SqlStore<D> {
                         format!("SELECT {DEPARTMENT_COLS} FROM departments WHERE account_id = ?2 ORDER BY created_at, id"),
                     ),
                     (Ahead::Groups, format!("SELECT {GROUP_COLS} FROM groups WHERE account_id = ?2 ORDER BY created_at, id")),
+                    (Ahead::Apps, format!("SELECT {APP_COLS} FROM apps WHERE account_id = ?2 ORDER BY created_at, rowid")),
                     (
                         Ahead::Audit,
                         format!(
@@ -236,6 +240,12 @@ impl<D: Database> SqlStore<D> {
                     if let Some(pid) = me {
                         cache.account.insert(account.clone(), acc);
                         cache.membership_of.insert((account.clone(), pid), card);
+                    }
+                }
+                Ahead::Apps => {
+                    let list = D::rows::<AppRow>(next()?)?.into_iter().map(Into::into).collect();
+                    if me.is_some() {
+                        cache.apps.insert(account.clone(), list);
                     }
                 }
                 Ahead::Audit => {

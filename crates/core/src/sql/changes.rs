@@ -252,6 +252,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     st("DELETE FROM invitations WHERE account_id = ?1", &[s(id)])?,
                     st("DELETE FROM departments WHERE account_id = ?1", &[s(id)])?,
                     st("DELETE FROM groups WHERE account_id = ?1", &[s(id)])?,
+                    st("DELETE FROM apps WHERE account_id = ?1", &[s(id)])?,
                     st("UPDATE sessions SET account_id = NULL WHERE account_id = ?1", &[s(id)])?,
                     st("DELETE FROM accounts WHERE id = ?1", &[s(id)])?,
                 ]
@@ -274,6 +275,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                         "DELETE FROM invitations WHERE account_id IN",
                         "DELETE FROM departments WHERE account_id IN",
                         "DELETE FROM groups WHERE account_id IN",
+                        "DELETE FROM apps WHERE account_id IN",
                         "UPDATE sessions SET account_id = NULL WHERE account_id IN",
                     ] {
                         v.push(st(&format!("{sql} ({doomed})"), &args)?);
@@ -445,6 +447,38 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             Change::DeleteSessionById { profile_id, id } => {
                 vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND id = ?2", &[s(profile_id), s(id)])?]
             }
+            Change::PutApp(a) => vec![st(
+                &format!(
+                    "INSERT INTO apps ({APP_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) \
+                     ON CONFLICT(client_id) DO UPDATE SET name=?3, redirect_uris=?5, post_logout_redirect_uris=?6, \
+                     backchannel_logout_uri=?7, initiate_login_uri=?8, updated_at=?12 WHERE apps.account_id = ?2"
+                ),
+                &[
+                    s(&a.client_id),
+                    s(&a.account_id),
+                    s(&a.name),
+                    s(a.kind.as_str()),
+                    s(&serde_json::to_string(&a.redirect_uris).unwrap_or_else(|_| "[]".into())),
+                    s(&serde_json::to_string(&a.post_logout_redirect_uris).unwrap_or_else(|_| "[]".into())),
+                    os(&a.backchannel_logout_uri),
+                    os(&a.initiate_login_uri),
+                    os(&a.secret_hash),
+                    b(a.disabled),
+                    i(a.created_at),
+                    i(a.updated_at),
+                ],
+            )?],
+            Change::SetAppSecret { client_id, secret_hash } => vec![st(
+                "UPDATE apps SET secret_hash = ?2 WHERE client_id = ?1 AND type = 'confidential'",
+                &[s(client_id), s(secret_hash)],
+            )?],
+            Change::SetAppDisabled { client_id, disabled } => {
+                vec![st("UPDATE apps SET disabled = ?2 WHERE client_id = ?1", &[s(client_id), b(*disabled)])?]
+            }
+            Change::DeleteApp { account_id, client_id } => vec![st(
+                "DELETE FROM apps WHERE account_id = ?1 AND client_id = ?2",
+                &[s(account_id), s(client_id)],
+            )?],
             Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
                 let expired_inv = "SELECT membership_id FROM invitations WHERE state = 'pending' AND expires_at <= ?1";
                 vec![
@@ -575,6 +609,11 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
                 "social_linked",
                 "EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND provider = ?2 AND subject = ?3)",
                 vec![s(profile_id), s(provider), s(subject)],
+            ),
+            Guard::AppsBelow { account_id, max } => (
+                "apps_below",
+                "(SELECT COUNT(*) FROM apps WHERE account_id = ?1) < ?2",
+                vec![s(account_id), i(i64::from(*max))],
             ),
             Guard::OtherLoginMethod { profile_id, provider, subject } => (
                 "other_login_method",

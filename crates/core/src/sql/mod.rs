@@ -587,6 +587,28 @@ impl<D: Database> Store for SqlStore<D> {
         Ok(self.first::<InvitationRow>(&sql, &[s(token_hash)]).await?.map(Into::into))
     }
 
+    async fn apps(&self, account_id: &str) -> StoreResult<Vec<App>> {
+        if let Some(hit) = self.ahead.borrow().apps.get(account_id) {
+            return Ok(hit.clone());
+        }
+        let sql = format!("SELECT {APP_COLS} FROM apps WHERE account_id = ?1 ORDER BY created_at, rowid");
+        Ok(self.all::<AppRow>(&sql, &[s(account_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn app(&self, client_id: &str) -> StoreResult<Option<App>> {
+        let sql = format!("SELECT {APP_COLS} FROM apps WHERE client_id = ?1");
+        Ok(self.first::<AppRow>(&sql, &[s(client_id)]).await?.map(Into::into))
+    }
+
+    async fn all_apps(&self, account_id: Option<&str>, limit: u32) -> StoreResult<Vec<App>> {
+        let sql = format!(
+            "SELECT {APP_COLS} FROM apps WHERE (?1 IS NULL OR account_id = ?1) \
+             ORDER BY created_at DESC, rowid DESC LIMIT ?2"
+        );
+        let args = [account_id.map_or(Value::Null, s), i(i64::from(limit))];
+        Ok(self.all::<AppRow>(&sql, &args).await?.into_iter().map(Into::into).collect())
+    }
+
     async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>> {
         let sql = format!(
             "SELECT {ACCOUNT_COLS} FROM accounts WHERE plan = 'free' AND (last_activity_at < ?2 \

@@ -568,3 +568,42 @@ impl From<OutboxRow> for OutboxMessage {
         }
     }
 }
+
+pub const APP_COLS: &str = "client_id, account_id, name, type, redirect_uris, post_logout_redirect_uris, \
+     backchannel_logout_uri, initiate_login_uri, secret_hash, disabled, created_at, updated_at";
+
+#[derive(Deserialize)]
+pub struct AppRow {
+    pub client_id: String,
+    pub account_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub redirect_uris: String,
+    pub post_logout_redirect_uris: String,
+    pub backchannel_logout_uri: Option<String>,
+    pub initiate_login_uri: Option<String>,
+    pub secret_hash: Option<String>,
+    pub disabled: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<AppRow> for App {
+    fn from(r: AppRow) -> Self {
+        App {
+            client_id: r.client_id,
+            account_id: r.account_id,
+            name: r.name,
+            kind: AppType::parse(&r.kind).unwrap_or_default(),
+            redirect_uris: serde_json::from_str(&r.redirect_uris).unwrap_or_default(),
+            post_logout_redirect_uris: serde_json::from_str(&r.post_logout_redirect_uris).unwrap_or_default(),
+            backchannel_logout_uri: r.backchannel_logout_uri,
+            initiate_login_uri: r.initiate_login_uri,
+            secret_hash: r.secret_hash,
+            disabled: r.disabled != 0,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
