@@ -390,7 +390,14 @@ async function settingsPanel(ctx) {
       ev.preventDefault();
       const r = validateAccountName(new FormData(rename).get("name"), lang);
       if (!r.ok) { showErrors(rename, [{ field: "name", message: r.message }]); return; }
-      busy(rename, async () => { try { await api("PATCH", base, { name: r.value }); toast(t("renamed")); render(); } catch (err) { apiError(rename, err); } });
+      if (r.value === account.name) { showErrors(rename, [{ field: "name", message: message("value_unchanged", lang) }]); return; }
+      // The rename is spent at once and the address follows the name: say so before it runs.
+      const last = account.renames_left === 1 ? t("rename_last") : "";
+      busy(rename, async () => {
+        const body = `${t("rename_body").replace("{name}", r.value)} ${last}`.trim();
+        if (!(await confirmDialog({ title: t("rename_title").replace("{account}", account.name), body, confirm: t("rename") }))) return;
+        try { await api("PATCH", base, { name: r.value }); toast(t("renamed")); render(); } catch (err) { apiError(rename, err); }
+      });
     });
     parts.push(rename);
   } else if (admin) {

@@ -3,6 +3,9 @@
 // any language.
 export const PRODUCT_LABELS = {
   en: {
+    rename_title: "Rename {account}?",
+    rename_body: "The workspace will be called {name}, and its address will follow the new name.",
+    rename_last: "This is its last rename.",
     tab_apps: "Applications",
     apps: "Applications",
     apps_lead: "The workspace's own apps sign people in through netid (OpenID Connect).",
@@ -150,6 +153,9 @@ export const PRODUCT_LABELS = {
     photo_removed: "Photo removed.",
   },
   fr: {
+    rename_title: "Renommer {account} ?",
+    rename_body: "L'espace s'appellera {name}, et son adresse suivra le nouveau nom.",
+    rename_last: "C'est son dernier changement de nom.",
     tab_apps: "Applications",
     apps: "Applications",
     apps_lead: "Les applications de l'espace connectent les personnes via netid (OpenID Connect).",
@@ -297,6 +303,9 @@ export const PRODUCT_LABELS = {
     idle_body: "Vous serez déconnecté dans 2 minutes faute d'activité.",
   },
   ru: {
+    rename_title: "Переименовать {account}?",
+    rename_body: "Пространство будет называться {name}, а его адрес изменится вслед за новым названием.",
+    rename_last: "Это последнее доступное переименование.",
     tab_apps: "Приложения",
     apps: "Приложения",
     apps_lead: "Собственные приложения пространства входят через netid (OpenID Connect).",
@@ -444,6 +453,9 @@ export const PRODUCT_LABELS = {
     idle_body: "Через 2 минуты вы выйдете из системы из-за бездействия.",
   },
   vi: {
+    rename_title: "Đổi tên {account}?",
+    rename_body: "Không gian làm việc sẽ có tên {name}, và địa chỉ của nó sẽ đổi theo tên mới.",
+    rename_last: "Đây là lần đổi tên cuối cùng.",
     tab_apps: "Ứng dụng",
     apps: "Ứng dụng",
     apps_lead: "Các ứng dụng của không gian làm việc đăng nhập người dùng qua netid (OpenID Connect).",
@@ -591,6 +603,9 @@ export const PRODUCT_LABELS = {
     idle_body: "Bạn sẽ bị đăng xuất sau 2 phút vì không hoạt động.",
   },
   pl: {
+    rename_title: "Zmienić nazwę {account}?",
+    rename_body: "Przestrzeń będzie się nazywać {name}, a jej adres zmieni się wraz z nową nazwą.",
+    rename_last: "To jej ostatnia zmiana nazwy.",
     tab_apps: "Aplikacje",
     apps: "Aplikacje",
     apps_lead: "Własne aplikacje przestrzeni logują ludzi przez netid (OpenID Connect).",

@@ -128,7 +128,9 @@ async function sessionsPanel() {
       catch (err) { notice(panel, err.apiMessage, true); }
     },
   });
-  panel.append(h("ul", { class: "sessions" }, rows), list.length > 1 ? others : null);
+  // One session: no "end all others" (and nothing else: a DOM append writes null as text).
+  panel.append(h("ul", { class: "sessions" }, rows));
+  if (list.length > 1) panel.append(others);
   return panel;
 }
 

@@ -118,7 +118,12 @@ export function card(...children) { return h("section", { class: "card" }, ...ch
 /** A short-lived confirmation of a success, read out by screen readers. */
 export function toast(text, bad = false, action = null) {
   let box = document.getElementById("toasts");
-  if (!box) { box = h("div", { id: "toasts", role: "status", "aria-live": "polite" }); document.body.append(box); }
+  if (!box) box = h("div", { id: "toasts", role: "status", "aria-live": "polite" });
+  // Inside the open modal dialog, if any: the rest of the page is under its backdrop (and
+  // inert), so a toast there would be invisible ("Invitations sent" while the invite dialog
+  // is open). `modal` hands the box back to the page when it closes.
+  const host = [...document.querySelectorAll("dialog[open]")].pop() || document.body;
+  if (box.parentElement !== host) host.append(box);
   const item = h("div", { class: bad ? "toast bad" : "toast" }, h("span", { text }));
   // An undo (or other) action where the API allows one; the toast then stays longer.
   if (action) {
@@ -153,7 +158,13 @@ export function confirmDialog({ title, body, confirm, typed }) {
       h("div", { class: "row" }, ok, cancel));
     const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title" }, form);
     if (input) input.addEventListener("input", () => { ok.disabled = input.value.trim() !== typed; });
-    const close = (v) => { dialog.close(); dialog.remove(); resolve(v); };
+    const close = (v) => {
+      const box = dialog.querySelector("#toasts");
+      if (box) document.body.append(box);
+      dialog.close();
+      dialog.remove();
+      resolve(v);
+    };
     form.addEventListener("submit", (ev) => { ev.preventDefault(); if (!ok.disabled) close(true); });
     cancel.addEventListener("click", () => close(false));
     dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(false); });
@@ -168,7 +179,14 @@ export function modal(title, content, onClose) {
   const closeBtn = h("button", { type: "button", class: "secondary close", id: "modal-close", text: t("close") });
   const dialog = h("dialog", { class: "modal", "aria-labelledby": "modal-title" },
     h("div", { class: "row spread" }, h("h2", { id: "modal-title", text: title }), closeBtn), content);
-  const close = () => { dialog.close(); dialog.remove(); if (onClose) onClose(); };
+  const close = () => {
+    // Toasts raised while it was open stay on the page.
+    const box = dialog.querySelector("#toasts");
+    if (box) document.body.append(box);
+    dialog.close();
+    dialog.remove();
+    if (onClose) onClose();
+  };
   closeBtn.addEventListener("click", close);
   dialog.addEventListener("cancel", (ev) => { ev.preventDefault(); close(); });
   document.body.append(dialog);

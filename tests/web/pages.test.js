@@ -341,6 +341,53 @@ test("an admin registers a workspace app in the account area: the secret once, t
   await context.close();
 });
 
+test("what was broken stays fixed: no stray null under one session, toasts above a dialog, a rename that asks first", async () => {
+  const admin = await person("fixed", "Fay", "Admin");
+  const acc = (await post("/accounts", { name: "Fixed Co" }, admin.token)).json;
+  const { context, page, errors } = await open("desktop");
+  await login(page, admin.email);
+  // The sign-up's own session ends: this browser's is the only one.
+  assert.equal((await post("/logout", {}, admin.token)).status, 204);
+  // Security with one session: the list, and no literal "null" after it.
+  await page.goto("/#/security");
+  await page.waitForSelector("#sessions ul.sessions");
+  assert.doesNotMatch(await page.locator("#sessions").textContent(), /null/);
+  assert.equal(await page.locator("#end-others").count(), 0, "nothing to end when this is the only session");
+  // A toast raised while the invite dialog is open is the topmost thing where it shows.
+  await page.goto(`/#/account/${acc.id}/people`);
+  await page.click("#open-invite");
+  await page.waitForSelector("dialog.modal #invite-form");
+  await page.fill("#f-email0", `fixed.invitee.${Date.now()}@example.com`);
+  await page.click("#invite-form button[type=submit]");
+  await page.waitForSelector("#toasts .toast");
+  const onTop = await page.evaluate(() => {
+    const toast = document.querySelector("#toasts .toast");
+    const r = toast.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return { ok: Boolean(hit && toast.contains(hit)), hit: hit && (hit.id || hit.className || hit.tagName), open: document.querySelector("#toasts").matches(":popover-open"), r: [r.left, r.top, r.width, r.height] };
+  });
+  assert.ok(onTop.ok, `the toast is above the dialog's backdrop: ${JSON.stringify(onTop)}`);
+  await page.click("#modal-close");
+  // The one-time rename says what it changes and can be cancelled.
+  await page.goto(`/#/account/${acc.id}/settings`);
+  await page.waitForSelector("#rename-form");
+  await page.fill("#f-name", "Fixed Company");
+  await page.click("#rename-form button[type=submit]");
+  await page.waitForSelector("#confirm-title");
+  assert.equal(await page.locator("#confirm-title").textContent(), "Rename Fixed Co?");
+  assert.match(await page.locator("dialog p").first().textContent(), /Fixed Company.*address.*last rename/s);
+  await page.click("#confirm-cancel");
+  await page.goto(`/#/account/${acc.id}/settings`);
+  await page.waitForSelector("#rename-form");
+  assert.equal(await page.locator("#account-name").textContent(), "Fixed Co", "cancel renames nothing");
+  await page.fill("#f-name", "Fixed Company");
+  await page.click("#rename-form button[type=submit]");
+  await page.click("#confirm-ok");
+  await page.waitForFunction(() => document.querySelector("#account-name")?.textContent === "Fixed Company");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("passwords can be pasted, are filled by password managers, and can be shown and hidden again", async () => {
   const { context, page } = await open("desktop");
   await page.goto("/#/signup");
