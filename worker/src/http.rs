@@ -183,6 +183,19 @@ pub fn query_bool(req: &Request, name: &'static str) -> Result<bool, Error> {
     }
 }
 
+/// The `limit` query parameter of a list: `default` when absent, 400 `invalid_request`
+/// outside 1..=`max`.
+pub fn query_limit(req: &Request, default: u32, max: u32) -> Result<u32, Error> {
+    match query(req, "limit") {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit")),
+    }
+}
+
 pub fn query(req: &Request, name: &str) -> Option<String> {
     req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }

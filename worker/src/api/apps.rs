@@ -5,7 +5,6 @@
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
 use netid_core::flows::apps::{self, AppInput};
-use netid_core::{Code, Error};
 use serde::Deserialize;
 use serde_json::json;
 use worker::Request;
@@ -47,14 +46,7 @@ pub async fn rotate(req: &Request, ctx: &mut Ctx, id: &str, client_id: &str) -> 
 /// `GET /operator/apps?account_id=&limit=`: newest first.
 pub async fn operator_list(req: &Request, ctx: &mut Ctx) -> ApiResult {
     super::accounts::operator(req, ctx)?;
-    let limit = match http::query(req, "limit") {
-        None => 100,
-        Some(l) => l
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
-    };
+    let limit = http::query_limit(req, 100, 500)?;
     let account = http::query(req, "account_id").filter(|a| !a.is_empty() && a.len() <= 64);
     http::json(200, &json!({ "apps": apps::operator_apps(&ctx.env(), account.as_deref(), limit).await? }))
 }

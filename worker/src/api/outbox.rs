@@ -4,7 +4,6 @@ use crate::ctx::Ctx;
 use crate::delivery::{self, OperatorRow};
 use crate::http::{self, ApiResult};
 use netid_core::time::rfc3339;
-use netid_core::{Code, Error};
 use serde_json::json;
 use worker::Request;
 
@@ -20,14 +19,7 @@ fn view(r: &OperatorRow) -> serde_json::Value {
 pub async fn list(req: &Request, ctx: &mut Ctx) -> ApiResult {
     super::accounts::operator(req, ctx)?;
     let status = http::query(req, "status").unwrap_or_else(|| "failed".into());
-    let limit = match http::query(req, "limit") {
-        None => 100,
-        Some(l) => l
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=500).contains(n))
-            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
-    };
+    let limit = http::query_limit(req, 100, 500)?;
     let rows = delivery::list(ctx, &status, limit).await?;
     http::json(200, &json!({ "messages": rows.iter().map(view).collect::<Vec<_>>() }))
 }
