@@ -519,6 +519,20 @@ export async function inviteView(token, me) {
       h("div", { class: "row" }, h("a", { class: "button", href: "#/login", text: t("login") }), h("a", { class: "button secondary", href: "#/signup", text: t("signup_title") })));
   }
   const title = t("accept_title").replace("{account}", info.account.name);
+  // Signed in as someone else: say so, and switch only when the person asks (accepting as a
+  // new profile would silently change this browser's session).
+  if (me && me.email !== info.to && me.phone !== info.to) {
+    const who = me.email || me.phone || `${me.first_name} ${me.last_name}`.trim();
+    const body = t("invite_other_session").replace("{me}", who).replace("{to}", info.to);
+    const other = h("button", { type: "button", id: "invite-switch", text: t("invite_switch").replace("{to}", info.to) });
+    other.addEventListener("click", async () => {
+      await api("POST", "/logout").catch(() => {});
+      if (info.needs_registration) render();
+      else { sessionStorage.setItem("netid.return", `#/invite/${token}`); go("#/login"); }
+    });
+    return card(h("h1", { text: title }), h("p", { id: "invite-other", text: body }),
+      h("div", { class: "row" }, other, h("a", { class: "button secondary", href: "#/profile", text: t("invite_keep").replace("{me}", who) })));
+  }
   if (!info.needs_registration) {
     if (!me) {
       sessionStorage.setItem("netid.return", `#/invite/${token}`);

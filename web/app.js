@@ -478,6 +478,10 @@ function renderNav(me, route, arg) {
     h("div", { class: "menu-list" },
       h("a", { class: "menu-item", href: "#/profile", text: t("profile_title") }),
       h("a", { class: "menu-item", href: "#/security", text: t("security") }), logout));
+  // Escape closes the menu and gives the focus back to its button.
+  menu.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+  });
   menu.addEventListener("click", (ev) => { if (ev.target.closest(".menu-item")) menu.open = false; });
   nav.replaceChildren(...(me.accounts.length ? [switcher, menu] : [menu]));
 }

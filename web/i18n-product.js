@@ -3,6 +3,10 @@
 // any language.
 export const PRODUCT_LABELS = {
   en: {
+    skip_to_content: "Skip to content",
+    invite_other_session: "You are signed in as {me}. This invitation is for {to}.",
+    invite_switch: "Log out and continue as {to}",
+    invite_keep: "Stay signed in as {me}",
     rename_title: "Rename {account}?",
     rename_body: "The workspace will be called {name}, and its address will follow the new name.",
     rename_last: "This is its last rename.",
@@ -153,6 +157,10 @@ export const PRODUCT_LABELS = {
     photo_removed: "Photo removed.",
   },
   fr: {
+    skip_to_content: "Aller au contenu",
+    invite_other_session: "Vous êtes connecté en tant que {me}. Cette invitation est pour {to}.",
+    invite_switch: "Se déconnecter et continuer en tant que {to}",
+    invite_keep: "Rester connecté en tant que {me}",
     rename_title: "Renommer {account} ?",
     rename_body: "L'espace s'appellera {name}, et son adresse suivra le nouveau nom.",
     rename_last: "C'est son dernier changement de nom.",
@@ -303,6 +311,10 @@ export const PRODUCT_LABELS = {
     idle_body: "Vous serez déconnecté dans 2 minutes faute d'activité.",
   },
   ru: {
+    skip_to_content: "Перейти к содержимому",
+    invite_other_session: "Вы вошли как {me}. Это приглашение для {to}.",
+    invite_switch: "Выйти и продолжить как {to}",
+    invite_keep: "Остаться в системе как {me}",
     rename_title: "Переименовать {account}?",
     rename_body: "Пространство будет называться {name}, а его адрес изменится вслед за новым названием.",
     rename_last: "Это последнее доступное переименование.",
@@ -453,6 +465,10 @@ export const PRODUCT_LABELS = {
     idle_body: "Через 2 минуты вы выйдете из системы из-за бездействия.",
   },
   vi: {
+    skip_to_content: "Chuyển đến nội dung",
+    invite_other_session: "Bạn đang đăng nhập với tên {me}. Lời mời này dành cho {to}.",
+    invite_switch: "Đăng xuất và tiếp tục với tên {to}",
+    invite_keep: "Tiếp tục đăng nhập với tên {me}",
     rename_title: "Đổi tên {account}?",
     rename_body: "Không gian làm việc sẽ có tên {name}, và địa chỉ của nó sẽ đổi theo tên mới.",
     rename_last: "Đây là lần đổi tên cuối cùng.",
@@ -603,6 +619,10 @@ export const PRODUCT_LABELS = {
     idle_body: "Bạn sẽ bị đăng xuất sau 2 phút vì không hoạt động.",
   },
   pl: {
+    skip_to_content: "Przejdź do treści",
+    invite_other_session: "Jesteś zalogowany jako {me}. To zaproszenie jest dla {to}.",
+    invite_switch: "Wyloguj się i kontynuuj jako {to}",
+    invite_keep: "Pozostań zalogowany jako {me}",
     rename_title: "Zmienić nazwę {account}?",
     rename_body: "Przestrzeń będzie się nazywać {name}, a jej adres zmieni się wraz z nową nazwą.",
     rename_last: "To jej ostatnia zmiana nazwy.",

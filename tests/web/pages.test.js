@@ -388,6 +388,40 @@ test("what was broken stays fixed: no stray null under one session, toasts above
   await context.close();
 });
 
+test("an invitation opened under another session says so and switches only when asked; Escape closes the menu; the skip link speaks the page's language", async () => {
+  const admin = await person("switch", "Sam", "Admin");
+  const acc = (await post("/accounts", { name: "Switch Co" }, admin.token)).json;
+  const invited = `switch.invitee.${randomBytes(4).toString("hex")}@example.com`;
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email: invited }] }, admin.token);
+  const token = (await outbox(invited, "invitation")).token;
+  const { context, page, errors } = await open("desktop");
+  await login(page, admin.email);
+  // Escape closes the user menu and gives the focus back to its button.
+  await page.click("#user-menu summary");
+  assert.equal(await page.locator("#user-menu").getAttribute("open"), "");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator("#user-menu").getAttribute("open"), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.closest("#user-menu summary") !== null), true);
+  // The invitation is for someone else: no new-profile form under this session.
+  await page.goto(`/#/invite/${token}`);
+  await page.waitForSelector("#invite-other");
+  const said = await page.locator("#invite-other").textContent();
+  assert.ok(said.includes(admin.email) && said.includes(invited), said);
+  assert.equal(await page.locator("#accept-form").count(), 0);
+  await page.click("#invite-switch");
+  await page.waitForSelector("#accept-form [name=password]");
+  assert.equal(await page.locator("#user-menu").count(), 0, "signed out before the new profile's form");
+  await context.close();
+  // The skip link in French.
+  const fr = await browser.newContext({ baseURL: BASE, locale: "fr-FR" });
+  const p = await fr.newPage();
+  await p.goto("/#/login");
+  await p.waitForSelector("#login-form");
+  assert.equal(await p.locator("a.skip").textContent(), "Aller au contenu");
+  await fr.close();
+  assert.deepEqual(errors, []);
+});
+
 test("passwords can be pasted, are filled by password managers, and can be shown and hidden again", async () => {
   const { context, page } = await open("desktop");
   await page.goto("/#/signup");
