@@ -48,26 +48,9 @@ pub async fn add_user(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     http::json(201, &people::add_user(&mut ctx.env(), &s.profile_id, id, input, &link_base(req)).await?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EditReq {
-    contact_email: Option<String>,
-    position: Option<String>,
-    department_id: Option<String>,
-    role: Option<String>,
-    group_ids: Option<Vec<String>>,
-}
-
 pub async fn edit_user(req: &mut Request, ctx: &mut Ctx, id: &str, uid: &str) -> ApiResult {
-    let b: EditReq = http::body(req).await?;
+    let edit: CardEdit = http::body(req).await?;
     let s = ctx.session(req).await?;
-    let edit = CardEdit {
-        contact_email: b.contact_email,
-        position: b.position,
-        department_id: b.department_id,
-        role: b.role,
-        group_ids: b.group_ids,
-    };
     http::json(200, &people::edit_user(&mut ctx.env(), &s.profile_id, id, uid, edit).await?)
 }
 

@@ -263,7 +263,10 @@ pub async fn list_users<S: Store>(
 
 /// An admin's edit of a card (also of dismissed cards). `None` leaves a field alone; an
 /// empty `contact_email`/`department_id`/`position` clears it.
-#[derive(Debug, Clone, Default)]
+/// Also the request body of `PATCH /accounts/{id}/users/{uid}`, read straight from the JSON
+/// (unknown fields refused).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CardEdit {
     pub contact_email: Option<String>,
     pub position: Option<String>,
