@@ -522,7 +522,13 @@ function idleCheck() {
 }
 setInterval(idleCheck, 5000);
 
+// Renders overlap (a hash change while the last page still awaits its requests): only the newest
+// may touch the page, or a slow older one would put its view back over the newer one.
+let renders = 0;
+
 async function renderPage() {
+  const seq = ++renders;
+  const stale = () => seq !== renders;
   const [name, arg] = ((location.hash.replace(/^#\//, "").split("?")[0]) || "profile").split("/");
   const [view, titleKey] = ROUTES[name] || [notFoundView, "not_found_title"];
   document.documentElement.lang = lang;
@@ -532,21 +538,24 @@ async function renderPage() {
   title(t(titleKey));
   try {
     const me = PUBLIC.has(name) ? null : await api("GET", "/me").catch((err) => { if (err.status === 401) return null; throw err; });
+    if (stale()) return;
     renderNav(me, name, arg);
     signedIn = Boolean(me);
     if (me && !warning) api("GET", "/session").then((sess) => { idleSeconds = sess.idle_timeout_seconds || idleSeconds; }).catch(() => {});
     const node = await view(arg, me);
+    if (stale()) return;
     app.replaceChildren(node);
     const heading = app.querySelector("h1");
     if (heading && name === "account") title(heading.textContent);
     const first = app.querySelector("input:not([type=checkbox]):not([type=file])");
     if (first && PUBLIC.has(name)) first.focus();
   } catch (err) {
+    if (stale()) return;
     const text = err instanceof TypeError || err.code === "offline" ? t("offline") : err.apiMessage || message("internal_error", lang);
     app.replaceChildren(card(h("h1", { text: t("error_title") }), h("div", { class: "notice bad", text }),
       h("button", { type: "button", class: "secondary", text: t("retry"), onclick: () => render() })));
   } finally {
-    app.removeAttribute("aria-busy");
+    if (!stale()) app.removeAttribute("aria-busy");
   }
 }
 

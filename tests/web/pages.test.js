@@ -368,9 +368,25 @@ test("what was broken stays fixed: no stray null under one session, toasts above
   });
   assert.ok(onTop.ok, `the toast is above the dialog's backdrop: ${JSON.stringify(onTop)}`);
   await page.click("#modal-close");
-  // The one-time rename says what it changes and can be cancelled.
+  // A page left while it still waits for the server does not come back over the next one:
+  // the audit log's answer is held until the settings page is up.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let asked;
+  const audited = new Promise((resolve) => { asked = resolve; });
+  await page.route("**/api/v1/accounts/*/audit*", async (route) => { asked(); await held; await route.continue(); });
+  await page.goto(`/#/account/${acc.id}/audit`);
+  await audited;
   await page.goto(`/#/account/${acc.id}/settings`);
   await page.waitForSelector("#rename-form");
+  const answered = page.waitForResponse("**/api/v1/accounts/*/audit*");
+  release();
+  await (await answered).finished();
+  await page.unroute("**/api/v1/accounts/*/audit*");
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+  assert.equal(await page.locator("#panel-audit").count(), 0, "the audit log's late answer is dropped");
+  assert.equal(await page.locator("#rename-form").count(), 1);
+  // The one-time rename says what it changes and can be cancelled.
   await page.fill("#f-name", "Fixed Company");
   await page.click("#rename-form button[type=submit]");
   await page.waitForSelector("#confirm-title");
