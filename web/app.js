@@ -5,7 +5,7 @@ import init, {
   validateAccountName, validatePhoto, message, negotiateLanguage, validateOtp, validateRecoveryCode,
 } from "/vendor/netid-client/netid_client.js";
 import {
-  lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, params, render, onRender,
+  lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, goBack, AUTHORIZE, params, render, onRender,
   toast, spinner, empty, confirmDialog, strengthMeter, title, activity, regionPicker,
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
@@ -131,6 +131,9 @@ async function loginView() {
     h("button", { type: "submit", text: t("login") }));
   const n = params().get("notice");
   if (n) notice(form, t(n));
+  // Sent here by a workspace app's sign-in request: back to it once signed in.
+  const cont = params().get("continue");
+  if (cont && cont.startsWith(AUTHORIZE)) sessionStorage.setItem("netid.return", cont);
   // Back from a social provider: its error, or the second step after it.
   const socialError = params().get("error");
   if (socialError) notice(form, message(socialError, lang), true);
@@ -154,9 +157,7 @@ async function loginView() {
     busy(form, async () => {
       try {
         await api("POST", "/login", { login: r.value, password: v.password, client: "browser" });
-        const back = sessionStorage.getItem("netid.return");
-        sessionStorage.removeItem("netid.return");
-        go(back || "#/profile");
+        goBack();
       } catch (err) {
         if (err.code === "email_unconfirmed" || err.code === "phone_unconfirmed") {
           pendingPassword = v.password;
@@ -196,9 +197,7 @@ function secondStepForm(ticket) {
     busy(form, async () => {
       try {
         await api("POST", "/login/second-factor", { ticket, [f]: r.value });
-        const back = sessionStorage.getItem("netid.return");
-        sessionStorage.removeItem("netid.return");
-        go(back || "#/profile");
+        goBack();
       } catch (err) {
         if (err.code === "unauthenticated") go("#/login");
         else apiError(form, err);

@@ -24,7 +24,7 @@ export async function socialButtons(mode) {
   return h("div", { class: "social", id: `social-${mode}` },
     h("p", { class: "divider", text: t("or_divider") }),
     list.map((p) => h("a", {
-      class: "button secondary social-button", id: `social-${p.id}`, href: startUrl(p.id, mode, `/${back}`),
+      class: "button secondary social-button", id: `social-${p.id}`, href: startUrl(p.id, mode, back.startsWith("/") ? back : `/${back}`),
       text: t(mode === "signup" ? "sign_up_with" : "continue_with").replace("{provider}", p.name),
       onclick: () => sessionStorage.removeItem("netid.return"),
     })));

@@ -211,6 +211,17 @@ export function strengthMeter(input, info, validatePassword) {
 /** The document title for a page. */
 export function title(text) { document.title = text ? `${text} · netid` : "netid"; }
 export function go(hash) { location.hash = hash; }
+
+/** Where a login was asked for from: a workspace app's sign-in request at netid's provider. */
+export const AUTHORIZE = "/api/v1/oauth/authorize?";
+
+/** After a login: back to the page (or the app's sign-in request) that asked for it. */
+export function goBack() {
+  const back = sessionStorage.getItem("netid.return");
+  sessionStorage.removeItem("netid.return");
+  if (back && back.startsWith(AUTHORIZE)) location.assign(back);
+  else go(back || "#/profile");
+}
 export function params() { return new URLSearchParams(location.hash.split("?")[1] || ""); }
 
 export function select(name, label, options, value) {

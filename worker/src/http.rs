@@ -28,14 +28,16 @@ pub fn status_of(code: Code) -> u16 {
         | Code::InvalidOtpLogin
         | Code::SocialNotLinked
         | Code::SocialTokenInvalid
-        | Code::SocialDenied => 401,
+        | Code::SocialDenied
+        | Code::InvalidClient => 401,
         Code::EmailUnconfirmed
         | Code::PhoneUnconfirmed
         | Code::Forbidden
         | Code::OriginNotAllowed
         | Code::NotAccountAdmin
         | Code::PasswordChangeRequired
-        | Code::ReauthenticationRequired => 403,
+        | Code::ReauthenticationRequired
+        | Code::NoWorkspaceAccess => 403,
         Code::NotFound => 404,
         Code::MethodNotAllowed => 405,
         Code::EmailTaken
@@ -77,6 +79,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::InvalidAccountName
         | Code::InvalidText
         | Code::LoginRequired
+        | Code::InvalidAuthorizationRequest
+        | Code::InvalidGrant
         | Code::TooManyAddresses
         | Code::InvalidOtp
         | Code::TwoFactorNotEnabled

@@ -7,6 +7,7 @@ mod delivery;
 mod faults;
 mod http;
 mod me_cache;
+mod oidc;
 mod scheduled;
 mod social;
 mod store;
@@ -18,6 +19,14 @@ use worker::{event, Context, Env, MessageBatch, Request, Response, Result, Sched
 async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
     let lang = http::language(&req);
     let dev = env.var("ENVIRONMENT").map(|v| v.to_string() == "development").unwrap_or(false);
+    if req.path() == "/.well-known/openid-configuration" {
+        // The issuer's discovery document lives at its root (OpenID Connect Discovery 1.0).
+        let resp = match Ctx::new(&env, Some(&req)).await {
+            Ok(mut ctx) => api::provider::well_known(&req, &mut ctx).await.unwrap_or_else(|e| http::error_response(&e, lang)),
+            Err(e) => http::error_response(&e, lang),
+        };
+        return Ok(http::secure_api_response(resp, lang, dev));
+    }
     if !req.path().starts_with(api::BASE) {
         // Static files are served by the assets binding before the Worker runs; anything
         // else is unknown.

@@ -173,6 +173,13 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::SetAppSecret { .. }
         | Change::SetAppDisabled { .. }
         | Change::DeleteApp { .. }
+        | Change::PutSigningKey { .. }
+        | Change::RetireSigningKeys { .. }
+        | Change::PutAuthCode(_)
+        | Change::UseAuthCode { .. }
+        | Change::PutOauthToken(_)
+        | Change::UseOauthToken { .. }
+        | Change::RevokeOauthFamily { .. }
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
         Change::PutProfile(p) => Scope::Profile(&p.id),

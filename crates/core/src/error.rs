@@ -80,6 +80,17 @@ pub enum Code {
     AppLimitReached,
     /// Removing it would leave the profile no way in (409).
     LastLoginMethod,
+    /// An authorization request netid cannot answer at the app: an unknown or disabled
+    /// client, or a redirect URI it has not registered exactly (400, an error page).
+    InvalidAuthorizationRequest,
+    /// The person holds no active card in the application's workspace (403, an error page).
+    NoWorkspaceAccess,
+    /// An authorization code or refresh token that is unknown, expired, spent, revoked, for
+    /// another client or redirect URI, or whose PKCE verifier does not match (400).
+    InvalidGrant,
+    /// The application could not be authenticated: unknown client, wrong secret, or a
+    /// method it may not use (401).
+    InvalidClient,
     /// A social callback whose state is unknown, spent, expired or from another browser (400).
     SocialStateInvalid,
     /// The provider's answer failed verification (signature, issuer, audience, expiry, nonce) (401).
@@ -95,7 +106,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 63] = [
+    pub const ALL: [Code; 67] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -153,6 +164,10 @@ impl Code {
         Code::LastLoginMethod,
         Code::InvalidUri,
         Code::AppLimitReached,
+        Code::InvalidAuthorizationRequest,
+        Code::NoWorkspaceAccess,
+        Code::InvalidGrant,
+        Code::InvalidClient,
         Code::SocialStateInvalid,
         Code::SocialTokenInvalid,
         Code::SocialDenied,
@@ -219,6 +234,10 @@ impl Code {
             Code::LastLoginMethod => "last_login_method",
             Code::InvalidUri => "invalid_uri",
             Code::AppLimitReached => "app_limit_reached",
+            Code::InvalidAuthorizationRequest => "invalid_authorization_request",
+            Code::NoWorkspaceAccess => "no_workspace_access",
+            Code::InvalidGrant => "invalid_grant",
+            Code::InvalidClient => "invalid_client",
             Code::SocialStateInvalid => "social_state_invalid",
             Code::SocialTokenInvalid => "social_token_invalid",
             Code::SocialDenied => "social_denied",

@@ -160,6 +160,10 @@ pub struct Session {
     pub ip: Option<String>,
     #[serde(default)]
     pub location: Option<String>,
+    /// How the session was proven (RFC 8176 `amr` values, space-separated: `pwd`, `otp`,
+    /// `fed`); the workspace apps' ID tokens say it.
+    #[serde(default)]
+    pub amr: String,
 }
 
 /// A profile's authenticator (TOTP) secret: pending until a first code proves it.
@@ -681,4 +685,69 @@ pub struct App {
     pub disabled: bool,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// One of the provider's signing keys (ES256). The Worker makes it with WebCrypto; core
+/// stores it and says which one signs and which ones the JWKS serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SigningKey {
+    pub kid: String,
+    /// The public half as a JWK (JSON text, with `kid`, `alg`, `use`).
+    pub public_jwk: String,
+    /// The private half (PKCS #8), sealed under the service's key and bound to the kid.
+    pub private_sealed: String,
+    pub created_at: i64,
+    /// Served from its creation; signs from here on (the newest such key signs).
+    pub signs_from: i64,
+    /// Leaves the JWKS then (every token it signed has expired).
+    pub retire_at: Option<i64>,
+}
+
+impl SigningKey {
+    /// In the JWKS at `now`.
+    pub fn published(&self, now: i64) -> bool {
+        self.retire_at.is_none_or(|r| r > now)
+    }
+}
+
+/// An authorization code (stored as its SHA-256): 60 seconds, single use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthCode {
+    pub code_hash: String,
+    pub client_id: String,
+    pub account_id: String,
+    pub profile_id: String,
+    /// The netid session the person was signed in with, and its public id (`sid`).
+    pub session_hash: String,
+    pub sid: String,
+    pub redirect_uri: String,
+    /// The S256 challenge the request carried.
+    pub code_challenge: Option<String>,
+    pub nonce: Option<String>,
+    pub scope: String,
+    pub auth_time: i64,
+    pub amr: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// A workspace app's refresh token (stored as its SHA-256): rotated on every use; its
+/// family is the code that began it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OauthToken {
+    pub token_hash: String,
+    pub family_id: String,
+    pub client_id: String,
+    pub account_id: String,
+    pub profile_id: String,
+    pub session_hash: String,
+    pub sid: String,
+    pub scope: String,
+    pub auth_time: i64,
+    pub amr: String,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub created_at: i64,
+    pub expires_at: i64,
 }

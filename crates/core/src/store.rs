@@ -234,6 +234,34 @@ pub enum Change {
         account_id: String,
         client_id: String,
     },
+    /// A new signing key. With `unless_one_signs_at`, inserted only when no key signs at that
+    /// time (two isolates making the first key at once: one lands, the other reads it).
+    PutSigningKey {
+        key: SigningKey,
+        unless_one_signs_at: Option<i64>,
+    },
+    /// Every published key but `except` leaves the JWKS at `at` (a rotation).
+    RetireSigningKeys {
+        except: String,
+        at: i64,
+    },
+    PutAuthCode(AuthCode),
+    /// A code is redeemed (pair with `Guard::CodeUnused`).
+    UseAuthCode {
+        code_hash: String,
+        at: i64,
+    },
+    PutOauthToken(OauthToken),
+    /// A refresh token is rotated (pair with `Guard::GrantUnused`).
+    UseOauthToken {
+        token_hash: String,
+        at: i64,
+    },
+    /// Every token of a family is revoked (a reused refresh token or code, a revocation).
+    RevokeOauthFamily {
+        family_id: String,
+        at: i64,
+    },
     /// A condition checked inside the commit's transaction, before the changes after it: when
     /// it does not hold, nothing of the commit is written and the commit fails with
     /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
@@ -283,6 +311,10 @@ pub enum Guard {
     SocialLinked { profile_id: String, provider: String, subject: String },
     /// The account has fewer than `max` applications.
     AppsBelow { account_id: String, max: u32 },
+    /// The authorization code is unused and unexpired at `now`: a code gives tokens once.
+    CodeUnused { code_hash: String, now: i64 },
+    /// The refresh token is unused, unrevoked and unexpired at `now`.
+    GrantUnused { token_hash: String, now: i64 },
     /// Without the identity (provider, subject), the profile keeps a way in: a password with
     /// a confirmed email or phone, or another social identity.
     OtherLoginMethod { profile_id: String, provider: String, subject: String },
@@ -308,6 +340,7 @@ impl Guard {
             Guard::SessionAlive { .. } => Code::Unauthenticated,
             Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
             Guard::AppsBelow { .. } => Code::AppLimitReached,
+            Guard::CodeUnused { .. } | Guard::GrantUnused { .. } => Code::InvalidGrant,
         }
     }
 
@@ -350,6 +383,32 @@ pub enum Read<'a> {
     Social(&'a str, &'a str),
     /// A session by its token hash.
     Session(&'a str),
+}
+
+/// What the provider's request starts from ([`Store::grant_context`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grantable<'a> {
+    /// An authorization request: the browser's netid session (when it sent one) and the client.
+    Request { session_hash: Option<&'a str>, client_id: &'a str },
+    /// A code at the token endpoint (by its hash).
+    Code(&'a str),
+    /// A refresh token (by its hash).
+    Token(&'a str),
+    /// The newest token of a family (an access token names its family).
+    Family(&'a str),
+}
+
+/// Everything a provider step decides on, read in one round trip: the code or token, the
+/// netid session behind it, the client, its account, the person's card there and profile.
+#[derive(Debug, Clone, Default)]
+pub struct GrantContext {
+    pub code: Option<AuthCode>,
+    pub token: Option<OauthToken>,
+    pub session: Option<Session>,
+    pub app: Option<App>,
+    pub account: Option<Account>,
+    pub card: Option<Membership>,
+    pub profile: Option<Profile>,
 }
 
 /// A session with the profile and active accounts it belongs to (see
@@ -490,5 +549,11 @@ pub trait Store {
     async fn app(&self, client_id: &str) -> StoreResult<Option<App>>;
     /// Every application (the operator's list), newest first, or those of one account.
     async fn all_apps(&self, account_id: Option<&str>, limit: u32) -> StoreResult<Vec<App>>;
+    /// What a provider step decides on, in one round trip (see [`GrantContext`]).
+    async fn grant_context(&self, key: Grantable<'_>) -> StoreResult<GrantContext>;
+    /// The provider's signing keys, newest first.
+    async fn signing_keys(&self) -> StoreResult<Vec<SigningKey>>;
+    async fn auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>>;
+    async fn oauth_token(&self, token_hash: &str) -> StoreResult<Option<OauthToken>>;
     async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>>;
 }

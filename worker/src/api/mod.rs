@@ -16,6 +16,7 @@ mod outbox;
 mod password;
 mod people;
 mod profile;
+pub(crate) mod provider;
 mod routes;
 mod sessions;
 mod signup;
@@ -39,7 +40,7 @@ use routes::{Auth, Body, Route};
 /// The checks every request passes before its handler (see the module doc), as its row in
 /// the route table says.
 async fn admit(req: &Request, ctx: &mut Ctx, route: &Route, params: &[&str]) -> Result<(), Error> {
-    if route.body == Body::ProviderCallback {
+    if matches!(route.body, Body::ProviderCallback | Body::Form) {
         return Ok(());
     }
     http::check_origin(req, &ctx.allowed_origins)?;

@@ -4,8 +4,8 @@
 //! fails when the two disagree in either direction) all read it; a route is added in one row.
 
 use super::{
-    accounts, apps, dev, invitations, login, outbox, password, people, profile, sessions, signup, social, structure,
-    two_factor, OPENAPI_JSON,
+    accounts, apps, dev, invitations, login, outbox, password, people, profile, provider, sessions, signup, social,
+    structure, two_factor, OPENAPI_JSON,
 };
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
@@ -38,6 +38,10 @@ pub enum Body {
     /// own origin): neither its origin nor its type is checked; its single-use state, bound to
     /// this browser, is what protects it.
     ProviderCallback,
+    /// An OAuth request of a workspace app (`application/x-www-form-urlencoded`, read by
+    /// the handler): servers and browser apps of other origins send it with their own
+    /// credentials and no cookie, so its origin is not checked.
+    Form,
 }
 
 /// A handler: the request, the context and the path's parameters, in the pattern's order.
@@ -155,6 +159,14 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/operator/accounts/{id}/renames", Public, Json, false, |r, c, p| accounts::grant_renames(r, c, arg(p, 0)).await),
     route!(GET "/operator/apps", Public, Json, false, |r, c, _p| apps::operator_list(r, c).await),
     route!(PUT "/operator/apps/{client_id}", Public, Json, false, |r, c, p| apps::operator_set(r, c, arg(p, 0)).await),
+    route!(GET "/oauth/authorize", Public, Json, false, |r, c, _p| provider::authorize(r, c).await),
+    route!(POST "/oauth/token", Public, Form, false, |r, c, _p| provider::token(r, c).await),
+    route!(GET "/oauth/userinfo", Public, Json, false, |r, c, _p| provider::userinfo(r, c).await),
+    route!(POST "/oauth/userinfo", Public, Form, false, |r, c, _p| provider::userinfo(r, c).await),
+    route!(POST "/oauth/introspect", Public, Form, false, |r, c, _p| provider::introspect(r, c).await),
+    route!(POST "/oauth/revoke", Public, Form, false, |r, c, _p| provider::revoke(r, c).await),
+    route!(GET "/oauth/jwks", Public, Json, false, |r, c, _p| provider::jwks(r, c).await),
+    route!(POST "/operator/signing-keys", Public, Json, false, |r, c, _p| provider::rotate_keys(r, c).await),
     route!(GET "/operator/outbox", Public, Json, false, |r, c, _p| outbox::list(r, c).await),
     route!(POST "/operator/outbox/{id}/retry", Public, Json, false, |r, c, p| outbox::retry(r, c, arg(p, 0)).await),
     route!(GET "/dev/outbox", Dev, Json, false, |r, c, _p| dev::outbox(r, c).await),

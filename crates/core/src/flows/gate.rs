@@ -74,6 +74,18 @@ pub(crate) enum Proof {
 }
 
 impl Proof {
+    /// The session's `amr` (RFC 8176). An address proof (a signup code, an invitation link)
+    /// comes with the password the person just chose; a desktop refresh continues a login
+    /// that passed the gate, with the second factor when the profile has it on.
+    fn amr(&self, second_factor: bool) -> &'static str {
+        match (self, second_factor) {
+            (Proof::Social, true) => "fed otp",
+            (Proof::Social, false) => "fed",
+            (Proof::PasswordAndFactor, _) | (Proof::Refresh { .. }, true) => "pwd otp",
+            _ => "pwd",
+        }
+    }
+
     fn includes_second_factor(&self) -> bool {
         matches!(self, Proof::PasswordAndFactor | Proof::Refresh { .. })
     }
@@ -139,6 +151,7 @@ pub(crate) async fn admit<S: Store>(
         absolute_expires_at: now + env.config.absolute_timeout,
         family_id: family.as_ref().map(|(f, _)| f.clone()),
         password_change_required: profile.password_change_required,
+        amr: proof.amr(profile.two_factor_enabled).to_string(),
     };
     changes.push(Change::PutSession(Admitted(session.clone())));
     // What the answer shows is read before the commit: once it landed, nothing may fail.

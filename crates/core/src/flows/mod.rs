@@ -14,6 +14,7 @@ mod me;
 mod password;
 pub mod people;
 mod profile;
+pub mod provider;
 pub mod sessions;
 mod signup;
 pub mod social;

@@ -3,7 +3,7 @@
 //! a value that was read, modified and written back by the caller.
 
 use super::rows::*;
-use super::{b, i, os, s, stmt, Statement, Value};
+use super::{b, i, oi, os, s, stmt, Statement, Value};
 use crate::model::name_key;
 use crate::store::{Change, Guard, StoreResult};
 
@@ -92,7 +92,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 vec![st("DELETE FROM codes WHERE profile_id = ?1 AND purpose = ?2", &[s(profile_id), s(purpose.as_str())])?]
             }
             Change::PutSession(x) => vec![st(
-                &format!("INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)"),
+                &format!("INSERT INTO sessions ({SESSION_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"),
                 &[
                     s(&x.token_hash),
                     s(&x.profile_id),
@@ -107,6 +107,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     os(&x.user_agent),
                     os(&x.ip),
                     os(&x.location),
+                    s(&x.amr),
                 ],
             )?],
             Change::ClearPasswordChangeRequired(profile_id) => vec![st(
@@ -475,9 +476,84 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             Change::SetAppDisabled { client_id, disabled } => {
                 vec![st("UPDATE apps SET disabled = ?2 WHERE client_id = ?1", &[s(client_id), b(*disabled)])?]
             }
-            Change::DeleteApp { account_id, client_id } => vec![st(
-                "DELETE FROM apps WHERE account_id = ?1 AND client_id = ?2",
-                &[s(account_id), s(client_id)],
+            Change::DeleteApp { account_id, client_id } => vec![
+                // What it issued goes with it.
+                st("DELETE FROM oauth_tokens WHERE account_id = ?1 AND client_id = ?2", &[s(account_id), s(client_id)])?,
+                st("DELETE FROM oauth_codes WHERE account_id = ?1 AND client_id = ?2", &[s(account_id), s(client_id)])?,
+                st("DELETE FROM apps WHERE account_id = ?1 AND client_id = ?2", &[s(account_id), s(client_id)])?,
+            ],
+            Change::PutSigningKey { key: k, unless_one_signs_at } => {
+                let args = [
+                    s(&k.kid),
+                    s(&k.public_jwk),
+                    s(&k.private_sealed),
+                    i(k.created_at),
+                    i(k.signs_from),
+                    oi(k.retire_at),
+                    oi(*unless_one_signs_at),
+                ];
+                vec![st(
+                    &format!(
+                        "INSERT INTO signing_keys ({SIGNING_KEY_COLS}) SELECT ?1,?2,?3,?4,?5,?6 WHERE ?7 IS NULL OR NOT EXISTS \
+                         (SELECT 1 FROM signing_keys WHERE signs_from <= ?7 AND (retire_at IS NULL OR retire_at > ?7))"
+                    ),
+                    &args,
+                )?]
+            }
+            Change::RetireSigningKeys { except, at } => vec![st(
+                "UPDATE signing_keys SET retire_at = ?2 WHERE kid != ?1 AND (retire_at IS NULL OR retire_at > ?2)",
+                &[s(except), i(*at)],
+            )?],
+            Change::PutAuthCode(c) => vec![st(
+                &format!("INSERT INTO oauth_codes ({AUTH_CODE_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"),
+                &[
+                    s(&c.code_hash),
+                    s(&c.client_id),
+                    s(&c.account_id),
+                    s(&c.profile_id),
+                    s(&c.session_hash),
+                    s(&c.sid),
+                    s(&c.redirect_uri),
+                    os(&c.code_challenge),
+                    os(&c.nonce),
+                    s(&c.scope),
+                    i(c.auth_time),
+                    s(&c.amr),
+                    i(c.created_at),
+                    i(c.expires_at),
+                    oi(c.used_at),
+                ],
+            )?],
+            Change::UseAuthCode { code_hash, at } => {
+                vec![st("UPDATE oauth_codes SET used_at = ?2 WHERE code_hash = ?1", &[s(code_hash), i(*at)])?]
+            }
+            Change::PutOauthToken(t) => vec![st(
+                &format!(
+                    "INSERT INTO oauth_tokens ({OAUTH_TOKEN_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+                ),
+                &[
+                    s(&t.token_hash),
+                    s(&t.family_id),
+                    s(&t.client_id),
+                    s(&t.account_id),
+                    s(&t.profile_id),
+                    s(&t.session_hash),
+                    s(&t.sid),
+                    s(&t.scope),
+                    i(t.auth_time),
+                    s(&t.amr),
+                    oi(t.used_at),
+                    oi(t.revoked_at),
+                    i(t.created_at),
+                    i(t.expires_at),
+                ],
+            )?],
+            Change::UseOauthToken { token_hash, at } => {
+                vec![st("UPDATE oauth_tokens SET used_at = ?2 WHERE token_hash = ?1", &[s(token_hash), i(*at)])?]
+            }
+            Change::RevokeOauthFamily { family_id, at } => vec![st(
+                "UPDATE oauth_tokens SET revoked_at = ?2 WHERE family_id = ?1 AND revoked_at IS NULL",
+                &[s(family_id), i(*at)],
             )?],
             Change::PurgeExpired { now, idle_timeout, invitations_before, code_ttl, link_ttl, outbox_before } => {
                 let expired_inv = "SELECT membership_id FROM invitations WHERE state = 'pending' AND expires_at <= ?1";
@@ -504,6 +580,10 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                         &[i(*now), i(*idle_timeout)],
                     )?,
                     st("DELETE FROM refresh_tokens WHERE expires_at <= ?1", &[i(*now)])?,
+                    // A code is kept a day past its minute, so a late second redemption still
+                    // finds it and revokes what it issued.
+                    st("DELETE FROM oauth_codes WHERE expires_at + 86400 <= ?1", &[i(*now)])?,
+                    st("DELETE FROM oauth_tokens WHERE expires_at <= ?1", &[i(*now)])?,
                     st("DELETE FROM throttles WHERE blocked_until <= ?1 AND window_start + 86400 <= ?1", &[i(*now)])?,
                     st(&format!("DELETE FROM membership_groups WHERE membership_id IN ({expired_inv})"), &[i(*invitations_before)])?,
                     st(
@@ -614,6 +694,17 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
                 "apps_below",
                 "(SELECT COUNT(*) FROM apps WHERE account_id = ?1) < ?2",
                 vec![s(account_id), i(i64::from(*max))],
+            ),
+            Guard::CodeUnused { code_hash, now } => (
+                "code_unused",
+                "EXISTS (SELECT 1 FROM oauth_codes WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2)",
+                vec![s(code_hash), i(*now)],
+            ),
+            Guard::GrantUnused { token_hash, now } => (
+                "grant_unused",
+                "EXISTS (SELECT 1 FROM oauth_tokens WHERE token_hash = ?1 AND used_at IS NULL AND revoked_at IS NULL \
+                 AND expires_at > ?2)",
+                vec![s(token_hash), i(*now)],
             ),
             Guard::OtherLoginMethod { profile_id, provider, subject } => (
                 "other_login_method",

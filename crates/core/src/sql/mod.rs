@@ -11,7 +11,7 @@
 use crate::config::ThrottlePolicy;
 use crate::error::{Code, Error};
 use crate::model::*;
-use crate::store::{Change, Guard, LoginKey, Read, SessionWithMe, Store, StoreResult};
+use crate::store::{Change, GrantContext, Grantable, Guard, LoginKey, Read, SessionWithMe, Store, StoreResult};
 use serde::de::DeserializeOwned;
 
 mod ahead;
@@ -69,6 +69,10 @@ pub fn os(v: &Option<String>) -> Value {
 pub fn i(v: i64) -> Value {
     Value::Int(v)
 }
+pub fn oi(v: Option<i64>) -> Value {
+    v.map_or(Value::Null, i)
+}
+
 pub fn b(v: bool) -> Value {
     Value::Int(i64::from(v))
 }
@@ -607,6 +611,103 @@ impl<D: Database> Store for SqlStore<D> {
         );
         let args = [account_id.map_or(Value::Null, s), i(i64::from(limit))];
         Ok(self.all::<AppRow>(&sql, &args).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn grant_context(&self, key: Grantable<'_>) -> StoreResult<GrantContext> {
+        // Each read names its row through the key inside the statement, so the five reads are
+        // one batch whatever the key is. Each statement binds exactly the values it uses.
+        let mut stmts = Vec::new();
+        let first = match key {
+            Grantable::Request { session_hash, client_id } => {
+                let sh = [session_hash.map_or(Value::Null, s)];
+                let app = [s(client_id)];
+                let account = "(SELECT account_id FROM apps WHERE client_id = ?1)";
+                let profile = "(SELECT profile_id FROM sessions WHERE token_hash = ?2)";
+                stmts.push(stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &sh)?);
+                stmts.push(stmt(&format!("SELECT {APP_COLS} FROM apps WHERE client_id = ?1"), &app)?);
+                stmts.push(stmt(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = {account}"), &app)?);
+                stmts.push(stmt(
+                    &format!("{MEMBERSHIP_SELECT} WHERE m.account_id = {account} AND m.profile_id = {profile}"),
+                    &[s(client_id), sh[0].clone()],
+                )?);
+                let profile = "(SELECT profile_id FROM sessions WHERE token_hash = ?1)";
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {profile}"), &sh)?);
+                false
+            }
+            Grantable::Code(h) | Grantable::Token(h) | Grantable::Family(h) => {
+                let (head, table, by) = match key {
+                    Grantable::Code(_) => (
+                        format!("SELECT {AUTH_CODE_COLS} FROM oauth_codes WHERE code_hash = ?1"),
+                        "oauth_codes",
+                        "code_hash = ?1",
+                    ),
+                    Grantable::Token(_) => (
+                        format!("SELECT {OAUTH_TOKEN_COLS} FROM oauth_tokens WHERE token_hash = ?1"),
+                        "oauth_tokens",
+                        "token_hash = ?1",
+                    ),
+                    _ => (
+                        format!(
+                            "SELECT {OAUTH_TOKEN_COLS} FROM oauth_tokens WHERE family_id = ?1 \
+                             ORDER BY created_at DESC, rowid DESC LIMIT 1"
+                        ),
+                        "oauth_tokens",
+                        "family_id = ?1",
+                    ),
+                };
+                let of = |col: &str| format!("(SELECT {col} FROM {table} WHERE {by} LIMIT 1)");
+                let a = [s(h)];
+                stmts.push(stmt(&head, &a)?);
+                stmts.push(stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = {}", of("session_hash")), &a)?);
+                stmts.push(stmt(&format!("SELECT {APP_COLS} FROM apps WHERE client_id = {}", of("client_id")), &a)?);
+                stmts.push(stmt(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = {}", of("account_id")), &a)?);
+                stmts.push(stmt(
+                    &format!(
+                        "{MEMBERSHIP_SELECT} WHERE m.account_id = {} AND m.profile_id = {}",
+                        of("account_id"),
+                        of("profile_id")
+                    ),
+                    &a,
+                )?);
+                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {}", of("profile_id")), &a)?);
+                true
+            }
+        };
+        let results = self.batch(Round::Read, stmts).await?;
+        let (head, rest) = results.split_at(usize::from(first));
+        let [sr, apr, acr, mr, pr] = rest else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let mut out = GrantContext {
+            session: D::rows::<SessionRow>(sr)?.into_iter().next().map(Into::into),
+            app: D::rows::<AppRow>(apr)?.into_iter().next().map(Into::into),
+            account: D::rows::<AccountRecordRow>(acr)?.into_iter().next().map(Into::into),
+            card: D::rows::<MembershipRow>(mr)?.into_iter().next().map(Into::into),
+            profile: D::rows::<ProfileRow>(pr)?.into_iter().next().map(Into::into),
+            ..GrantContext::default()
+        };
+        if let Some(r) = head.first() {
+            match key {
+                Grantable::Code(_) => out.code = D::rows::<AuthCode>(r)?.into_iter().next(),
+                _ => out.token = D::rows::<OauthToken>(r)?.into_iter().next(),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn signing_keys(&self) -> StoreResult<Vec<SigningKey>> {
+        let sql = format!("SELECT {SIGNING_KEY_COLS} FROM signing_keys ORDER BY signs_from DESC, created_at DESC, kid");
+        self.all::<SigningKey>(&sql, &[]).await
+    }
+
+    async fn auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>> {
+        let sql = format!("SELECT {AUTH_CODE_COLS} FROM oauth_codes WHERE code_hash = ?1");
+        self.first::<AuthCode>(&sql, &[s(code_hash)]).await
+    }
+
+    async fn oauth_token(&self, token_hash: &str) -> StoreResult<Option<OauthToken>> {
+        let sql = format!("SELECT {OAUTH_TOKEN_COLS} FROM oauth_tokens WHERE token_hash = ?1");
+        self.first::<OauthToken>(&sql, &[s(token_hash)]).await
     }
 
     async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>> {

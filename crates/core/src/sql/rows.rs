@@ -80,6 +80,7 @@ pub struct SessionRow {
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     pub location: Option<String>,
+    pub amr: String,
 }
 
 impl From<SessionRow> for Session {
@@ -98,6 +99,7 @@ impl From<SessionRow> for Session {
             user_agent: r.user_agent,
             ip: r.ip,
             location: r.location,
+            amr: r.amr,
         }
     }
 }
@@ -377,7 +379,12 @@ impl SocialStateRow {
     }
 }
 
-pub const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required, id, user_agent, ip, location";
+pub const SIGNING_KEY_COLS: &str = "kid, public_jwk, private_sealed, created_at, signs_from, retire_at";
+pub const AUTH_CODE_COLS: &str = "code_hash, client_id, account_id, profile_id, session_hash, sid, redirect_uri, \
+     code_challenge, nonce, scope, auth_time, amr, created_at, expires_at, used_at";
+pub const OAUTH_TOKEN_COLS: &str = "token_hash, family_id, client_id, account_id, profile_id, session_hash, sid, \
+     scope, auth_time, amr, used_at, revoked_at, created_at, expires_at";
+pub const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required, id, user_agent, ip, location, amr";
 pub const TICKET_COLS: &str = "ticket_hash, profile_id, login, client, account_id, attempts, expires_at, created_at";
 pub const AUDIT_COLS: &str = "id, account_id, at, actor, action, target, detail";
 
