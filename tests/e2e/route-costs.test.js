@@ -7,6 +7,7 @@
 // not called, so a new route comes with its budget.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { totp } from "../lib/totp.js";
 import { call, newPerson, newAccount, uniqueEmail, lastMessage, PASSWORD, OPERATOR_TOKEN, advance, testIp } from "./helpers.js";
 import { Jar, dance, get, providerUser } from "./oidc-helpers.js";
@@ -215,6 +216,25 @@ test("every route reads in one round trip and writes in one, plus the counted at
   await route("POST", "/accounts/{id}/apps/{client_id}/secret", WRITE, () => call("POST", `${base}/apps/${cid}/secret`, { token: admin.token }));
   await route("GET", "/operator/apps", READ, () => op("GET", `/operator/apps?account_id=${id}`));
   await route("PUT", "/operator/apps/{client_id}", WRITE, () => op("PUT", `/operator/apps/${cid}`, { disabled: true }));
+  // Workspace sign-in (the provider): a live session's authorization request and the token
+  // request each read in one round trip and write in one (the signing keys are the isolate's,
+  // read at most once a minute: the JWKS call below reads them).
+  const rp = await call("POST", `${base}/apps`, { token: admin.token, body: { name: "RP", type: "confidential", redirect_uris: ["http://127.0.0.1:9/cb"] } });
+  await route("GET", "/oauth/jwks", READ, () => call("GET", "/oauth/jwks"));
+  const verifier = "costs-verifier-0123456789-0123456789-0123456789";
+  const challenge = createHash("sha256").update(verifier).digest("base64url");
+  const q = new URLSearchParams({ response_type: "code", client_id: rp.json.client_id, redirect_uri: "http://127.0.0.1:9/cb", scope: "openid email", code_challenge: challenge, code_challenge_method: "S256" });
+  const authz = await route("GET", "/oauth/authorize", WRITE, () => call("GET", `/oauth/authorize?${q}`, { headers: { Cookie: `__Host-netid_session=${admin.token}` } }));
+  const oauthCode = new URL(authz.headers.get("location")).searchParams.get("code");
+  const basicAuth = { Authorization: `Basic ${Buffer.from(`${rp.json.client_id}:${rp.json.client_secret}`).toString("base64")}`, "Content-Type": "application/x-www-form-urlencoded" };
+  const formOf = (o) => new URLSearchParams(o).toString();
+  const tok = await route("POST", "/oauth/token", WRITE, () => call("POST", "/oauth/token", { headers: basicAuth, body: formOf({ grant_type: "authorization_code", code: oauthCode, redirect_uri: "http://127.0.0.1:9/cb", code_verifier: verifier }) }));
+  await route("GET", "/oauth/userinfo", READ, () => call("GET", "/oauth/userinfo", { token: tok.json.access_token }));
+  await route("POST", "/oauth/userinfo", READ, () => call("POST", "/oauth/userinfo", { token: tok.json.access_token, headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" }));
+  // Introspection authenticates the client first, then reads the token's grant.
+  await route("POST", "/oauth/introspect", WRITE, () => call("POST", "/oauth/introspect", { headers: basicAuth, body: formOf({ token: tok.json.access_token }) }));
+  await route("POST", "/oauth/revoke", WRITE, () => call("POST", "/oauth/revoke", { headers: basicAuth, body: formOf({ token: tok.json.access_token }) }));
+  await route("POST", "/operator/signing-keys", WRITE, () => op("POST", "/operator/signing-keys"));
   await route("DELETE", "/accounts/{id}/apps/{client_id}", WRITE, () => call("DELETE", `${base}/apps/${cid}`, { token: admin.token }));
 
   // The operator.

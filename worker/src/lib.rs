@@ -22,7 +22,9 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
     if req.path() == "/.well-known/openid-configuration" {
         // The issuer's discovery document lives at its root (OpenID Connect Discovery 1.0).
         let resp = match Ctx::new(&env, Some(&req)).await {
-            Ok(mut ctx) => api::provider::well_known(&req, &mut ctx).await.unwrap_or_else(|e| http::error_response(&e, lang)),
+            Ok(mut ctx) => {
+                api::provider::well_known(&req, &mut ctx).await.unwrap_or_else(|e| http::error_response(&e, lang))
+            }
             Err(e) => http::error_response(&e, lang),
         };
         return Ok(http::secure_api_response(resp, lang, dev));

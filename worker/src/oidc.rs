@@ -101,11 +101,15 @@ async fn load(ctx: &Ctx, records: Vec<SigningKey>) -> Result<Vec<Loaded>, Error>
     for r in records {
         let public_jwk: Value = serde_json::from_str(&r.public_jwk).map_err(|_| internal("jwk"))?;
         let public =
-            call(subtle_import_key("jwk", &to_js(&public_jwk)?, &ec_params(), true, &usages(&["verify"])), "import").await?;
+            call(subtle_import_key("jwk", &to_js(&public_jwk)?, &ec_params(), true, &usages(&["verify"])), "import")
+                .await?;
         let private = match totp::open(&key, &aad(&r.kid), &r.private_sealed) {
             Some(bytes) => {
                 let jwk: Value = serde_json::from_slice(&bytes).map_err(|_| internal("jwk"))?;
-                Some(call(subtle_import_key("jwk", &to_js(&jwk)?, &ec_params(), false, &usages(&["sign"])), "import").await?)
+                Some(
+                    call(subtle_import_key("jwk", &to_js(&jwk)?, &ec_params(), false, &usages(&["sign"])), "import")
+                        .await?,
+                )
             }
             // Sealed under another key: it can still verify, never sign.
             None => None,
@@ -119,7 +123,10 @@ async fn load(ctx: &Ctx, records: Vec<SigningKey>) -> Result<Vec<Loaded>, Error>
 async fn keys(ctx: &Ctx, fresh: bool) -> Result<Vec<Loaded>, Error> {
     if !fresh {
         let hit = KEYS.with(|k| {
-            k.borrow().as_ref().filter(|c| ctx.now - c.loaded_at < CACHE_SECONDS && ctx.now >= c.loaded_at).map(|c| c.keys.clone())
+            k.borrow()
+                .as_ref()
+                .filter(|c| ctx.now - c.loaded_at < CACHE_SECONDS && ctx.now >= c.loaded_at)
+                .map(|c| c.keys.clone())
         });
         if let Some(keys) = hit {
             return Ok(keys);
@@ -138,8 +145,8 @@ async fn generate(ctx: &mut Ctx) -> Result<SigningKey, Error> {
     let private = jwk_value(&call(subtle_export_key("jwk", &get("privateKey")?), "export").await?)?;
     let mut public = jwk_value(&call(subtle_export_key("jwk", &get("publicKey")?), "export").await?)?;
     let kid = netid_core::tokens::new_id("key", &mut ctx.rng);
-    let sealed = totp::seal(&key, &aad(&kid), private.to_string().as_bytes(), &mut ctx.rng)
-        .ok_or_else(|| internal("seal"))?;
+    let sealed =
+        totp::seal(&key, &aad(&kid), private.to_string().as_bytes(), &mut ctx.rng).ok_or_else(|| internal("seal"))?;
     if let Some(o) = public.as_object_mut() {
         o.remove("key_ops");
         o.remove("ext");
@@ -241,7 +248,12 @@ pub async fn verify(ctx: &Ctx, token: &str, typ: Option<&str>, issuer: &str) -> 
     };
     let input = format!("{h}.{p}");
     let ok = call(
-        subtle_verify(&ecdsa_sha256(), &key.public, &Uint8Array::from(sig.as_slice()), &Uint8Array::from(input.as_bytes())),
+        subtle_verify(
+            &ecdsa_sha256(),
+            &key.public,
+            &Uint8Array::from(sig.as_slice()),
+            &Uint8Array::from(input.as_bytes()),
+        ),
         "verify",
     )
     .await?;

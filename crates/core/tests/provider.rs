@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use netid_core::flows::apps::{self, AppInput, Registered};
 use netid_core::flows::invitations::InviteOptions;
-use netid_core::flows::provider::{self, Authorized, AuthorizeRequest, ClientAuth, TokenRequest, TokenSet};
+use netid_core::flows::provider::{self, AuthorizeRequest, Authorized, ClientAuth, TokenRequest, TokenSet};
 use netid_core::flows::Grant;
 use netid_core::model::{ClientKind, SigningKey};
 use netid_core::Code;
@@ -117,7 +117,10 @@ fn claims_are_small_and_pairwise_and_say_how_the_person_signed_in() {
     assert_eq!(ia["nonce"], "n");
     assert_eq!(ia["email"], "op-admin@example.com");
     assert_eq!(ia["sid"], s.session.id.as_str());
-    assert_eq!(ta.access_token["exp"].as_i64().unwrap() - ta.access_token["iat"].as_i64().unwrap(), provider::ACCESS_TTL);
+    assert_eq!(
+        ta.access_token["exp"].as_i64().unwrap() - ta.access_token["iat"].as_i64().unwrap(),
+        provider::ACCESS_TTL
+    );
     // The shape does not grow with the person's workspaces: no list of accounts in it.
     assert!(ia.as_object().unwrap().len() <= 20, "{ia}");
     assert!(!ia.to_string().contains(&b.id));
@@ -131,7 +134,9 @@ fn only_an_active_card_gets_a_code() {
     let app = register(&mut w, &admin, &acc.id, "confidential");
     let stranger = w.person("op-stranger@example.com");
     let s = browser(&mut w, "op-stranger@example.com");
-    assert!(matches!(authorize(&mut w, Some(&s.token), request(&app)), Authorized::NoAccess { account_name, .. } if account_name == "Gated"));
+    assert!(
+        matches!(authorize(&mut w, Some(&s.token), request(&app)), Authorized::NoAccess { account_name, .. } if account_name == "Gated")
+    );
     let _ = stranger;
     // An invitee who has not accepted yet has no access either.
     invite(&mut w, &admin, &acc.id, &["op-stranger@example.com"], InviteOptions::default());
@@ -139,7 +144,10 @@ fn only_an_active_card_gets_a_code() {
     // prompt=none answers at the app.
     let mut none = request(&app);
     none.prompt = Some("none".into());
-    assert!(matches!(authorize(&mut w, Some(&s.token), none.clone()), Authorized::Error { error: "access_denied", .. }));
+    assert!(matches!(
+        authorize(&mut w, Some(&s.token), none.clone()),
+        Authorized::Error { error: "access_denied", .. }
+    ));
     assert!(matches!(authorize(&mut w, None, none), Authorized::Error { error: "login_required", .. }));
     assert!(matches!(authorize(&mut w, None, request(&app)), Authorized::Login { .. }));
     // Unknown clients and other redirect URIs: a page, never a redirect.
@@ -208,7 +216,8 @@ fn refresh_rotates_and_ends_with_the_session_and_the_membership() {
         .find(|m| m.profile_id.as_deref() == Some(member.profile.id.as_str()))
         .unwrap()
         .id;
-    w.run(|env| Box::pin(async move { netid_core::flows::people::dismiss_user(env, &pid, &aid, &card).await })).unwrap();
+    w.run(|env| Box::pin(async move { netid_core::flows::people::dismiss_user(env, &pid, &aid, &card).await }))
+        .unwrap();
     assert_eq!(code_of(refresh(&mut w, &app, &t3.refresh_token)), Code::InvalidGrant);
     // The admin's family ends with the netid session (logout).
     let s = browser(&mut w, "op-fam@example.com");
@@ -238,7 +247,11 @@ fn a_public_client_needs_pkce_and_a_confidential_one_its_secret() {
     let wrong = Registered { client_secret: Some("not-the-secret".into()), ..crm.clone() };
     assert_eq!(code_of(redeem(&mut w, &wrong, &c)), Code::InvalidClient);
     let stolen = Registered { client_secret: None, ..crm.clone() };
-    assert_eq!(code_of(redeem(&mut w, &stolen, &c)), Code::InvalidClient, "a confidential client cannot pass for public");
+    assert_eq!(
+        code_of(redeem(&mut w, &stolen, &c)),
+        Code::InvalidClient,
+        "a confidential client cannot pass for public"
+    );
     assert!(redeem(&mut w, &crm, &c).is_ok(), "the failed attempts did not spend the code");
     let c = code(&mut w, &s.token, &spa);
     assert!(redeem(&mut w, &spa, &c).is_ok());

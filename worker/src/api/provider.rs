@@ -17,7 +17,7 @@ use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
 use crate::oidc;
 use netid_core::flows::provider::{
-    self, AccessClaims, Authorized, AuthorizeRequest, ClientAuth, Presented, TokenRequest,
+    self, AccessClaims, AuthorizeRequest, Authorized, ClientAuth, Presented, TokenRequest,
 };
 use netid_core::store::{Grantable, Store};
 use netid_core::{Code, Error, Lang};
@@ -137,7 +137,11 @@ fn page(lang: Lang, status: u16, title: &str, body: &str, link: Option<(&str, &s
         b = escape(body),
     );
     let resp = Response::from_html(html).map_err(http::internal)?.with_status(status);
-    let resp = http::with_header(resp, "Content-Security-Policy", "default-src 'none'; style-src 'self'; frame-ancestors 'none'; form-action 'none'");
+    let resp = http::with_header(
+        resp,
+        "Content-Security-Policy",
+        "default-src 'none'; style-src 'self'; frame-ancestors 'none'; form-action 'none'",
+    );
     Ok(http::with_header(resp, "X-Frame-Options", "DENY"))
 }
 
@@ -216,14 +220,22 @@ pub async fn authorize(req: &Request, ctx: &mut Ctx) -> ApiResult {
         Authorized::Page(code) => page(lang, 400, label(lang, "cannot_sign_in"), code.message(lang), None),
         Authorized::Error { redirect_uri, error, description, state } => redirect(&at_app(
             &redirect_uri,
-            &[("error", Some(error)), ("error_description", Some(description)), ("state", state.as_deref()), ("iss", Some(&iss))],
+            &[
+                ("error", Some(error)),
+                ("error_description", Some(description)),
+                ("state", state.as_deref()),
+                ("iss", Some(&iss)),
+            ],
         )?),
         Authorized::Login { auth_after } => {
             // Back to this very request once signed in, with the time the login page was
             // asked for (a session made before it does not count).
             let mut url = req.url().map_err(http::internal)?;
-            let kept: Vec<(String, String)> =
-                url.query_pairs().filter(|(k, _)| k != "netid_auth_after").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "netid_auth_after")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
             url.query_pairs_mut().clear().extend_pairs(kept).append_pair("netid_auth_after", &auth_after.to_string());
             let back = format!("{}?{}", url.path(), url.query().unwrap_or_default());
             let encoded: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
@@ -244,9 +256,10 @@ pub async fn authorize(req: &Request, ctx: &mut Ctx) -> ApiResult {
             let title = label(lang, "no_access").replace("{account}", &account_name);
             page(lang, 403, &title, Code::NoWorkspaceAccess.message(lang), Some((&back, label(lang, "back"))))
         }
-        Authorized::Code { redirect_uri, code, state } => {
-            redirect(&at_app(&redirect_uri, &[("code", Some(&code)), ("state", state.as_deref()), ("iss", Some(&iss))])?)
-        }
+        Authorized::Code { redirect_uri, code, state } => redirect(&at_app(
+            &redirect_uri,
+            &[("code", Some(&code)), ("state", state.as_deref()), ("iss", Some(&iss))],
+        )?),
     }
 }
 
@@ -256,9 +269,9 @@ pub async fn authorize(req: &Request, ctx: &mut Ctx) -> ApiResult {
 fn oauth_error(e: &Error, lang: Lang) -> ApiResult {
     let (status, error) = match e.code {
         Code::InvalidClient => (401, "invalid_client"),
-        Code::InvalidGrant if e.field.as_deref() == Some("scope") => (400, "invalid_scope"),
+        Code::InvalidGrant if e.field == Some("scope") => (400, "invalid_scope"),
         Code::InvalidGrant => (400, "invalid_grant"),
-        Code::InvalidRequest | Code::InvalidJson | Code::UnsupportedMediaType if e.field.as_deref() == Some("grant_type") => {
+        Code::InvalidRequest | Code::InvalidJson | Code::UnsupportedMediaType if e.field == Some("grant_type") => {
             (400, "unsupported_grant_type")
         }
         Code::InvalidRequest | Code::InvalidJson | Code::UnsupportedMediaType | Code::PayloadTooLarge => {
@@ -317,10 +330,9 @@ fn client_auth(req: &Request, pairs: &[(String, String)]) -> Result<ClientAuth, 
             }
             Ok(ClientAuth { client_id: id, secret: dec(secret).filter(|s| !s.is_empty()) })
         }
-        None => Ok(ClientAuth {
-            client_id: get(pairs, "client_id").ok_or_else(bad)?,
-            secret: get(pairs, "client_secret"),
-        }),
+        None => {
+            Ok(ClientAuth { client_id: get(pairs, "client_id").ok_or_else(bad)?, secret: get(pairs, "client_secret") })
+        }
     }
 }
 
@@ -389,7 +401,11 @@ pub async fn userinfo(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 }
 
 /// The authenticated client of an introspection or revocation request.
-async fn calling_client(req: &Request, ctx: &mut Ctx, pairs: &[(String, String)]) -> Result<netid_core::model::App, Error> {
+async fn calling_client(
+    req: &Request,
+    ctx: &mut Ctx,
+    pairs: &[(String, String)],
+) -> Result<netid_core::model::App, Error> {
     let auth = client_auth(req, pairs)?;
     let app = ctx.store.grant_context(Grantable::Request { session_hash: None, client_id: &auth.client_id }).await?.app;
     provider::authenticate_client(app.as_ref(), &auth)

@@ -157,7 +157,7 @@ pub async fn authorize<S: Store>(
     // The netid session: absent, expired, too old for prompt=login or max_age, or of another
     // person than the id_token_hint's, it sends the person to netid's login page.
     let session = ctx.session.clone().filter(|s| session_counts(env, s));
-    let profile = ctx.profile.clone().filter(|p| super::gate::live(p));
+    let profile = ctx.profile.clone().filter(super::gate::live);
     let fresh = |s: &Session| {
         let after_login = req.auth_after.is_none_or(|t| s.created_at >= t);
         let login_asked = prompts.contains(&"login") && req.auth_after.is_none();
@@ -282,7 +282,8 @@ pub struct TokenSet {
 /// derived from the service's key, so the apps of two workspaces cannot correlate their
 /// people, and the same person keeps one `sub` per workspace.
 pub fn pairwise_sub(env: &Env<'_, impl Store>, account_id: &str, profile_id: &str) -> Result<String> {
-    let key = env.config.two_factor_key.ok_or_else(|| Error::internal("the service key (TWO_FACTOR_KEY) is not set"))?;
+    let key =
+        env.config.two_factor_key.ok_or_else(|| Error::internal("the service key (TWO_FACTOR_KEY) is not set"))?;
     let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&key).map_err(|_| Error::internal("hmac key"))?;
     mac.update(b"netid pairwise subject\0");
     mac.update(account_id.as_bytes());
@@ -301,12 +302,7 @@ fn alive(env: &Env<'_, impl Store>, ctx: &GrantContext) -> bool {
 }
 
 /// The claims about the person both tokens and userinfo carry.
-fn person_claims(
-    out: &mut Map<String, Value>,
-    scope: &str,
-    card: &Membership,
-    profile: &Profile,
-) {
+fn person_claims(out: &mut Map<String, Value>, scope: &str, card: &Membership, profile: &Profile) {
     out.insert("account_role".into(), json!(if card.role == Role::Admin { "admin" } else { "member" }));
     out.insert("user_type".into(), json!(if card.kind == MemberType::Extranet { "extranet" } else { "employee" }));
     if has(scope, "profile") {
@@ -334,7 +330,13 @@ fn person_claims(
 }
 
 /// Builds the token set of a grant.
-fn issue(env: &mut Env<'_, impl Store>, issuer: &str, ctx: &GrantContext, grant: &OauthToken, nonce: Option<&str>) -> Result<(TokenSet, OauthToken)> {
+fn issue(
+    env: &mut Env<'_, impl Store>,
+    issuer: &str,
+    ctx: &GrantContext,
+    grant: &OauthToken,
+    nonce: Option<&str>,
+) -> Result<(TokenSet, OauthToken)> {
     let (Some(card), Some(profile)) = (ctx.card.as_ref(), ctx.profile.as_ref()) else {
         return Err(Error::new(Code::InvalidGrant));
     };
@@ -396,7 +398,12 @@ fn issue(env: &mut Env<'_, impl Store>, issuer: &str, ctx: &GrantContext, grant:
 
 /// The token endpoint (`POST /oauth/token`): an authorization code (with its redirect URI
 /// and PKCE verifier) or a refresh token, for an authenticated client.
-pub async fn token<S: Store>(env: &mut Env<'_, S>, issuer: &str, auth: ClientAuth, req: TokenRequest) -> Result<TokenSet> {
+pub async fn token<S: Store>(
+    env: &mut Env<'_, S>,
+    issuer: &str,
+    auth: ClientAuth,
+    req: TokenRequest,
+) -> Result<TokenSet> {
     let invalid = || Error::new(Code::InvalidGrant);
     match req.grant_type.as_str() {
         "authorization_code" => {
@@ -407,14 +414,17 @@ pub async fn token<S: Store>(env: &mut Env<'_, S>, issuer: &str, auth: ClientAut
             let c = ctx.code.clone().filter(|c| c.client_id == app.client_id).ok_or_else(invalid)?;
             if c.used_at.is_some() {
                 // A second redemption: what the first one issued is revoked.
-                env.store.commit(vec![Change::RevokeOauthFamily { family_id: c.code_hash.clone(), at: env.now }]).await?;
+                env.store
+                    .commit(vec![Change::RevokeOauthFamily { family_id: c.code_hash.clone(), at: env.now }])
+                    .await?;
                 return Err(invalid());
             }
             if env.now >= c.expires_at || req.redirect_uri.as_deref() != Some(c.redirect_uri.as_str()) {
                 return Err(invalid());
             }
             match (&c.code_challenge, req.code_verifier.as_deref()) {
-                (Some(ch), Some(v)) if pkce_value(v) && same(&URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes())), ch) => {}
+                (Some(ch), Some(v))
+                    if pkce_value(v) && same(&URL_SAFE_NO_PAD.encode(Sha256::digest(v.as_bytes())), ch) => {}
                 (None, None) if app.kind == AppType::Confidential => {}
                 _ => return Err(invalid()),
             }
@@ -465,7 +475,9 @@ pub async fn token<S: Store>(env: &mut Env<'_, S>, issuer: &str, auth: ClientAut
                 return Err(invalid());
             }
             if t.used_at.is_some() {
-                env.store.commit(vec![Change::RevokeOauthFamily { family_id: t.family_id.clone(), at: env.now }]).await?;
+                env.store
+                    .commit(vec![Change::RevokeOauthFamily { family_id: t.family_id.clone(), at: env.now }])
+                    .await?;
                 return Err(invalid());
             }
             if env.now >= t.expires_at || !alive(env, &ctx) {
@@ -519,9 +531,11 @@ async fn live_grant<S: Store>(env: &Env<'_, S>, at: &AccessClaims) -> Result<Opt
         return Ok(None);
     }
     let ctx = env.store.grant_context(Grantable::Family(&at.grant)).await?;
-    let ok = ctx.token.as_ref().is_some_and(|t| {
-        t.revoked_at.is_none() && t.client_id == at.client_id && t.account_id == at.account_id
-    }) && alive(env, &ctx);
+    let ok = ctx
+        .token
+        .as_ref()
+        .is_some_and(|t| t.revoked_at.is_none() && t.client_id == at.client_id && t.account_id == at.account_id)
+        && alive(env, &ctx);
     Ok(ok.then_some(ctx))
 }
 
@@ -642,7 +656,10 @@ pub async fn install_first_key<S: Store>(env: &Env<'_, S>, mut key: crate::model
 /// A rotation (the operator's): the new key is served at once and signs after
 /// [`KEY_OVERLAP`]; every other key leaves the JWKS once the tokens it may still sign until
 /// then have expired.
-pub async fn rotate_keys<S: Store>(env: &Env<'_, S>, mut key: crate::model::SigningKey) -> Result<crate::model::SigningKey> {
+pub async fn rotate_keys<S: Store>(
+    env: &Env<'_, S>,
+    mut key: crate::model::SigningKey,
+) -> Result<crate::model::SigningKey> {
     key.created_at = env.now;
     key.signs_from = env.now + KEY_OVERLAP;
     key.retire_at = None;

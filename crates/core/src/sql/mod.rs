@@ -658,7 +658,10 @@ impl<D: Database> Store for SqlStore<D> {
                 let of = |col: &str| format!("(SELECT {col} FROM {table} WHERE {by} LIMIT 1)");
                 let a = [s(h)];
                 stmts.push(stmt(&head, &a)?);
-                stmts.push(stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = {}", of("session_hash")), &a)?);
+                stmts.push(stmt(
+                    &format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = {}", of("session_hash")),
+                    &a,
+                )?);
                 stmts.push(stmt(&format!("SELECT {APP_COLS} FROM apps WHERE client_id = {}", of("client_id")), &a)?);
                 stmts.push(stmt(&format!("SELECT {ACCOUNT_COLS} FROM accounts WHERE id = {}", of("account_id")), &a)?);
                 stmts.push(stmt(
@@ -669,7 +672,8 @@ impl<D: Database> Store for SqlStore<D> {
                     ),
                     &a,
                 )?);
-                stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {}", of("profile_id")), &a)?);
+                stmts
+                    .push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {}", of("profile_id")), &a)?);
                 true
             }
         };
