@@ -5,7 +5,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as client from "openid-client";
-import { BASE, API, call, newPerson, newAccount, inviteAll, acceptAsNew, advance, uniqueEmail, OPERATOR_TOKEN, PASSWORD } from "./helpers.js";
+import { createServer } from "node:http";
+import { createRemoteJWKSet, jwtVerify } from "jose";
+import { BASE, API, call, lastMessage, newPerson, newAccount, inviteAll, acceptAsNew, advance, uniqueEmail, OPERATOR_TOKEN, PASSWORD } from "./helpers.js";
 
 const COOKIE = "__Host-netid_session";
 const REDIRECT = "http://127.0.0.1:9/callback";
@@ -102,6 +104,8 @@ test("discovery: the issuer is the service's origin, S256 only, iss in authoriza
   assert.deepEqual(d.response_types_supported, ["code"]);
   assert.deepEqual(d.subject_types_supported, ["pairwise"]);
   assert.deepEqual(d.id_token_signing_alg_values_supported, ["ES256"]);
+  assert.equal(d.backchannel_logout_supported, true);
+  assert.equal(d.backchannel_logout_session_supported, true);
   for (const k of ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "introspection_endpoint"]) {
     assert.ok(d[k].startsWith(`${BASE}/api/v1/oauth/`), `${k}: ${d[k]}`);
   }
@@ -359,4 +363,91 @@ test("key rotation: the next key is in the JWKS before it signs; the old one sta
   assert.ok((await jwks()).includes(oldKid), "the old key stays while its tokens live");
   await advance(700);
   assert.deepEqual(await jwks(), [newKid]);
+});
+
+/** An app's back-channel logout receiver on 127.0.0.1: resolves `next()` with each logout token. */
+async function receiver() {
+  const waiting = [];
+  const got = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => { body += c; });
+    req.on("end", () => {
+      const token = new URLSearchParams(body).get("logout_token");
+      res.writeHead(200).end();
+      const w = waiting.shift();
+      if (w) w(token); else got.push(token);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const uri = `http://127.0.0.1:${server.address().port}/backchannel`;
+  const next = (ms = 15_000) => new Promise((resolve, reject) => {
+    if (got.length) { resolve(got.shift()); return; }
+    const timer = setTimeout(() => reject(new Error(`no logout token at ${uri} within ${ms} ms`)), ms);
+    waiting.push((t) => { clearTimeout(timer); resolve(t); });
+  });
+  return { uri, next, close: () => server.close() };
+}
+
+async function verifyLogout(token, app) {
+  const now = new Date(Date.now() + (await skew()) * 1000);
+  const { payload, protectedHeader } = await jwtVerify(token, createRemoteJWKSet(new URL(`${API}/oauth/jwks`)), {
+    issuer: BASE, audience: app.client_id, typ: "logout+jwt", currentDate: now,
+  });
+  assert.equal(protectedHeader.alg, "ES256");
+  assert.deepEqual(payload.events, { "http://schemas.openid.net/event/backchannel-logout": {} });
+  assert.equal(payload.nonce, undefined);
+  assert.ok(payload.jti && payload.iat && payload.exp);
+  return payload;
+}
+
+test("leaving is immediate: dismissal, logout and a password change send a signed back-channel logout token to the apps the person holds tokens of, and revoke them", async () => {
+  const rx = await receiver();
+  try {
+    const admin = await newPerson();
+    const a = await newAccount(admin, "Back A");
+    const b = await newAccount(admin, "Back B");
+    const appA = await register(admin, a.id, { backchannel_logout_uri: rx.uri });
+    const appB = await register(admin, b.id, { backchannel_logout_uri: rx.uri });
+    const email = uniqueEmail("backchannel");
+    await inviteAll(admin, a.id, [email]);
+    const member = await acceptAsNew(email, "Bea", "Back");
+    const memberB = await call("POST", `/accounts/${b.id}/invitations`, { token: admin.token, body: { invitees: [{ email }] } });
+    assert.equal(memberB.status, 200, memberB.text);
+    const inv = await lastMessage(email, "invitation");
+    assert.equal((await call("POST", `/invitations/${inv.token}/accept`, { token: member.token, body: {} })).status, 200);
+    const login = await call("POST", "/login", { body: { login: email, password: PASSWORD, client: "browser" } });
+    const cfgA = await relyingParty(appA);
+    const cfgB = await relyingParty(appB);
+    const ta = await tokens(cfgA, login.json.token);
+    const tb = await tokens(cfgB, login.json.token);
+    // B's admin dismisses them: B's app is told, with the session and subject it knows.
+    const users = await call("GET", `/accounts/${b.id}/users?status=active`, { token: admin.token });
+    const card = users.json.users.find((u) => u.login_email === email);
+    assert.equal((await call("POST", `/accounts/${b.id}/users/${card.id}/dismiss`, { token: admin.token })).status, 200);
+    const lt = await verifyLogout(await rx.next(), appB);
+    assert.equal(lt.sub, tb.claims().sub);
+    assert.equal(lt.sid, tb.claims().sid);
+    await assert.rejects(client.refreshTokenGrant(cfgB, tb.refresh_token), (e) => e.error === "invalid_grant");
+    // A's app still works.
+    const ra = await client.refreshTokenGrant(cfgA, ta.refresh_token);
+    assert.ok(ra.access_token);
+    // Logging out of netid: A's app is told once for that session.
+    assert.equal((await call("POST", "/logout", { token: login.json.token })).status, 204);
+    const la = await verifyLogout(await rx.next(), appA);
+    assert.equal(la.sub, ta.claims().sub);
+    assert.equal(la.sid, ta.claims().sid);
+    const rows = (await call("GET", `/dev/outbox?to=${encodeURIComponent(rx.uri)}`)).json.messages;
+    assert.equal(rows.filter((m) => m.kind === "backchannel_logout").length, 2, "one logout per app and session, nothing twice");
+    // A password change ends the apps' sessions of every other session, and of this one.
+    const again = await call("POST", "/login", { body: { login: email, password: PASSWORD, client: "browser" } });
+    const t2 = await tokens(cfgA, again.json.token);
+    const changed = await call("POST", "/me/password", { token: member.token, body: { current_password: PASSWORD, new_password: "saffron-meadow-compass-88" } });
+    assert.equal(changed.status, 204, changed.text);
+    const lp = await verifyLogout(await rx.next(), appA);
+    assert.equal(lp.sid, t2.claims().sid);
+    await assert.rejects(client.refreshTokenGrant(cfgA, t2.refresh_token), (e) => e.error === "invalid_grant");
+  } finally {
+    rx.close();
+  }
 });

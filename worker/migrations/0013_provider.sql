@@ -59,11 +59,19 @@ CREATE TABLE oauth_tokens (
   used_at         INTEGER,
   revoked_at      INTEGER,
   created_at      INTEGER NOT NULL,
-  expires_at      INTEGER NOT NULL
+  expires_at      INTEGER NOT NULL,
+  -- The issuer the tokens were issued as (the back-channel logout token says it).
+  issuer          TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX oauth_tokens_family ON oauth_tokens (family_id);
 CREATE INDEX oauth_tokens_profile ON oauth_tokens (profile_id, account_id);
 CREATE INDEX oauth_tokens_session ON oauth_tokens (session_hash);
+
+-- Back-channel logout (OpenID Connect Back-Channel Logout 1.0): the outbox carries one row
+-- per (client, netid session) whose tokens an ended session, a dismissal or a departure
+-- revoked, on the channel 'backchannel' (the recipient is the app's logout URI; the body
+-- names the client, account, profile, sid and issuer; the delivery consumer signs the
+-- logout token and posts it).
 
 -- The guards of the provider's single-use steps name themselves (migration 0009).
 CREATE TRIGGER guard_code_unused BEFORE INSERT ON guards WHEN NEW.name = 'code_unused' AND NEW.ok = 0

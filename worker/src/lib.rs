@@ -50,6 +50,12 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
             // What the request committed to the outbox goes to the delivery queue after the
             // response; a development fault may drop it (the sweep must then find it).
             let messages = ctx.store.committed_messages.take();
+            if ctx.store.backchannel_due.get() {
+                if let Some(execution) = ctx.execution.as_ref() {
+                    let env = env.clone();
+                    execution.wait_until(async move { delivery::relay_backchannel(&env).await });
+                }
+            }
             if !messages.is_empty() {
                 if ctx.store.fault.is_some_and(|f| f.target == faults::Target::Relay) {
                     ctx.store.fault_fired.set(true);

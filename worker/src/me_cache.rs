@@ -180,6 +180,7 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::PutOauthToken(_)
         | Change::UseOauthToken { .. }
         | Change::RevokeOauthFamily { .. }
+        | Change::EndAppSessions { .. }
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
         Change::PutProfile(p) => Scope::Profile(&p.id),

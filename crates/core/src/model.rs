@@ -251,6 +251,8 @@ impl Throttle {
 pub enum Channel {
     Email,
     Sms,
+    /// A workspace app's back-channel logout URI (the recipient): a logout token, posted.
+    Backchannel,
 }
 
 impl Channel {
@@ -258,6 +260,7 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Sms => "sms",
+            Channel::Backchannel => "backchannel",
         }
     }
 }
@@ -750,4 +753,7 @@ pub struct OauthToken {
     pub revoked_at: Option<i64>,
     pub created_at: i64,
     pub expires_at: i64,
+    /// The issuer the family's tokens carry (its back-channel logout token says it too).
+    #[serde(default)]
+    pub issuer: String,
 }

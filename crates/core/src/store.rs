@@ -257,6 +257,17 @@ pub enum Change {
         token_hash: String,
         at: i64,
     },
+    /// The workspace apps' sessions that came from a netid session end: every live token of
+    /// the profile (in `account_id` only, of `session_hash` only, or all but those of
+    /// `except_session`) is revoked, and each app with a back-channel logout URI gets one
+    /// logout (an outbox row) per netid session it held tokens of. `None` filters nothing;
+    /// at least one of `profile_id` and `session_hash` is given.
+    EndAppSessions {
+        profile_id: Option<String>,
+        account_id: Option<String>,
+        session_hash: Option<String>,
+        except_session: Option<String>,
+    },
     /// Every token of a family is revoked (a reused refresh token or code, a revocation).
     RevokeOauthFamily {
         family_id: String,

@@ -308,3 +308,49 @@ fn a_rotated_key_is_served_before_it_signs_and_the_old_one_stays_until_its_token
     assert!(kids(provider::published_keys(&keys, last_old_token_expiry)).contains(&"k1".to_string()));
     assert_eq!(kids(provider::published_keys(&keys, last_old_token_expiry + 120)), ["k2"]);
 }
+
+#[test]
+fn ending_a_session_or_a_card_writes_one_back_channel_logout_per_app_and_session_and_revokes_its_tokens() {
+    let mut w = World::new();
+    let admin = w.person("op-bc@example.com");
+    let acc = create(&mut w, &admin, Some("Back"));
+    let (pid, aid) = (admin.profile.id.clone(), acc.id.clone());
+    let input = AppInput {
+        name: Some("CRM".into()),
+        redirect_uris: Some(vec![REDIRECT.into()]),
+        backchannel_logout_uri: Some("https://crm.example.com/backchannel".into()),
+        kind: Some("confidential".into()),
+        ..Default::default()
+    };
+    let app = w.run(|env| Box::pin(async move { apps::register_app(env, &pid, &aid, input).await })).unwrap();
+    invite(&mut w, &admin, &acc.id, &["op-bc-member@example.com"], InviteOptions::default());
+    let member = accept_to(&mut w, "op-bc-member@example.com", "Bo").unwrap().grant.unwrap();
+    let c = code(&mut w, &member.token, &app);
+    let t = redeem(&mut w, &app, &c).unwrap();
+    let c = code(&mut w, &member.token, &app);
+    let t2 = redeem(&mut w, &app, &c).unwrap();
+    let card = w
+        .store
+        .data()
+        .memberships
+        .into_values()
+        .find(|m| m.profile_id.as_deref() == Some(member.profile.id.as_str()))
+        .unwrap()
+        .id;
+    let (pid, aid) = (admin.profile.id.clone(), acc.id.clone());
+    w.run(|env| Box::pin(async move { netid_core::flows::people::dismiss_user(env, &pid, &aid, &card).await }))
+        .unwrap();
+    let sent = w.store.outbox_to("https://crm.example.com/backchannel");
+    assert_eq!(sent.len(), 1, "two families of one session, one logout: {sent:?}");
+    assert_eq!(sent[0].channel, netid_core::model::Channel::Backchannel);
+    let event: provider::LogoutEvent = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(event.sid, t.id_token["sid"].as_str().unwrap());
+    assert_eq!(event.iss, ISS);
+    let claims = provider::logout_claims(&w.config, &event, w.now, "lo_1").unwrap();
+    assert_eq!(claims["sub"], t.id_token["sub"], "the subject the app knows");
+    assert!(claims.get("nonce").is_none());
+    assert_eq!(code_of(refresh(&mut w, &app, &t2.refresh_token)), Code::InvalidGrant);
+    let revoked =
+        w.store.query::<serde_json::Value>("SELECT token_hash FROM oauth_tokens WHERE revoked_at IS NULL", &[]);
+    assert!(revoked.is_empty(), "revoked in the same commit: {revoked:?}");
+}

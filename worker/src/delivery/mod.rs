@@ -23,7 +23,7 @@ use crate::store::D1Store;
 use netid_core::model::Channel;
 use netid_core::sql::{i, s, stmt, Round, Statement, Value};
 use netid_core::{Code, Error};
-use providers::{CloudflareEmail, Http, Outcome, Provider, Resend, Twilio};
+use providers::{Backchannel, CloudflareEmail, Http, Outcome, Provider, Resend, Twilio};
 use serde::{Deserialize, Serialize};
 use worker::{MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
@@ -97,6 +97,8 @@ pub enum Email {
 pub struct Drivers {
     pub email: Option<Email>,
     pub sms: Option<Twilio>,
+    /// Always there: an app's logout receiver needs no provider account.
+    pub backchannel: Backchannel,
 }
 
 impl Drivers {
@@ -133,23 +135,29 @@ impl Drivers {
             },
             _ => None,
         };
-        Drivers { email, sms }
+        Drivers { email, sms, backchannel: Backchannel { http: Http { timeout_ms: p.timeout_ms } } }
     }
 
     pub fn serves(&self, channel: Channel) -> bool {
         match channel {
             Channel::Email => self.email.is_some(),
             Channel::Sms => self.sms.is_some(),
+            Channel::Backchannel => true,
         }
     }
 
     /// The channels with a driver, for SQL (`channel IN (...)`).
     fn channels(&self) -> Vec<&'static str> {
-        [Channel::Email, Channel::Sms].into_iter().filter(|c| self.serves(*c)).map(Channel::as_str).collect()
+        [Channel::Email, Channel::Sms, Channel::Backchannel]
+            .into_iter()
+            .filter(|c| self.serves(*c))
+            .map(Channel::as_str)
+            .collect()
     }
 
-    async fn send(&self, m: &Outgoing) -> Outcome {
+    async fn send(&self, m: &Outgoing, logout_token: Option<&str>) -> Outcome {
         match (m.channel.as_str(), &self.email, &self.sms) {
+            ("backchannel", _, _) => self.backchannel.send(m, logout_token).await,
             ("email", Some(Email::Resend(r)), _) => r.send(m).await,
             ("email", Some(Email::Cloudflare(c)), _) => c.send(m).await,
             ("sms", _, Some(t)) => t.send(m).await,
@@ -169,6 +177,36 @@ pub async fn relay(env: &worker::Env, messages: Vec<(String, Channel)>) {
     if let Err(e) = enqueue(env, &ids, 0).await {
         worker::console_error!("delivery: enqueue failed, the sweep will retry: {e}");
     }
+}
+
+/// After a commit that ended sessions: the back-channel logouts it wrote (in SQL) go to the
+/// queue at once. A failure loses nothing: the sweep finds them.
+pub async fn relay_backchannel(env: &worker::Env) {
+    let Ok(ctx) = Ctx::new(env, None).await else { return };
+    let rows: Result<Vec<IdRow>, Error> = ctx
+        .store
+        .all(
+            "SELECT id FROM outbox WHERE channel = 'backchannel' AND status = 'pending' AND attempts = 0 \
+             AND created_at >= unixepoch() - 300 ORDER BY created_at LIMIT 500",
+            &[],
+        )
+        .await;
+    let ids: Vec<String> = rows.map(|r| r.into_iter().map(|r| r.id).collect()).unwrap_or_default();
+    if ids.is_empty() {
+        return;
+    }
+    if let Err(e) = enqueue(env, &ids, 0).await {
+        worker::console_error!("delivery: back-channel enqueue failed, the sweep will retry: {e}");
+    }
+}
+
+/// The signed logout token of a back-channel row (`None` when it cannot be made: the row is
+/// then retried).
+async fn logout_token(ctx: &mut Ctx, m: &Outgoing) -> Option<String> {
+    let event: netid_core::flows::provider::LogoutEvent = serde_json::from_str(&m.body).ok()?;
+    let jti = netid_core::tokens::new_id("lo", &mut ctx.rng);
+    let claims = netid_core::flows::provider::logout_claims(&ctx.config, &event, ctx.now, &jti).ok()?;
+    crate::oidc::sign(ctx, "logout+jwt", &claims).await.ok()
 }
 
 async fn enqueue(env: &worker::Env, ids: &[String], delay: u32) -> worker::Result<()> {
@@ -223,7 +261,7 @@ pub async fn consume(batch: MessageBatch<Job>, env: worker::Env) {
             return;
         }
     };
-    let ctx = match Ctx::new(&env, None).await {
+    let mut ctx = match Ctx::new(&env, None).await {
         Ok(c) => c,
         Err(e) => {
             worker::console_error!("delivery: no context: {}", e.code.code());
@@ -254,7 +292,13 @@ pub async fn consume(batch: MessageBatch<Job>, env: worker::Env) {
     // The batch's messages are sent concurrently (at most max_batch_size, 10): one slow or
     // hung provider call does not hold the others back. A provider's rate limit (429) goes
     // through the backoff like any other retryable answer.
-    let outcomes = futures_util::future::join_all(claimed.iter().map(|m| drivers.send(m))).await;
+    // Logout tokens are signed first (one key, one isolate), then everything is sent at once.
+    let mut tokens = Vec::new();
+    for m in &claimed {
+        tokens.push(if m.channel == "backchannel" { logout_token(&mut ctx, m).await } else { None });
+    }
+    let outcomes =
+        futures_util::future::join_all(claimed.iter().zip(&tokens).map(|(m, t)| drivers.send(m, t.as_deref()))).await;
     let results: Vec<(Outgoing, Outcome)> = claimed.iter().cloned().zip(outcomes).collect();
     let mut stmts = Vec::new();
     let mut verdicts: Vec<(String, Option<u32>)> = Vec::new();

@@ -259,6 +259,33 @@ impl Provider for CloudflareEmail {
     }
 }
 
+/// A workspace app's back-channel logout receiver (OpenID Connect Back-Channel Logout 1.0
+/// section 2.5): the signed logout token, form-posted; 200 or 204 is delivered. The URI was
+/// checked for its use when the app registered it (https on a public host outside
+/// development, no credentials).
+pub struct Backchannel {
+    pub http: Http,
+}
+
+impl Backchannel {
+    pub async fn send(&self, m: &Outgoing, logout_token: Option<&str>) -> Outcome {
+        let Some(token) = logout_token else {
+            return Outcome::Retry { error: "the logout token could not be made".into(), after: None };
+        };
+        let headers = Headers::new();
+        let _ = headers.set("Content-Type", "application/x-www-form-urlencoded");
+        let body: String = form_urlencoded::Serializer::new(String::new()).append_pair("logout_token", token).finish();
+        match self.http.call(Method::Post, &m.recipient, headers, Some(body)).await {
+            Ok(resp) if matches!(resp.status_code(), 200 | 204) => Outcome::Sent(format!("backchannel:{}", m.id)),
+            Ok(resp) => {
+                let retry_after = resp.headers().get("Retry-After").ok().flatten();
+                failure(resp.status_code(), retry_after, "")
+            }
+            Err(e) => Outcome::Retry { error: e, after: None },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,6 +39,8 @@ pub struct D1 {
     pub timeout_ms: u32,
     /// The outbox messages this request committed, for the delivery queue.
     pub committed_messages: RefCell<Vec<(String, Channel)>>,
+    /// This request's commits may have written back-channel logouts.
+    pub backchannel_due: Cell<bool>,
 }
 
 /// A storage operation, as the counters see it.
@@ -62,6 +64,7 @@ impl D1 {
             fault_fired: Cell::new(false),
             timeout_ms: 20_000,
             committed_messages: RefCell::new(Vec::new()),
+            backchannel_due: Cell::new(false),
         })
     }
 
@@ -160,6 +163,20 @@ impl Database for D1 {
     fn committed(&self, changes: &[Change], ok: bool) {
         crate::me_cache::invalidate(changes);
         if ok {
+            // A commit that ended sessions may have written back-channel logouts (in SQL, so
+            // their ids are not known here): the relay looks for them after the response.
+            let ends = changes.iter().any(|c| {
+                matches!(
+                    c,
+                    Change::EndAppSessions { .. }
+                        | Change::DeleteSession(_)
+                        | Change::DeleteSessionsOf { .. }
+                        | Change::DeleteSessionById { .. }
+                )
+            });
+            if ends {
+                self.backchannel_due.set(true);
+            }
             // Handed to the delivery queue once the request is answered (lib.rs).
             let sent = changes.iter().filter_map(|c| match c {
                 Change::Outbox(m) => Some((m.id.clone(), m.channel)),

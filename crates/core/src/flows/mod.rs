@@ -117,6 +117,8 @@ impl<S: Store> Env<'_, S> {
                 let limit = match m.channel {
                     crate::model::Channel::Email => c.send_daily_per_account_email,
                     crate::model::Channel::Sms => c.send_daily_per_account_sms,
+                    // Not a requested message: never counted (`is_requested` filtered it).
+                    crate::model::Channel::Backchannel => continue,
                 };
                 let key = format!("account:{account}:{}", m.channel.as_str());
                 out.push(Change::CountSend { key, limit, window: DAY, now });

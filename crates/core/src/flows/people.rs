@@ -371,7 +371,18 @@ pub async fn dismiss_user<S: Store>(
         &card.id,
         card.contact_email.as_deref().unwrap_or(""),
     );
-    changes.extend([Change::PutMembership(card.clone()), audit]);
+    changes.push(Change::PutMembership(card.clone()));
+    // Dismissal ends the person's sessions in the workspace's apps at once (back-channel
+    // logout) in the same commit.
+    if card.profile_id.is_some() {
+        changes.push(Change::EndAppSessions {
+            profile_id: card.profile_id.clone(),
+            account_id: Some(account_id.to_string()),
+            session_hash: None,
+            except_session: None,
+        });
+    }
+    changes.push(audit);
     env.commit(changes).await?;
     Ok(UserView::of(&card))
 }

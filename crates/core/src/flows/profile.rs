@@ -309,6 +309,14 @@ pub async fn change_password<S: Store>(
         },
         Change::ClearPasswordChangeRequired(profile.id.clone()),
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: Some(session.token_hash.clone()) },
+        // The apps' sessions made from this one end too: a new password signs in again
+        // everywhere but here (back-channel logout).
+        Change::EndAppSessions {
+            profile_id: Some(profile.id.clone()),
+            account_id: None,
+            session_hash: None,
+            except_session: None,
+        },
         Change::DeleteRefreshTokensOf { profile_id: profile.id.clone(), except_family: session.family_id.clone() },
         Change::DeleteTicketsOf(profile.id.clone()),
     ]);

@@ -282,8 +282,12 @@ pub struct TokenSet {
 /// derived from the service's key, so the apps of two workspaces cannot correlate their
 /// people, and the same person keeps one `sub` per workspace.
 pub fn pairwise_sub(env: &Env<'_, impl Store>, account_id: &str, profile_id: &str) -> Result<String> {
-    let key =
-        env.config.two_factor_key.ok_or_else(|| Error::internal("the service key (TWO_FACTOR_KEY) is not set"))?;
+    subject(env.config, account_id, profile_id)
+}
+
+/// [`pairwise_sub`] from the configuration alone (the delivery consumer's).
+pub fn subject(config: &crate::config::Config, account_id: &str, profile_id: &str) -> Result<String> {
+    let key = config.two_factor_key.ok_or_else(|| Error::internal("the service key (TWO_FACTOR_KEY) is not set"))?;
     let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&key).map_err(|_| Error::internal("hmac key"))?;
     mac.update(b"netid pairwise subject\0");
     mac.update(account_id.as_bytes());
@@ -384,6 +388,7 @@ fn issue(
         expires_at: (now + REFRESH_TTL).min(session_end),
         used_at: None,
         revoked_at: None,
+        issuer: issuer.to_string(),
         ..grant.clone()
     };
     let set = TokenSet {
@@ -446,6 +451,7 @@ pub async fn token<S: Store>(
                 revoked_at: None,
                 created_at: env.now,
                 expires_at: env.now,
+                issuer: issuer.to_string(),
             };
             let (set, next) = issue(env, issuer, &ctx, &grant, c.nonce.as_deref())?;
             let result = env
@@ -671,4 +677,31 @@ pub async fn rotate_keys<S: Store>(
         ])
         .await?;
     Ok(key)
+}
+
+/// What a back-channel logout row of the outbox names (its body, written by the commit that
+/// ended the sessions).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LogoutEvent {
+    pub client_id: String,
+    pub account_id: String,
+    pub profile_id: String,
+    pub sid: String,
+    pub iss: String,
+}
+
+/// The claims of a back-channel logout token (OpenID Connect Back-Channel Logout 1.0
+/// section 2.4): `iss`, `aud`, `iat`, `exp`, `jti`, `sub`, `sid`, the `events` member, and
+/// no `nonce`. The Worker signs it (`typ: logout+jwt`).
+pub fn logout_claims(config: &crate::config::Config, event: &LogoutEvent, now: i64, jti: &str) -> Result<Value> {
+    Ok(json!({
+        "iss": event.iss,
+        "aud": event.client_id,
+        "iat": now,
+        "exp": now + 120,
+        "jti": jti,
+        "sub": subject(config, &event.account_id, &event.profile_id)?,
+        "sid": event.sid,
+        "events": { "http://schemas.openid.net/event/backchannel-logout": {} },
+    }))
 }

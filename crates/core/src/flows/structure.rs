@@ -124,7 +124,14 @@ pub async fn leave_account<S: Store>(env: &mut Env<'_, S>, actor: &str, account_
     }
     card.status = MemberStatus::Dismissed;
     let audit = env.account_audit(account_id, Some(actor), "user.left", &card.id, "");
-    changes.extend([Change::PutMembership(card), audit]);
+    // Leaving ends the person's sessions in the workspace's apps (back-channel logout).
+    let ended = Change::EndAppSessions {
+        profile_id: card.profile_id.clone(),
+        account_id: Some(account_id.to_string()),
+        session_hash: None,
+        except_session: None,
+    };
+    changes.extend([Change::PutMembership(card), ended, audit]);
     env.commit(changes).await
 }
 

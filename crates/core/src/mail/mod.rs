@@ -134,7 +134,10 @@ pub fn compose(kind: MailKind, lang: Lang, channel: Channel, vars: &[(&str, &str
     let (subject, body) = texts::texts(kind)[index(lang)];
     let subject = fill(subject, &vars);
     match channel {
-        Channel::Sms => Composed { subject, text: fill(sms::text(kind)[index(lang)], &vars), html: String::new() },
+        // A logout token is no text (the delivery signs it): its rows never come through here.
+        Channel::Sms | Channel::Backchannel => {
+            Composed { subject, text: fill(sms::text(kind)[index(lang)], &vars), html: String::new() }
+        }
         Channel::Email => {
             // The code box and the button only for what the text itself carries.
             let code = get("code").filter(|_| body.contains("{code}"));

@@ -7,6 +7,55 @@ use super::{b, i, oi, os, s, stmt, Statement, Value};
 use crate::model::name_key;
 use crate::store::{Change, Guard, StoreResult};
 
+/// The statements of [`Change::EndAppSessions`]: one back-channel logout per (client, netid
+/// session) with unrevoked tokens among those chosen, then the tokens revoked. `unixepoch()`:
+/// the changes that end sessions carry no time, and the rows only need one for their order
+/// (a family past its expiry, not yet purged, still gets its logout: harmless to the app).
+fn end_app_sessions(
+    profile: Option<&str>,
+    account: Option<&str>,
+    session: Option<&str>,
+    except: Option<&str>,
+) -> StoreResult<Vec<Statement>> {
+    end_app_sessions_where(profile, account, session, except, "?3")
+}
+
+/// [`end_app_sessions`] with the session named by an SQL expression of `?3`.
+fn end_app_sessions_where(
+    profile: Option<&str>,
+    account: Option<&str>,
+    session: Option<&str>,
+    except: Option<&str>,
+    session_expr: &str,
+) -> StoreResult<Vec<Statement>> {
+    let o = |v: Option<&str>| v.map_or(Value::Null, s);
+    let args = [o(profile), o(account), o(session), o(except)];
+    let chosen = format!(
+        "(?1 IS NULL OR t.profile_id = ?1) AND (?2 IS NULL OR t.account_id = ?2) \
+         AND (?3 IS NULL OR t.session_hash = {session_expr}) AND (?4 IS NULL OR t.session_hash != ?4) \
+         AND (?1 IS NOT NULL OR ?3 IS NOT NULL) AND t.revoked_at IS NULL"
+    );
+
+    Ok(vec![
+        stmt(
+            &format!(
+                "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, account_id, created_at, next_attempt_at) \
+                 SELECT 'msg_' || lower(hex(randomblob(12))), 'backchannel', a.backchannel_logout_uri, 'backchannel_logout', \
+                 'en', '', json_object('client_id', e.client_id, 'account_id', e.account_id, 'profile_id', e.profile_id, \
+                 'sid', e.sid, 'iss', e.issuer), e.account_id, unixepoch(), 0 \
+                 FROM (SELECT DISTINCT t.client_id, t.account_id, t.profile_id, t.sid, t.issuer FROM oauth_tokens t \
+                 WHERE {chosen}) e \
+                 JOIN apps a ON a.client_id = e.client_id WHERE a.backchannel_logout_uri IS NOT NULL AND a.disabled = 0"
+            ),
+            &args,
+        )?,
+        stmt(
+            &format!("UPDATE oauth_tokens AS t SET revoked_at = unixepoch() WHERE {chosen}"),
+            &args,
+        )?,
+    ])
+}
+
 /// The statements of one change, in order.
 pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
     {
@@ -114,9 +163,16 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 "UPDATE sessions SET password_change_required = 0 WHERE profile_id = ?1",
                 &[s(profile_id)],
             )?],
-            Change::DeleteSession(h) => vec![st("DELETE FROM sessions WHERE token_hash = ?1", &[s(h)])?],
+            // A netid session's end ends the workspace apps' sessions made from it.
+            Change::DeleteSession(h) => {
+                let mut out = end_app_sessions(None, None, Some(h), None)?;
+                out.push(st("DELETE FROM sessions WHERE token_hash = ?1", &[s(h)])?);
+                out
+            }
             Change::DeleteSessionsOf { profile_id, except } => {
-                vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), os(except)])?]
+                let mut out = end_app_sessions(Some(profile_id), None, None, except.as_deref())?;
+                out.push(st("DELETE FROM sessions WHERE profile_id = ?1 AND token_hash IS NOT ?2", &[s(profile_id), os(except)])?);
+                out
             }
             Change::PutRefreshToken(t) => vec![st(
                 &format!("INSERT INTO refresh_tokens ({REFRESH_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"),
@@ -446,7 +502,10 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             )?],
             Change::DeleteTicket(h) => vec![st("DELETE FROM login_tickets WHERE ticket_hash = ?1", &[s(h)])?],
             Change::DeleteSessionById { profile_id, id } => {
-                vec![st("DELETE FROM sessions WHERE profile_id = ?1 AND id = ?2", &[s(profile_id), s(id)])?]
+                let by_id = "(SELECT token_hash FROM sessions WHERE profile_id = ?1 AND id = ?3)";
+                let mut out = end_app_sessions_where(Some(profile_id), None, Some(id), None, by_id)?;
+                out.push(st("DELETE FROM sessions WHERE profile_id = ?1 AND id = ?2", &[s(profile_id), s(id)])?);
+                out
             }
             Change::PutApp(a) => vec![st(
                 &format!(
@@ -529,7 +588,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             }
             Change::PutOauthToken(t) => vec![st(
                 &format!(
-                    "INSERT INTO oauth_tokens ({OAUTH_TOKEN_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+                    "INSERT INTO oauth_tokens ({OAUTH_TOKEN_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)"
                 ),
                 &[
                     s(&t.token_hash),
@@ -546,10 +605,14 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     oi(t.revoked_at),
                     i(t.created_at),
                     i(t.expires_at),
+                    s(&t.issuer),
                 ],
             )?],
             Change::UseOauthToken { token_hash, at } => {
                 vec![st("UPDATE oauth_tokens SET used_at = ?2 WHERE token_hash = ?1", &[s(token_hash), i(*at)])?]
+            }
+            Change::EndAppSessions { profile_id, account_id, session_hash, except_session } => {
+                end_app_sessions(profile_id.as_deref(), account_id.as_deref(), session_hash.as_deref(), except_session.as_deref())?
             }
             Change::RevokeOauthFamily { family_id, at } => vec![st(
                 "UPDATE oauth_tokens SET revoked_at = ?2 WHERE family_id = ?1 AND revoked_at IS NULL",

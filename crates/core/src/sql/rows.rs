@@ -383,7 +383,7 @@ pub const SIGNING_KEY_COLS: &str = "kid, public_jwk, private_sealed, created_at,
 pub const AUTH_CODE_COLS: &str = "code_hash, client_id, account_id, profile_id, session_hash, sid, redirect_uri, \
      code_challenge, nonce, scope, auth_time, amr, created_at, expires_at, used_at";
 pub const OAUTH_TOKEN_COLS: &str = "token_hash, family_id, client_id, account_id, profile_id, session_hash, sid, \
-     scope, auth_time, amr, used_at, revoked_at, created_at, expires_at";
+     scope, auth_time, amr, used_at, revoked_at, created_at, expires_at, issuer";
 pub const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required, id, user_agent, ip, location, amr";
 pub const TICKET_COLS: &str = "ticket_hash, profile_id, login, client, account_id, attempts, expires_at, created_at";
 pub const AUDIT_COLS: &str = "id, account_id, at, actor, action, target, detail";
@@ -560,7 +560,11 @@ impl From<OutboxRow> for OutboxMessage {
     fn from(r: OutboxRow) -> Self {
         OutboxMessage {
             id: r.id,
-            channel: if r.channel == "sms" { Channel::Sms } else { Channel::Email },
+            channel: match r.channel.as_str() {
+                "sms" => Channel::Sms,
+                "backchannel" => Channel::Backchannel,
+                _ => Channel::Email,
+            },
             to: r.recipient,
             kind: r.kind,
             lang: Lang::from_tag(&r.lang).unwrap_or_default(),
