@@ -106,7 +106,7 @@ test("discovery: the issuer is the service's origin, S256 only, iss in authoriza
   assert.deepEqual(d.id_token_signing_alg_values_supported, ["ES256"]);
   assert.equal(d.backchannel_logout_supported, true);
   assert.equal(d.backchannel_logout_session_supported, true);
-  for (const k of ["authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "introspection_endpoint"]) {
+  for (const k of ["authorization_endpoint", "token_endpoint", "end_session_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "introspection_endpoint"]) {
     assert.ok(d[k].startsWith(`${BASE}/api/v1/oauth/`), `${k}: ${d[k]}`);
   }
   const jwks = await fetch(d.jwks_uri);
@@ -447,6 +447,43 @@ test("leaving is immediate: dismissal, logout and a password change send a signe
     const lp = await verifyLogout(await rx.next(), appA);
     assert.equal(lp.sid, t2.claims().sid);
     await assert.rejects(client.refreshTokenGrant(cfgA, t2.refresh_token), (e) => e.error === "invalid_grant");
+  } finally {
+    rx.close();
+  }
+});
+
+test("RP-initiated logout: the hint of this session signs out and goes back to a registered URI; a link without it signs nobody out", async () => {
+  const rx = await receiver();
+  try {
+    const admin = await newPerson();
+    const acc = await newAccount(admin, "Logout Co");
+    const app = await register(admin, acc.id, { post_logout_redirect_uris: ["http://127.0.0.1:9/bye"] });
+    const other = await register(admin, acc.id, { name: "Chat", backchannel_logout_uri: rx.uri });
+    const login = await call("POST", "/login", { body: { login: admin.email, password: PASSWORD, client: "browser" } });
+    const config = await relyingParty(app);
+    const t = await tokens(config, login.json.token);
+    const chat = await tokens(await relyingParty(other), login.json.token);
+    // Without a hint: nothing ends, a page says so.
+    const bare = await browse(`${API}/oauth/logout?client_id=${app.client_id}`, login.json.token);
+    assert.equal(bare.status, 200);
+    assert.match(await bare.text(), /still signed in/);
+    assert.equal((await call("GET", "/session", { token: login.json.token })).status, 200);
+    // An unregistered post-logout URI: signed out, but no redirect there.
+    const url = client.buildEndSessionUrl(config, { id_token_hint: t.id_token, post_logout_redirect_uri: "https://evil.example.com/", state: "s" });
+    const evil = await browse(url, login.json.token);
+    assert.equal(evil.status, 200);
+    assert.equal(evil.headers.get("location"), null);
+    assert.equal((await call("GET", "/session", { token: login.json.token })).status, 401, "the hint named this session");
+    // The other app of that session hears of it (back-channel).
+    const lt = await verifyLogout(await rx.next(), other);
+    assert.equal(lt.sid, chat.claims().sid);
+    // A registered URI with a new session: back there with the state.
+    const again = await call("POST", "/login", { body: { login: admin.email, password: PASSWORD, client: "browser" } });
+    const t2 = await tokens(config, again.json.token);
+    const ok = await browse(client.buildEndSessionUrl(config, { id_token_hint: t2.id_token, post_logout_redirect_uri: "http://127.0.0.1:9/bye", state: "s2" }), again.json.token);
+    assert.equal(ok.status, 302);
+    assert.equal(ok.headers.get("location"), "http://127.0.0.1:9/bye?state=s2");
+    assert.match(ok.headers.get("set-cookie"), /Max-Age=0/);
   } finally {
     rx.close();
   }

@@ -234,6 +234,14 @@ test("every route reads in one round trip and writes in one, plus the counted at
   // Introspection authenticates the client first, then reads the token's grant.
   await route("POST", "/oauth/introspect", WRITE, () => call("POST", "/oauth/introspect", { headers: basicAuth, body: formOf({ token: tok.json.access_token }) }));
   await route("POST", "/oauth/revoke", WRITE, () => call("POST", "/oauth/revoke", { headers: basicAuth, body: formOf({ token: tok.json.access_token }) }));
+  // RP-initiated logout of a second browser session of the admin (its own ID token names it).
+  const visitor = await call("POST", "/login", { body: { login: admin.email, password: PASSWORD, client: "browser" } });
+  const vz = await call("GET", `/oauth/authorize?${q}`, { headers: { Cookie: `__Host-netid_session=${visitor.json.token}` } });
+  const vcode = new URL(vz.headers.get("location")).searchParams.get("code");
+  const vt = await call("POST", "/oauth/token", { headers: basicAuth, body: formOf({ grant_type: "authorization_code", code: vcode, redirect_uri: "http://127.0.0.1:9/cb", code_verifier: verifier }) });
+  const lq = new URLSearchParams({ id_token_hint: vt.json.id_token });
+  await route("GET", "/oauth/logout", WRITE, () => call("GET", `/oauth/logout?${lq}`, { headers: { Cookie: `__Host-netid_session=${visitor.json.token}` } }));
+  assert.equal((await call("GET", "/session", { token: visitor.json.token })).status, 401, "that session ended");
   await route("POST", "/operator/signing-keys", WRITE, () => op("POST", "/operator/signing-keys"));
   await route("DELETE", "/accounts/{id}/apps/{client_id}", WRITE, () => call("DELETE", `${base}/apps/${cid}`, { token: admin.token }));
 

@@ -42,6 +42,7 @@ pub fn discovery(issuer: &str) -> Value {
         "userinfo_endpoint": at("userinfo"),
         "jwks_uri": at("jwks"),
         "revocation_endpoint": at("revoke"),
+        "end_session_endpoint": at("logout"),
         "introspection_endpoint": at("introspect"),
         "scopes_supported": provider::SCOPES,
         "response_types_supported": ["code"],
@@ -183,6 +184,34 @@ fn label(lang: Lang, key: &str) -> &'static str {
             "Hãy đổi mật khẩu trước",
             "Najpierw zmień hasło",
         ],
+        "signed_out" => [
+            "You are signed out",
+            "Vous êtes déconnecté",
+            "Вы вышли из системы",
+            "Bạn đã đăng xuất",
+            "Wylogowano",
+        ],
+        "signed_out_body" => [
+            "Your netid session has ended, and with it your sessions in the workspaces' apps.",
+            "Votre session netid est terminée, et avec elle vos sessions dans les applications des espaces de travail.",
+            "Ваш сеанс netid завершён, а вместе с ним и сеансы в приложениях рабочих пространств.",
+            "Phiên netid của bạn đã kết thúc, cùng với các phiên trong ứng dụng của các không gian làm việc.",
+            "Twoja sesja netid została zakończona, a wraz z nią sesje w aplikacjach przestrzeni roboczych.",
+        ],
+        "not_signed_out" => [
+            "You are still signed in to netid",
+            "Vous êtes toujours connecté à netid",
+            "Вы всё ещё в системе netid",
+            "Bạn vẫn đang đăng nhập netid",
+            "Nadal jesteś zalogowany w netid",
+        ],
+        "not_signed_out_body" => [
+            "The application that sent you here could not be confirmed, so netid did not sign you out. To sign out, use the menu on your netid page.",
+            "L'application qui vous a envoyé ici n'a pas pu être confirmée : netid ne vous a donc pas déconnecté. Pour vous déconnecter, utilisez le menu de votre page netid.",
+            "Не удалось подтвердить приложение, которое вас сюда направило, поэтому netid не завершил ваш сеанс. Чтобы выйти, воспользуйтесь меню на своей странице netid.",
+            "Không thể xác nhận ứng dụng đã đưa bạn đến đây, nên netid chưa đăng xuất bạn. Để đăng xuất, hãy dùng menu trên trang netid của bạn.",
+            "Nie udało się potwierdzić aplikacji, która cię tu skierowała, więc netid cię nie wylogował. Aby się wylogować, użyj menu na swojej stronie netid.",
+        ],
         _ => ["", "", "", "", ""],
     };
     row[i]
@@ -261,6 +290,41 @@ pub async fn authorize(req: &Request, ctx: &mut Ctx) -> ApiResult {
             &[("code", Some(&code)), ("state", state.as_deref()), ("iss", Some(&iss))],
         )?),
     }
+}
+
+/// `GET /oauth/logout` (RP-initiated logout 1.0).
+pub async fn end_session(req: &Request, ctx: &mut Ctx) -> ApiResult {
+    let iss = issuer(req, ctx)?;
+    let session = http::bearer(req).filter(|(_, cookie)| *cookie).map(|(t, _)| t);
+    let hint = match param(req, "id_token_hint") {
+        Some(h) => oidc::verify(ctx, &h, Some("JWT"), &iss)
+            .await?
+            .and_then(|c| Some((c["aud"].as_str()?.to_string(), c["sid"].as_str()?.to_string()))),
+        None => None,
+    };
+    let lang = ctx.lang;
+    let outcome = provider::end_session(
+        &mut ctx.env(),
+        session.as_deref(),
+        hint,
+        param(req, "client_id"),
+        param(req, "post_logout_redirect_uri"),
+    )
+    .await?;
+    let (resp, signed_out) = match outcome {
+        provider::EndSession::Redirect { uri, signed_out } => {
+            (redirect(&at_app(&uri, &[("state", param(req, "state").as_deref())])?)?, signed_out)
+        }
+        provider::EndSession::Page { signed_out } => {
+            let (title, body) = if signed_out {
+                (label(lang, "signed_out"), label(lang, "signed_out_body"))
+            } else {
+                (label(lang, "not_signed_out"), label(lang, "not_signed_out_body"))
+            };
+            (page(lang, 200, title, body, Some(("/#/profile", "netid")))?, signed_out)
+        }
+    };
+    Ok(if signed_out { http::with_header(resp, "Set-Cookie", &http::session_cookie(None, 0)) } else { resp })
 }
 
 // ---------- the back-end endpoints ----------

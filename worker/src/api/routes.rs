@@ -165,6 +165,7 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/oauth/userinfo", Public, Form, false, |r, c, _p| provider::userinfo(r, c).await),
     route!(POST "/oauth/introspect", Public, Form, false, |r, c, _p| provider::introspect(r, c).await),
     route!(POST "/oauth/revoke", Public, Form, false, |r, c, _p| provider::revoke(r, c).await),
+    route!(GET "/oauth/logout", Public, Json, false, |r, c, _p| provider::end_session(r, c).await),
     route!(GET "/oauth/jwks", Public, Json, false, |r, c, _p| provider::jwks(r, c).await),
     route!(POST "/operator/signing-keys", Public, Json, false, |r, c, _p| provider::rotate_keys(r, c).await),
     route!(GET "/operator/outbox", Public, Json, false, |r, c, _p| outbox::list(r, c).await),

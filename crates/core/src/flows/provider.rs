@@ -705,3 +705,59 @@ pub fn logout_claims(config: &crate::config::Config, event: &LogoutEvent, now: i
         "events": { "http://schemas.openid.net/event/backchannel-logout": {} },
     }))
 }
+
+/// What RP-initiated logout answers (`GET /oauth/logout`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndSession {
+    /// Signed out (when the hint named this browser's session): back to the app's registered
+    /// post-logout URI, with `state`.
+    Redirect { uri: String, signed_out: bool },
+    /// A netid page: signed out, or (without a hint naming this session) nothing was done and
+    /// the page says how to sign out at netid.
+    Page { signed_out: bool },
+}
+
+/// RP-initiated logout 1.0: the netid session ends only when the verified `id_token_hint`
+/// (its `aud` and `sid`) names this browser's session, so a third party's link signs nobody
+/// out; the redirect goes only to a post-logout URI the hint's (or `client_id`'s) app
+/// registered exactly. Ending the session ends the person's other apps' sessions too
+/// (back-channel logout).
+pub async fn end_session<S: Store>(
+    env: &mut Env<'_, S>,
+    session_token: Option<&str>,
+    hint: Option<(String, String)>,
+    client_id: Option<String>,
+    post_logout_redirect_uri: Option<String>,
+) -> Result<EndSession> {
+    let client = match (&hint, &client_id) {
+        (Some((aud, _)), Some(c)) if aud != c => return Ok(EndSession::Page { signed_out: false }),
+        (Some((aud, _)), _) => Some(aud.clone()),
+        (None, c) => c.clone(),
+    };
+    let session_hash = session_token.filter(|t| !t.is_empty() && t.len() <= 256).map(token_hash);
+    let ctx = env
+        .store
+        .grant_context(Grantable::Request {
+            session_hash: session_hash.as_deref(),
+            client_id: client.as_deref().unwrap_or(""),
+        })
+        .await?;
+    let named = match (&hint, &ctx.session) {
+        (Some((_, sid)), Some(s)) => *sid == s.id,
+        _ => false,
+    };
+    if named {
+        if let Some(s) = &ctx.session {
+            super::sessions::logout(env, s).await?;
+        }
+    }
+    let back = ctx
+        .app
+        .as_ref()
+        .filter(|a| !a.disabled)
+        .and_then(|a| post_logout_redirect_uri.filter(|u| a.post_logout_redirect_uris.iter().any(|r| r == u)));
+    Ok(match back {
+        Some(uri) => EndSession::Redirect { uri, signed_out: named },
+        None => EndSession::Page { signed_out: named },
+    })
+}
