@@ -37,11 +37,13 @@ export async function accountView(id, me) {
   const tab = visible.includes(asked) ? asked : visible[0];
 
   const inviteBtn = admin ? h("button", { type: "button", id: "open-invite", text: t("invite"), onclick: () => openInvite(ctx) }) : null;
+  // The workspace's own app, signed in through netid without a password (initiate-login URI).
+  const appLink = entered.app_url ? h("a", { class: "button secondary", id: "open-app", href: entered.app_url, text: t("open_app") }) : null;
   const header = card(
     h("div", { class: "row spread" },
       h("div", {}, h("h1", { id: "account-name", text: account.name }),
         h("div", { class: "muted" }, account.address, " ", h("span", { class: "badge", text: t(account.role) }), " ", h("span", { class: "badge", text: typeLabel(account) }))),
-      inviteBtn),
+      h("div", { class: "row" }, appLink, inviteBtn)),
     h("nav", { class: "tabs", "aria-label": t("account_sections") }, visible.map((name) => h("a", {
       href: `#/account/${id}/${name}`, id: `tab-${name}`, "aria-current": name === tab ? "page" : null, text: t(`tab_${name}`),
     }))));

@@ -488,3 +488,18 @@ test("RP-initiated logout: the hint of this session signs out and goes back to a
     rx.close();
   }
 });
+
+test("entering a workspace whose app signs people in by itself answers that app's initiate-login URI with iss", async () => {
+  const admin = await newPerson();
+  const acc = await newAccount(admin, "Initiated");
+  const none = await call("POST", `/accounts/${acc.id}/enter`, { token: admin.token });
+  assert.equal(none.json.app_url, null);
+  await register(admin, acc.id, { initiate_login_uri: "https://crm.example.com/start?from=netid" });
+  const r = await call("POST", `/accounts/${acc.id}/enter`, { token: admin.token });
+  assert.equal(r.status, 200, r.text);
+  const u = new URL(r.json.app_url);
+  assert.equal(`${u.origin}${u.pathname}`, "https://crm.example.com/start");
+  assert.equal(u.searchParams.get("from"), "netid");
+  assert.equal(u.searchParams.get("iss"), BASE);
+  assert.equal(u.searchParams.get("target_link_uri"), "https://crm.example.com/start?from=netid");
+});

@@ -354,3 +354,22 @@ fn ending_a_session_or_a_card_writes_one_back_channel_logout_per_app_and_session
         w.store.query::<serde_json::Value>("SELECT token_hash FROM oauth_tokens WHERE revoked_at IS NULL", &[]);
     assert!(revoked.is_empty(), "revoked in the same commit: {revoked:?}");
 }
+
+#[test]
+fn entering_takes_the_person_to_the_oldest_enabled_app_that_starts_sign_in_itself() {
+    let app = |id: &str, uri: Option<&str>, disabled: bool| netid_core::model::App {
+        client_id: id.into(),
+        initiate_login_uri: uri.map(str::to_string),
+        disabled,
+        ..Default::default()
+    };
+    let apps = [
+        app("a", None, false),
+        app("b", Some("https://off.example.com/start"), true),
+        app("c", Some("https://crm.example.com/start"), false),
+        app("d", Some("https://chat.example.com/start"), false),
+    ];
+    let url = provider::initiate_login_url(&apps, ISS).unwrap();
+    assert!(url.starts_with("https://crm.example.com/start?iss=https%3A%2F%2Fnetid.example&target_link_uri="), "{url}");
+    assert_eq!(provider::initiate_login_url(&apps[..2], ISS), None);
+}

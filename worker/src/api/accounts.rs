@@ -54,8 +54,12 @@ pub async fn rename(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
 
 pub async fn enter(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let s = ctx.session(req).await?;
+    // The workspace's own app, when one signs people in by itself: read ahead with the
+    // route, so taken before the commit clears what was read ahead (shown only to a member).
+    let apps = netid_core::store::Store::apps(&ctx.store, id).await?;
     let a = accounts::enter_account(&mut ctx.env(), &s, id).await?;
-    http::json(200, &json!({ "account": a.view(), "membership": UserView::of(&a.member) }))
+    let app_url = netid_core::flows::provider::initiate_login_url(&apps, &super::provider::issuer(req, ctx)?);
+    http::json(200, &json!({ "account": a.view(), "membership": UserView::of(&a.member), "app_url": app_url }))
 }
 
 pub async fn delete(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {

@@ -127,7 +127,7 @@ pub static ROUTES: &[Route] = &[
     route!(GET "/accounts/{id}", Session, Json, false, [Account], |r, c, p| accounts::get(r, c, arg(p, 0)).await),
     route!(PATCH "/accounts/{id}", Session, Json, false, [Account], |r, c, p| accounts::rename(r, c, arg(p, 0)).await),
     route!(DELETE "/accounts/{id}", Session, Json, false, [Account, Cards], |r, c, p| accounts::delete(r, c, arg(p, 0)).await),
-    route!(POST "/accounts/{id}/enter", Session, Json, false, [Me, Account], |r, c, p| accounts::enter(r, c, arg(p, 0)).await),
+    route!(POST "/accounts/{id}/enter", Session, Json, false, [Me, Account, Apps], |r, c, p| accounts::enter(r, c, arg(p, 0)).await),
     route!(GET "/accounts/{id}/users", Session, Json, false, [Account, Cards, Departments, Groups], |r, c, p| people::users(r, c, arg(p, 0)).await),
     route!(POST "/accounts/{id}/users", Session, Json, false, [Account, Cards, Departments, Groups, Invitations], |r, c, p| people::add_user(r, c, arg(p, 0)).await),
     route!(PATCH "/accounts/{id}/users/{uid}", Session, Json, false, [Account, Cards, Departments, Groups], |r, c, p| people::edit_user(r, c, arg(p, 0), arg(p, 1)).await),

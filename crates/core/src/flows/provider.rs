@@ -761,3 +761,14 @@ pub async fn end_session<S: Store>(
         None => EndSession::Page { signed_out: named },
     })
 }
+
+/// Where entering a workspace takes the person when one of its apps signs people in by
+/// itself (OpenID Connect third-party initiated login): the oldest enabled app's
+/// `initiate_login_uri`, with `iss` (and `target_link_uri`, the same address) added.
+pub fn initiate_login_url(apps: &[App], issuer: &str) -> Option<String> {
+    let app = apps.iter().filter(|a| !a.disabled).find(|a| a.initiate_login_uri.is_some())?;
+    let uri = app.initiate_login_uri.as_deref()?;
+    let mut url = url::Url::parse(uri).ok()?;
+    url.query_pairs_mut().append_pair("iss", issuer).append_pair("target_link_uri", uri);
+    Some(url.to_string())
+}
