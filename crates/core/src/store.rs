@@ -261,7 +261,8 @@ pub enum Change {
     /// the profile (in `account_id` only, of `session_hash` only, or all but those of
     /// `except_session`) is revoked, and each app with a back-channel logout URI gets one
     /// logout (an outbox row) per netid session it held tokens of. `None` filters nothing;
-    /// at least one of `profile_id` and `session_hash` is given.
+    /// at least one of `profile_id`, `account_id` and `session_hash` is given (all three
+    /// `None` ends nothing).
     EndAppSessions {
         profile_id: Option<String>,
         account_id: Option<String>,

@@ -373,3 +373,47 @@ fn entering_takes_the_person_to_the_oldest_enabled_app_that_starts_sign_in_itsel
     assert!(url.starts_with("https://crm.example.com/start?iss=https%3A%2F%2Fnetid.example&target_link_uri="), "{url}");
     assert_eq!(provider::initiate_login_url(&apps[..2], ISS), None);
 }
+
+#[test]
+fn a_sign_in_through_the_workspace_app_counts_as_a_login_to_the_workspace() {
+    let mut w = World::new();
+    let admin = w.person("op-activity@example.com");
+    let acc = create(&mut w, &admin, Some("Active Co"));
+    let app = register(&mut w, &admin, &acc.id, "confidential");
+    let before = w.store.data().accounts[&acc.id].last_activity_at;
+    w.advance(3600);
+    let session = browser(&mut w, "op-activity@example.com");
+    code(&mut w, &session.token, &app);
+    let after = w.store.data().accounts[&acc.id].last_activity_at;
+    assert_eq!(after, w.now, "the free account's inactivity clock restarts (was {before})");
+    let card = w.store.data().memberships.into_values().find(|m| m.account_id == acc.id).unwrap();
+    assert_eq!(card.last_login_at, Some(w.now));
+}
+
+#[test]
+fn deleting_a_workspace_tells_its_apps_and_revokes_their_tokens_before_they_go() {
+    let mut w = World::new();
+    let admin = w.person("op-gone@example.com");
+    let acc = create(&mut w, &admin, Some("Gone Co"));
+    let (pid, aid) = (admin.profile.id.clone(), acc.id.clone());
+    let input = AppInput {
+        name: Some("CRM".into()),
+        redirect_uris: Some(vec![REDIRECT.into()]),
+        backchannel_logout_uri: Some("https://gone.example.com/backchannel".into()),
+        kind: Some("confidential".into()),
+        ..Default::default()
+    };
+    let app = w.run(|env| Box::pin(async move { apps::register_app(env, &pid, &aid, input).await })).unwrap();
+    let session = browser(&mut w, "op-gone@example.com");
+    let c = code(&mut w, &session.token, &app);
+    let t = redeem(&mut w, &app, &c).unwrap();
+    let (pid, aid) = (admin.profile.id.clone(), acc.id.clone());
+    w.run(|env| Box::pin(async move { netid_core::flows::accounts::delete_account(env, &pid, &aid).await })).unwrap();
+    let sent = w.store.outbox_to("https://gone.example.com/backchannel");
+    assert_eq!(sent.len(), 1, "one logout for the one session: {sent:?}");
+    let event: provider::LogoutEvent = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(event.sid, t.id_token["sid"].as_str().unwrap());
+    assert_eq!(code_of(refresh(&mut w, &app, &t.refresh_token)), Code::InvalidClient, "the app is gone");
+    let live = w.store.query::<serde_json::Value>("SELECT token_hash FROM oauth_tokens WHERE revoked_at IS NULL", &[]);
+    assert!(live.is_empty(), "revoked in the deletion's commit: {live:?}");
+}

@@ -221,7 +221,15 @@ pub async fn delete_account<S: Store>(env: &mut Env<'_, S>, profile_id: &str, ac
     let a = access(env, account_id, profile_id).await?;
     a.require_admin()?;
     let audit = env.account_audit(account_id, Some(profile_id), "account.deleted", account_id, &a.account.name);
-    env.commit(vec![Change::DeleteAccount(account_id.to_string()), audit]).await
+    // Its apps go with it: each one that holds tokens of anybody is told first (back-channel
+    // logout, written before the apps' rows are deleted), and the tokens are revoked.
+    let ended = Change::EndAppSessions {
+        profile_id: None,
+        account_id: Some(account_id.to_string()),
+        session_hash: None,
+        except_session: None,
+    };
+    env.commit(vec![ended, Change::DeleteAccount(account_id.to_string()), audit]).await
 }
 
 /// Operator: changes the plan.

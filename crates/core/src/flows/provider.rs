@@ -85,8 +85,8 @@ fn pkce_value(v: &str) -> bool {
     (43..=128).contains(&v.len()) && v.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._~".contains(&c))
 }
 
-/// Whether a session counts for this request: alive, and new enough for `prompt=login`
-/// (`auth_after`) and `max_age`.
+/// Whether a session counts at all: within its idle and absolute deadlines (the `fresh`
+/// closure of [`authorize`] then applies `prompt=login`, `auth_after` and `max_age`).
 fn session_counts(env: &Env<'_, impl Store>, s: &Session) -> bool {
     let c = env.config;
     env.now < s.last_seen_at + c.idle_timeout && env.now < s.absolute_expires_at
@@ -191,7 +191,7 @@ pub async fn authorize<S: Store>(
         }
         return Ok(Authorized::ChangePassword);
     }
-    if !ctx.card.as_ref().is_some_and(|c| c.status == MemberStatus::Active) {
+    let Some(card) = ctx.card.as_ref().filter(|c| c.status == MemberStatus::Active) else {
         if none {
             return Ok(back("access_denied", "no access to this workspace"));
         }
@@ -200,7 +200,7 @@ pub async fn authorize<S: Store>(
             redirect_uri: req.redirect_uri.clone(),
             state: req.state.clone(),
         });
-    }
+    };
     if env.now - session.last_seen_at >= env.config.touch_interval {
         env.store.touch_session(&session.token_hash, env.now).await?;
     }
@@ -226,6 +226,9 @@ pub async fn authorize<S: Store>(
         .commit(vec![
             Change::Guard(Guard::SessionAlive { token_hash: session.token_hash.clone() }),
             Change::PutAuthCode(record),
+            // A sign-in through the workspace's app is a login to the workspace: it keeps a
+            // free account from the inactivity deletion as entering it at netid does.
+            Change::RecordActivity { account_id: app.account_id.clone(), membership_id: card.id.clone(), at: env.now },
         ])
         .await?;
     Ok(Authorized::Code { redirect_uri: req.redirect_uri, code, state: req.state })

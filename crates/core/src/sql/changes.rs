@@ -33,7 +33,7 @@ fn end_app_sessions_where(
     let chosen = format!(
         "(?1 IS NULL OR t.profile_id = ?1) AND (?2 IS NULL OR t.account_id = ?2) \
          AND (?3 IS NULL OR t.session_hash = {session_expr}) AND (?4 IS NULL OR t.session_hash != ?4) \
-         AND (?1 IS NOT NULL OR ?3 IS NOT NULL) AND t.revoked_at IS NULL"
+         AND (?1 IS NOT NULL OR ?2 IS NOT NULL OR ?3 IS NOT NULL) AND t.revoked_at IS NULL"
     );
 
     Ok(vec![
