@@ -263,6 +263,19 @@ function requireMe(me) {
   return false;
 }
 
+// A workspace's "Open" on the network page: its own app when one signs people in through
+// netid (enter answers the app's initiate-login URI), else netid's account area. One click and
+// no password either way; a click for a new tab keeps the link's own address (the account area).
+async function openWorkspace(ev, id) {
+  if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  try {
+    const entered = await api("POST", `/accounts/${id}/enter`);
+    if (entered.app_url) { location.assign(entered.app_url); return; }
+  } catch { /* the account area shows why it cannot be entered */ }
+  go(`#/account/${id}`);
+}
+
 async function profileView(_arg, me) {
   if (!requireMe(me)) return h("div");
   const info = { email: me.email, phone: me.phone, first_name: me.first_name, last_name: me.last_name };
@@ -377,7 +390,7 @@ async function profileView(_arg, me) {
     ? h("ul", { class: "accounts", id: "account-list" }, me.accounts.map((a) => h("li", {},
         h("span", {}, h("strong", { text: a.name }), " ", h("span", { class: "muted", text: a.address })),
         h("span", { class: "row" }, h("span", { class: "badge", text: `${t(a.role)} · ${a.type === "extranet" ? t("extranet") : t(`plan_${a.plan}`)}` }),
-          h("a", { class: "enter", href: `#/account/${a.id}`, text: t("enter") })))))
+          h("a", { class: "enter", href: `#/account/${a.id}`, text: t("enter"), onclick: (ev) => openWorkspace(ev, a.id) })))))
     : empty(t("no_accounts"));
   const create = h("form", { novalidate: true, id: "create-account-form" },
     h("div", { class: "row" }, field("name", t("account_name")), h("button", { type: "submit", class: "secondary", text: t("create_account") })));
