@@ -75,6 +75,20 @@ NETID_WORKER_VARS="EMAIL_PROVIDER:cloudflare EMAIL_FROM:no-reply@netid.example" 
 NETID_BASE_URL="http://127.0.0.1:$DPORT" node --test --test-concurrency=1 tests/delivery-cloudflare/
 stop_worker
 
+# A workspace's own app signing people in through netid, on a Worker of its own whose clock
+# no other test has moved (the app checks the tokens' times against this machine's clock).
+XPORT="${NETID_EXAMPLE_NETID_PORT:-8792}"
+EPORT="${NETID_EXAMPLE_PORT:-8791}"
+XSTATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-example.XXXXXX")"
+trap 'stop_worker; stop_stand_in; stop_oidc; stop_example; rm -rf "$STATE" "$DSTATE" "$XSTATE"' EXIT
+step "the sample workspace app (examples/workspace-app) on 127.0.0.1:$EPORT, signing people in through a Worker on 127.0.0.1:$XPORT"
+start_worker "$XPORT" "$XSTATE"
+start_example "$EPORT" "http://127.0.0.1:$XPORT" "$XSTATE/tenants.json"
+NETID_BASE_URL="http://127.0.0.1:$XPORT" NETID_EXAMPLE_URL="http://127.0.0.1:$EPORT" NETID_EXAMPLE_TENANTS="$XSTATE/tenants.json" \
+  node --test --test-concurrency=1 tests/example/
+stop_example
+stop_worker
+
 # The benchmark command on tiny sizes, so it does not rot (its figures are not asserted).
 step "benchmark smoke run (bench --quick)"
 NETID_BENCH_BUILD=0 bash scripts/bench.sh --quick

@@ -105,3 +105,28 @@ SOCIAL_FACEBOOK_AUTH_URL:$o/auth SOCIAL_FACEBOOK_TOKEN_URL:$o/token SOCIAL_FACEB
 SOCIAL_TWITTER_CLIENT_ID:netid-twitter SOCIAL_TWITTER_CLIENT_SECRET:twitter-stand-in-secret \
 SOCIAL_TWITTER_AUTH_URL:$o/auth SOCIAL_TWITTER_TOKEN_URL:$o/token SOCIAL_TWITTER_USERINFO_URL:$o/2/users/me"
 }
+
+# start_example PORT ISSUER TENANTS_JSON starts the sample workspace app
+# (examples/workspace-app/server.mjs) signing people in through the netid at ISSUER, with the
+# tenants' client credentials in TENANTS_JSON (written by its test once it registered them).
+start_example() {
+  local port="$1" issuer="$2" tenants="$3"
+  [ -f "$tenants" ] || echo '{}' >"$tenants"
+  node "$ROOT/examples/workspace-app/server.mjs" "$port" "$issuer" "$tenants" >"${TMPDIR:-/tmp}/netid-example-$port.log" 2>&1 &
+  EXAMPLE_PID=$!
+  for _ in $(seq 1 40); do
+    if curl -sS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$EXAMPLE_PID" 2>/dev/null; then cat "${TMPDIR:-/tmp}/netid-example-$port.log" >&2; return 1; fi
+    sleep 0.25
+  done
+  echo "the sample workspace app did not answer on port $port" >&2
+  return 1
+}
+
+stop_example() {
+  if [ -n "${EXAMPLE_PID:-}" ]; then
+    kill "$EXAMPLE_PID" 2>/dev/null || true
+    wait "$EXAMPLE_PID" 2>/dev/null || true
+    EXAMPLE_PID=""
+  fi
+}
