@@ -8,6 +8,7 @@
 // after any batch, finishes on its next run.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import {
   call, assertError, lastMessage, newPerson, newAccount, uniqueEmail, PASSWORD, OPERATOR_TOKEN, BASE,
 } from "./helpers.js";
@@ -37,7 +38,7 @@ async function everyStep(name, setup, act, { target = "d1", mode = "fail", ok = 
       return n - 1;
     }
     failed(r);
-    assert.deepEqual(await snapshot(), before, `${name}: a ${mode} at ${target} step ${n} left state behind`);
+    assert.deepEqual(await snapshot(), before, `${name}: a ${mode} at ${target} step ${n} left state behind (${r.headers.get("x-netid-queries")})`);
   }
   assert.fail(`${name}: more than 40 storage steps`);
 }
@@ -215,4 +216,60 @@ test("the cron stopped after any batch finishes its work on the next run", async
     if (!fired) return;
   }
   assert.fail("the cron took more than 12 round trips for 30 accounts");
+});
+
+test("workspace apps and sign-ins through them leave nothing behind at any failed step", async () => {
+  const REDIRECT = "http://127.0.0.1:9/callback";
+  const VERIFIER = "a-verifier-of-forty-three-characters-or-more-0123";
+  const CHALLENGE = createHash("sha256").update(VERIFIER).digest("base64url");
+  const raw = async (url, init = {}) => {
+    const r = await fetch(url, { redirect: "manual", ...init });
+    const text = await r.text();
+    return { status: r.status, headers: r.headers, text, location: r.headers.get("location") };
+  };
+  const failed500 = (r) => assert.equal(r.status, 500, r.text);
+  const withApp = async () => {
+    const a = await admin();
+    const r = await call("POST", `${a.base}/apps`, { token: a.token, body: { name: "CRM", type: "confidential", redirect_uris: [REDIRECT], backchannel_logout_uri: "http://127.0.0.1:9/bc" } });
+    assert.equal(r.status, 201, r.text);
+    const basic = `Basic ${Buffer.from(`${r.json.client_id}:${r.json.client_secret}`).toString("base64")}`;
+    return { ...a, app: r.json, basic };
+  };
+  const authorize = (c) => raw(`${BASE}/api/v1/oauth/authorize?${new URLSearchParams({
+    response_type: "code", client_id: c.app.client_id, redirect_uri: REDIRECT, scope: "openid", state: "s",
+    code_challenge: CHALLENGE, code_challenge_method: "S256",
+  })}`, { headers: { Cookie: `__Host-netid_session=${c.token}` } });
+  const tokenRequest = (c, form) => raw(`${BASE}/api/v1/oauth/token`, {
+    method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: c.basic }, body: new URLSearchParams(form),
+  });
+  const withCode = async () => {
+    const c = await withApp();
+    const r = await authorize(c);
+    assert.equal(r.status, 302, r.text);
+    return { ...c, code: new URL(r.location).searchParams.get("code") };
+  };
+  const redeem = (c) => tokenRequest(c, { grant_type: "authorization_code", code: c.code, redirect_uri: REDIRECT, code_verifier: VERIFIER });
+  const withTokens = async () => {
+    const c = await withCode();
+    const r = await redeem(c);
+    assert.equal(r.status, 200, r.text);
+    return { ...c, tokens: JSON.parse(r.text) };
+  };
+  // The first signing key is made once, by whichever request needs it first, outside any
+  // flow's commit (a conditional insert: ARCHITECTURE.md's writes outside a commit).
+  assert.equal((await fetch(`${BASE}/api/v1/oauth/jwks`)).status, 200);
+  const steps = {};
+  steps.register = await everyStep("register app", admin, (a) => call("POST", `${a.base}/apps`, { token: a.token, body: { name: "CRM", type: "public", redirect_uris: [REDIRECT] } }));
+  steps.secret = await everyStep("rotate app secret", withApp, (c) => call("POST", `${c.base}/apps/${c.app.client_id}/secret`, { token: c.token }));
+  steps.authorize = await everyStep("authorize", withApp, authorize, { ok: (r) => r.status === 302 && new URL(r.location).searchParams.has("code"), failed: failed500 });
+  steps.redeem = await everyStep("redeem a code", withCode, redeem, { ok: (r) => r.status === 200, failed: failed500 });
+  steps.refresh = await everyStep("refresh", withTokens, (c) => tokenRequest(c, { grant_type: "refresh_token", refresh_token: c.tokens.refresh_token }), { ok: (r) => r.status === 200, failed: failed500 });
+  steps.revoke = await everyStep("revoke", withTokens, (c) => raw(`${BASE}/api/v1/oauth/revoke`, {
+    method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: c.basic }, body: new URLSearchParams({ token: c.tokens.refresh_token }),
+  }), { ok: (r) => r.status === 200, failed: failed500 });
+  // Ending the netid session that the app's tokens came from: the back-channel rows and the
+  // revocation land with the logout or not at all.
+  steps.logout = await everyStep("logout with app tokens", withTokens, (c) => call("POST", "/logout", { token: c.token }));
+  steps.keys = await everyStep("rotate signing keys", async () => ({}), () => call("POST", "/operator/signing-keys", { headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } }));
+  for (const [flow, n] of Object.entries(steps)) assert.ok(n >= 1, `${flow}: ${n} storage steps failed in turn`);
 });

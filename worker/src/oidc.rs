@@ -69,7 +69,7 @@ fn to_js(v: &Value) -> Result<JsValue, Error> {
 
 /// A key as this isolate holds it.
 #[derive(Clone)]
-struct Loaded {
+pub struct Loaded {
     record: SigningKey,
     public: JsValue,
     private: Option<JsValue>,
@@ -164,8 +164,10 @@ async fn generate(ctx: &mut Ctx) -> Result<SigningKey, Error> {
     })
 }
 
-/// The key that signs now, made (once, whoever is first) when there is none.
-async fn signer(ctx: &mut Ctx) -> Result<Loaded, Error> {
+/// The key that signs now, made (once, whoever is first) when there is none. A flow whose
+/// answer is signed after its commit takes it before the commit, so no storage step can fail
+/// once the commit landed.
+pub async fn signer(ctx: &mut Ctx) -> Result<Loaded, Error> {
     let pick = |keys: &[Loaded], now: i64| {
         let records: Vec<SigningKey> = keys.iter().filter(|k| k.private.is_some()).map(|k| k.record.clone()).collect();
         provider::active_key(&records, now).and_then(|a| keys.iter().find(|k| k.record.kid == a.kid).cloned())
@@ -186,7 +188,9 @@ async fn signer(ctx: &mut Ctx) -> Result<Loaded, Error> {
 pub async fn rotate(ctx: &mut Ctx) -> Result<SigningKey, Error> {
     let next = generate(ctx).await?;
     let key = provider::rotate_keys(&ctx.env(), next).await?;
-    keys(ctx, true).await?;
+    // This isolate reads the keys again at its next use: nothing of storage may fail the
+    // answer once the rotation landed.
+    KEYS.with(|k| *k.borrow_mut() = None);
     Ok(key)
 }
 
@@ -210,6 +214,11 @@ fn b64(v: &[u8]) -> String {
 /// Signs `claims` as a compact JWS (ES256) of type `typ`.
 pub async fn sign(ctx: &mut Ctx, typ: &str, claims: &Value) -> Result<String, Error> {
     let key = signer(ctx).await?;
+    sign_with(&key, typ, claims).await
+}
+
+/// Signs `claims` with `key` (from [`signer`]): WebCrypto only, no storage.
+pub async fn sign_with(key: &Loaded, typ: &str, claims: &Value) -> Result<String, Error> {
     let header = serde_json::json!({ "alg": "ES256", "typ": typ, "kid": key.record.kid });
     let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
     let private = key.private.as_ref().ok_or_else(|| internal("no private key"))?;

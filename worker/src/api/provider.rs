@@ -415,9 +415,12 @@ pub async fn token(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
             scope: get(&pairs, "scope"),
         };
         let iss = issuer(req, ctx)?;
+        // The key before the commit: once a code is spent or a refresh token rotated, the
+        // answer needs no storage (a failed key read afterwards would lose the tokens).
+        let key = oidc::signer(ctx).await?;
         let set = provider::token(&mut ctx.env(), &iss, auth, input).await?;
-        let id_token = oidc::sign(ctx, "JWT", &set.id_token).await?;
-        let access_token = oidc::sign(ctx, "at+jwt", &set.access_token).await?;
+        let id_token = oidc::sign_with(&key, "JWT", &set.id_token).await?;
+        let access_token = oidc::sign_with(&key, "at+jwt", &set.access_token).await?;
         Ok::<Value, Error>(json!({
             "access_token": access_token,
             "token_type": "Bearer",
