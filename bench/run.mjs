@@ -4,12 +4,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, statSync, existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
+import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { tmpdir, cpus, totalmem } from "node:os";
 import { join, resolve, extname } from "node:path";
 import { median, pct, r2 } from "./stats.mjs";
 import { soak } from "./soak.mjs";
 import { measureDelivery } from "./delivery.mjs";
+import { measureProvider, registerApp } from "./provider.mjs";
 import { createStandIn } from "../tests/provider/server.mjs";
 import { RTT, model, simulate } from "./model.mjs";
 
@@ -115,12 +117,15 @@ let worker;
 const STATE = mkdtempSync(join(tmpdir(), "netid-bench-"));
 /** A throwaway operator token for this run (the fuzzing calls the operator API). */
 const OPERATOR_TOKEN = `bench-${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`;
+const TWO_FACTOR_KEY = randomBytes(32).toString("hex");
 async function startWorker(mode, vars = []) {
   if (!existsSync(join(STATE, "migrated"))) {
     run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--env", "dev", "--local", "--persist-to", STATE]);
     writeFileSync(join(STATE, "migrated"), "");
   }
-  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATOR_TOKEN:${OPERATOR_TOKEN}`, ...vars.flatMap((v) => ["--var", v])] : [];
+  // TWO_FACTOR_KEY in both builds: the OpenID Provider seals its signing keys with it.
+  const key = ["--var", `TWO_FACTOR_KEY:${TWO_FACTOR_KEY}`];
+  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATOR_TOKEN:${OPERATOR_TOKEN}`, ...key, ...vars.flatMap((v) => ["--var", v])] : key;
   worker = spawn("npx", ["wrangler", "dev", ...env, "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", STATE, "--test-scheduled", "--show-interactive-dev-session=false"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
   for (let i = 0; i < 120; i++) {
     try { if ((await fetch(`${API}/health`)).ok) return; } catch { /* not yet */ }
@@ -286,6 +291,7 @@ async function main() {
     const p = await person();
     const who = await person();
     const acc = (await call("POST", "/accounts", { token: who.token, body: { name: "Bench" } })).json;
+    const app = await registerApp(call, who.token, acc.id);
     const routes = {
       health: ["GET", "/health", null, undefined],
       get_me: ["GET", "/me", who.token, undefined],
@@ -370,6 +376,10 @@ async function main() {
         results.requests[name][`ratio_to_ceiling_c${c}`] = r2(results.requests[name][`rps_c${c}`].rps / results.requests.health[`rps_c${c}`].rps);
       }
     }
+    // The OpenID Provider: a sign-in with a live session, and token requests per second.
+    const browser = await call("POST", "/login", { body: { login: who.email, password: who.password, client: "browser" } });
+    if (browser.status !== 200) throw new Error(`browser login ${browser.status}`);
+    results.provider = { ...(await measureProvider({ api: API, app, session: browser.json.token, quick: QUICK, log })), port: PORT };
     await stopWorker();
 
     await startWorker("dev");
@@ -462,6 +472,11 @@ function print() {
   row("SIMULATION: one D1 database", `${fmtN(S.max_active_people_one_database)} active people/day at 50 % busy`, `= ${fmtN(S.max_profiles_one_database_by_time)} profiles by time, ${fmtN(S.max_profiles_one_database_by_size_10gb)} by the 10 GB size limit; ${S.statement_ms_measured} ms/statement`);
   for (const s of S.rows) {
     row(`SIMULATION ${fmtN(s.profiles)} profiles`, `${s.statements_per_second_peak} statements/s at peak (${s.write_round_trips_per_second_peak} writing round trips; ${s.touch_writes_per_second_mean} touches/s mean)`, `D1 busy ${s.d1_busy_share_at_peak} -> ${s.databases_needed_at_peak} database(s); ${s.storage_gb} GB; cleanup ${s.cleanup_accounts_per_day}/day in ${s.cleanup_invocations_per_day} invocations`);
+  }
+  const P = R.provider;
+  row("sign-in through netid: authorize (live session) + token (production build)", `median ${P.sign_in.total.median_ms} ms, p99 ${P.sign_in.total.p99_ms} ms`, `authorize ${P.sign_in.authorize.median_ms} ms + token ${P.sign_in.token.median_ms} ms (medians, ${P.sign_in.n} sign-ins, port ${P.port})`);
+  for (const c of Object.keys(P.token_rps)) {
+    row(`token requests/s (refresh rotations), ${c.slice(1)} conn`, `${P.token_rps[c].rps} req/s (${P.token_rps[c].failed} failed)`, `GET /health by the same client: ${P.health_rps[c].rps} req/s; ratio ${P.token_rps[c].ratio_to_health}`);
   }
   const D = R.delivery;
   for (const [label, d] of [["provider always answers", D.clean], ["a third of provider calls fail", D.failing_third]]) {
