@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as client from "openid-client";
 import { createServer } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { totp } from "../lib/totp.js";
 import { BASE, API, call, lastMessage, newPerson, newAccount, inviteAll, acceptAsNew, advance, uniqueEmail, OPERATOR_TOKEN, PASSWORD } from "./helpers.js";
 
 const COOKIE = "__Host-netid_session";
@@ -450,6 +451,67 @@ test("leaving is immediate: dismissal, logout and a password change send a signe
     const lp = await verifyLogout(await rx.next(), appA);
     assert.equal(lp.sid, t2.claims().sid);
     await assert.rejects(client.refreshTokenGrant(cfgA, t2.refresh_token), (e) => e.error === "invalid_grant");
+  } finally {
+    rx.close();
+  }
+});
+
+test("every other way out of a netid session tells the apps: ending other sessions, ending one, an admin switching two-step off, a reset, leaving the workspace", async () => {
+  const rx = await receiver();
+  try {
+    const admin = await newPerson();
+    const acc = await newAccount(admin, "Ways Out");
+    const app = await register(admin, acc.id, { backchannel_logout_uri: rx.uri });
+    const email = uniqueEmail("waysout");
+    await inviteAll(admin, acc.id, [email]);
+    const member = await acceptAsNew(email, "Wes", "Out");
+    const config = await relyingParty(app);
+    const browserLogin = async (password = PASSWORD) => {
+      const r = await call("POST", "/login", { body: { login: email, password, client: "browser" } });
+      assert.equal(r.status, 200, r.text);
+      return r.json.token;
+    };
+    const told = async (tokens, why) => {
+      const lt = await verifyLogout(await rx.next(), app);
+      assert.equal(lt.sid, tokens.claims().sid, why);
+      assert.equal(lt.sub, tokens.claims().sub, why);
+      await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token), (e) => e.error === "invalid_grant", why);
+    };
+    // "End all other sessions" from the invitation's session.
+    const t1 = await tokens(config, await browserLogin());
+    assert.equal((await call("POST", "/me/sessions/end-others", { token: member.token })).status, 204);
+    await told(t1, "end-others");
+    // Ending one session by its id.
+    const t2 = await tokens(config, await browserLogin());
+    const ended = await call("DELETE", `/me/sessions/${t2.claims().sid}`, { token: member.token });
+    assert.equal(ended.status, 204, ended.text);
+    await told(t2, "one session ended");
+    // An admin switching the member's two-step off ends their sessions.
+    const clock = async () => Math.floor(Date.parse((await call("GET", "/dev/clock")).json.now) / 1000);
+    const setup = await call("POST", "/me/two-factor/setup", { token: member.token, body: { password: PASSWORD } });
+    assert.equal(setup.status, 200, setup.text);
+    assert.equal((await call("POST", "/me/two-factor/enable", { token: member.token, body: { code: totp(setup.json.secret, await clock()) } })).status, 200);
+    await advance(31);
+    const first = await call("POST", "/login", { body: { login: email, password: PASSWORD, client: "browser" } });
+    const second = await call("POST", "/login/second-factor", { body: { ticket: first.json.second_factor.ticket, otp: totp(setup.json.secret, await clock()) } });
+    assert.equal(second.status, 200, second.text);
+    const t3 = await tokens(config, second.json.token);
+    assert.deepEqual(t3.claims().amr, ["pwd", "otp"]);
+    const cards = await call("GET", `/accounts/${acc.id}/users?status=active`, { token: admin.token });
+    const card = cards.json.users.find((u) => u.login_email === email);
+    assert.equal((await call("DELETE", `/accounts/${acc.id}/users/${card.id}/two-factor`, { token: admin.token })).status, 204);
+    await told(t3, "two-step switched off by an admin");
+    // A password reset.
+    const t4 = await tokens(config, await browserLogin());
+    assert.equal((await call("POST", "/password/forgot", { body: { login: email } })).status, 202);
+    const code = (await lastMessage(email, "password_reset_code")).code;
+    assert.equal((await call("POST", "/password/reset", { body: { login: email, code, new_password: "granite-orchid-42" } })).status, 204);
+    await told(t4, "reset");
+    // Leaving the workspace.
+    const session = await browserLogin("granite-orchid-42");
+    const t5 = await tokens(config, session);
+    assert.equal((await call("POST", `/accounts/${acc.id}/leave`, { token: session })).status, 204);
+    await told(t5, "left the workspace");
   } finally {
     rx.close();
   }
