@@ -21,10 +21,16 @@ fn challenge() -> String {
 }
 
 fn register(w: &mut World, who: &Grant, account: &str, kind: &str) -> Registered {
+    register_with(w, who, account, kind, None)
+}
+
+/// An app of `account`, with a back-channel logout URI when one is given.
+fn register_with(w: &mut World, who: &Grant, account: &str, kind: &str, backchannel: Option<&str>) -> Registered {
     let (pid, account) = (who.profile.id.clone(), account.to_string());
     let input = AppInput {
         name: Some("CRM".into()),
         redirect_uris: Some(vec![REDIRECT.into()]),
+        backchannel_logout_uri: backchannel.map(str::to_string),
         kind: Some(kind.into()),
         ..Default::default()
     };
@@ -314,15 +320,7 @@ fn ending_a_session_or_a_card_writes_one_back_channel_logout_per_app_and_session
     let mut w = World::new();
     let admin = w.person("op-bc@example.com");
     let acc = create(&mut w, &admin, Some("Back"));
-    let (pid, aid) = (admin.profile.id.clone(), acc.id.clone());
-    let input = AppInput {
-        name: Some("CRM".into()),
-        redirect_uris: Some(vec![REDIRECT.into()]),
-        backchannel_logout_uri: Some("https://crm.example.com/backchannel".into()),
-        kind: Some("confidential".into()),
-        ..Default::default()
-    };
-    let app = w.run(|env| Box::pin(async move { apps::register_app(env, &pid, &aid, input).await })).unwrap();
+    let app = register_with(&mut w, &admin, &acc.id, "confidential", Some("https://crm.example.com/backchannel"));
     invite(&mut w, &admin, &acc.id, &["op-bc-member@example.com"], InviteOptions::default());
     let member = accept_to(&mut w, "op-bc-member@example.com", "Bo").unwrap().grant.unwrap();
     let c = code(&mut w, &member.token, &app);
@@ -395,15 +393,7 @@ fn deleting_a_workspace_tells_its_apps_and_revokes_their_tokens_before_they_go()
     let mut w = World::new();
     let admin = w.person("op-gone@example.com");
     let acc = create(&mut w, &admin, Some("Gone Co"));
-    let (pid, aid) = (admin.profile.id.clone(), acc.id.clone());
-    let input = AppInput {
-        name: Some("CRM".into()),
-        redirect_uris: Some(vec![REDIRECT.into()]),
-        backchannel_logout_uri: Some("https://gone.example.com/backchannel".into()),
-        kind: Some("confidential".into()),
-        ..Default::default()
-    };
-    let app = w.run(|env| Box::pin(async move { apps::register_app(env, &pid, &aid, input).await })).unwrap();
+    let app = register_with(&mut w, &admin, &acc.id, "confidential", Some("https://gone.example.com/backchannel"));
     let session = browser(&mut w, "op-gone@example.com");
     let c = code(&mut w, &session.token, &app);
     let t = redeem(&mut w, &app, &c).unwrap();
