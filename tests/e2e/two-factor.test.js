@@ -102,7 +102,9 @@ test("two-factor: the ticket allows 5 tries and lives 5 minutes; recovery codes 
   const r = await call("POST", "/login", { body: { login: p.email, password: PASSWORD, recovery_code: codes[0] } });
   assert.equal(r.status, 200, r.text);
   await lastMessage(p.email, "recovery_code_used");
-  assertError(await call("POST", "/login", { body: { login: p.email, password: PASSWORD, recovery_code: codes[0] } }), 401, "invalid_otp");
+  const spent = await call("POST", "/login", { body: { login: p.email, password: PASSWORD, recovery_code: codes[0] } });
+  assertError(spent, 401, "invalid_otp");
+  assert.match(spent.json.error.message, /recovery code is wrong or was already used/, "said of the recovery code, not of the authenticator app");
   // Regenerating kills the old set; a refresh does not ask for the factor again.
   const fresh = await call("POST", "/me/two-factor/recovery-codes", { token: p.token, body: { password: PASSWORD } });
   assert.equal(fresh.status, 200, fresh.text);

@@ -26,6 +26,7 @@ pub fn status_of(code: Code) -> u16 {
         | Code::Unauthenticated
         | Code::InvalidRefreshToken
         | Code::InvalidOtpLogin
+        | Code::InvalidRecoveryCode
         | Code::SocialNotLinked
         | Code::SocialTokenInvalid
         | Code::SocialDenied

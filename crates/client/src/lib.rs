@@ -461,7 +461,7 @@ pub fn validate_otp(input: &str, lang: Option<String>) -> JsValue {
 #[wasm_bindgen(js_name = validateRecoveryCode, unchecked_return_type = "Validation")]
 pub fn validate_recovery_code(input: &str, lang: Option<String>) -> JsValue {
     let r = netid_core::totp::normalize_recovery_code(input)
-        .ok_or_else(|| netid_core::Error::field(netid_core::Code::InvalidOtp, "recovery_code"));
+        .ok_or_else(|| netid_core::Error::field(netid_core::Code::InvalidRecoveryCode, "recovery_code"));
     to_js(&outcome(r, lang_of(lang)))
 }
 

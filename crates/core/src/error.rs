@@ -66,6 +66,9 @@ pub enum Code {
     InvalidOtp,
     /// The same at login (401).
     InvalidOtpLogin,
+    /// A wrong or spent recovery code at login (401; on the wire `invalid_otp`, its message
+    /// speaks of the recovery code, not of the authenticator app).
+    InvalidRecoveryCode,
     TwoFactorNotEnabled,
     TwoFactorAlreadyEnabled,
     /// A social identity linked to no profile tried to log in (401).
@@ -106,7 +109,7 @@ pub enum Code {
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 67] = [
+    pub const ALL: [Code; 68] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -157,6 +160,7 @@ impl Code {
         Code::PasswordChangeRequired,
         Code::InvalidOtp,
         Code::InvalidOtpLogin,
+        Code::InvalidRecoveryCode,
         Code::TwoFactorNotEnabled,
         Code::TwoFactorAlreadyEnabled,
         Code::SocialNotLinked,
@@ -226,7 +230,7 @@ impl Code {
             Code::TooManyAddresses => "too_many_addresses",
             Code::PlanRequired => "plan_required",
             Code::PasswordChangeRequired => "password_change_required",
-            Code::InvalidOtp | Code::InvalidOtpLogin => "invalid_otp",
+            Code::InvalidOtp | Code::InvalidOtpLogin | Code::InvalidRecoveryCode => "invalid_otp",
             Code::TwoFactorNotEnabled => "two_factor_not_enabled",
             Code::TwoFactorAlreadyEnabled => "two_factor_already_enabled",
             Code::SocialNotLinked => "social_not_linked",

@@ -386,6 +386,13 @@ fn row(code: Code) -> [&'static str; 5] {
             "Mã từ ứng dụng xác thực không đúng hoặc đã được dùng. Hãy nhập mã hiện tại.",
             "Kod z aplikacji uwierzytelniającej jest błędny lub został już użyty. Wpisz bieżący kod.",
         ],
+        Code::InvalidRecoveryCode => [
+            "This recovery code is wrong or was already used: each one works once. Enter another of your recovery codes.",
+            "Ce code de récupération est incorrect ou a déjà été utilisé : chacun ne sert qu'une fois. Saisissez un autre de vos codes de récupération.",
+            "Этот резервный код неверен или уже использован: каждый действует один раз. Введите другой резервный код.",
+            "Mã khôi phục này không đúng hoặc đã được dùng: mỗi mã chỉ dùng được một lần. Hãy nhập một mã khôi phục khác.",
+            "Ten kod odzyskiwania jest błędny lub został już użyty: każdy działa tylko raz. Wpisz inny kod odzyskiwania.",
+        ],
         Code::TwoFactorNotEnabled => [
             "Two-step authentication is not switched on for this profile.",
             "La validation en deux étapes n'est pas activée pour ce profil.",

@@ -141,7 +141,7 @@ fn recovery_codes_work_once_tell_the_person_and_regenerate() {
     assert_eq!(w.store.outbox_to("tf-recovery@example.com")[0].kind, "recovery_code_used");
     assert_eq!(
         code_of(login_with(&mut w, "tf-recovery@example.com", rc(&codes[0]))),
-        Code::InvalidOtpLogin,
+        Code::InvalidRecoveryCode,
         "used once"
     );
     let pid = g.profile.id.clone();
@@ -149,7 +149,7 @@ fn recovery_codes_work_once_tell_the_person_and_regenerate() {
         w.run(|env| Box::pin(async move { two_factor::regenerate_recovery_codes(env, &pid, PW).await })).unwrap();
     assert_eq!(
         code_of(login_with(&mut w, "tf-recovery@example.com", rc(&codes[1]))),
-        Code::InvalidOtpLogin,
+        Code::InvalidRecoveryCode,
         "the old set died"
     );
     assert!(login_with(&mut w, "tf-recovery@example.com", rc(&fresh[9])).is_ok());

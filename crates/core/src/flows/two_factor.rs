@@ -201,7 +201,10 @@ pub(crate) async fn verify_factor<S: Store>(
     profile: &Profile,
     factor: &Factor,
 ) -> Result<Vec<Change>> {
-    let wrong = || Error::field(Code::InvalidOtpLogin, if factor.otp.is_some() { "otp" } else { "recovery_code" });
+    let wrong = || match factor.otp {
+        Some(_) => Error::field(Code::InvalidOtpLogin, "otp"),
+        None => Error::field(Code::InvalidRecoveryCode, "recovery_code"),
+    };
     // Every try counts on the profile before it is evaluated, whatever ticket or session it
     // came with (5 per 15 minutes, 20 per day); a right one is given back.
     let keys = env.factor_keys(&profile.id);
@@ -266,7 +269,10 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     let after = env.store.hit_and_prefetch(&all, env.now, &reads).await?;
     throttle::verdict(env.now, &all, &after)?;
     let profile = env.store.profile(&t.profile_id).await?.ok_or_else(unauth)?;
-    let wrong = || Error::field(Code::InvalidOtpLogin, if factor.otp.is_some() { "otp" } else { "recovery_code" });
+    let wrong = || match factor.otp {
+        Some(_) => Error::field(Code::InvalidOtpLogin, "otp"),
+        None => Error::field(Code::InvalidRecoveryCode, "recovery_code"),
+    };
     let mut changes =
         vec![Change::Guard(Guard::TicketUnspent { ticket_hash: hash.clone() }), Change::DeleteTicket(hash)];
     changes.extend(verify_counted(env, &profile, &factor, wrong).await?);
