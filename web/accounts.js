@@ -20,7 +20,12 @@ export async function accountView(id, me) {
   try { entered = await api("POST", `/accounts/${id}/enter`); }
   catch (err) {
     if (err.status === 401) { go("#/login"); return h("div"); }
-    if (err.status === 404 || err.status === 403) return card(h("h1", { text: t("not_found_title") }), h("p", { class: "muted", text: err.apiMessage }), h("a", { class: "button", href: "#/profile", text: t("to_profile") }));
+    // Not a member (any more), or no such workspace: said alike (the API does not tell which),
+    // with the way back.
+    if (err.status === 404 || err.status === 403) {
+      return card(h("h1", { id: "workspace-closed", text: t("workspace_closed_title") }), h("p", { class: "muted", text: t("workspace_closed_body") }),
+        h("a", { class: "button", href: "#/profile", text: t("to_profile") }));
+    }
     throw err;
   }
   const { account, membership } = entered;
@@ -174,7 +179,7 @@ async function peoplePanel(ctx) {
     [["name", t("sort_name")], ["status", t("sort_status")]].map(([v, text]) => h("option", { value: v, text })));
   let users = [];
   let shown = PAGE;
-  const nameOf = (u) => `${u.first_name} ${u.last_name}`.trim() || u.login_email || u.contact_email || u.phone || "";
+  const nameOf = (u) => `${u.first_name} ${u.last_name}`.trim() || u.contact_email || u.login_email || u.phone || "";
   function draw() {
     const q = search.value.trim().toLowerCase();
     const list = users
@@ -202,9 +207,12 @@ async function peoplePanel(ctx) {
 
 function personRow(ctx, u, name, refresh) {
   const { base, admin, membership } = ctx;
+  // The address the workspace knows them by (the contact email an admin set, else their
+  // login), shown once: a person invited without a name goes by it already.
+  const address = u.contact_email || u.login_email || u.phone || "";
   const li = h("li", { "data-user": u.id, "data-status": u.status },
     h("span", { class: "person" }, h("strong", { class: "person-name", text: name }), " ",
-      h("span", { class: "muted", text: u.login_email || u.contact_email || u.phone || "" })),
+      name === address ? null : h("span", { class: "muted person-address", text: address })),
     h("span", { class: "row" }, h("span", { class: `badge status status-${u.status}`, text: t(`status_${u.status}`) }),
       h("span", { class: "badge", text: `${t(u.role)} · ${t(`type_${u.type}`)}` })));
   if (!admin || u.id === membership.id) return li;

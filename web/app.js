@@ -5,7 +5,7 @@ import init, {
   validateAccountName, validatePhoto, message, negotiateLanguage, validateOtp, validateRecoveryCode,
 } from "/vendor/netid-client/netid_client.js";
 import {
-  lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, goBack, AUTHORIZE, params, render, onRender,
+  lang, setLang, t, h, field, showErrors, notice, api, apiError, busy, card, go, goBack, AUTHORIZE, params, render, onRender, onSessionGone, onLoggedOut,
   toast, spinner, empty, confirmDialog, strengthMeter, title, activity, regionPicker,
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
@@ -21,6 +21,10 @@ let pendingPassword = null;
 
 // ---------- views ----------
 
+// What the person typed into the sign-up form, kept in memory (never in storage) so that
+// "Wrong address? Start again" from the code step keeps the names and the password.
+let signupDraft = null;
+
 async function signupView() {
   const form = h("form", { novalidate: true, id: "signup-form" },
     h("div", { class: "row" }, field("first_name", t("first_name"), "text", { autocomplete: "given-name" }), field("last_name", t("last_name"), "text", { autocomplete: "family-name" })),
@@ -31,6 +35,11 @@ async function signupView() {
   // Back from a social sign-up that did not make a profile: why, in the person's language.
   const socialError = params().get("error");
   if (socialError) notice(form, message(socialError, lang), true);
+  if (params().has("again") && signupDraft) {
+    for (const [name, value] of Object.entries(signupDraft)) form.querySelector(`[name=${name}]`).value = value;
+    // Only the address was wrong: it is the field to correct.
+    requestAnimationFrame(() => form.querySelector("[name=login]").select());
+  }
   // One rule decides email or phone: core's, through the package. A national phone number
   // gets a country picker.
   const loginInput = form.querySelector("[name=login]");
@@ -59,6 +68,8 @@ async function signupView() {
       try {
         const out = await api("POST", "/signup", v);
         pendingPassword = v.password;
+        const typed = Object.fromEntries(new FormData(form));
+        signupDraft = { first_name: typed.first_name, last_name: typed.last_name, login: typed.login, password: typed.password };
         sessionStorage.setItem("netid.pending", JSON.stringify({ channel: out.confirmation.channel, to: out.confirmation.to }));
         go(`#/confirm`);
       } catch (err) { apiError(form, err, { email: "login", phone: "login" }); }
@@ -92,6 +103,7 @@ function confirmView() {
           await api("POST", "/signup/confirm", body);
         }
         pendingPassword = null;
+        signupDraft = null;
         sessionStorage.removeItem("netid.pending");
         go("#/profile");
       } catch (err) { apiError(form, err); }
@@ -121,7 +133,7 @@ function confirmView() {
   });
   countdown(60);
   return card(h("h1", { text: t("confirm_title") }), h("p", { class: "muted" }, `${t("confirm_lead")} `, h("strong", { text: pending.to })), form,
-    h("div", { class: "links" }, resend, h("a", { href: "#/signup", text: t("wrong_address") })));
+    h("div", { class: "links" }, resend, h("a", { href: "#/signup?again=1", id: "wrong-address", text: t("wrong_address") })));
 }
 
 async function loginView() {
@@ -137,6 +149,11 @@ async function loginView() {
   // Back from a social provider: its error, or the second step after it.
   const socialError = params().get("error");
   if (socialError) notice(form, message(socialError, lang), true);
+  if (params().has("again") && signupDraft) {
+    for (const [name, value] of Object.entries(signupDraft)) form.querySelector(`[name=${name}]`).value = value;
+    // Only the address was wrong: it is the field to correct.
+    requestAnimationFrame(() => form.querySelector("[name=login]").select());
+  }
   const ticket = params().get("second_factor");
   if (ticket) {
     history.replaceState(null, "", "#/login");
@@ -505,15 +522,26 @@ let signedIn = false;
 let idleSeconds = 24 * 60;
 let warning = null;
 
+// The session is over (idle here, or ended elsewhere: another device's "end all others", a
+// password change, an administrator): the login page says which, and comes back here after.
+function sessionOver(why) {
+  renders++; // the render in flight, if any, must not draw its page signed out over the login
+  warning?.close();
+  warning = null;
+  signedIn = false;
+  const here = location.hash;
+  if (here && !/^#\/(login|signup|confirm|forgot|reset)\b/.test(here)) sessionStorage.setItem("netid.return", here);
+  go(`#/login?notice=${why}`);
+}
+onSessionGone(() => { if (signedIn) sessionOver("session_gone"); });
+onLoggedOut(() => { signedIn = false; });
+
 function idleCheck() {
   if (!signedIn) return;
   const idle = (Date.now() - activity.at) / 1000;
   if (idle >= idleSeconds) {
-    warning?.close();
-    warning = null;
-    signedIn = false;
+    sessionOver("session_ended");
     api("POST", "/logout").catch(() => {});
-    go("#/login?notice=session_ended");
   } else if (idle >= idleSeconds - 120 && !warning) {
     const stay = h("button", { type: "button", id: "stay-signed-in", text: t("stay_signed_in") });
     const out = h("button", { type: "button", class: "secondary", text: t("logout") });
@@ -523,7 +551,7 @@ function idleCheck() {
     stay.addEventListener("click", async () => {
       warning.close();
       warning = null;
-      try { await api("GET", "/session"); } catch { go("#/login?notice=session_ended"); }
+      try { await api("GET", "/session"); } catch { sessionOver("session_ended"); }
     });
     out.addEventListener("click", async () => { warning.close(); warning = null; await api("POST", "/logout").catch(() => {}); go("#/login?notice=logged_out"); });
     dialog.addEventListener("cancel", (ev) => ev.preventDefault());

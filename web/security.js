@@ -117,7 +117,13 @@ async function sessionsPanel() {
       type: "button", class: "secondary end-session", text: t("end"),
       onclick: async (ev) => {
         ev.target.disabled = true;
-        try { await api("DELETE", `/me/sessions/${encodeURIComponent(s.id)}`); ev.target.closest("li").remove(); toast(t("session_ended_one")); }
+        try {
+          await api("DELETE", `/me/sessions/${encodeURIComponent(s.id)}`);
+          ev.target.closest("li").remove();
+          // The last other one gone: nothing is left to end "all" of.
+          if (!panel.querySelector(".end-session")) others.remove();
+          toast(t("session_ended_one"));
+        }
         catch (err) { ev.target.disabled = false; notice(panel, err.apiMessage, true); }
       },
     })));

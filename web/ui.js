@@ -74,6 +74,13 @@ export function notice(form, text, bad = false) {
 /** When the person last did something that reached the server (the idle warning reads it). */
 export const activity = { at: Date.now() };
 
+// Told when a request finds the session gone, and when a logout ended it on purpose (the
+// page decides what each means).
+let sessionGone = null;
+let loggedOut = null;
+export function onSessionGone(fn) { sessionGone = fn; }
+export function onLoggedOut(fn) { loggedOut = fn; }
+
 export async function api(method, path, body, extra = {}) {
   const headers = { "Accept-Language": lang, ...(extra.headers || {}) };
   let payload;
@@ -92,10 +99,12 @@ export async function api(method, path, body, extra = {}) {
   const data = text ? JSON.parse(text) : null;
   if (!resp.ok) {
     const e = data && data.error ? data.error : { code: "internal_error", message: message("internal_error", lang) };
+    if (resp.status === 401 && e.code === "unauthenticated") sessionGone?.();
     const err = new Error(e.message);
     Object.assign(err, { status: resp.status, code: e.code, field: e.field, apiMessage: e.message, secondFactor: data && data.second_factor });
     throw err;
   }
+  if (method === "POST" && path === "/logout") loggedOut?.();
   activity.at = Date.now();
   return data;
 }

@@ -60,6 +60,10 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
   await p.waitForSelector("#status-filter");
   await p.selectOption("#status-filter", "invited");
   await p.waitForSelector("#people li[data-status=invited]");
+  // Invited without a name: the row goes by the address, shown once.
+  const invitedRow = p.locator("#people li[data-status=invited]", { hasText: invitee });
+  assert.equal(await invitedRow.locator(".person-name").textContent(), invitee);
+  assert.equal((await invitedRow.locator(".person").textContent()).split(invitee).length - 1, 1, "the address is not repeated beside itself");
 
   // The invitee opens the link in their own browser, in Polish.
   const msg = await outbox(invitee, "invitation");

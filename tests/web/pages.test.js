@@ -228,6 +228,51 @@ test("two minutes before the idle logout a dialog offers to stay signed in; igno
   await context.close();
 });
 
+test("a session ended elsewhere sends the page to the login with its reason, and logging in goes back where the person was", async () => {
+  const p = await person("gone", "Ada", "Byron");
+  const acc = (await post("/accounts", { name: "Analytical Engines" }, p.token)).json;
+  const { context, page, errors } = await open("desktop");
+  await login(page, p.email);
+  await page.goto(`/#/account/${acc.id}/structure`);
+  await page.waitForSelector("#panel-structure");
+  // On another device: "End all other sessions".
+  const other = await post("/login", { login: p.email, password: PASSWORD });
+  assert.equal((await post("/me/sessions/end-others", {}, other.json.token)).status, 204);
+  await page.click("#tab-people");
+  await page.waitForSelector("#login-form .notice");
+  assert.match(await page.locator("#login-form .notice").textContent(), /^Your session was ended elsewhere/);
+  assert.equal(await page.locator("#user-menu").count(), 0, "the header no longer looks signed in");
+  await page.fill("#f-login", p.email);
+  await page.fill("#f-password", PASSWORD);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForSelector("#panel-people");
+  assert.equal(new URL(page.url()).hash, `#/account/${acc.id}/people`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a dismissed person opening the workspace is told it is no longer open to them, with the way back", async () => {
+  const admin = await person("closer", "Ida", "Admin");
+  const acc = (await post("/accounts", { name: "Closed Shop" }, admin.token)).json;
+  const email = `left.${randomBytes(4).toString("hex")}@example.com`;
+  await post(`/accounts/${acc.id}/invitations`, { invitees: [{ email }] }, admin.token);
+  const accepted = await post(`/invitations/${(await outbox(email, "invitation")).token}/accept`, { password: PASSWORD, first_name: "Lea", last_name: "Left" });
+  assert.equal(accepted.status, 200);
+  const users = await post(`/accounts/${acc.id}/users?status=active`, undefined, admin.token, "GET");
+  const card = users.json.users.find((u) => u.login_email === email);
+  assert.equal((await post(`/accounts/${acc.id}/users/${card.id}/dismiss`, undefined, admin.token)).status, 200);
+  const { context, page, errors } = await open("desktop");
+  await login(page, email);
+  await page.goto(`/#/account/${acc.id}`);
+  await page.waitForSelector("#workspace-closed");
+  assert.equal(await page.locator("#workspace-closed").textContent(), "No access to this workspace");
+  assert.match(await page.locator("main").textContent(), /no longer one of its members/);
+  await page.click("a[href='#/profile']");
+  await page.waitForSelector("#account-list, .empty");
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("a phone number typed without its + gets a country picker, preset from the browser's country", async () => {
   const context = await browser.newContext({ baseURL: BASE, locale: "fr-FR" });
   const page = await context.newPage();

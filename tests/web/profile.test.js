@@ -88,6 +88,33 @@ test("sign up, confirm with the emailed code, log in and edit the profile by cli
   await context.close();
 });
 
+test("'Wrong address? Start again' from the code step keeps the names and the password; only the address is retyped", async () => {
+  const { context, page } = await newPage("en-US");
+  const email = `typo.${randomBytes(4).toString("hex")}@example.com`;
+  await page.goto("/#/signup");
+  await page.fill("#f-first_name", "Lise");
+  await page.fill("#f-last_name", "Meitner");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "violet-harbour-lantern");
+  await page.click("#signup-form button[type=submit]");
+  await page.waitForSelector("#confirm-form");
+  await page.click("#wrong-address");
+  await page.waitForSelector("#signup-form");
+  assert.equal(await page.inputValue("#f-first_name"), "Lise");
+  assert.equal(await page.inputValue("#f-last_name"), "Meitner");
+  assert.equal(await page.inputValue("#f-password"), "violet-harbour-lantern");
+  await page.waitForFunction(() => document.activeElement?.id === "f-login");
+  const fixed = `fixed.${randomBytes(4).toString("hex")}@example.com`;
+  await page.fill("#f-login", fixed);
+  await page.click("#signup-form button[type=submit]");
+  await page.waitForSelector("#confirm-form");
+  assert.ok((await page.textContent("body")).includes(fixed), "the code goes to the corrected address");
+  await page.fill("#f-code", await outboxCode(fixed, "signup_code"));
+  await page.click("#confirm-form button[type=submit]");
+  await page.waitForSelector("#names-form");
+  await context.close();
+});
+
 test("the language picker switches validation messages (Polish, Russian)", async () => {
   const { context, page, apiCalls } = await newPage("en-US");
   await page.goto("/#/login");
@@ -173,6 +200,22 @@ test("login with two-step authentication: the page asks for the code, then for a
   await page.fill("#f-recovery_code", recovery_codes[0]);
   await page.click("#second-factor-form button[type=submit]");
   await page.waitForSelector("#names-form");
+
+  // A spent recovery code is refused as a recovery code, not as the authenticator's.
+  await context.clearCookies();
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  await page.fill("#f-login", email);
+  await page.fill("#f-password", "violet-harbour-lantern");
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#second-factor-form");
+  await page.click("#use-recovery");
+  await page.fill("#f-recovery_code", recovery_codes[0]);
+  await page.click("#second-factor-form button[type=submit]");
+  await page.waitForSelector("#second-factor-form .notice");
+  const said = await page.textContent("#second-factor-form .notice");
+  assert.match(said, /recovery code is wrong or was already used/);
+  assert.doesNotMatch(said, /authenticator/);
   await context.close();
 });
 
@@ -233,6 +276,12 @@ test("Security: switch on two-step by reading the key from the page, log in thro
   const desktop = page.locator("#sessions li", { hasText: "desktop app" });
   await desktop.locator("button.end-session").click();
   await page.waitForFunction(() => ![...document.querySelectorAll("#sessions li")].some((li) => li.textContent.includes("desktop app")));
+  // The others ended one by one: once none is left, nothing offers to end "all other sessions".
+  for (let n = await page.locator("#sessions button.end-session").count(); n > 0; n--) {
+    await page.locator("#sessions button.end-session").first().click();
+    await page.waitForFunction((k) => document.querySelectorAll("#sessions button.end-session").length === k - 1, n);
+  }
+  assert.equal(await page.locator("#end-others").count(), 0, "no 'End all other sessions' with no other session");
   const me = await fetch(`${BASE}/api/v1/me`, { headers: { Authorization: `Bearer ${other.token}` } });
   assert.equal(me.status, 401, "the ended session is dead at once");
   await context.close();
