@@ -146,14 +146,12 @@ async function loginView() {
   // Sent here by a workspace app's sign-in request: back to it once signed in.
   const cont = params().get("continue");
   if (cont && cont.startsWith(AUTHORIZE)) sessionStorage.setItem("netid.return", cont);
+  // The app's login_hint (through the authorization endpoint) fills the login field.
+  const hint = params().get("login");
+  if (hint) form.querySelector("[name=login]").value = hint;
   // Back from a social provider: its error, or the second step after it.
   const socialError = params().get("error");
   if (socialError) notice(form, message(socialError, lang), true);
-  if (params().has("again") && signupDraft) {
-    for (const [name, value] of Object.entries(signupDraft)) form.querySelector(`[name=${name}]`).value = value;
-    // Only the address was wrong: it is the field to correct.
-    requestAnimationFrame(() => form.querySelector("[name=login]").select());
-  }
   const ticket = params().get("second_factor");
   if (ticket) {
     history.replaceState(null, "", "#/login");

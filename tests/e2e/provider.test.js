@@ -273,6 +273,11 @@ test("the netid session decides: none sends to netid's login and back, prompt=no
   assert.match(login, /^\/#\/login\?continue=/);
   const cont = decodeURIComponent(login.split("continue=")[1]);
   assert.ok(cont.startsWith("/api/v1/oauth/authorize?") && cont.includes("netid_auth_after="), cont);
+  // login_hint fills netid's login field (a hint: the person may change it).
+  const hinted = await browse(authorizeUrl({ ...params, login_hint: admin.email }));
+  const page = new URLSearchParams(new URL(hinted.headers.get("location"), BASE).hash.split("?")[1]);
+  assert.equal(page.get("login"), admin.email);
+  assert.ok(page.get("continue").startsWith("/api/v1/oauth/authorize?"));
   // prompt=login with a session: the login page; the request coming back after a new login passes.
   await advance(1); // the session below is then from a second before the login page
   const again = await browse(authorizeUrl({ ...params, prompt: "login" }), admin.token);

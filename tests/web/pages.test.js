@@ -4,6 +4,7 @@
 // workspace switcher, user menu, tabs, 404) and every destructive action's confirmation.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -271,6 +272,32 @@ test("a dismissed person opening the workspace is told it is no longer open to t
   await page.waitForSelector("#account-list, .empty");
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test("a workspace app's login_hint fills netid's login field, and the login goes back to the app's request", async () => {
+  // The app's callback: a server of the test's own on 127.0.0.1.
+  let callback = null;
+  const appServer = createServer((req, res) => { callback = `http://127.0.0.1${req.url}`; res.end("back at the app"); });
+  await new Promise((resolve) => appServer.listen(0, "127.0.0.1", resolve));
+  const redirect = `http://127.0.0.1:${appServer.address().port}/callback`;
+  try {
+    const p = await person("hint", "Rosa", "Hint");
+    const acc = (await post("/accounts", { name: "Hinted" }, p.token)).json;
+    const app = (await post(`/accounts/${acc.id}/apps`, { name: "CRM", type: "confidential", redirect_uris: [redirect] }, p.token)).json;
+    const authorize = `/api/v1/oauth/authorize?${new URLSearchParams({ response_type: "code", client_id: app.client_id, redirect_uri: redirect, scope: "openid", state: "s", login_hint: p.email })}`;
+    const { context, page, errors } = await open("desktop");
+    await page.goto(authorize);
+    await page.waitForSelector("#login-form");
+    assert.equal(await page.inputValue("#f-login"), p.email);
+    await page.fill("#f-password", PASSWORD);
+    await page.click("#login-form button[type=submit]");
+    await page.waitForURL(`${redirect}?**`);
+    assert.ok(new URL(callback).searchParams.get("code"), callback);
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    appServer.close();
+  }
 });
 
 test("a phone number typed without its + gets a country picker, preset from the browser's country", async () => {

@@ -268,7 +268,15 @@ pub async fn authorize(req: &Request, ctx: &mut Ctx) -> ApiResult {
             url.query_pairs_mut().clear().extend_pairs(kept).append_pair("netid_auth_after", &auth_after.to_string());
             let back = format!("{}?{}", url.path(), url.query().unwrap_or_default());
             let encoded: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
-            redirect(&format!("/#/login?continue={encoded}"))
+            // The app's `login_hint` fills the login field (a hint: the person may change it).
+            let hint = url
+                .query_pairs()
+                .find(|(k, v)| k == "login_hint" && !v.trim().is_empty() && v.len() <= 320)
+                .map(|(_, v)| form_urlencoded::byte_serialize(v.trim().as_bytes()).collect::<String>());
+            match hint {
+                Some(h) => redirect(&format!("/#/login?continue={encoded}&login={h}")),
+                None => redirect(&format!("/#/login?continue={encoded}")),
+            }
         }
         Authorized::ChangePassword => page(
             lang,
