@@ -189,6 +189,8 @@ pub struct LoginTicket {
     pub attempts: u32,
     pub expires_at: i64,
     pub created_at: i64,
+    /// The first step was a social identity, not a password (the session's `amr`).
+    pub by_social: bool,
 }
 
 /// A desktop refresh token (hash only). Spent on use; reusing a spent one revokes its family.

@@ -64,6 +64,8 @@ pub(crate) enum Proof {
     /// The password and a second factor verified in this request (its spending changes are
     /// among the commit's).
     PasswordAndFactor,
+    /// A social identity (the ticket's first step) and a second factor verified in this request.
+    SocialAndFactor,
     /// The address (a signup code, an invitation link that reached it): the second factor
     /// comes next when it is on.
     Address,
@@ -81,13 +83,14 @@ impl Proof {
         match (self, second_factor) {
             (Proof::Social, true) => "fed otp",
             (Proof::Social, false) => "fed",
+            (Proof::SocialAndFactor, _) => "fed otp",
             (Proof::PasswordAndFactor, _) | (Proof::Refresh { .. }, true) => "pwd otp",
             _ => "pwd",
         }
     }
 
     fn includes_second_factor(&self) -> bool {
-        matches!(self, Proof::PasswordAndFactor | Proof::Refresh { .. })
+        matches!(self, Proof::PasswordAndFactor | Proof::SocialAndFactor | Proof::Refresh { .. })
     }
 }
 
@@ -125,7 +128,8 @@ pub(crate) async fn admit<S: Store>(
         return Err(Error::new(Code::Unauthenticated));
     }
     if profile.two_factor_enabled && !proof.includes_second_factor() {
-        return Err(challenge(env, &profile, &entry, changes).await);
+        let by_social = proof == Proof::Social;
+        return Err(challenge(env, &profile, &entry, by_social, changes).await);
     }
     let token = new_token(env.rng);
     let now = env.now;
@@ -184,6 +188,7 @@ async fn challenge<S: Store>(
     env: &mut Env<'_, S>,
     profile: &Profile,
     entry: &Entry,
+    by_social: bool,
     mut changes: Vec<Change>,
 ) -> Error {
     let ticket = new_token(env.rng);
@@ -197,6 +202,7 @@ async fn challenge<S: Store>(
         attempts: 0,
         expires_at,
         created_at: env.now,
+        by_social,
     }));
     match env.commit(changes).await {
         Ok(()) => Error::second_factor(ticket, expires_at),

@@ -281,5 +281,6 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
     changes.extend(throttle::refund(&keys[1..]));
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
     let entry = Entry { account_id, client: t.client, accounts: None, login: Some(t.login.clone()) };
-    gate::admit(env, profile, Proof::PasswordAndFactor, entry, changes).await
+    let proof = if t.by_social { Proof::SocialAndFactor } else { Proof::PasswordAndFactor };
+    gate::admit(env, profile, proof, entry, changes).await
 }

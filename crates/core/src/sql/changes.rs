@@ -462,7 +462,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 &[s(profile_id), s(code_hash)],
             )?],
             Change::PutTicket(t) => vec![st(
-                &format!("INSERT INTO login_tickets ({TICKET_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"),
+                &format!("INSERT INTO login_tickets ({TICKET_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
                 &[
                     s(&t.ticket_hash),
                     s(&t.profile_id),
@@ -472,6 +472,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     i(i64::from(t.attempts)),
                     i(t.expires_at),
                     i(t.created_at),
+                    s(if t.by_social { "fed" } else { "pwd" }),
                 ],
             )?],
             Change::PutSocialState(t) => vec![st(

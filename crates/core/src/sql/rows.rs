@@ -385,7 +385,8 @@ pub const AUTH_CODE_COLS: &str = "code_hash, client_id, account_id, profile_id, 
 pub const OAUTH_TOKEN_COLS: &str = "token_hash, family_id, client_id, account_id, profile_id, session_hash, sid, \
      scope, auth_time, amr, used_at, revoked_at, created_at, expires_at, issuer";
 pub const SESSION_COLS: &str = "token_hash, profile_id, account_id, client, created_at, last_seen_at, absolute_expires_at, family_id, password_change_required, id, user_agent, ip, location, amr";
-pub const TICKET_COLS: &str = "ticket_hash, profile_id, login, client, account_id, attempts, expires_at, created_at";
+pub const TICKET_COLS: &str =
+    "ticket_hash, profile_id, login, client, account_id, attempts, expires_at, created_at, first_factor";
 pub const AUDIT_COLS: &str = "id, account_id, at, actor, action, target, detail";
 
 #[derive(Deserialize)]
@@ -407,6 +408,7 @@ pub struct TicketRow {
     pub attempts: i64,
     pub expires_at: i64,
     pub created_at: i64,
+    pub first_factor: String,
 }
 
 impl From<TicketRow> for LoginTicket {
@@ -420,6 +422,7 @@ impl From<TicketRow> for LoginTicket {
             attempts: r.attempts.clamp(0, i64::from(u32::MAX)) as u32,
             expires_at: r.expires_at,
             created_at: r.created_at,
+            by_social: r.first_factor == "fed",
         }
     }
 }
