@@ -5,7 +5,7 @@ import {
 } from "/vendor/netid-client/netid_client.js";
 import {
   lang, t, h, field, showErrors, api, apiError, busy, card, go, render, select, resultList, toast, empty,
-  confirmDialog, modal, strengthMeter,
+  confirmDialog, modal, strengthMeter, count,
 } from "/ui.js";
 
 const PAGE = 20;
@@ -119,7 +119,7 @@ function inviteForm(ctx, onSent) {
         const out = await api("POST", `${ctx.base}/invitations`, { invitees, ...placement(form, "inv") });
         results.replaceChildren(resultList(out.results));
         const n = out.results.filter((r) => r.status === "sent").length;
-        if (n) { toast(t("invitations_sent").replace("{n}", n)); onSent(); }
+        if (n) { toast(`${count("sent_count", n)}.`); onSent(); }
         // Sent rows are cleared (a second click must not send again); refused ones stay to fix.
         for (const i of [0, 1, 2, 3, 4]) {
           const to = form.querySelector(`[name=email${i}]`);
@@ -158,9 +158,12 @@ function massForm(ctx, onSent) {
     busy(form, async () => {
       try {
         const out = await api("POST", `${ctx.base}/invitations/mass`, { emails: area.value, ...placement(form, "mass") });
-        results.replaceChildren(resultList(out.results));
         const n = out.results.filter((x) => x.status === "sent").length;
-        if (n) { toast(t("invitations_sent").replace("{n}", n)); onSent(); area.value = ""; }
+        // What happened to all of them at a glance, then each one.
+        const summary = h("p", { id: "mass-summary", class: n === out.results.length ? "notice" : "notice bad",
+          text: `${count("sent_count", n)}, ${count("not_sent_count", out.results.length - n)}.` });
+        results.replaceChildren(summary, resultList(out.results));
+        if (n) { toast(`${count("sent_count", n)}.`); onSent(); area.value = ""; }
       } catch (err) { apiError(form, err); }
     });
   });
@@ -394,7 +397,7 @@ async function settingsPanel(ctx) {
     h("dt", { text: t("role") }), h("dd", { text: t(account.role) }));
   const parts = [h("h2", { text: t("tab_settings") }), facts];
   if (admin && account.renames_left > 0) {
-    const rename = h("form", { novalidate: true, id: "rename-form" }, h("div", { class: "row" }, field("name", `${t("rename")} (${account.renames_left} ${t("renames_left")})`, "text", { value: account.name }),
+    const rename = h("form", { novalidate: true, id: "rename-form" }, h("div", { class: "row" }, field("name", `${t("rename")} (${count("renames_left", account.renames_left)})`, "text", { value: account.name }),
       h("button", { type: "submit", class: "secondary", text: t("rename") })));
     rename.addEventListener("submit", (ev) => {
       ev.preventDefault();

@@ -10,6 +10,14 @@ export function setLang(l) { lang = l; }
 
 export const t = (key) => (LABELS[lang] && LABELS[lang][key]) ?? LABELS.en[key] ?? key;
 
+/** A count in words: the label's plural form for `n` in the page's language (Intl.PluralRules:
+ * Russian and Polish have one, few and many), with `n` written the language's way. */
+export function count(key, n) {
+  const forms = t(key);
+  const form = typeof forms === "object" ? forms[new Intl.PluralRules(lang).select(n)] ?? forms.other : String(forms);
+  return form.replace("{n}", new Intl.NumberFormat(lang).format(n));
+}
+
 let renderView = () => {};
 /** Re-renders the current page (the router registers itself). */
 export function render() { return renderView(); }

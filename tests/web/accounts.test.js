@@ -55,6 +55,7 @@ test("admin creates an account, invites by mass text, the invitee accepts, and a
   await p.click("#mass-form button[type=submit]");
   await p.waitForSelector("#mass-results li[data-status=sent]");
   assert.equal(await p.locator("#mass-results li").count(), 1, "deduplicated");
+  assert.equal(await p.locator("#mass-summary").textContent(), "1 invitation sent, 0 not sent.");
   assert.equal(await p.locator("#f-emails").inputValue(), "", "sent addresses are cleared: a second click sends nothing");
   await p.click("#modal-close");
   await p.waitForSelector("#status-filter");

@@ -26,10 +26,27 @@ test("every UI label is written in all five languages, none empty", () => {
     for (const k of keys) {
       const v = LABELS[lang][k];
       if (Array.isArray(v)) assert.equal(v.length, LABELS.en[k].length, `${lang}.${k}`);
-      else assert.ok(typeof v === "string" && v.trim(), `${lang}.${k} is empty`);
-      const ph = (s) => (Array.isArray(s) ? "" : (s.match(/\{[a-z]+\}/g) || []).sort().join());
+      else if (typeof v === "object") {
+        // A count: one form per plural category of the language (CLDR, through Intl).
+        assert.deepEqual(Object.keys(v).sort(), new Intl.PluralRules(lang).resolvedOptions().pluralCategories.slice().sort(), `${lang}.${k} plural forms`);
+        for (const [cat, form] of Object.entries(v)) assert.ok(form.includes("{n}"), `${lang}.${k}.${cat} shows the number`);
+      } else assert.ok(typeof v === "string" && v.trim(), `${lang}.${k} is empty`);
+      const ph = (s) => (Array.isArray(s) || typeof s === "object" ? "" : (s.match(/\{[a-z]+\}/g) || []).sort().join());
       assert.equal(ph(v), ph(LABELS.en[k]), `${lang}.${k} placeholders`);
+      assert.equal(typeof v === "object", typeof LABELS.en[k] === "object", `${lang}.${k}: a count in every language or none`);
     }
+  }
+});
+
+test("a count is never written without plural rules: every label showing {n} has its plural forms", () => {
+  for (const lang of LANGS) {
+    const flat = Object.entries(LABELS[lang]).filter(([, v]) => typeof v === "string" && v.includes("{n}")).map(([k]) => k);
+    assert.deepEqual(flat, [], `${lang}: counts in a single form`);
+  }
+  // And the pages do not glue a number to a label themselves.
+  for (const f of readdirSync(new URL("../../web/", import.meta.url)).filter((f) => f.endsWith(".js") && !f.startsWith("i18n"))) {
+    const src = readFileSync(new URL(`../../web/${f}`, import.meta.url), "utf8");
+    assert.doesNotMatch(src, /\$\{[a-z_.]+\} \$\{t\("/, `${f}: a number followed by a label`);
   }
 });
 
@@ -38,6 +55,7 @@ test("every label the pages use exists", () => {
   for (const f of readdirSync(new URL("../../web/", import.meta.url)).filter((f) => f.endsWith(".js") && !f.startsWith("i18n"))) {
     const src = readFileSync(new URL(`../../web/${f}`, import.meta.url), "utf8");
     for (const m of src.matchAll(/\bt\("([a-z_0-9]+)"\)/g)) used.add(m[1]);
+    for (const m of src.matchAll(/\bcount\("([a-z_0-9]+)"/g)) used.add(m[1]);
     for (const m of src.matchAll(/\bt\(`([a-z]+_)\$\{/g)) {
       assert.ok(DYNAMIC[m[1]], `${f}: a dynamic label ${m[1]}... this test does not know`);
       for (const v of DYNAMIC[m[1]]) used.add(m[1] + v);

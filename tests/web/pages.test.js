@@ -300,6 +300,29 @@ test("a workspace app's login_hint fills netid's login field, and the login goes
   }
 });
 
+test("counts follow the language's plural rules (Russian: one, few, many)", async () => {
+  const p = await person("plural", "Ivan", "Petrov");
+  const acc = (await post("/accounts", { name: "Счётчик" }, p.token)).json;
+  const context = await browser.newContext({ baseURL: BASE, viewport: SIZES.desktop, locale: "ru-RU" });
+  const page = await context.newPage();
+  await page.addInitScript(() => localStorage.setItem("netid.lang", "ru"));
+  await login(page, p.email);
+  await page.goto(`/#/account/${acc.id}/settings`);
+  await page.waitForSelector("#rename-form");
+  assert.equal(await page.locator("label[for=f-name] span").first().textContent(), "Переименовать (осталось 1 переименование)");
+  const forms = await page.evaluate(async () => {
+    const { count, setLang } = await import("/ui.js");
+    setLang("ru");
+    const ru = [1, 3, 5, 21].map((n) => count("renames_left", n));
+    setLang("pl");
+    const pl = [1, 3, 5, 22].map((n) => count("sent_count", n));
+    return { ru, pl };
+  });
+  assert.deepEqual(forms.ru, ["осталось 1 переименование", "осталось 3 переименования", "осталось 5 переименований", "осталось 21 переименование"]);
+  assert.deepEqual(forms.pl, ["Wysłano 1 zaproszenie", "Wysłano 3 zaproszenia", "Wysłano 5 zaproszeń", "Wysłano 22 zaproszenia"]);
+  await context.close();
+});
+
 test("a phone number typed without its + gets a country picker, preset from the browser's country", async () => {
   const context = await browser.newContext({ baseURL: BASE, locale: "fr-FR" });
   const page = await context.newPage();
