@@ -504,14 +504,21 @@ async function auditPanel(ctx) {
   return h("div", {}, h("h2", { text: t("audit") }), await auditList(ctx.base));
 }
 
+/** An audit event in plain language (the code itself for an action this page does not know). */
+function auditLabel(action) {
+  const key = `audit_${action.replace(/\./g, "_")}`;
+  const label = t(key);
+  return label === key ? action : label;
+}
+
 /** The account's audit log, newest first, a page at a time. */
 async function auditList(base, before) {
   const page = await api("GET", `${base}/audit`, undefined, { query: `&limit=20${before ? `&before=${encodeURIComponent(before)}` : ""}` });
   const box = h("div", { id: before ? undefined : "audit" });
   if (!page.events.length && !before) { box.append(empty(t("no_events"))); return box; }
   box.append(h("ul", { class: "audit" }, page.events.map((e) => h("li", { "data-action": e.action },
-    h("span", { class: "muted", text: when(e.at) }), " ", h("code", { text: e.action }), " ",
-    h("span", { class: "muted", text: [e.target, e.detail].filter(Boolean).join(" · ") })))));
+    h("span", { class: "muted", text: when(e.at) }), " ", h("strong", { class: "audit-action", title: e.action, text: auditLabel(e.action) }), " ",
+    h("span", { class: "muted", text: e.detail || e.target })))));
   if (page.next_before) {
     const more = h("button", { type: "button", class: "secondary", text: t("more"), onclick: async () => { more.replaceWith(await auditList(base, page.next_before)); } });
     box.append(more);

@@ -129,5 +129,9 @@ test("an admin switches a member's two-step authentication off from the people p
   assert.ok(notice);
   await p.click("#tab-audit");
   await p.waitForSelector("#audit li[data-action='two_factor.disabled_by_admin']");
+  // In words, not codes.
+  assert.equal(await p.locator("#audit li[data-action='two_factor.disabled_by_admin'] .audit-action").textContent(), "Two-step authentication switched off by an admin");
+  const actions = await p.locator("#audit .audit-action").allTextContents();
+  assert.ok(actions.length > 1 && actions.every((a) => !/^[a-z_]+\.[a-z_]+$/.test(a)), `no raw action codes: ${actions}`);
   await context.close();
 });

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { LABELS } from "../../web/i18n.js";
+import { AUDIT_ACTIONS } from "../../web/i18n-audit.js";
 
 const LANGS = ["en", "fr", "ru", "vi", "pl"];
 // Labels built from a prefix and a value the API sends.
@@ -14,6 +15,7 @@ const DYNAMIC = {
   tab_: ["people", "invitations", "structure", "apps", "settings", "audit"],
   app_: ["confidential", "public"],
   r_: ["sent", "already_member", "already_invited", "email_taken", "invalid"],
+  audit_: AUDIT_ACTIONS,
 };
 
 test("every UI label is written in all five languages, none empty", () => {
@@ -64,4 +66,25 @@ test("every label the pages use exists", () => {
   }
   const missing = [...used].filter((k) => !(k in LABELS.en));
   assert.deepEqual(missing, [], "labels used by the pages but written nowhere");
+});
+
+test("every event core writes to an account's audit log has its words on the audit page", () => {
+  const dir = new URL("../../crates/core/src/flows/", import.meta.url);
+  const written = new Set();
+  for (const f of readdirSync(dir).filter((f) => f.endsWith(".rs"))) {
+    const src = readFileSync(new URL(f, dir), "utf8");
+    for (const m of src.matchAll(/account_audit\(/g)) {
+      // The call's own arguments (up to its closing parenthesis); a variable action is below.
+      let end = m.index + "account_audit(".length;
+      for (let depth = 1; depth > 0 && end < src.length; end++) depth += src[end] === "(" ? 1 : src[end] === ")" ? -1 : 0;
+      const args = src.slice(m.index, end);
+      const action = args.match(/"([a-z_]+\.[a-z_]+)"/);
+      if (action) written.add(action[1]);
+    }
+    // An action chosen before the call (`let action = if .. { "app.disabled" } else { .. }`).
+    for (const m of src.matchAll(/let action = [^;]*;/g)) for (const a of m[0].matchAll(/"([a-z_]+\.[a-z_]+)"/g)) written.add(a[1]);
+  }
+  assert.ok(written.size >= 20, [...written].join(", "));
+  const missing = [...written].filter((a) => !AUDIT_ACTIONS.includes(a.replace(/\./g, "_")));
+  assert.deepEqual(missing, [], "audit actions without words");
 });
