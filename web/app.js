@@ -188,7 +188,11 @@ async function loginView() {
     });
   });
   return card(h("h1", { text: t("login_title") }), form, await socialButtons("login"),
-    h("div", { class: "links" }, h("a", { href: "#/forgot", text: t("forgot") }), h("a", { href: "#/signup", text: t("no_profile") })));
+    h("div", { class: "links" }, h("a", {
+      href: "#/forgot", id: "forgot-link", text: t("forgot"),
+      // The login typed so far goes along, so recovery does not ask for it again.
+      onclick: (ev) => { const typed = form.querySelector("[name=login]")?.value.trim(); if (typed) ev.currentTarget.href = `#/forgot?login=${encodeURIComponent(typed)}`; },
+    }), h("a", { href: "#/signup", text: t("no_profile") })));
 }
 
 /** The second step of a login: a code from the authenticator app, or a recovery code. */
@@ -226,6 +230,7 @@ function secondStepForm(ticket) {
 function forgotView() {
   const form = h("form", { novalidate: true, id: "forgot-form" }, field("login", t("login_field"), "text", { autocomplete: "username" }), h("button", { type: "submit", text: t("send_code") }));
   const loginInput = form.querySelector("[name=login]");
+  if (params().get("login")) loginInput.value = params().get("login");
   const [regionField, forgotRegion] = regionPicker(loginInput, validateLogin);
   loginInput.closest(".field").after(regionField);
   form.addEventListener("submit", (ev) => {

@@ -327,7 +327,7 @@ const SECURITY_LABELS = {
     tf_setup: "Set up two-step authentication", tf_scan: "Scan this code with your authenticator app, or type the key, then enter the 6-digit code it shows.",
     tf_key: "Key", tf_enable: "Switch on", tf_codes_title: "Your recovery codes", tf_codes_hint: "Each works once if you lose your phone. They are shown only now: keep them somewhere safe.",
     copy: "Copy", copied: "Copied.", download: "Download", done: "Done", tf_disable: "Switch off two-step authentication", tf_regenerate: "New recovery codes",
-    sessions: "Sessions", this_session: "this session", end: "End", end_others: "End all other sessions", last_seen: "last seen", desktop: "desktop app", browser: "browser",
+    sessions: "Sessions", this_session: "this session", end: "End", end_others: "End all other sessions", last_seen: "last seen", desktop: "Desktop app", browser: "Browser",
     audit: "Audit log", more: "More", tf_admin_off: "Switch off two-step", tf_admin_done: "Two-step authentication was switched off for", no_events: "Nothing recorded yet.",
   },
   fr: {
@@ -335,7 +335,7 @@ const SECURITY_LABELS = {
     tf_setup: "Configurer la validation en deux étapes", tf_scan: "Scannez ce code avec votre application d'authentification, ou saisissez la clé, puis entrez le code à 6 chiffres affiché.",
     tf_key: "Clé", tf_enable: "Activer", tf_codes_title: "Vos codes de récupération", tf_codes_hint: "Chacun sert une fois si vous perdez votre téléphone. Ils ne sont affichés que maintenant : conservez-les en lieu sûr.",
     copy: "Copier", copied: "Copié.", download: "Télécharger", done: "Terminé", tf_disable: "Désactiver la validation en deux étapes", tf_regenerate: "Nouveaux codes de récupération",
-    sessions: "Sessions", this_session: "cette session", end: "Fermer", end_others: "Fermer toutes les autres sessions", last_seen: "dernière activité", desktop: "application de bureau", browser: "navigateur",
+    sessions: "Sessions", this_session: "cette session", end: "Fermer", end_others: "Fermer toutes les autres sessions", last_seen: "dernière activité", desktop: "Application de bureau", browser: "Navigateur",
     audit: "Journal d'audit", more: "Plus", tf_admin_off: "Désactiver la double validation", tf_admin_done: "La validation en deux étapes a été désactivée pour", no_events: "Rien n'a encore été enregistré.",
   },
   ru: {
@@ -343,7 +343,7 @@ const SECURITY_LABELS = {
     tf_setup: "Настроить двухэтапную аутентификацию", tf_scan: "Отсканируйте код приложением-аутентификатором или введите ключ, затем введите показанный 6-значный код.",
     tf_key: "Ключ", tf_enable: "Включить", tf_codes_title: "Ваши коды восстановления", tf_codes_hint: "Каждый код срабатывает один раз, если вы потеряете телефон. Они показаны только сейчас: сохраните их в надёжном месте.",
     copy: "Копировать", copied: "Скопировано.", download: "Скачать", done: "Готово", tf_disable: "Отключить двухэтапную аутентификацию", tf_regenerate: "Новые коды восстановления",
-    sessions: "Сеансы", this_session: "этот сеанс", end: "Завершить", end_others: "Завершить все остальные сеансы", last_seen: "активность", desktop: "приложение", browser: "браузер",
+    sessions: "Сеансы", this_session: "этот сеанс", end: "Завершить", end_others: "Завершить все остальные сеансы", last_seen: "активность", desktop: "Приложение", browser: "Браузер",
     audit: "Журнал аудита", more: "Ещё", tf_admin_off: "Отключить двухэтапную", tf_admin_done: "Двухэтапная аутентификация отключена для", no_events: "Пока ничего не записано.",
   },
   vi: {
@@ -351,7 +351,7 @@ const SECURITY_LABELS = {
     tf_setup: "Thiết lập xác thực hai bước", tf_scan: "Quét mã này bằng ứng dụng xác thực hoặc nhập khóa, rồi nhập mã 6 chữ số hiển thị.",
     tf_key: "Khóa", tf_enable: "Bật", tf_codes_title: "Mã khôi phục của bạn", tf_codes_hint: "Mỗi mã dùng được một lần nếu bạn mất điện thoại. Mã chỉ hiển thị lúc này: hãy cất giữ an toàn.",
     copy: "Sao chép", copied: "Đã sao chép.", download: "Tải xuống", done: "Xong", tf_disable: "Tắt xác thực hai bước", tf_regenerate: "Mã khôi phục mới",
-    sessions: "Phiên đăng nhập", this_session: "phiên này", end: "Kết thúc", end_others: "Kết thúc mọi phiên khác", last_seen: "hoạt động gần nhất", desktop: "ứng dụng máy tính", browser: "trình duyệt",
+    sessions: "Phiên đăng nhập", this_session: "phiên này", end: "Kết thúc", end_others: "Kết thúc mọi phiên khác", last_seen: "hoạt động gần nhất", desktop: "Ứng dụng máy tính", browser: "Trình duyệt",
     audit: "Nhật ký kiểm tra", more: "Thêm", tf_admin_off: "Tắt xác thực hai bước", tf_admin_done: "Đã tắt xác thực hai bước cho", no_events: "Chưa có gì được ghi lại.",
   },
   pl: {
@@ -359,7 +359,7 @@ const SECURITY_LABELS = {
     tf_setup: "Skonfiguruj uwierzytelnianie dwuetapowe", tf_scan: "Zeskanuj ten kod aplikacją uwierzytelniającą lub wpisz klucz, a potem podaj wyświetlony 6-cyfrowy kod.",
     tf_key: "Klucz", tf_enable: "Włącz", tf_codes_title: "Twoje kody odzyskiwania", tf_codes_hint: "Każdy działa raz, jeśli zgubisz telefon. Są pokazywane tylko teraz: przechowuj je w bezpiecznym miejscu.",
     copy: "Kopiuj", copied: "Skopiowano.", download: "Pobierz", done: "Gotowe", tf_disable: "Wyłącz uwierzytelnianie dwuetapowe", tf_regenerate: "Nowe kody odzyskiwania",
-    sessions: "Sesje", this_session: "ta sesja", end: "Zakończ", end_others: "Zakończ wszystkie inne sesje", last_seen: "ostatnia aktywność", desktop: "aplikacja", browser: "przeglądarka",
+    sessions: "Sesje", this_session: "ta sesja", end: "Zakończ", end_others: "Zakończ wszystkie inne sesje", last_seen: "ostatnia aktywność", desktop: "Aplikacja", browser: "Przeglądarka",
     audit: "Dziennik audytu", more: "Więcej", tf_admin_off: "Wyłącz dwuetapowe", tf_admin_done: "Wyłączono uwierzytelnianie dwuetapowe dla", no_events: "Nic jeszcze nie zapisano.",
   },
 };

@@ -143,5 +143,5 @@ async function sessionsPanel() {
 /** The Security card of the profile page. */
 export async function securityCard(me) {
   hasPassword = me.has_password !== false;
-  return card(h("h2", { id: "security", text: t("security") }), twoFactorPanel(me), h("h3", { text: t("sessions") }), await sessionsPanel());
+  return card(h("h2", { id: "security", text: t("two_step_title") }), twoFactorPanel(me), h("h3", { text: t("sessions") }), await sessionsPanel());
 }

@@ -448,6 +448,11 @@ test("what was broken stays fixed: no stray null under one session, toasts above
   await page.waitForSelector("#sessions ul.sessions");
   assert.doesNotMatch(await page.locator("#sessions").textContent(), /null/);
   assert.equal(await page.locator("#end-others").count(), 0, "nothing to end when this is the only session");
+  // One "Security" heading (the page's), the section under it named for what it holds.
+  const headings = await page.locator("h1, h2").allTextContents();
+  assert.equal(headings.filter((x) => x === "Security").length, 1, headings.join(" | "));
+  assert.ok(headings.includes("Two-step authentication"), headings.join(" | "));
+  assert.match(await page.locator("#sessions li strong").first().textContent(), /^(Browser|Desktop app)$/, "device kinds capitalized");
   // A toast raised while the invite dialog is open is the topmost thing where it shows.
   await page.goto(`/#/account/${acc.id}/people`);
   await page.click("#open-invite");

@@ -140,9 +140,13 @@ test("forgot password through the pages", async () => {
   assert.equal((await api("/signup/confirm", { email, code: await outboxCode(email, "signup_code") })).status, 200);
 
   const { context, page } = await newPage("vi-VN");
-  await page.goto("/#/forgot");
-  await page.waitForSelector("#forgot-form");
+  // From the login page, with the login typed: recovery does not ask for it again.
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
   await page.fill("#f-login", email);
+  await page.click("#forgot-link");
+  await page.waitForSelector("#forgot-form");
+  assert.equal(await page.inputValue("#f-login"), email);
   await page.click("button[type=submit]");
   await page.waitForSelector("#reset-form");
   await page.fill("#f-code", await outboxCode(email, "password_reset_code"));
@@ -273,9 +277,9 @@ test("Security: switch on two-step by reading the key from the page, log in thro
   const other = await (await post("/login", { login: email, password: "violet-harbour-lantern", client: "desktop", otp: totp(secret, await now()) })).json();
   assert.ok(other.token);
   await page.reload();
-  const desktop = page.locator("#sessions li", { hasText: "desktop app" });
+  const desktop = page.locator("#sessions li", { hasText: "Desktop app" });
   await desktop.locator("button.end-session").click();
-  await page.waitForFunction(() => ![...document.querySelectorAll("#sessions li")].some((li) => li.textContent.includes("desktop app")));
+  await page.waitForFunction(() => ![...document.querySelectorAll("#sessions li")].some((li) => li.textContent.includes("Desktop app")));
   // The others ended one by one: once none is left, nothing offers to end "all other sessions".
   for (let n = await page.locator("#sessions button.end-session").count(); n > 0; n--) {
     await page.locator("#sessions button.end-session").first().click();
