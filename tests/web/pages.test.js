@@ -323,6 +323,28 @@ test("counts follow the language's plural rules (Russian: one, few, many)", asyn
   await context.close();
 });
 
+test("the package in the page: a wrong argument type is an error result, and a form is judged as the server reads it", async () => {
+  const { context, page, errors } = await open("desktop");
+  await page.goto("/#/login");
+  await page.waitForSelector("#login-form");
+  const got = await page.evaluate(async () => {
+    const pkg = await import("/vendor/netid-client/netid_client.js");
+    return {
+      number: pkg.validateEmail(123, "en"),
+      nil: pkg.validateName(null, "first_name", "en"),
+      camel: pkg.validateSignup({ email: "ada@example.com", password: "violet-harbour-lantern", firstName: "Ada", last_name: "Byron" }, "en"),
+      both: pkg.validateSignup({ email: "ada@example.com", phone: "+33612345678", password: "violet-harbour-lantern", first_name: "Ada", last_name: "Byron" }, "en"),
+    };
+  });
+  assert.equal(got.number.ok, false);
+  assert.equal(got.number.code, "invalid_email");
+  assert.equal(got.nil.ok, false);
+  assert.deepEqual(got.camel.errors.map((e) => e.code), ["invalid_request"]);
+  assert.deepEqual(got.both.errors.map((e) => [e.field, e.code]), [["phone", "invalid_request"]]);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test("a phone number typed without its + gets a country picker, preset from the browser's country", async () => {
   const context = await browser.newContext({ baseURL: BASE, locale: "fr-FR" });
   const page = await context.newPage();

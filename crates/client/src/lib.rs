@@ -4,6 +4,7 @@
 //! form shows exactly the error the API would answer, in the person's language, before any
 //! request is sent.
 
+use netid_core::flows::SignupInput;
 use netid_core::validate::{
     check_photo_meta, parse_mass, AccountName, ConfirmationCode, Email, Login, LoginKind, Name, Password, PersonalInfo,
     Phone,
@@ -137,6 +138,12 @@ fn outcome(result: Result<String, Error>, lang: Lang) -> Validation {
     }
 }
 
+/// A text argument as the page passed it. Anything but a string (a number, `null`, an object
+/// from a typo'd call) is judged as an empty input: the validator's own error, never a trap.
+fn text_of(v: &JsValue) -> String {
+    v.as_string().unwrap_or_default()
+}
+
 fn to_js<T: Serialize>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
@@ -144,14 +151,23 @@ fn to_js<T: Serialize>(v: &T) -> JsValue {
 /// Validates an email address; `value` is its canonical form, the one the server stores and
 /// compares (`x@Bücher.de` is `x@xn--bcher-kva.de`, `"Q"@example.org` is `q@example.org`).
 #[wasm_bindgen(js_name = validateEmail, unchecked_return_type = "Validation")]
-pub fn validate_email(input: &str, lang: Option<String>) -> JsValue {
+pub fn validate_email(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     to_js(&outcome(Email::parse(input).map(|e| e.as_str().to_string()), lang_of(lang)))
 }
 
 /// Validates a phone number; `value` is E.164. `region` (ISO 3166 alpha-2) allows
 /// national formats such as "06 12 34 56 78" for FR.
 #[wasm_bindgen(js_name = validatePhone, unchecked_return_type = "Validation")]
-pub fn validate_phone(input: &str, region: Option<String>, lang: Option<String>) -> JsValue {
+pub fn validate_phone(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    region: Option<String>,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     to_js(&outcome(Phone::parse(input, region.as_deref()).map(|p| p.as_str().to_string()), lang_of(lang)))
 }
 
@@ -166,7 +182,12 @@ struct LoginValidation {
 /// Validates a login as the server reads it: email or phone decided by core's rule
 /// (`Login::kind_of`), `value` normalized; `kind` says which (absent when blank).
 #[wasm_bindgen(js_name = validateLogin, unchecked_return_type = "LoginValidation")]
-pub fn validate_login(input: &str, region: Option<String>, lang: Option<String>) -> JsValue {
+pub fn validate_login(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    region: Option<String>,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     let kind = Login::kind_of(input).map(LoginKind::as_str);
     let parsed = Login::parse(input, region.as_deref()).map(|l| l.as_str().to_string());
     to_js(&LoginValidation { outcome: outcome(parsed, lang_of(lang)), kind })
@@ -174,7 +195,12 @@ pub fn validate_login(input: &str, region: Option<String>, lang: Option<String>)
 
 /// Validates a first or last name; `value` is trimmed with inner spaces collapsed.
 #[wasm_bindgen(js_name = validateName, unchecked_return_type = "Validation")]
-pub fn validate_name(input: &str, field: Option<String>, lang: Option<String>) -> JsValue {
+pub fn validate_name(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    field: Option<String>,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     let field = match field.as_deref() {
         Some("last_name") => "last_name",
         _ => "first_name",
@@ -184,7 +210,8 @@ pub fn validate_name(input: &str, field: Option<String>, lang: Option<String>) -
 
 /// Validates a 6-digit confirmation code.
 #[wasm_bindgen(js_name = validateCode, unchecked_return_type = "Validation")]
-pub fn validate_code(input: &str, lang: Option<String>) -> JsValue {
+pub fn validate_code(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue, lang: Option<String>) -> JsValue {
+    let input = &text_of(&input);
     to_js(&outcome(ConfirmationCode::parse(input).map(|c| c.as_str().to_string()), lang_of(lang)))
 }
 
@@ -211,10 +238,11 @@ impl Info {
 /// strength score (0 refused ..= 4 strong). The password never leaves the page.
 #[wasm_bindgen(js_name = validatePassword, unchecked_return_type = "PasswordValidation")]
 pub fn validate_password(
-    input: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PersonalInfo | undefined")] info: JsValue,
     lang: Option<String>,
 ) -> JsValue {
+    let input = &text_of(&input);
     let info: Info = serde_wasm_bindgen::from_value(info).unwrap_or_default();
     let personal = info.personal();
     let strength = Password::strength(input, &personal);
@@ -223,19 +251,6 @@ pub fn validate_password(
     v.score = Some(strength.score);
     v.bits = Some(strength.bits);
     to_js(&v)
-}
-
-#[derive(Deserialize, Default)]
-struct SignupForm {
-    email: Option<String>,
-    phone: Option<String>,
-    #[serde(default)]
-    password: String,
-    #[serde(default)]
-    first_name: String,
-    #[serde(default)]
-    last_name: String,
-    region: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -261,46 +276,29 @@ pub fn validate_signup(
     lang: Option<String>,
 ) -> JsValue {
     let lang = lang_of(lang);
-    let form: SignupForm = serde_wasm_bindgen::from_value(form).unwrap_or_default();
-    let mut errors = Vec::new();
-    let mut push = |e: Error| {
-        errors.push(FieldError {
-            field: e.field.unwrap_or("form"),
-            code: e.code.code(),
-            reason: e.code.reason(),
-            message: e.message(lang),
-        })
+    let field_error = |e: &Error| FieldError {
+        field: e.field.unwrap_or("form"),
+        code: e.code.code(),
+        reason: e.code.reason(),
+        message: e.message(lang),
     };
-    let email = form.email.as_deref().filter(|s| !s.trim().is_empty());
-    let phone = form.phone.as_deref().filter(|s| !s.trim().is_empty());
-    let mut login_email = None;
-    let mut login_phone = None;
-    match (email, phone) {
-        (Some(e), _) => match Email::parse(e) {
-            Ok(e) => login_email = Some(e),
-            Err(err) => push(err),
-        },
-        (None, Some(p)) => match Phone::parse(p, form.region.as_deref()) {
-            Ok(p) => login_phone = Some(p),
-            Err(err) => push(err),
-        },
-        (None, None) => push(Error::field(Code::InvalidEmail, "email")),
-    }
-    if let Err(e) = Name::parse(&form.first_name, "first_name") {
-        push(e);
-    }
-    if let Err(e) = Name::parse(&form.last_name, "last_name") {
-        push(e);
-    }
+    // Read as the server reads the request's body (core's SignupInput): an unknown key
+    // (`firstName`), a missing field or a wrong type is the server's `invalid_request`.
+    let form: SignupInput = match serde_wasm_bindgen::from_value(form) {
+        Ok(f) => f,
+        Err(_) => {
+            let e = Error::new(Code::InvalidRequest);
+            return to_js(&SignupValidation { ok: false, errors: vec![field_error(&e)], score: 0 });
+        }
+    };
+    // The server's own rule (core's signup_errors): every field's error, not just the first.
+    let errors: Vec<FieldError> = netid_core::flows::signup_errors(&form).iter().map(field_error).collect();
     let personal = PersonalInfo {
-        email: login_email.as_ref().map(|e| e.as_str()),
-        phone: login_phone.as_ref().map(|p| p.as_str()),
+        email: form.email.as_deref().map(str::trim),
+        phone: form.phone.as_deref().map(str::trim),
         first_name: Some(form.first_name.trim()),
         last_name: Some(form.last_name.trim()),
     };
-    if let Err(e) = Password::parse(&form.password, &personal) {
-        push(e);
-    }
     let score = Password::strength(&form.password, &personal).score;
     to_js(&SignupValidation { ok: errors.is_empty(), errors, score })
 }
@@ -359,7 +357,8 @@ struct MassInvitation {
 /// new lines; deduplicated) and checks each address, so the page shows per-address errors
 /// before sending. `ok` is true when every entry is valid.
 #[wasm_bindgen(js_name = parseInvitees, unchecked_return_type = "MassInvitation")]
-pub fn parse_invitees(text: &str, lang: Option<String>) -> JsValue {
+pub fn parse_invitees(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue, lang: Option<String>) -> JsValue {
+    let text = &text_of(&text);
     let lang = lang_of(lang);
     let out = match parse_mass(text) {
         Ok(entries) => {
@@ -398,7 +397,11 @@ pub fn parse_invitees(text: &str, lang: Option<String>) -> JsValue {
 
 /// Validates an account (workspace) name.
 #[wasm_bindgen(js_name = validateAccountName, unchecked_return_type = "Validation")]
-pub fn validate_account_name(input: &str, lang: Option<String>) -> JsValue {
+pub fn validate_account_name(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     to_js(&outcome(AccountName::parse(input).map(|n| n.as_str().to_string()), lang_of(lang)))
 }
 
@@ -407,7 +410,12 @@ pub fn validate_account_name(input: &str, lang: Option<String>) -> JsValue {
 /// units), no control or invisible character (`invalid_text`). Blank is valid and has no
 /// `value`.
 #[wasm_bindgen(js_name = validateText, unchecked_return_type = "Validation")]
-pub fn validate_text(input: &str, max: Option<u32>, lang: Option<String>) -> JsValue {
+pub fn validate_text(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    max: Option<u32>,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     let max = max.map_or(netid_core::validate::TEXT_MAX, |m| m as usize);
     let parsed = netid_core::validate::parse_text(input, "text", max);
     let lang = lang_of(lang);
@@ -423,7 +431,12 @@ pub fn validate_text(input: &str, max: Option<u32>, lang: Option<String>) -> JsV
 /// once both are trimmed and lowercased by Unicode's rules (`name_taken`; "Équipe" and
 /// "ÉQUIPE" are one name). `field` is `name`.
 #[wasm_bindgen(js_name = validateSiblingName, unchecked_return_type = "Validation")]
-pub fn validate_sibling_name(input: &str, siblings: Vec<String>, lang: Option<String>) -> JsValue {
+pub fn validate_sibling_name(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    siblings: Vec<String>,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     let parsed = netid_core::validate::sibling_name(input, siblings.iter().map(String::as_str));
     to_js(&outcome(parsed, lang_of(lang)))
 }
@@ -450,7 +463,8 @@ pub fn totp_code(secret_base32: &str, unix: f64, digits: Option<u8>) -> Option<S
 
 /// A code from an authenticator app: 6 digits (spaces allowed), else `invalid_otp`.
 #[wasm_bindgen(js_name = validateOtp, unchecked_return_type = "Validation")]
-pub fn validate_otp(input: &str, lang: Option<String>) -> JsValue {
+pub fn validate_otp(#[wasm_bindgen(unchecked_param_type = "string")] input: JsValue, lang: Option<String>) -> JsValue {
+    let input = &text_of(&input);
     let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
     let ok = digits.len() == usize::from(netid_core::totp::DIGITS) && digits.bytes().all(|b| b.is_ascii_digit());
     let r = if ok { Ok(digits) } else { Err(netid_core::Error::field(netid_core::Code::InvalidOtp, "otp")) };
@@ -459,7 +473,11 @@ pub fn validate_otp(input: &str, lang: Option<String>) -> JsValue {
 
 /// A recovery code (`xxxx-xxxx-xxxx-xxxx`, any case, dashes optional), else `invalid_otp`.
 #[wasm_bindgen(js_name = validateRecoveryCode, unchecked_return_type = "Validation")]
-pub fn validate_recovery_code(input: &str, lang: Option<String>) -> JsValue {
+pub fn validate_recovery_code(
+    #[wasm_bindgen(unchecked_param_type = "string")] input: JsValue,
+    lang: Option<String>,
+) -> JsValue {
+    let input = &text_of(&input);
     let r = netid_core::totp::normalize_recovery_code(input)
         .ok_or_else(|| netid_core::Error::field(netid_core::Code::InvalidRecoveryCode, "recovery_code"));
     to_js(&outcome(r, lang_of(lang)))

@@ -71,14 +71,14 @@ fn shared_vectors_hold_in_the_browser() {
         check(
             "email",
             case,
-            &js(validate_email(case["input"].as_str().unwrap_or_default(), en.clone())),
+            &js(validate_email(JsValue::from(case["input"].as_str().unwrap_or_default()), en.clone())),
             &mut failures,
         );
         n += 1;
     }
     for case in v["phone"].as_array().expect("phone") {
         let got = validate_phone(
-            case["input"].as_str().unwrap_or_default(),
+            JsValue::from(case["input"].as_str().unwrap_or_default()),
             case["region"].as_str().map(String::from),
             en.clone(),
         );
@@ -89,27 +89,36 @@ fn shared_vectors_hold_in_the_browser() {
         check(
             "name",
             case,
-            &js(validate_name(case["input"].as_str().unwrap_or_default(), None, en.clone())),
+            &js(validate_name(JsValue::from(case["input"].as_str().unwrap_or_default()), None, en.clone())),
             &mut failures,
         );
         n += 1;
     }
     for case in v["password"].as_array().expect("password") {
-        let got = validate_password(case["input"].as_str().unwrap_or_default(), info_js(&case["info"]), en.clone());
+        let got = validate_password(
+            JsValue::from(case["input"].as_str().unwrap_or_default()),
+            info_js(&case["info"]),
+            en.clone(),
+        );
         check("password", case, &js(got), &mut failures);
         n += 1;
     }
     for case in v["code"].as_array().expect("code") {
-        check("code", case, &js(validate_code(case["input"].as_str().unwrap_or_default(), en.clone())), &mut failures);
+        check(
+            "code",
+            case,
+            &js(validate_code(JsValue::from(case["input"].as_str().unwrap_or_default()), en.clone())),
+            &mut failures,
+        );
         n += 1;
     }
     for case in v["account_name"].as_array().expect("account_name") {
-        let got = validate_account_name(case["input"].as_str().unwrap_or_default(), en.clone());
+        let got = validate_account_name(JsValue::from(case["input"].as_str().unwrap_or_default()), en.clone());
         check("account_name", case, &js(got), &mut failures);
         n += 1;
     }
     for case in v["login"].as_array().expect("login") {
-        let got = js(validate_login(case["input"].as_str().unwrap_or_default(), None, en.clone()));
+        let got = js(validate_login(JsValue::from(case["input"].as_str().unwrap_or_default()), None, en.clone()));
         if got["kind"] != case["kind"] {
             failures.push(format!("login {}: kind {} want {}", case["input"], got["kind"], case["kind"]));
         }
@@ -122,9 +131,9 @@ fn shared_vectors_hold_in_the_browser() {
 
 #[wasm_bindgen_test]
 fn messages_come_in_the_persons_language() {
-    let fr = js(validate_email("nope", Some("fr".into())));
+    let fr = js(validate_email(JsValue::from("nope"), Some("fr".into())));
     assert_eq!(fr["message"], "Saisissez une adresse e-mail valide, par exemple nom@exemple.com.");
-    let pl = js(validate_password("short", JsValue::UNDEFINED, Some("pl".into())));
+    let pl = js(validate_password(JsValue::from("short"), JsValue::UNDEFINED, Some("pl".into())));
     assert_eq!(pl["message"], "Hasło musi mieć co najmniej 8 znaków.");
     assert_eq!(pl["score"], 0);
     assert_eq!(message("email_taken", Some("ru".into()), None), "Пользователь с таким адресом почты уже существует.");
@@ -158,16 +167,17 @@ fn a_whole_signup_form_reports_every_field() {
 
 #[wasm_bindgen_test]
 fn mass_invitations_are_split_like_the_server_does() {
-    let got = js(parse_invitees("a@example.com b@example.com,A@EXAMPLE.com\nbad@ +48 512", Some("ru".into())));
+    let got =
+        js(parse_invitees(JsValue::from("a@example.com b@example.com,A@EXAMPLE.com\nbad@ +48 512"), Some("ru".into())));
     assert_eq!(got["ok"], false);
     let inputs: Vec<&str> = got["entries"].as_array().unwrap().iter().filter_map(|e| e["input"].as_str()).collect();
     assert_eq!(inputs, vec!["a@example.com", "b@example.com", "bad@", "+48", "512"]);
     assert_eq!(got["entries"][2]["code"], "invalid_email");
     assert_eq!(got["entries"][2]["message"], "Введите корректный адрес электронной почты, например name@example.com.");
     let many: String = (0..101).map(|i| format!("u{i}@example.com ")).collect();
-    assert_eq!(js(parse_invitees(&many, None))["code"], "too_many_addresses");
-    assert_eq!(js(parse_invitees("x@example.com, y@example.com", None))["ok"], true);
-    assert_eq!(js(validate_account_name("  ", Some("fr".into())))["code"], "invalid_account_name");
+    assert_eq!(js(parse_invitees(JsValue::from(many.as_str()), None))["code"], "too_many_addresses");
+    assert_eq!(js(parse_invitees(JsValue::from("x@example.com, y@example.com"), None))["ok"], true);
+    assert_eq!(js(validate_account_name(JsValue::from("  "), Some("fr".into())))["code"], "invalid_account_name");
     assert_eq!(js(validate_photo("image/png", 1024.0, None))["ok"], true);
     assert_eq!(js(validate_photo("image/gif", 1024.0, None))["code"], "unsupported_media_type");
     assert_eq!(js(validate_photo("image/jpeg", 6e6, Some("pl".into())))["code"], "payload_too_large");
@@ -186,10 +196,10 @@ fn rfc6238_vectors_hold_in_the_browser() {
         assert_eq!(totp_code(secret, t, Some(8)).as_deref(), Some(want));
     }
     assert_eq!(totp_code(secret, 59.0, None).as_deref(), Some("287082"));
-    assert_eq!(js(validate_otp("287 082", None))["ok"], true);
-    assert_eq!(js(validate_otp("28708", Some("fr".into())))["code"], "invalid_otp");
-    assert_eq!(js(validate_recovery_code("ABCD-EFGH-JKMN-PQRS", None))["ok"], true);
-    assert_eq!(js(validate_recovery_code("nope", None))["code"], "invalid_otp");
+    assert_eq!(js(validate_otp(JsValue::from("287 082"), None))["ok"], true);
+    assert_eq!(js(validate_otp(JsValue::from("28708"), Some("fr".into())))["code"], "invalid_otp");
+    assert_eq!(js(validate_recovery_code(JsValue::from("ABCD-EFGH-JKMN-PQRS"), None))["ok"], true);
+    assert_eq!(js(validate_recovery_code(JsValue::from("nope"), None))["code"], "invalid_otp");
 }
 
 #[wasm_bindgen_test]
@@ -204,16 +214,62 @@ fn a_setup_uri_becomes_a_qr_code() {
 fn text_and_sibling_names_follow_the_server_rules() {
     // 100 characters, counted as the server counts them: 100 emoji are 200 UTF-16 units.
     let emoji: String = "\u{1F600}".repeat(100);
-    assert_eq!(js(validate_text(&emoji, None, None))["ok"], true);
-    assert_eq!(js(validate_text(&format!("{emoji}x"), None, None))["code"], "invalid_text");
-    assert_eq!(js(validate_text("Payroll \u{202e}exe.nalp", None, Some("vi".into())))["code"], "invalid_text");
-    assert_eq!(js(validate_text("   ", None, None))["ok"], true, "blank is absent, not wrong");
-    assert_eq!(js(validate_text(" Sales ", Some(3), None))["code"], "invalid_text");
+    assert_eq!(js(validate_text(JsValue::from(emoji.as_str()), None, None))["ok"], true);
+    assert_eq!(js(validate_text(JsValue::from(format!("{emoji}x").as_str()), None, None))["code"], "invalid_text");
+    assert_eq!(
+        js(validate_text(JsValue::from("Payroll \u{202e}exe.nalp"), None, Some("vi".into())))["code"],
+        "invalid_text"
+    );
+    assert_eq!(js(validate_text(JsValue::from("   "), None, None))["ok"], true, "blank is absent, not wrong");
+    assert_eq!(js(validate_text(JsValue::from(" Sales "), Some(3), None))["code"], "invalid_text");
     let siblings = vec!["Équipe".to_string(), "Sales".to_string()];
-    let taken = js(validate_sibling_name(" ÉQUIPE ", siblings.clone(), Some("fr".into())));
+    let taken = js(validate_sibling_name(JsValue::from(" ÉQUIPE "), siblings.clone(), Some("fr".into())));
     assert_eq!((taken["code"].as_str(), taken["field"].as_str()), (Some("name_taken"), Some("name")));
     assert_eq!(taken["message"], serde_json::Value::String(message("name_taken", Some("fr".into()), None)));
-    assert_eq!(js(validate_sibling_name("", siblings.clone(), None))["code"], "invalid_text");
-    let ok = js(validate_sibling_name("  Support ", siblings, None));
+    assert_eq!(js(validate_sibling_name(JsValue::from(""), siblings.clone(), None))["code"], "invalid_text");
+    let ok = js(validate_sibling_name(JsValue::from("  Support "), siblings, None));
     assert_eq!((ok["ok"].as_bool(), ok["value"].as_str()), (Some(true), Some("Support")));
+}
+
+#[wasm_bindgen_test]
+fn signup_forms_are_judged_as_the_server_judges_them() {
+    let v: Value = serde_json::from_str(VECTORS).unwrap();
+    let cases = v["signup"].as_array().expect("signup");
+    let mut failures = Vec::new();
+    for case in cases {
+        let form = js_sys::JSON::parse(&case["form"].to_string()).unwrap();
+        let got = js(validate_signup(form, None));
+        let errors: Vec<(String, String)> = got["errors"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|e| (e["field"].as_str().unwrap_or("").into(), e["code"].as_str().unwrap_or("").into()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let want: Vec<(String, String)> = serde_json::from_value(case["errors"].clone()).unwrap();
+        if errors != want || got["ok"].as_bool() != Some(want.is_empty()) {
+            failures.push(format!("{}: got {got} want {want:?}", case["form"]));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[wasm_bindgen_test]
+fn a_wrong_argument_type_is_an_error_result_never_a_trap() {
+    for wrong in
+        [JsValue::from(123), JsValue::NULL, JsValue::UNDEFINED, js_sys::Object::new().into(), JsValue::from(true)]
+    {
+        assert_eq!(js(validate_email(wrong.clone(), None))["code"], "invalid_email");
+        assert_eq!(js(validate_phone(wrong.clone(), None, None))["ok"], false);
+        assert_eq!(js(validate_login(wrong.clone(), None, None))["ok"], false);
+        assert_eq!(js(validate_name(wrong.clone(), None, None))["ok"], false);
+        assert_eq!(js(validate_code(wrong.clone(), None))["ok"], false);
+        assert_eq!(js(validate_password(wrong.clone(), JsValue::UNDEFINED, None))["ok"], false);
+        assert_eq!(js(validate_account_name(wrong.clone(), None))["ok"], false);
+        assert_eq!(js(validate_otp(wrong.clone(), None))["ok"], false);
+        assert_eq!(js(validate_recovery_code(wrong.clone(), None))["ok"], false);
+        assert_eq!(js(parse_invitees(wrong.clone(), None))["ok"], false);
+        assert_eq!(js(validate_signup(wrong.clone(), None))["errors"][0]["code"], "invalid_request");
+    }
 }

@@ -101,3 +101,29 @@ fn shared_vectors_hold_natively() {
     assert!(fails.is_empty(), "{} vectors failed:\n{}", fails.len(), fails.join("\n"));
     assert!(n >= 120, "only {n} vectors ran");
 }
+
+/// A signup form judged as the server judges it: read like the request's body (core's
+/// SignupInput, unknown keys refused), then every field's error in the server's order. The
+/// same vectors run in Chromium through `validateSignup` and against the Worker's POST /signup.
+#[test]
+fn signup_forms_are_judged_as_the_server_judges_them() {
+    let v: Value = serde_json::from_str(VECTORS).unwrap();
+    let cases = v["signup"].as_array().expect("signup");
+    let mut fails = Vec::new();
+    for case in cases {
+        let got: Vec<(String, String)> =
+            match serde_json::from_value::<netid_core::flows::SignupInput>(case["form"].clone()) {
+                Err(_) => vec![("form".into(), "invalid_request".into())],
+                Ok(form) => netid_core::flows::signup_errors(&form)
+                    .iter()
+                    .map(|e| (e.field.unwrap_or("form").to_string(), e.code.code().to_string()))
+                    .collect(),
+            };
+        let want: Vec<(String, String)> = serde_json::from_value(case["errors"].clone()).unwrap();
+        if got != want {
+            fails.push(format!("{}: got {got:?} want {want:?}", case["form"]));
+        }
+    }
+    assert!(fails.is_empty(), "{}", fails.join("\n"));
+    assert!(cases.len() >= 10);
+}

@@ -30,7 +30,7 @@ pub use profile::{
     request_phone_change, set_photo, update_names, NamesInput,
 };
 pub use sessions::{authenticate, authenticate_with_me, live, logout, refresh, Grant};
-pub use signup::{confirm_signup, resend_signup_code, signup, ConfirmInput, SignupInput, SignupOutcome};
+pub use signup::{confirm_signup, resend_signup_code, signup, signup_errors, ConfirmInput, SignupInput, SignupOutcome};
 
 use crate::config::Config;
 use crate::error::{Error, Result};

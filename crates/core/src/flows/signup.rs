@@ -73,23 +73,55 @@ pub async fn resend_signup_code<S: Store>(
 /// Over an existing claim on the address the claim is left as it is: the new password and
 /// names wait in the code, and only its confirmation (which ends the old claim) sets them. A
 /// confirmed owner answers `email_taken`/`phone_taken`.
-pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Result<SignupOutcome> {
-    let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())?;
-    let first = Name::parse(&input.first_name, "first_name")?;
-    let last = Name::parse(&input.last_name, "last_name")?;
+/// A signup form's fields, each parsed.
+struct CheckedSignup {
+    address: Address,
+    first: Name,
+    last: Name,
+    password: Password,
+}
+
+/// Checks a signup form: every field's error at once, in the order the server answers them
+/// (it answers the first): the address (exactly one of email and phone), the first and last
+/// names, the password (judged against the person's own data). The one rule for both: the
+/// server's `signup` and the package's `validateSignup` (through [`signup_errors`]).
+fn check(input: &SignupInput) -> std::result::Result<CheckedSignup, Vec<Error>> {
+    let mut errors = Vec::new();
+    let address = Address::parse(input.email.as_deref(), input.phone.as_deref(), input.region.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok();
+    let first = Name::parse(&input.first_name, "first_name").map_err(|e| errors.push(e)).ok();
+    let last = Name::parse(&input.last_name, "last_name").map_err(|e| errors.push(e)).ok();
     let info = PersonalInfo {
         email: match &address {
-            Address::Email(e) => Some(e.as_str()),
+            Some(Address::Email(e)) => Some(e.as_str()),
             _ => None,
         },
         phone: match &address {
-            Address::Phone(p) => Some(p.as_str()),
+            Some(Address::Phone(p)) => Some(p.as_str()),
             _ => None,
         },
-        first_name: Some(first.as_str()),
-        last_name: Some(last.as_str()),
+        first_name: Some(first.as_ref().map_or(input.first_name.trim(), |n| n.as_str())),
+        last_name: Some(last.as_ref().map_or(input.last_name.trim(), |n| n.as_str())),
     };
-    let password = Password::parse(&input.password, &info)?;
+    let password = Password::parse(&input.password, &info).map_err(|e| errors.push(e)).ok();
+    match (address, first, last, password) {
+        (Some(address), Some(first), Some(last), Some(password)) if errors.is_empty() => {
+            Ok(CheckedSignup { address, first, last, password })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// Every error of a signup form, as the server judges it (empty: the server takes it, as far
+/// as the form goes: the address may still be taken).
+pub fn signup_errors(input: &SignupInput) -> Vec<Error> {
+    check(input).err().unwrap_or_default()
+}
+
+pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Result<SignupOutcome> {
+    let CheckedSignup { address, first, last, password } =
+        check(&input).map_err(|e| e.into_iter().next().unwrap_or_else(|| Error::new(Code::InvalidRequest)))?;
     let existing = address.owner(env.store).await?;
     if existing.as_ref().is_some_and(|p| claims::state(p) == claims::State::Owned) {
         return Err(address.taken());
@@ -137,9 +169,15 @@ pub async fn signup<S: Store>(env: &mut Env<'_, S>, input: SignupInput) -> Resul
         None => {
             let profile = Profile {
                 id: env.id("prf"),
-                email: info.email.map(str::to_string),
+                email: match &address {
+                    Address::Email(e) => Some(e.as_str().to_string()),
+                    Address::Phone(_) => None,
+                },
                 email_confirmed: false,
-                phone: info.phone.map(str::to_string),
+                phone: match &address {
+                    Address::Phone(p) => Some(p.as_str().to_string()),
+                    Address::Email(_) => None,
+                },
                 phone_confirmed: false,
                 password_hash: hash.clone(),
                 first_name: claim.first_name.clone(),
