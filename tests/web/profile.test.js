@@ -192,30 +192,23 @@ test("login with two-step authentication: the page asks for the code, then for a
   await page.click("#second-factor-form button[type=submit]");
   await page.waitForSelector("#names-form");
 
-  // Logged out, back in with a recovery code.
-  await context.clearCookies();
-  await page.goto("/#/login");
-  await page.waitForSelector("#login-form");
-  await page.fill("#f-login", email);
-  await page.fill("#f-password", "violet-harbour-lantern");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("#second-factor-form");
-  await page.click("#use-recovery");
-  await page.fill("#f-recovery_code", recovery_codes[0]);
-  await page.click("#second-factor-form button[type=submit]");
+  // Logged out, back in with a recovery code; then again with the same, spent one.
+  const withRecoveryCode = async (code) => {
+    await context.clearCookies();
+    await page.goto("/#/login");
+    await page.waitForSelector("#login-form");
+    await page.fill("#f-login", email);
+    await page.fill("#f-password", "violet-harbour-lantern");
+    await page.click("button[type=submit]");
+    await page.waitForSelector("#second-factor-form");
+    await page.click("#use-recovery");
+    await page.fill("#f-recovery_code", code);
+    await page.click("#second-factor-form button[type=submit]");
+  };
+  await withRecoveryCode(recovery_codes[0]);
   await page.waitForSelector("#names-form");
-
   // A spent recovery code is refused as a recovery code, not as the authenticator's.
-  await context.clearCookies();
-  await page.goto("/#/login");
-  await page.waitForSelector("#login-form");
-  await page.fill("#f-login", email);
-  await page.fill("#f-password", "violet-harbour-lantern");
-  await page.click("button[type=submit]");
-  await page.waitForSelector("#second-factor-form");
-  await page.click("#use-recovery");
-  await page.fill("#f-recovery_code", recovery_codes[0]);
-  await page.click("#second-factor-form button[type=submit]");
+  await withRecoveryCode(recovery_codes[0]);
   await page.waitForSelector("#second-factor-form .notice");
   const said = await page.textContent("#second-factor-form .notice");
   assert.match(said, /recovery code is wrong or was already used/);
