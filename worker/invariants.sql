@@ -111,3 +111,13 @@ SELECT client_id FROM apps a WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE id =
 
 -- invariant: confidential_app_has_secret: a confidential application has a secret, a public one none
 SELECT client_id FROM apps WHERE (type = 'confidential') != (secret_hash IS NOT NULL);
+
+-- invariant: passkey_has_profile: every passkey belongs to an existing profile
+SELECT id FROM passkeys k WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = k.profile_id);
+
+-- invariant: passkey_has_its_user_handle: a passkey is made for its profile's WebAuthn user handle
+SELECT k.id FROM passkeys k WHERE NOT EXISTS
+  (SELECT 1 FROM passkey_users u WHERE u.profile_id = k.profile_id AND u.user_handle = k.user_handle);
+
+-- invariant: at_most_ten_passkeys: no profile has more than 10 passkeys
+SELECT profile_id FROM passkeys GROUP BY profile_id HAVING COUNT(*) > 10;

@@ -56,7 +56,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::NameTaken
         | Code::SocialAlreadyLinked
         | Code::LastLoginMethod
-        | Code::AppLimitReached => 409,
+        | Code::AppLimitReached
+        | Code::PasskeyLimitReached => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,
@@ -85,7 +86,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::TooManyAddresses
         | Code::InvalidOtp
         | Code::TwoFactorNotEnabled
-        | Code::InvalidUri => 422,
+        | Code::InvalidUri
+        | Code::InvalidPasskey => 422,
     }
 }
 

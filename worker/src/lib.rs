@@ -11,6 +11,7 @@ mod oidc;
 mod scheduled;
 mod social;
 mod store;
+mod webauthn;
 
 use ctx::Ctx;
 use worker::{event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent};

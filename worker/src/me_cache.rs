@@ -181,6 +181,9 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::UseOauthToken { .. }
         | Change::RevokeOauthFamily { .. }
         | Change::EndAppSessions { .. }
+        | Change::PutPasskeyUser { .. }
+        | Change::PutCeremony(_)
+        | Change::UsePasskey { .. }
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
         Change::PutProfile(p) => Scope::Profile(&p.id),
@@ -191,7 +194,10 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::UpdateCards { profile_id, .. }
         | Change::ClearCardPhotos { profile_id, .. }
         | Change::EnableTwoFactor { profile_id, .. }
-        | Change::DeleteSessionById { profile_id, .. } => Scope::Profile(profile_id),
+        | Change::DeleteSessionById { profile_id, .. }
+        | Change::RenamePasskey { profile_id, .. }
+        | Change::DeletePasskey { profile_id, .. } => Scope::Profile(profile_id),
+        Change::PutPasskey(p) => Scope::Profile(&p.profile_id),
         Change::DeleteProfile(id)
         | Change::EndClaim(id)
         | Change::ClearPasswordChangeRequired(id)

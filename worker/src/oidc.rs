@@ -23,18 +23,24 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = exportKey)]
     fn subtle_export_key(format: &str, key: &JsValue) -> Promise;
     #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = importKey)]
-    fn subtle_import_key(format: &str, data: &JsValue, alg: &JsValue, extractable: bool, usages: &JsValue) -> Promise;
+    pub(crate) fn subtle_import_key(
+        format: &str,
+        data: &JsValue,
+        alg: &JsValue,
+        extractable: bool,
+        usages: &JsValue,
+    ) -> Promise;
     #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = sign)]
     fn subtle_sign(alg: &JsValue, key: &JsValue, data: &Uint8Array) -> Promise;
     #[wasm_bindgen(js_namespace = ["crypto", "subtle"], js_name = verify)]
-    fn subtle_verify(alg: &JsValue, key: &JsValue, signature: &Uint8Array, data: &Uint8Array) -> Promise;
+    pub(crate) fn subtle_verify(alg: &JsValue, key: &JsValue, signature: &Uint8Array, data: &Uint8Array) -> Promise;
 }
 
 fn internal(what: &str) -> Error {
     Error::internal(what)
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+pub(crate) fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
     for (k, v) in pairs {
         let _ = Reflect::set(&o, &JsValue::from_str(k), v);
@@ -50,11 +56,11 @@ fn ecdsa_sha256() -> JsValue {
     obj(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())])
 }
 
-fn usages(u: &[&str]) -> JsValue {
+pub(crate) fn usages(u: &[&str]) -> JsValue {
     u.iter().map(|s| JsValue::from_str(s)).collect::<Array>().into()
 }
 
-async fn call(p: Promise, what: &str) -> Result<JsValue, Error> {
+pub(crate) async fn call(p: Promise, what: &str) -> Result<JsValue, Error> {
     JsFuture::from(p).await.map_err(|_| internal(what))
 }
 
@@ -63,7 +69,7 @@ fn jwk_value(v: &JsValue) -> Result<Value, Error> {
     serde_json::from_str(&String::from(text)).map_err(|_| internal("jwk"))
 }
 
-fn to_js(v: &Value) -> Result<JsValue, Error> {
+pub(crate) fn to_js(v: &Value) -> Result<JsValue, Error> {
     js_sys::JSON::parse(&v.to_string()).map_err(|_| internal("jwk"))
 }
 

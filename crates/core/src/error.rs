@@ -104,12 +104,17 @@ pub enum Code {
     SocialProviderError,
     /// A sensitive change from a profile without a password needs a session younger than 10 minutes (403).
     ReauthenticationRequired,
+    /// A passkey's registration failed verification: its challenge, origin, RP ID, flags,
+    /// key or attestation format (422).
+    InvalidPasskey,
+    /// The profile has registered as many passkeys as it may (10) (409).
+    PasskeyLimitReached,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 68] = [
+    pub const ALL: [Code; 70] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -177,6 +182,8 @@ impl Code {
         Code::SocialDenied,
         Code::SocialProviderError,
         Code::ReauthenticationRequired,
+        Code::InvalidPasskey,
+        Code::PasskeyLimitReached,
         Code::Internal,
     ];
 
@@ -247,6 +254,8 @@ impl Code {
             Code::SocialDenied => "social_denied",
             Code::SocialProviderError => "social_provider_error",
             Code::ReauthenticationRequired => "reauthentication_required",
+            Code::InvalidPasskey => "invalid_passkey",
+            Code::PasskeyLimitReached => "passkey_limit_reached",
             Code::Internal => "internal_error",
         }
     }

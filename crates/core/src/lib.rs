@@ -20,6 +20,7 @@ pub mod time;
 pub mod tokens;
 pub mod totp;
 pub mod validate;
+pub mod webauthn;
 
 pub use error::{Code, Error, Result};
 pub use lang::Lang;

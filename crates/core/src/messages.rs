@@ -281,6 +281,20 @@ fn row(code: Code) -> [&'static str; 5] {
             "Hãy nhập một địa chỉ https:// đầy đủ, không có tên người dùng, mật khẩu hay #phân đoạn; http:// chỉ dùng được cho 127.0.0.1, [::1] và localhost, và địa chỉ đăng xuất back-channel phải nằm trên một máy chủ công khai.",
             "Podaj pełny adres https:// bez nazwy użytkownika, hasła i #fragmentu; http:// działa tylko dla 127.0.0.1, [::1] i localhost, a adres wylogowania back-channel musi być na publicznym hoście.",
         ],
+        Code::InvalidPasskey => [
+            "This passkey could not be added: your browser's answer did not check out (it may have expired or come from another site). Try adding it again.",
+            "Cette clé d'accès n'a pas pu être ajoutée : la réponse de votre navigateur n'a pas pu être vérifiée (elle a peut-être expiré ou vient d'un autre site). Réessayez de l'ajouter.",
+            "Не удалось добавить ключ доступа: ответ браузера не прошёл проверку (возможно, он устарел или пришёл с другого сайта). Попробуйте добавить его ещё раз.",
+            "Không thể thêm khóa truy cập này: phản hồi của trình duyệt không hợp lệ (có thể đã hết hạn hoặc đến từ trang khác). Hãy thử thêm lại.",
+            "Nie udało się dodać klucza dostępu: odpowiedź przeglądarki nie przeszła weryfikacji (mogła wygasnąć lub pochodzić z innej witryny). Spróbuj dodać go ponownie.",
+        ],
+        Code::PasskeyLimitReached => [
+            "You already have 10 passkeys, the most a profile can have. Remove one you no longer use first.",
+            "Vous avez déjà 10 clés d'accès, le maximum pour un profil. Supprimez d'abord celle que vous n'utilisez plus.",
+            "У вас уже 10 ключей доступа — это максимум для профиля. Сначала удалите тот, которым больше не пользуетесь.",
+            "Bạn đã có 10 khóa truy cập, mức tối đa cho một hồ sơ. Hãy xóa một khóa bạn không còn dùng trước.",
+            "Masz już 10 kluczy dostępu, najwięcej, ile może mieć profil. Najpierw usuń ten, którego już nie używasz.",
+        ],
         Code::AppLimitReached => [
             "This workspace has registered as many applications as it can (20). Remove one first.",
             "Cet espace de travail a enregistré autant d'applications qu'il le peut (20). Supprimez-en une d'abord.",

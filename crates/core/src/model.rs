@@ -759,3 +759,77 @@ pub struct OauthToken {
     #[serde(default)]
     pub issuer: String,
 }
+
+/// A registered passkey (a WebAuthn public-key credential).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passkey {
+    pub id: String,
+    pub profile_id: String,
+    /// The authenticator's credential id, base64url.
+    pub credential_id: String,
+    /// The COSE public key, base64url CBOR.
+    pub public_key: String,
+    /// Its COSE algorithm (-7 ES256, -8 EdDSA, -257 RS256).
+    pub alg: i64,
+    /// The last signature counter seen (0 for credentials that do not count, as synced ones).
+    pub sign_count: i64,
+    /// The BE flag: the credential may be synced (backed up) to other devices.
+    pub backup_eligible: bool,
+    /// The BS flag, as last seen: the credential is backed up.
+    pub backed_up: bool,
+    /// The authenticator model's AAGUID (all zeros when it does not say).
+    pub aaguid: String,
+    /// The transports the browser reported, comma-separated.
+    pub transports: String,
+    /// The WebAuthn user handle the credential was made for (the profile's).
+    pub user_handle: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// What a WebAuthn challenge was issued for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CeremonyPurpose {
+    /// Registering a passkey on a logged-in profile.
+    Register,
+    /// A passkey login (a discoverable credential: the profile is not known yet).
+    Login,
+    /// A passkey as the second step of a login ticket.
+    Second,
+}
+
+impl CeremonyPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CeremonyPurpose::Register => "register",
+            CeremonyPurpose::Login => "login",
+            CeremonyPurpose::Second => "second",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "register" => Some(CeremonyPurpose::Register),
+            "login" => Some(CeremonyPurpose::Login),
+            "second" => Some(CeremonyPurpose::Second),
+            _ => None,
+        }
+    }
+}
+
+/// A WebAuthn challenge between its options and the browser's answer: single use, hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ceremony {
+    pub challenge_hash: String,
+    pub purpose: CeremonyPurpose,
+    /// The profile it is bound to (a registration, a second step).
+    pub profile_id: Option<String>,
+    /// The login ticket it finishes (a second step).
+    pub ticket_hash: Option<String>,
+    /// The user handle a registration offered.
+    pub user_handle: Option<String>,
+    pub expires_at: i64,
+    pub created_at: i64,
+}

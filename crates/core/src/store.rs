@@ -274,6 +274,37 @@ pub enum Change {
         family_id: String,
         at: i64,
     },
+    /// A profile's WebAuthn user handle, unless it has one (pair registrations with
+    /// `Guard::PasskeyUserIs`, so a credential is made for the handle that landed).
+    PutPasskeyUser {
+        profile_id: String,
+        user_handle: String,
+        at: i64,
+    },
+    /// A WebAuthn challenge (insert only), spent by [`Store::take_ceremony`].
+    PutCeremony(Ceremony),
+    /// Registers a passkey (insert only: pair with `Guard::CredentialFree` and
+    /// `Guard::PasskeysBelow`).
+    PutPasskey(Passkey),
+    /// A passkey logged in: its counter, backup state and last use (pair a counting
+    /// credential's use with `Guard::SignCountBelow`).
+    UsePasskey {
+        id: String,
+        sign_count: i64,
+        backed_up: bool,
+        at: i64,
+    },
+    RenamePasskey {
+        profile_id: String,
+        id: String,
+        name: String,
+    },
+    /// Removes one of a profile's passkeys (pair with `Guard::PasskeyExists` and
+    /// `Guard::OtherThanPasskey`).
+    DeletePasskey {
+        profile_id: String,
+        id: String,
+    },
     /// A condition checked inside the commit's transaction, before the changes after it: when
     /// it does not hold, nothing of the commit is written and the commit fails with
     /// [`Guard::code`]. This is how a check-then-write decision is made atomic on D1, which
@@ -330,6 +361,20 @@ pub enum Guard {
     /// Without the identity (provider, subject), the profile keeps a way in: a password with
     /// a confirmed email or phone, or another social identity.
     OtherLoginMethod { profile_id: String, provider: String, subject: String },
+    /// The profile has fewer than `max` passkeys.
+    PasskeysBelow { profile_id: String, max: u32 },
+    /// No passkey has this credential id.
+    CredentialFree { credential_id: String },
+    /// The profile's WebAuthn user handle is this one.
+    PasskeyUserIs { profile_id: String, user_handle: String },
+    /// The passkey's stored counter is below `count` (a device-bound credential's counter
+    /// grows with every use: of two logins with one counter value, one lands).
+    SignCountBelow { id: String, count: i64 },
+    /// The profile still has this passkey.
+    PasskeyExists { profile_id: String, id: String },
+    /// Without the passkey `id`, the profile keeps a way in: a password with a confirmed
+    /// email or phone, a social identity, or another passkey.
+    OtherThanPasskey { profile_id: String, id: String },
 }
 
 impl Guard {
@@ -354,6 +399,11 @@ impl Guard {
             Guard::OtherLoginMethod { .. } => Code::LastLoginMethod,
             Guard::AppsBelow { .. } => Code::AppLimitReached,
             Guard::CodeUnused { .. } | Guard::GrantUnused { .. } => Code::InvalidGrant,
+            Guard::PasskeysBelow { .. } => Code::PasskeyLimitReached,
+            Guard::CredentialFree { .. } | Guard::PasskeyUserIs { .. } => Code::InvalidPasskey,
+            Guard::SignCountBelow { .. } => Code::InvalidCredentials,
+            Guard::PasskeyExists { .. } => Code::NotFound,
+            Guard::OtherThanPasskey { .. } => Code::LastLoginMethod,
         }
     }
 
@@ -568,5 +618,14 @@ pub trait Store {
     async fn signing_keys(&self) -> StoreResult<Vec<SigningKey>>;
     async fn auth_code(&self, code_hash: &str) -> StoreResult<Option<AuthCode>>;
     async fn oauth_token(&self, token_hash: &str) -> StoreResult<Option<OauthToken>>;
+    /// A profile's passkeys, oldest first.
+    async fn passkeys_of(&self, profile_id: &str) -> StoreResult<Vec<Passkey>>;
+    /// The passkey with this credential id (base64url).
+    async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<Passkey>>;
+    /// A profile's WebAuthn user handle.
+    async fn passkey_user(&self, profile_id: &str) -> StoreResult<Option<String>>;
+    /// Spends a WebAuthn challenge: deletes it and answers it, in one statement, when it
+    /// exists and is live at `now` (of two answers with one challenge, one gets it).
+    async fn take_ceremony(&self, challenge_hash: &str, now: i64) -> StoreResult<Option<Ceremony>>;
     async fn cleanup_candidates(&self, warn_before: i64, delete_before: i64, limit: u32) -> StoreResult<Vec<Account>>;
 }

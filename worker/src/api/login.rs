@@ -46,12 +46,23 @@ struct SecondFactorReq {
     ticket: String,
     otp: Option<String>,
     recovery_code: Option<String>,
+    /// A passkey's assertion (`PublicKeyCredential` JSON) for the options of
+    /// `POST /login/passkey/options {ticket}`.
+    passkey: Option<serde_json::Value>,
 }
 
 /// `POST /login/second-factor`: the ticket from `second_factor_required` and a code.
 pub async fn second_factor(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: SecondFactorReq = http::body(req).await?;
     let factor = Factor { otp: b.otp, recovery_code: b.recovery_code };
-    let grant = two_factor::second_step(&mut ctx.env(), &b.ticket, factor).await?;
+    let grant = match &b.passkey {
+        Some(credential) => {
+            let rp = crate::webauthn::relying_party(req, ctx)?;
+            let verifier = crate::webauthn::WebCrypto;
+            let step = two_factor::PasskeyStep { rp: &rp, verifier: &verifier, credential };
+            two_factor::second_step_with(&mut ctx.env(), &b.ticket, factor, Some(step)).await?
+        }
+        None => two_factor::second_step(&mut ctx.env(), &b.ticket, factor).await?,
+    };
     session_response(ctx, grant).await
 }

@@ -13,6 +13,7 @@ mod dev;
 mod invitations;
 mod login;
 mod outbox;
+mod passkeys;
 mod password;
 mod people;
 mod profile;

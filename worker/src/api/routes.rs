@@ -4,8 +4,8 @@
 //! fails when the two disagree in either direction) all read it; a route is added in one row.
 
 use super::{
-    accounts, apps, dev, invitations, login, outbox, password, people, profile, provider, sessions, signup, social,
-    structure, two_factor, OPENAPI_JSON,
+    accounts, apps, dev, invitations, login, outbox, passkeys, password, people, profile, provider, sessions, signup,
+    social, structure, two_factor, OPENAPI_JSON,
 };
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
@@ -93,6 +93,8 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/signup/resend", Public, Json, false, |r, c, _p| signup::resend(r, c).await),
     route!(POST "/login", Public, Json, false, |r, c, _p| login::login(r, c).await),
     route!(POST "/login/second-factor", Public, Json, false, |r, c, _p| login::second_factor(r, c).await),
+    route!(POST "/login/passkey/options", Public, Json, false, |r, c, _p| passkeys::login_options(r, c).await),
+    route!(POST "/login/passkey", Public, Json, false, |r, c, _p| passkeys::login(r, c).await),
     route!(POST "/logout", Session, Json, true, |r, c, _p| sessions::logout(r, c).await),
     route!(GET "/session", Session, Json, true, |r, c, _p| sessions::session_info(r, c).await),
     route!(POST "/session/refresh", Public, Json, false, |r, c, _p| sessions::refresh(r, c).await),
@@ -112,6 +114,11 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/me/two-factor/enable", Session, Json, false, [Me, TwoFactor], |r, c, _p| two_factor::two_factor_enable(r, c).await),
     route!(POST "/me/two-factor/recovery-codes", Session, Json, false, [Me, TwoFactor], |r, c, _p| two_factor::recovery_codes(r, c).await),
     route!(DELETE "/me/two-factor", Session, Json, false, [Me, TwoFactor], |r, c, _p| two_factor::two_factor_disable(r, c).await),
+    route!(POST "/me/passkeys/options", Session, Json, false, [Me], |r, c, _p| passkeys::registration_options(r, c).await),
+    route!(POST "/me/passkeys", Session, Json, false, [Me], |r, c, _p| passkeys::register(r, c).await),
+    route!(GET "/me/passkeys", Session, Json, false, |r, c, _p| passkeys::list(r, c).await),
+    route!(PATCH "/me/passkeys/{id}", Session, Json, false, |r, c, p| passkeys::rename(r, c, arg(p, 0)).await),
+    route!(DELETE "/me/passkeys/{id}", Session, Json, false, |r, c, p| passkeys::delete(r, c, arg(p, 0)).await),
     route!(GET "/me/sessions", Session, Json, false, [Sessions], |r, c, _p| sessions::sessions(r, c).await),
     route!(POST "/me/sessions/end-others", Session, Json, false, [Sessions], |r, c, _p| sessions::end_other_sessions(r, c).await),
     route!(DELETE "/me/sessions/{sid}", Session, Json, false, [Sessions], |r, c, p| sessions::end_session(r, c, arg(p, 0)).await),

@@ -71,6 +71,12 @@ pub(crate) enum Proof {
     Address,
     /// A linked social identity: the second factor comes next when it is on.
     Social,
+    /// A passkey with the user verified: possession and inherence (or a PIN), two factors.
+    Passkey,
+    /// The password, then a passkey as the second step, in this request.
+    PasswordAndPasskey,
+    /// A social identity (the ticket's first step), then a passkey as the second step.
+    SocialAndPasskey,
     /// A desktop refresh token of a family the gate admitted at its login: the family goes on.
     Refresh { family_id: String, family_expires_at: i64 },
 }
@@ -84,13 +90,24 @@ impl Proof {
             (Proof::Social, true) => "fed otp",
             (Proof::Social, false) => "fed",
             (Proof::SocialAndFactor, _) => "fed otp",
+            (Proof::Passkey, _) => "hwk user",
+            (Proof::PasswordAndPasskey, _) => "pwd hwk",
+            (Proof::SocialAndPasskey, _) => "fed hwk",
             (Proof::PasswordAndFactor, _) | (Proof::Refresh { .. }, true) => "pwd otp",
             _ => "pwd",
         }
     }
 
     fn includes_second_factor(&self) -> bool {
-        matches!(self, Proof::PasswordAndFactor | Proof::SocialAndFactor | Proof::Refresh { .. })
+        matches!(
+            self,
+            Proof::PasswordAndFactor
+                | Proof::SocialAndFactor
+                | Proof::Passkey
+                | Proof::PasswordAndPasskey
+                | Proof::SocialAndPasskey
+                | Proof::Refresh { .. }
+        )
     }
 }
 

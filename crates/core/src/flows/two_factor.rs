@@ -13,6 +13,7 @@ use crate::model::{MemberStatus, Profile, Session, TwoFactor};
 use crate::store::{Change, Guard, Read, Store};
 use crate::tokens::token_hash;
 use crate::totp;
+use crate::webauthn::{CredentialKey, RelyingParty, Verifier};
 use serde::Serialize;
 
 fn unauth() -> Error {
@@ -247,16 +248,42 @@ async fn verify_counted<S: Store>(
     Ok(changes)
 }
 
-/// `POST /login/second-factor`: a live ticket and a right factor make the session. Each try
-/// counts on the ticket (5) and on the login's throttle, before it is evaluated; success
-/// spends the ticket.
+/// A passkey presented as the second step, with what checks it.
+pub struct PasskeyStep<'a, V> {
+    pub rp: &'a RelyingParty,
+    pub verifier: &'a V,
+    pub credential: &'a serde_json::Value,
+}
+
+/// The verifier of a second step that presents no passkey (never called).
+pub struct NoPasskey;
+
+impl Verifier for NoPasskey {
+    async fn verify(&self, _: &CredentialKey, _: &[u8], _: &[u8]) -> Result<bool> {
+        Ok(false)
+    }
+}
+
+/// `POST /login/second-factor` with a code: see [`second_step_with`].
 pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: Factor) -> Result<Grant> {
+    second_step_with::<S, NoPasskey>(env, ticket, factor, None).await
+}
+
+/// `POST /login/second-factor`: a live ticket and a right factor (a code, a recovery code, or
+/// a passkey) make the session. Each try counts on the ticket (5) and on the login's
+/// throttle, before it is evaluated; success spends the ticket.
+pub async fn second_step_with<S: Store, V: Verifier>(
+    env: &mut Env<'_, S>,
+    ticket: &str,
+    factor: Factor,
+    passkey: Option<PasskeyStep<'_, V>>,
+) -> Result<Grant> {
     if ticket.is_empty() || ticket.len() > 256 {
         return Err(unauth());
     }
     let hash = token_hash(ticket);
     let t = env.store.attempt_ticket(&hash, env.now, env.config.ticket_tries).await?.ok_or_else(unauth)?;
-    if factor.is_empty() {
+    if factor.is_empty() && passkey.is_none() {
         return Err(Error::field(Code::InvalidOtpLogin, "otp"));
     }
     // The login's and the factor's attempts counted, the profile with its accounts and its
@@ -274,13 +301,29 @@ pub async fn second_step<S: Store>(env: &mut Env<'_, S>, ticket: &str, factor: F
         None => Error::field(Code::InvalidRecoveryCode, "recovery_code"),
     };
     let mut changes =
-        vec![Change::Guard(Guard::TicketUnspent { ticket_hash: hash.clone() }), Change::DeleteTicket(hash)];
-    changes.extend(verify_counted(env, &profile, &factor, wrong).await?);
+        vec![Change::Guard(Guard::TicketUnspent { ticket_hash: hash.clone() }), Change::DeleteTicket(hash.clone())];
+    let proof = match (&passkey, t.by_social) {
+        (Some(p), by_social) => {
+            changes.extend(super::passkeys::verify_second(env, p.rp, p.verifier, &hash, &profile, p.credential).await?);
+            if by_social {
+                Proof::SocialAndPasskey
+            } else {
+                Proof::PasswordAndPasskey
+            }
+        }
+        (None, by_social) => {
+            changes.extend(verify_counted(env, &profile, &factor, wrong).await?);
+            if by_social {
+                Proof::SocialAndFactor
+            } else {
+                Proof::PasswordAndFactor
+            }
+        }
+    };
     changes.extend(throttle::refund(&factor_keys));
     changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
     changes.extend(throttle::refund(&keys[1..]));
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
     let entry = Entry { account_id, client: t.client, accounts: None, login: Some(t.login.clone()) };
-    let proof = if t.by_social { Proof::SocialAndFactor } else { Proof::PasswordAndFactor };
     gate::admit(env, profile, proof, entry, changes).await
 }

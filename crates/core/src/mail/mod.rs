@@ -34,10 +34,17 @@ pub enum MailKind {
     InactivityWarning,
     /// A social login ({provider}) was connected to the profile.
     SocialConnected,
+    /// A passkey ({name}) was added to the profile.
+    PasskeyAdded,
+    /// A passkey ({name}) was removed from the profile.
+    PasskeyRemoved,
+    /// A passkey ({name}) answered with a signature counter that went back: a copy of it
+    /// may exist; the login was refused.
+    PasskeyCloned,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 12] = [
+    pub const ALL: [MailKind; 15] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
@@ -50,6 +57,9 @@ impl MailKind {
         MailKind::LoginDetails,
         MailKind::InactivityWarning,
         MailKind::SocialConnected,
+        MailKind::PasskeyAdded,
+        MailKind::PasskeyRemoved,
+        MailKind::PasskeyCloned,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -66,6 +76,9 @@ impl MailKind {
             MailKind::LoginDetails => "login_details",
             MailKind::InactivityWarning => "inactivity_warning",
             MailKind::SocialConnected => "social_connected",
+            MailKind::PasskeyAdded => "passkey_added",
+            MailKind::PasskeyRemoved => "passkey_removed",
+            MailKind::PasskeyCloned => "passkey_cloned",
         }
     }
 }

@@ -60,6 +60,27 @@ pub(super) fn text(kind: MailKind) -> [&'static str; 5] {
             "netid: đã liên kết {provider}. Không phải bạn? Hủy và đổi mật khẩu.",
             "netid: połączono {provider}. To nie Ty? Odłącz i zmień hasło.",
         ],
+        MailKind::PasskeyAdded => [
+            "netid: a passkey was added. Not you? Remove it and change your password.",
+            "netid : clé d'accès ajoutée. Pas vous ? Supprimez-la et changez de mot de passe.",
+            "netid: добавлен ключ доступа. Не вы? Удалите его и смените пароль.",
+            "netid: đã thêm khóa truy cập. Không phải bạn? Xóa và đổi mật khẩu.",
+            "netid: dodano klucz dostępu. To nie Ty? Usuń go i zmień hasło.",
+        ],
+        MailKind::PasskeyRemoved => [
+            "netid: a passkey was removed. Not you? Change your password now.",
+            "netid : clé d'accès supprimée. Pas vous ? Changez de mot de passe.",
+            "netid: ключ доступа удалён. Не вы? Смените пароль.",
+            "netid: đã xóa khóa truy cập. Không phải bạn? Đổi mật khẩu ngay.",
+            "netid: usunięto klucz dostępu. To nie Ty? Zmień hasło.",
+        ],
+        MailKind::PasskeyCloned => [
+            "netid: a login with a copied passkey was refused. Remove it and add a new one.",
+            "netid : connexion avec une clé copiée refusée. Supprimez-la, ajoutez-en une.",
+            "netid: отклонён вход с копией ключа. Удалите его и добавьте новый.",
+            "netid: từ chối đăng nhập bằng khóa bị sao chép. Xóa và thêm khóa mới.",
+            "netid: odrzucono logowanie kopią klucza. Usuń go i dodaj nowy.",
+        ],
         MailKind::TwoFactorDisabled => [
             "netid: two-step authentication was switched off. Not you? Change your password now.",
             "netid : la validation en deux étapes a été désactivée. Pas vous ? Changez de mot de passe.",

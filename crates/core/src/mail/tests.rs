@@ -13,6 +13,7 @@ fn vars() -> Vec<(&'static str, &'static str)> {
         ("login", "olga@example.com"),
         ("email", "m***@example.org"),
         ("provider", "Google"),
+        ("name", "Work laptop"),
     ]
 }
 

@@ -90,5 +90,26 @@ pub(super) fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("Đã liên kết đăng nhập {provider}", "Một tài khoản {provider} đã được liên kết với hồ sơ netid của bạn: giờ có thể dùng nó để đăng nhập. Nếu không phải bạn, hãy hủy liên kết trong hồ sơ và đổi mật khẩu ngay."),
             ("Połączono logowanie przez {provider}", "Do Twojego profilu netid połączono konto {provider}: można nim teraz się logować. Jeśli to nie Ty, odłącz je w profilu i natychmiast zmień hasło."),
         ],
+        MailKind::PasskeyAdded => [
+            ("A passkey was added", "The passkey \u{201c}{name}\u{201d} was added to your netid profile: it can now be used to log in. If this was not you, remove it under Security and change your password now."),
+            ("Une clé d'accès a été ajoutée", "La clé d'accès \u{ab}\u{a0}{name}\u{a0}\u{bb} a été ajoutée à votre profil netid : elle permet désormais de vous connecter. Si ce n'était pas vous, supprimez-la dans Sécurité et changez votre mot de passe maintenant."),
+            ("Добавлен ключ доступа", "К вашему профилю netid добавлен ключ доступа \u{ab}{name}\u{bb}: теперь с ним можно войти. Если это были не вы, удалите его в разделе «Безопасность» и смените пароль."),
+            ("Đã thêm khóa truy cập", "Khóa truy cập \u{201c}{name}\u{201d} đã được thêm vào hồ sơ netid của bạn: giờ có thể dùng nó để đăng nhập. Nếu không phải bạn, hãy xóa nó trong mục Bảo mật và đổi mật khẩu ngay."),
+            ("Dodano klucz dostępu", "Do Twojego profilu netid dodano klucz dostępu \u{201e}{name}\u{201d}: można nim teraz się logować. Jeśli to nie Ty, usuń go w sekcji Bezpieczeństwo i natychmiast zmień hasło."),
+        ],
+        MailKind::PasskeyRemoved => [
+            ("A passkey was removed", "The passkey \u{201c}{name}\u{201d} was removed from your netid profile and can no longer log in. If this was not you, change your password now."),
+            ("Une clé d'accès a été supprimée", "La clé d'accès \u{ab}\u{a0}{name}\u{a0}\u{bb} a été supprimée de votre profil netid et ne permet plus de vous connecter. Si ce n'était pas vous, changez votre mot de passe maintenant."),
+            ("Ключ доступа удалён", "Ключ доступа \u{ab}{name}\u{bb} удалён из вашего профиля netid, с ним больше нельзя войти. Если это были не вы, смените пароль."),
+            ("Đã xóa khóa truy cập", "Khóa truy cập \u{201c}{name}\u{201d} đã bị xóa khỏi hồ sơ netid của bạn và không còn đăng nhập được. Nếu không phải bạn, hãy đổi mật khẩu ngay."),
+            ("Usunięto klucz dostępu", "Klucz dostępu \u{201e}{name}\u{201d} usunięto z Twojego profilu netid; nie można nim już się logować. Jeśli to nie Ty, natychmiast zmień hasło."),
+        ],
+        MailKind::PasskeyCloned => [
+            ("A login with a copied passkey was refused", "Someone tried to log in to your netid profile with the passkey \u{201c}{name}\u{201d}, but its counter went back: a copy of it may exist. The login was refused. Remove this passkey under Security and add a new one."),
+            ("Une connexion avec une copie de clé d'accès a été refusée", "Quelqu'un a tenté de se connecter à votre profil netid avec la clé d'accès \u{ab}\u{a0}{name}\u{a0}\u{bb}, mais son compteur a reculé : une copie existe peut-être. La connexion a été refusée. Supprimez cette clé dans Sécurité et ajoutez-en une nouvelle."),
+            ("Отклонён вход со скопированным ключом доступа", "Кто-то пытался войти в ваш профиль netid с ключом доступа \u{ab}{name}\u{bb}, но его счётчик уменьшился: возможно, существует копия. Вход отклонён. Удалите этот ключ в разделе «Безопасность» и добавьте новый."),
+            ("Đã từ chối đăng nhập bằng khóa truy cập bị sao chép", "Ai đó đã thử đăng nhập hồ sơ netid bằng khóa truy cập \u{201c}{name}\u{201d}, nhưng bộ đếm của nó bị lùi: có thể đã có bản sao. Lần đăng nhập đã bị từ chối. Hãy xóa khóa này trong mục Bảo mật và thêm khóa mới."),
+            ("Odrzucono logowanie skopiowanym kluczem dostępu", "Ktoś próbował zalogować się do Twojego profilu netid kluczem dostępu \u{201e}{name}\u{201d}, ale jego licznik się cofnął: może istnieć kopia. Logowanie odrzucono. Usuń ten klucz w sekcji Bezpieczeństwo i dodaj nowy."),
+        ],
     }
 }

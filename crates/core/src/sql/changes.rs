@@ -130,6 +130,9 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 st("DELETE FROM refresh_tokens WHERE profile_id = ?1", &[s(id)])?,
                 st("DELETE FROM social_identities WHERE profile_id = ?1", &[s(id)])?,
                 st("DELETE FROM social_states WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM passkeys WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM passkey_users WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM webauthn_challenges WHERE profile_id = ?1", &[s(id)])?,
                 st("UPDATE profiles SET two_factor_enabled = 0, photo_url = NULL WHERE id = ?1", &[s(id)])?,
             ],
             Change::DeleteTicketsOf(id) => vec![st("DELETE FROM login_tickets WHERE profile_id = ?1", &[s(id)])?],
@@ -424,6 +427,53 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             Change::SetSessionAccount { token_hash, account_id } => {
                 vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
             }
+            Change::PutPasskeyUser { profile_id, user_handle, at } => vec![st(
+                "INSERT INTO passkey_users (profile_id, user_handle, created_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(profile_id) DO NOTHING",
+                &[s(profile_id), s(user_handle), i(*at)],
+            )?],
+            Change::PutCeremony(c) => vec![st(
+                &format!("INSERT INTO webauthn_challenges ({CEREMONY_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7)"),
+                &[
+                    s(&c.challenge_hash),
+                    s(c.purpose.as_str()),
+                    os(&c.profile_id),
+                    os(&c.ticket_hash),
+                    os(&c.user_handle),
+                    i(c.expires_at),
+                    i(c.created_at),
+                ],
+            )?],
+            Change::PutPasskey(p) => vec![st(
+                &format!("INSERT INTO passkeys ({PASSKEY_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"),
+                &[
+                    s(&p.id),
+                    s(&p.profile_id),
+                    s(&p.credential_id),
+                    s(&p.public_key),
+                    i(p.alg),
+                    i(p.sign_count),
+                    b(p.backup_eligible),
+                    b(p.backed_up),
+                    s(&p.aaguid),
+                    s(&p.transports),
+                    s(&p.user_handle),
+                    s(&p.name),
+                    i(p.created_at),
+                    oi(p.last_used_at),
+                ],
+            )?],
+            Change::UsePasskey { id, sign_count, backed_up, at } => vec![st(
+                "UPDATE passkeys SET sign_count = ?2, backed_up = ?3, last_used_at = ?4 WHERE id = ?1",
+                &[s(id), i(*sign_count), b(*backed_up), i(*at)],
+            )?],
+            Change::RenamePasskey { profile_id, id, name } => vec![st(
+                "UPDATE passkeys SET name = ?3 WHERE profile_id = ?1 AND id = ?2",
+                &[s(profile_id), s(id), s(name)],
+            )?],
+            Change::DeletePasskey { profile_id, id } => {
+                vec![st("DELETE FROM passkeys WHERE profile_id = ?1 AND id = ?2", &[s(profile_id), s(id)])?]
+            }
             Change::Guard(g) => vec![guard(g)?],
             Change::PutTwoFactor(t) => vec![st(
                 "INSERT INTO two_factor (profile_id, secret_sealed, enabled, last_step, created_at) VALUES (?1,?2,?3,?4,?5) \
@@ -639,6 +689,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     )?,
                     st("DELETE FROM login_tickets WHERE expires_at <= ?1", &[i(*now)])?,
                     st("DELETE FROM social_states WHERE expires_at <= ?1", &[i(*now)])?,
+                    st("DELETE FROM webauthn_challenges WHERE expires_at <= ?1", &[i(*now)])?,
                     st(
                         "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
                         &[i(*now), i(*idle_timeout)],
@@ -773,8 +824,41 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
             Guard::OtherLoginMethod { profile_id, provider, subject } => (
                 "other_login_method",
                 "EXISTS (SELECT 1 FROM profiles WHERE id = ?1 AND password_hash != '' AND (email_confirmed = 1 OR phone_confirmed = 1)) \
-                 OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND NOT (provider = ?2 AND subject = ?3))",
+                 OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND NOT (provider = ?2 AND subject = ?3)) \
+                 OR EXISTS (SELECT 1 FROM passkeys WHERE profile_id = ?1)",
                 vec![s(profile_id), s(provider), s(subject)],
+            ),
+            Guard::PasskeysBelow { profile_id, max } => (
+                "passkeys_below",
+                "(SELECT COUNT(*) FROM passkeys WHERE profile_id = ?1) < ?2",
+                vec![s(profile_id), i(i64::from(*max))],
+            ),
+            Guard::CredentialFree { credential_id } => (
+                "credential_free",
+                "NOT EXISTS (SELECT 1 FROM passkeys WHERE credential_id = ?1)",
+                vec![s(credential_id)],
+            ),
+            Guard::PasskeyUserIs { profile_id, user_handle } => (
+                "passkey_user_is",
+                "EXISTS (SELECT 1 FROM passkey_users WHERE profile_id = ?1 AND user_handle = ?2)",
+                vec![s(profile_id), s(user_handle)],
+            ),
+            Guard::SignCountBelow { id, count } => (
+                "sign_count_below",
+                "EXISTS (SELECT 1 FROM passkeys WHERE id = ?1 AND sign_count < ?2)",
+                vec![s(id), i(*count)],
+            ),
+            Guard::PasskeyExists { profile_id, id } => (
+                "passkey_exists",
+                "EXISTS (SELECT 1 FROM passkeys WHERE profile_id = ?1 AND id = ?2)",
+                vec![s(profile_id), s(id)],
+            ),
+            Guard::OtherThanPasskey { profile_id, id } => (
+                "other_login_method",
+                "EXISTS (SELECT 1 FROM profiles WHERE id = ?1 AND password_hash != '' AND (email_confirmed = 1 OR phone_confirmed = 1)) \
+                 OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1) \
+                 OR EXISTS (SELECT 1 FROM passkeys WHERE profile_id = ?1 AND id != ?2)",
+                vec![s(profile_id), s(id)],
             ),
         }
     }

@@ -271,6 +271,29 @@ impl<D: Database> Store for SqlStore<D> {
         Ok(rows.into_iter().next().and_then(SocialStateRow::into_state).filter(|st| st.expires_at > now))
     }
 
+    async fn passkeys_of(&self, profile_id: &str) -> StoreResult<Vec<Passkey>> {
+        let sql = format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE profile_id = ?1 ORDER BY created_at, id");
+        Ok(self.all::<PasskeyRow>(&sql, &[s(profile_id)]).await?.into_iter().map(Into::into).collect())
+    }
+
+    async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<Passkey>> {
+        let sql = format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE credential_id = ?1");
+        Ok(self.first::<PasskeyRow>(&sql, &[s(credential_id)]).await?.map(Into::into))
+    }
+
+    async fn passkey_user(&self, profile_id: &str) -> StoreResult<Option<String>> {
+        let sql = "SELECT user_handle FROM passkey_users WHERE profile_id = ?1";
+        Ok(self.first::<HandleRow>(sql, &[s(profile_id)]).await?.map(|r| r.user_handle))
+    }
+
+    async fn take_ceremony(&self, challenge_hash: &str, now: i64) -> StoreResult<Option<Ceremony>> {
+        // Deleted and answered by one statement: of two answers with one challenge, one gets
+        // it. An expired one is deleted too, and answers nothing.
+        let sql = format!("DELETE FROM webauthn_challenges WHERE challenge_hash = ?1 RETURNING {CEREMONY_COLS}");
+        let rows = self.all::<CeremonyRow>(&sql, &[s(challenge_hash)]).await?;
+        Ok(rows.into_iter().next().and_then(CeremonyRow::into_ceremony).filter(|c| c.expires_at > now))
+    }
+
     async fn two_factor(&self, profile_id: &str) -> StoreResult<Option<TwoFactor>> {
         if let Some(hit) = self.ahead.borrow().two_factor.get(profile_id) {
             return Ok(hit.clone());

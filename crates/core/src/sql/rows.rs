@@ -621,3 +621,78 @@ impl From<AppRow> for App {
         }
     }
 }
+
+pub const PASSKEY_COLS: &str =
+    "id, profile_id, credential_id, public_key, alg, sign_count, backup_eligible, backed_up, \
+     aaguid, transports, user_handle, name, created_at, last_used_at";
+
+#[derive(Deserialize)]
+pub struct PasskeyRow {
+    pub id: String,
+    pub profile_id: String,
+    pub credential_id: String,
+    pub public_key: String,
+    pub alg: i64,
+    pub sign_count: i64,
+    pub backup_eligible: i64,
+    pub backed_up: i64,
+    pub aaguid: String,
+    pub transports: String,
+    pub user_handle: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+impl From<PasskeyRow> for Passkey {
+    fn from(r: PasskeyRow) -> Self {
+        Passkey {
+            id: r.id,
+            profile_id: r.profile_id,
+            credential_id: r.credential_id,
+            public_key: r.public_key,
+            alg: r.alg,
+            sign_count: r.sign_count,
+            backup_eligible: r.backup_eligible != 0,
+            backed_up: r.backed_up != 0,
+            aaguid: r.aaguid,
+            transports: r.transports,
+            user_handle: r.user_handle,
+            name: r.name,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+        }
+    }
+}
+
+pub const CEREMONY_COLS: &str = "challenge_hash, purpose, profile_id, ticket_hash, user_handle, expires_at, created_at";
+
+#[derive(Deserialize)]
+pub struct CeremonyRow {
+    pub challenge_hash: String,
+    pub purpose: String,
+    pub profile_id: Option<String>,
+    pub ticket_hash: Option<String>,
+    pub user_handle: Option<String>,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+impl CeremonyRow {
+    pub fn into_ceremony(self) -> Option<Ceremony> {
+        Some(Ceremony {
+            challenge_hash: self.challenge_hash,
+            purpose: CeremonyPurpose::parse(&self.purpose)?,
+            profile_id: self.profile_id,
+            ticket_hash: self.ticket_hash,
+            user_handle: self.user_handle,
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct HandleRow {
+    pub user_handle: String,
+}

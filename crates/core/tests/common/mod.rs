@@ -13,6 +13,7 @@ use netid_core::tokens::SeededEntropy;
 use netid_core::{Code, Lang, Result};
 use pollster::block_on;
 
+pub mod social;
 pub mod sqlite;
 pub use sqlite::{Sqlite, SqliteStore};
 
