@@ -5,6 +5,9 @@ import { after } from "node:test";
 
 export const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
 export const API = `${BASE}/api/v1`;
+/** The same service by host name: passkeys need one (an IP address is no WebAuthn RP ID). */
+export const NAMED_BASE = BASE.replace("127.0.0.1", "localhost");
+export const NAMED_API = `${NAMED_BASE}/api/v1`;
 export const PASSWORD = "violet-harbour-lantern";
 
 // After every file that uses these helpers (each runs in its own process), the data
@@ -31,7 +34,7 @@ export function uniqueEmail(tag = "user") {
  * Calls the API. `body` is JSON-encoded unless it is a string/Buffer (sent raw).
  * Returns { status, headers, json, text }.
  */
-export async function call(method, path, { body, token, lang, ip, headers = {}, raw = false } = {}) {
+export async function call(method, path, { body, token, lang, ip, headers = {}, raw = false, base = API } = {}) {
   const h = { ...headers };
   if (token) h.Authorization = `Bearer ${token}`;
   if (lang) h["Accept-Language"] = lang;
@@ -43,7 +46,7 @@ export async function call(method, path, { body, token, lang, ip, headers = {}, 
     if (!h["Content-Type"]) h["Content-Type"] = "application/json";
   }
   // A request the dev proxy never answers fails in a minute, not undici's five.
-  const resp = await fetch(`${API}${path}`, { method, headers: h, body: payload, redirect: "manual", signal: AbortSignal.timeout(60_000) });
+  const resp = await fetch(`${base}${path}`, { method, headers: h, body: payload, redirect: "manual", signal: AbortSignal.timeout(60_000) });
   const text = await resp.text();
   let json = null;
   if (!raw && text) {

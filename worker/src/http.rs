@@ -103,7 +103,7 @@ struct Envelope<'a> {
 struct SecondFactor {
     ticket: String,
     expires_at: String,
-    methods: [&'static str; 2],
+    methods: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -126,7 +126,7 @@ pub fn error_response(err: &Error, lang: Lang) -> Response {
         second_factor: err.challenge.as_ref().map(|c| SecondFactor {
             ticket: c.ticket.clone(),
             expires_at: netid_core::time::rfc3339(c.expires_at),
-            methods: ["totp", "recovery_code"],
+            methods: if c.passkey { vec!["totp", "recovery_code", "passkey"] } else { vec!["totp", "recovery_code"] },
         }),
     };
     let text =

@@ -335,13 +335,15 @@ impl Error {
 pub struct Challenge {
     pub ticket: String,
     pub expires_at: i64,
+    /// The profile has passkeys: one may be the second step.
+    pub passkey: bool,
 }
 
 impl Error {
     /// `second_factor_required` with its ticket.
-    pub fn second_factor(ticket: String, expires_at: i64) -> Self {
+    pub fn second_factor(ticket: String, expires_at: i64, passkey: bool) -> Self {
         let mut e = Error::new(Code::SecondFactorRequired);
-        e.challenge = Some(Challenge { ticket, expires_at });
+        e.challenge = Some(Challenge { ticket, expires_at, passkey });
         e
     }
 }

@@ -221,8 +221,13 @@ async fn challenge<S: Store>(
         created_at: env.now,
         by_social,
     }));
+    // Whether a passkey can be the second step (the methods the answer lists).
+    let passkey = match env.store.passkeys_of(&profile.id).await {
+        Ok(p) => !p.is_empty(),
+        Err(e) => return e,
+    };
     match env.commit(changes).await {
-        Ok(()) => Error::second_factor(ticket, expires_at),
+        Ok(()) => Error::second_factor(ticket, expires_at, passkey),
         Err(e) => e,
     }
 }
