@@ -10,6 +10,7 @@ import {
 } from "/ui.js";
 import { accountView, inviteView } from "/accounts.js";
 import { securityCard } from "/security.js";
+import { passkeyLogin, passkeySecondStep, leaveLogin } from "/passkeys.js";
 import { socialButtons, socialCard } from "/social.js";
 
 const app = document.getElementById("app");
@@ -179,7 +180,8 @@ async function loginView() {
           sessionStorage.setItem("netid.pending", JSON.stringify({ channel: r.kind === "phone" ? "sms" : "email", to: r.value }));
           go("#/confirm");
         } else if (err.code === "second_factor_required" && err.secondFactor) {
-          form.replaceWith(secondStepForm(err.secondFactor.ticket));
+          leaveLogin();
+          form.replaceWith(secondStepForm(err.secondFactor.ticket, err.secondFactor.methods));
         } else if (err.code === "invalid_credentials" || err.code === "too_many_attempts") {
           showErrors(form, []);
           notice(form, err.apiMessage, true);
@@ -187,7 +189,8 @@ async function loginView() {
       }
     });
   });
-  return card(h("h1", { text: t("login_title") }), form, await socialButtons("login"),
+  const passkey = passkeyLogin(form, goBack);
+  return card(h("h1", { text: t("login_title") }), form, passkey ? h("div", { class: "row passkey-row" }, passkey) : null, await socialButtons("login"),
     h("div", { class: "links" }, h("a", {
       href: "#/forgot", id: "forgot-link", text: t("forgot"),
       // The login typed so far goes along, so recovery does not ask for it again.
@@ -195,8 +198,9 @@ async function loginView() {
     }), h("a", { href: "#/signup", text: t("no_profile") })));
 }
 
-/** The second step of a login: a code from the authenticator app, or a recovery code. */
-function secondStepForm(ticket) {
+/** The second step of a login: a code from the authenticator app, a recovery code, or
+ * (when `methods` says the profile has one) a passkey. */
+function secondStepForm(ticket, methods = []) {
   let recovery = false;
   const input = () => (recovery
     ? field("recovery_code", t("recovery_code"), "text", { autocomplete: "off" })
@@ -206,6 +210,8 @@ function secondStepForm(ticket) {
   const form = h("form", { novalidate: true, id: "second-factor-form" },
     h("p", { class: "muted", text: message("second_factor_required", lang) }), slot, toggle, h("button", { type: "submit", text: t("verify") }));
   toggle.addEventListener("click", () => { recovery = !recovery; slot.replaceChildren(input()); toggle.hidden = recovery; });
+  const passkey = methods.includes("passkey") ? passkeySecondStep(form, ticket, goBack, () => go("#/login")) : null;
+  if (passkey) form.append(h("div", { class: "row passkey-row" }, passkey));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const v = Object.fromEntries(new FormData(form));
@@ -571,6 +577,8 @@ let renders = 0;
 
 async function renderPage() {
   const seq = ++renders;
+  // A login field's pending passkey request ends with the page it belongs to.
+  leaveLogin();
   const stale = () => seq !== renders;
   const [name, arg] = ((location.hash.replace(/^#\//, "").split("?")[0]) || "profile").split("/");
   const [view, titleKey] = ROUTES[name] || [notFoundView, "not_found_title"];

@@ -1,5 +1,6 @@
 import { PRODUCT_LABELS } from "./i18n-product.js";
 import { AUDIT_LABELS } from "./i18n-audit.js";
+import { PASSKEY_LABELS } from "./i18n-passkeys.js";
 // UI labels in the five languages. Validation and API error messages come from
 // @netid/client (the same table the server uses), never from here.
 export const LABELS = {
@@ -366,3 +367,4 @@ const SECURITY_LABELS = {
 for (const [lang, labels] of Object.entries(SECURITY_LABELS)) Object.assign(LABELS[lang], labels);
 for (const [lang, labels] of Object.entries(PRODUCT_LABELS)) Object.assign(LABELS[lang], labels);
 for (const [lang, labels] of Object.entries(AUDIT_LABELS)) Object.assign(LABELS[lang], labels);
+for (const [lang, labels] of Object.entries(PASSKEY_LABELS)) Object.assign(LABELS[lang], labels);

@@ -3,6 +3,7 @@
 // the sessions list (end one, end all others). Every code is checked by @netid/client first.
 import { validateOtp, qrPath, message } from "/vendor/netid-client/netid_client.js";
 import { lang, t, h, field, showErrors, notice, api, apiError, busy, card, render, toast } from "/ui.js";
+import { passkeysPanel } from "/passkeys.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -143,5 +144,7 @@ async function sessionsPanel() {
 /** The Security card of the profile page. */
 export async function securityCard(me) {
   hasPassword = me.has_password !== false;
-  return card(h("h2", { id: "security", text: t("two_step_title") }), twoFactorPanel(me), h("h3", { text: t("sessions") }), await sessionsPanel());
+  return card(h("h2", { id: "security", text: t("two_step_title") }), twoFactorPanel(me),
+    h("h3", { id: "passkeys-title", text: t("pk_title") }), await passkeysPanel(passwordForm),
+    h("h3", { text: t("sessions") }), await sessionsPanel());
 }

@@ -21,7 +21,9 @@ export async function launch() {
   return browser;
 }
 
-function personIp() {
+/** A documentation-range client address of its own (the tests' requests made outside a page
+ * send it too, so they do not share one network's budget). */
+export function personIp() {
   const b = randomBytes(2);
   return `198.51.${b[0]}.${b[1]}`;
 }

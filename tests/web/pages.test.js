@@ -277,7 +277,8 @@ test("a dismissed person opening the workspace is told it is no longer open to t
 test("a workspace app's login_hint fills netid's login field, and the login goes back to the app's request", async () => {
   // The app's callback: a server of the test's own on 127.0.0.1.
   let callback = null;
-  const appServer = createServer((req, res) => { callback = `http://127.0.0.1${req.url}`; res.end("back at the app"); });
+  // Only the callback counts: the browser may ask the same server for /favicon.ico after it.
+  const appServer = createServer((req, res) => { if (req.url.startsWith("/callback")) callback = `http://127.0.0.1${req.url}`; res.end("back at the app"); });
   await new Promise((resolve) => appServer.listen(0, "127.0.0.1", resolve));
   const redirect = `http://127.0.0.1:${appServer.address().port}/callback`;
   try {

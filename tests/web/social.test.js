@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { BASE, launch, outbox } from "./browser.js";
+import { BASE, launch, outbox, personIp } from "./browser.js";
 import { totp, serviceNow } from "../lib/totp.js";
 
 const OIDC = process.env.NETID_OIDC_URL || "http://127.0.0.1:8794";
@@ -84,7 +84,8 @@ test("an account linked to no profile comes back to the login page with the mess
 
 async function personWithPassword() {
   const email = `${unique("pw")}@example.com`;
-  const post = async (path, body) => fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const ip = personIp();
+  const post = async (path, body) => fetch(`${BASE}/api/v1${path}`, { method: "POST", headers: { "Content-Type": "application/json", "CF-Connecting-IP": ip }, body: JSON.stringify(body) });
   assert.equal((await post("/signup", { email, password: PASSWORD, first_name: "Rosalind", last_name: "Franklin" })).status, 201);
   assert.equal((await post("/signup/confirm", { email, code: (await outbox(email, "signup_code")).code })).status, 200);
   return email;
