@@ -422,11 +422,23 @@ fn phone_change_by_sms() {
         .unwrap();
     assert_eq!(me.phone.as_deref(), Some("+33612345678"));
     assert!(w.login("+33 6 12 34 56 78", PW, ClientKind::Browser).is_ok());
+    assert!(w.store.outbox_to("+33612345678").iter().all(|m| m.kind != "phone_changed"), "a first phone tells nobody");
+    // A second change tells the old (confirmed) number.
+    let pid = a.profile.id.clone();
+    w.run(|env| Box::pin(async move { flows::request_phone_change(env, &pid, "+33698765432", None, PW).await }))
+        .unwrap();
+    let code = w.last_code("+33698765432");
+    let pid = a.profile.id.clone();
+    w.run(|env| {
+        Box::pin(async move { flows::confirm_phone_change(env, &pid, "+33698765432", None, &code, false).await })
+    })
+    .unwrap();
+    assert_eq!(w.store.outbox_to("+33612345678")[0].kind, "phone_changed");
     let b = w.person("phone2@example.com");
     let pid = b.profile.id.clone();
     assert_eq!(
         code_of(w.run(|env| Box::pin(async move {
-            flows::request_phone_change(env, &pid, "+33612345678", None, PW).await
+            flows::request_phone_change(env, &pid, "+33698765432", None, PW).await
         }))),
         Code::PhoneTaken
     );

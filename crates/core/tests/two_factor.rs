@@ -287,3 +287,30 @@ fn sessions_are_listed_and_ended_by_id() {
     assert_eq!(code_of(w.auth(&c.token)), Code::Unauthenticated);
     assert!(w.auth(&a.token).is_ok());
 }
+
+#[test]
+fn switching_on_renewing_codes_and_a_replayed_code_are_told_and_logged() {
+    let mut w = World::new();
+    let (g, secret, _) = enrolled(&mut w, "tf-notices@example.com");
+    let kinds = |w: &World| w.store.outbox_to("tf-notices@example.com").into_iter().map(|m| m.kind).collect::<Vec<_>>();
+    assert_eq!(kinds(&w)[0], "two_factor_enabled");
+    let pid = g.profile.id.clone();
+    w.run(|env| Box::pin(async move { two_factor::regenerate_recovery_codes(env, &pid, PW).await })).unwrap();
+    assert_eq!(kinds(&w)[0], "recovery_codes_renewed");
+    // A code used at login, presented again: refused, logged, told.
+    w.advance(60);
+    let now = w.now;
+    login_with(&mut w, "tf-notices@example.com", otp(code(&secret, now))).unwrap();
+    let now = w.now;
+    assert_eq!(code_of(login_with(&mut w, "tf-notices@example.com", otp(code(&secret, now)))), Code::InvalidOtpLogin);
+    assert_eq!(kinds(&w)[0], "otp_replayed");
+    let logged = w.store.query::<serde_json::Value>(
+        "SELECT action FROM audit_log WHERE actor = ?1 AND action = 'two_factor.code_replayed'",
+        &[netid_core::sql::Value::Text(g.profile.id.clone())],
+    );
+    assert_eq!(logged.len(), 1);
+    // A wrong code is only wrong: no notice.
+    let before = kinds(&w).len();
+    assert_eq!(code_of(login_with(&mut w, "tf-notices@example.com", otp("000000".into()))), Code::InvalidOtpLogin);
+    assert_eq!(kinds(&w).len(), before);
+}

@@ -194,6 +194,10 @@ async fn confirm_change<S: Store>(
             changes.push(Change::DeleteProfile(owner.id));
         }
     }
+    let old_confirmed = match &address {
+        Address::Email(_) => profile.email_confirmed,
+        Address::Phone(_) => profile.phone_confirmed,
+    };
     let old = match &address {
         Address::Email(e) => {
             let old = profile.email.replace(e.as_str().to_string());
@@ -219,6 +223,9 @@ async fn confirm_change<S: Store>(
     if let (Address::Email(_), Some(old)) = (&address, old.as_deref()) {
         let masked = mask(address.as_str());
         changes.push(env.outbox(MailKind::EmailChanged, profile.lang, old, &[("email", &masked)], None));
+    }
+    if let (Address::Phone(_), Some(old), true) = (&address, old.as_deref(), old_confirmed) {
+        changes.push(env.outbox(MailKind::PhoneChanged, profile.lang, old, &[], None));
     }
     if apply_to_all_accounts {
         let (contact_email, phone) = match &address {

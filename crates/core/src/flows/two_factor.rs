@@ -96,6 +96,9 @@ pub async fn enable<S: Store>(env: &mut Env<'_, S>, profile_id: &str, code: &str
     ];
     changes.extend(throttle::refund(&keys));
     changes.push(env.audit(Some(&profile.id), "two_factor.enabled", &profile.id, ""));
+    if let Some(to) = notice_address(&profile) {
+        changes.push(env.message(MailKind::TwoFactorEnabled, profile.lang, &to, None));
+    }
     match env.commit(changes).await {
         // The guard's error is the login's (401); here a spent code is a wrong input (422).
         Err(e) if e.code == Code::InvalidOtpLogin => Err(Error::field(Code::InvalidOtp, "code")),
@@ -117,6 +120,9 @@ pub async fn regenerate_recovery_codes<S: Store>(
     let (codes, replace) = recovery_set(env, &profile.id);
     let audit = env.audit(Some(&profile.id), "two_factor.recovery_codes", &profile.id, "");
     changes.extend([replace, audit]);
+    if let Some(to) = notice_address(&profile) {
+        changes.push(env.message(MailKind::RecoveryCodesRenewed, profile.lang, &to, None));
+    }
     env.commit(changes).await?;
     Ok(codes)
 }
@@ -228,6 +234,13 @@ async fn verify_counted<S: Store>(
         let secret = totp::open(&key(env)?, &profile.id, &tf.secret_sealed).ok_or_else(|| Error::internal("unseal"))?;
         let step = totp::check(&secret, code, env.now.max(0) as u64).ok_or_else(wrong)? as i64;
         if step <= tf.last_step {
+            // A right code presented again: someone who saw it (or the password's holder
+            // racing its owner). Refused, written to the profile's log, and the owner told.
+            let mut report = vec![env.audit(Some(&profile.id), "two_factor.code_replayed", &profile.id, "")];
+            if let Some(to) = notice_address(profile) {
+                report.push(env.message(MailKind::OtpReplayed, profile.lang, &to, None));
+            }
+            env.commit(report).await?;
             return Err(wrong());
         }
         return Ok(vec![

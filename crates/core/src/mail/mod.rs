@@ -41,10 +41,18 @@ pub enum MailKind {
     /// A passkey ({name}) answered with a signature counter that went back: a copy of it
     /// may exist; the login was refused.
     PasskeyCloned,
+    /// Two-step authentication was switched on.
+    TwoFactorEnabled,
+    /// New recovery codes were made; the old ones stopped working.
+    RecoveryCodesRenewed,
+    /// A code of the authenticator app was presented again after it was used.
+    OtpReplayed,
+    /// To the OLD number after a phone change.
+    PhoneChanged,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 15] = [
+    pub const ALL: [MailKind; 19] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
@@ -60,6 +68,10 @@ impl MailKind {
         MailKind::PasskeyAdded,
         MailKind::PasskeyRemoved,
         MailKind::PasskeyCloned,
+        MailKind::TwoFactorEnabled,
+        MailKind::RecoveryCodesRenewed,
+        MailKind::OtpReplayed,
+        MailKind::PhoneChanged,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -79,6 +91,10 @@ impl MailKind {
             MailKind::PasskeyAdded => "passkey_added",
             MailKind::PasskeyRemoved => "passkey_removed",
             MailKind::PasskeyCloned => "passkey_cloned",
+            MailKind::TwoFactorEnabled => "two_factor_enabled",
+            MailKind::RecoveryCodesRenewed => "recovery_codes_renewed",
+            MailKind::OtpReplayed => "otp_replayed",
+            MailKind::PhoneChanged => "phone_changed",
         }
     }
 }

@@ -111,5 +111,33 @@ pub(super) fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("Đã từ chối đăng nhập bằng khóa truy cập bị sao chép", "Ai đó đã thử đăng nhập hồ sơ netid bằng khóa truy cập \u{201c}{name}\u{201d}, nhưng bộ đếm của nó bị lùi: có thể đã có bản sao. Lần đăng nhập đã bị từ chối. Hãy xóa khóa này trong mục Bảo mật và thêm khóa mới."),
             ("Odrzucono logowanie skopiowanym kluczem dostępu", "Ktoś próbował zalogować się do Twojego profilu netid kluczem dostępu \u{201e}{name}\u{201d}, ale jego licznik się cofnął: może istnieć kopia. Logowanie odrzucono. Usuń ten klucz w sekcji Bezpieczeństwo i dodaj nowy."),
         ],
+        MailKind::TwoFactorEnabled => [
+            ("Two-step authentication was switched on", "Two-step authentication was switched on for your netid profile: logging in now also asks for a code from your authenticator app. If this was not you, change your password and contact your administrator now."),
+            ("La validation en deux étapes a été activée", "La validation en deux étapes a été activée pour votre profil netid : la connexion demande désormais aussi un code de votre application d'authentification. Si ce n'était pas vous, changez votre mot de passe et contactez votre administrateur maintenant."),
+            ("Двухэтапная аутентификация включена", "Для вашего профиля netid включена двухэтапная аутентификация: теперь при входе нужен ещё и код из приложения-аутентификатора. Если это были не вы, смените пароль и обратитесь к администратору."),
+            ("Xác thực hai bước đã được bật", "Xác thực hai bước đã được bật cho hồ sơ netid của bạn: giờ khi đăng nhập cần thêm mã từ ứng dụng xác thực. Nếu không phải bạn, hãy đổi mật khẩu và liên hệ quản trị viên ngay."),
+            ("Włączono uwierzytelnianie dwuetapowe", "Dla Twojego profilu netid włączono uwierzytelnianie dwuetapowe: logowanie wymaga teraz także kodu z aplikacji uwierzytelniającej. Jeśli to nie Ty, zmień hasło i natychmiast skontaktuj się z administratorem."),
+        ],
+        MailKind::RecoveryCodesRenewed => [
+            ("New recovery codes were made", "New recovery codes were made for your netid profile; the old ones no longer work. If this was not you, change your password now."),
+            ("De nouveaux codes de récupération ont été générés", "De nouveaux codes de récupération ont été générés pour votre profil netid ; les anciens ne fonctionnent plus. Si ce n'était pas vous, changez votre mot de passe maintenant."),
+            ("Созданы новые коды восстановления", "Для вашего профиля netid созданы новые коды восстановления; старые больше не действуют. Если это были не вы, смените пароль."),
+            ("Đã tạo mã khôi phục mới", "Đã tạo mã khôi phục mới cho hồ sơ netid của bạn; mã cũ không còn dùng được. Nếu không phải bạn, hãy đổi mật khẩu ngay."),
+            ("Wygenerowano nowe kody odzyskiwania", "Dla Twojego profilu netid wygenerowano nowe kody odzyskiwania; stare już nie działają. Jeśli to nie Ty, natychmiast zmień hasło."),
+        ],
+        MailKind::OtpReplayed => [
+            ("A used code was tried again", "Someone entered a code from your authenticator app that had already been used, and netid refused it. If this was not you, someone may know your password: change it now."),
+            ("Un code déjà utilisé a été réessayé", "Quelqu'un a saisi un code de votre application d'authentification déjà utilisé, et netid l'a refusé. Si ce n'était pas vous, quelqu'un connaît peut-être votre mot de passe : changez-le maintenant."),
+            ("Повторно введён использованный код", "Кто-то ввёл уже использованный код из вашего приложения-аутентификатора, и netid его отклонил. Если это были не вы, возможно, кто-то знает ваш пароль: смените его."),
+            ("Một mã đã dùng được thử lại", "Ai đó đã nhập một mã đã dùng từ ứng dụng xác thực của bạn và netid đã từ chối. Nếu không phải bạn, có thể ai đó biết mật khẩu của bạn: hãy đổi ngay."),
+            ("Ponownie użyto wykorzystanego kodu", "Ktoś wpisał już wykorzystany kod z Twojej aplikacji uwierzytelniającej i netid go odrzucił. Jeśli to nie Ty, ktoś może znać Twoje hasło: natychmiast je zmień."),
+        ],
+        MailKind::PhoneChanged => [
+            ("Your netid phone was changed", "The phone number of your netid profile was changed; this number no longer logs in. If this was not you, reset your password with your email or contact your administrator now."),
+            ("Le téléphone de votre profil netid a été modifié", "Le numéro de téléphone de votre profil netid a été modifié ; ce numéro ne permet plus de se connecter. Si ce n'était pas vous, réinitialisez votre mot de passe avec votre e-mail ou contactez votre administrateur maintenant."),
+            ("Телефон профиля netid изменён", "Номер телефона вашего профиля netid изменён; с этим номером больше нельзя войти. Если это были не вы, сбросьте пароль через почту или немедленно обратитесь к администратору."),
+            ("Số điện thoại netid của bạn đã được thay đổi", "Số điện thoại của hồ sơ netid đã được thay đổi; số này không còn dùng để đăng nhập. Nếu không phải bạn, hãy đặt lại mật khẩu bằng email hoặc liên hệ quản trị viên ngay."),
+            ("Numer telefonu netid został zmieniony", "Numer telefonu Twojego profilu netid został zmieniony; tym numerem nie można się już logować. Jeśli to nie Ty, zresetuj hasło przez e-mail lub natychmiast skontaktuj się z administratorem."),
+        ],
     }
 }
