@@ -116,25 +116,36 @@ async function sessionsPanel() {
       s.current ? h("span", { class: "badge", text: t("this_session") }) : null),
     s.current ? null : h("button", {
       type: "button", class: "secondary end-session", text: t("end"),
-      onclick: async (ev) => {
-        ev.target.disabled = true;
-        try {
-          await api("DELETE", `/me/sessions/${encodeURIComponent(s.id)}`);
-          ev.target.closest("li").remove();
+      // Ending a session asks for the password again (or nothing more for a profile without
+      // one, whose young session stands in for it).
+      onclick: (ev) => {
+        const li = ev.target.closest("li");
+        if (li.querySelector("form")) return;
+        const form = passwordForm(`end-${s.id}`, `end_password_${s.id}`, t("end"), true, async (password) => {
+          await api("DELETE", `/me/sessions/${encodeURIComponent(s.id)}`, { password });
+          li.remove();
           // The last other one gone: nothing is left to end "all" of.
           if (!panel.querySelector(".end-session")) others.remove();
           toast(t("session_ended_one"));
-        }
-        catch (err) { ev.target.disabled = false; notice(panel, err.apiMessage, true); }
+        });
+        form.classList.add("end-session-form");
+        li.append(form);
+        form.querySelector("input")?.focus();
       },
     })));
-  const others = h("button", {
+  const others = h("div", { id: "end-others-box" }, h("button", {
     type: "button", class: "secondary", id: "end-others", text: t("end_others"),
-    onclick: async () => {
-      try { await api("POST", "/me/sessions/end-others"); toast(t("sessions_ended")); panel.replaceWith(await sessionsPanel()); }
-      catch (err) { notice(panel, err.apiMessage, true); }
+    onclick: (ev) => {
+      ev.target.hidden = true;
+      const form = passwordForm("end-others-form", "end_others_password", t("end_others"), true, async (password) => {
+        await api("POST", "/me/sessions/end-others", { password });
+        toast(t("sessions_ended"));
+        panel.replaceWith(await sessionsPanel());
+      });
+      others.append(form);
+      form.querySelector("input")?.focus();
     },
-  });
+  }));
   // One session: no "end all others" (and nothing else: a DOM append writes null as text).
   panel.append(h("ul", { class: "sessions" }, rows));
   if (list.length > 1) panel.append(others);

@@ -134,8 +134,8 @@ test("sessions, two-step and phone changes leave nothing behind at any failed st
     const p = await desktop();
     const list = await call("GET", "/me/sessions", { token: p.token });
     return { ...p, sid: list.json.sessions.find((s) => !s.current).id };
-  }, (p) => call("DELETE", `/me/sessions/${p.sid}`, { token: p.token }));
-  await everyStep("end other sessions", desktop, (p) => call("POST", "/me/sessions/end-others", { token: p.token }));
+  }, (p) => call("DELETE", `/me/sessions/${p.sid}`, { token: p.token, body: { password: p.password } }));
+  await everyStep("end other sessions", desktop, (p) => call("POST", "/me/sessions/end-others", { token: p.token, body: { password: p.password } }));
   const enrolled = async () => {
     const p = await person();
     const s = await call("POST", "/me/two-factor/setup", { token: p.token, body: { password: p.password } });

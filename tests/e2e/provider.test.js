@@ -484,11 +484,11 @@ test("every other way out of a netid session tells the apps: ending other sessio
     };
     // "End all other sessions" from the invitation's session.
     const t1 = await tokens(config, await browserLogin());
-    assert.equal((await call("POST", "/me/sessions/end-others", { token: member.token })).status, 204);
+    assert.equal((await call("POST", "/me/sessions/end-others", { token: member.token, body: { password: PASSWORD } })).status, 204);
     await told(t1, "end-others");
     // Ending one session by its id.
     const t2 = await tokens(config, await browserLogin());
-    const ended = await call("DELETE", `/me/sessions/${t2.claims().sid}`, { token: member.token });
+    const ended = await call("DELETE", `/me/sessions/${t2.claims().sid}`, { token: member.token, body: { password: PASSWORD } });
     assert.equal(ended.status, 204, ended.text);
     await told(t2, "one session ended");
     // An admin switching the member's two-step off ends their sessions.

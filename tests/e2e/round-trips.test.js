@@ -73,7 +73,7 @@ test("GET /me refuses a session at once after a logout, an ended session or idle
   // Ending every other session from a third one ends the cached one too.
   const third = await call("POST", "/login", { body: { login: p.email, password: p.password } });
   assert.equal((await call("GET", "/me", { token: other.json.token })).status, 200);
-  const ended = await call("POST", "/me/sessions/end-others", { token: third.json.token });
+  const ended = await call("POST", "/me/sessions/end-others", { token: third.json.token, body: { password: p.password } });
   assert.ok(ended.status === 200 || ended.status === 204, ended.text);
   assertError(await call("GET", "/me", { token: other.json.token }), 401, "unauthenticated");
 

@@ -97,9 +97,9 @@ test("every route reads in one round trip and writes in one, plus the counted at
   const sessions = await route("GET", "/me/sessions", READ, () => call("GET", "/me/sessions", { token }));
   const other = sessions.json.sessions.find((s) => !s.current);
   assert.ok(other, "the second login's session");
-  await route("DELETE", "/me/sessions/{sid}", WRITE, () => call("DELETE", `/me/sessions/${other.id}`, { token }));
+  await route("DELETE", "/me/sessions/{sid}", COUNTED, () => call("DELETE", `/me/sessions/${other.id}`, { token, body: { password: NEW } }));
   await call("POST", "/login", { body: { login: moved, password: NEW }, ip });
-  await route("POST", "/me/sessions/end-others", WRITE, () => call("POST", "/me/sessions/end-others", { token }));
+  await route("POST", "/me/sessions/end-others", COUNTED, () => call("POST", "/me/sessions/end-others", { token, body: { password: NEW } }));
   assert.equal((await call("GET", "/me", { token: second })).status, 401);
 
   // Two-step authentication, and a login through it.

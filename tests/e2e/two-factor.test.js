@@ -162,14 +162,19 @@ test("sessions: listed without tokens, one ended at once, all others ended", asy
   const d = list.json.sessions.find((s) => s.client === "desktop");
   assert.equal(d.user_agent, "netid-desktop/2.1");
   assert.ok(d.created_at && d.last_seen_at && d.expires_at);
-  assert.equal((await call("DELETE", `/me/sessions/${d.id}`, { token: p.token })).status, 204);
+  // Ending a session asks for the password again (ASVS 3.3.4); a wrong one ends nothing.
+  assertError(await call("DELETE", `/me/sessions/${d.id}`, { token: p.token }), 401, "invalid_credentials", "password");
+  assertError(await call("DELETE", `/me/sessions/${d.id}`, { token: p.token, body: { password: "wrong-password-1" } }), 401, "invalid_credentials", "password");
+  assertError(await call("POST", "/me/sessions/end-others", { token: p.token, body: {} }), 401, "invalid_credentials", "password");
+  assert.equal((await call("GET", "/me", { token: desktop.token })).status, 200, "nothing ended");
+  assert.equal((await call("DELETE", `/me/sessions/${d.id}`, { token: p.token, body: { password: PASSWORD } })).status, 204);
   assertError(await call("GET", "/me", { token: desktop.token }), 401, "unauthenticated");
   assertError(await call("POST", "/session/refresh", { body: { refresh_token: desktop.refresh_token } }), 401, "invalid_refresh_token");
-  assertError(await call("DELETE", `/me/sessions/${d.id}`, { token: p.token }), 404, "not_found");
+  assertError(await call("DELETE", `/me/sessions/${d.id}`, { token: p.token, body: { password: PASSWORD } }), 404, "not_found");
   const stranger = await newPerson();
   const mine = (await call("GET", "/me/sessions", { token: p.token })).json.sessions.find((s) => !s.current);
-  assertError(await call("DELETE", `/me/sessions/${mine.id}`, { token: stranger.token }), 404, "not_found");
-  assert.equal((await call("POST", "/me/sessions/end-others", { token: p.token })).status, 204);
+  assertError(await call("DELETE", `/me/sessions/${mine.id}`, { token: stranger.token, body: { password: PASSWORD } }), 404, "not_found");
+  assert.equal((await call("POST", "/me/sessions/end-others", { token: p.token, body: { password: PASSWORD } })).status, 204);
   assertError(await call("GET", "/me", { token: other.token }), 401, "unauthenticated");
   assert.equal((await call("GET", "/me", { token: p.token })).status, 200);
 });

@@ -238,7 +238,7 @@ test("a session ended elsewhere sends the page to the login with its reason, and
   await page.waitForSelector("#panel-structure");
   // On another device: "End all other sessions".
   const other = await post("/login", { login: p.email, password: PASSWORD });
-  assert.equal((await post("/me/sessions/end-others", {}, other.json.token)).status, 204);
+  assert.equal((await post("/me/sessions/end-others", { password: PASSWORD }, other.json.token)).status, 204);
   await page.click("#tab-people");
   await page.waitForSelector("#login-form .notice");
   assert.match(await page.locator("#login-form .notice").textContent(), /^Your session was ended elsewhere/);

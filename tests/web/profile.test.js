@@ -270,12 +270,20 @@ test("Security: switch on two-step by reading the key from the page, log in thro
   const other = await (await post("/login", { login: email, password: "violet-harbour-lantern", client: "desktop", otp: totp(secret, await now()) })).json();
   assert.ok(other.token);
   await page.reload();
+  // Ending one asks for the password again: a wrong one ends nothing and says so.
+  const end = async (li, password) => {
+    if (!(await li.locator("form.end-session-form").count())) await li.locator("button.end-session").click();
+    await li.locator("form.end-session-form input[type=password]").fill(password);
+    await li.locator("form.end-session-form button[type=submit]").click();
+  };
   const desktop = page.locator("#sessions li", { hasText: "Desktop app" });
-  await desktop.locator("button.end-session").click();
+  await end(desktop, "wrong-password-1");
+  await desktop.locator("form.end-session-form .error:not(:empty)").waitFor();
+  await end(desktop, "violet-harbour-lantern");
   await page.waitForFunction(() => ![...document.querySelectorAll("#sessions li")].some((li) => li.textContent.includes("Desktop app")));
   // The others ended one by one: once none is left, nothing offers to end "all other sessions".
   for (let n = await page.locator("#sessions button.end-session").count(); n > 0; n--) {
-    await page.locator("#sessions button.end-session").first().click();
+    await end(page.locator("#sessions li", { has: page.locator("button.end-session") }).first(), "violet-harbour-lantern");
     await page.waitForFunction((k) => document.querySelectorAll("#sessions button.end-session").length === k - 1, n);
   }
   assert.equal(await page.locator("#end-others").count(), 0, "no 'End all other sessions' with no other session");

@@ -269,8 +269,22 @@ fn sessions_are_listed_and_ended_by_id() {
     assert_eq!(list.len(), 3);
     assert_eq!(list.iter().filter(|x| x.current).count(), 1);
     assert!(list.iter().all(|x| x.id.starts_with("ses_") && !x.id.contains(&a.token)));
+    // Ending a session asks for the password again (ASVS 3.3.4).
+    for wrong in ["", "wrong-password-1"] {
+        let (s, id) = (a.session.clone(), b.session.id.clone());
+        assert_eq!(
+            code_of(w.run(|env| Box::pin(async move { sessions::end_session(env, &s, &id, wrong).await }))),
+            Code::InvalidCredentials
+        );
+        let s = a.session.clone();
+        assert_eq!(
+            code_of(w.run(|env| Box::pin(async move { sessions::end_other_sessions(env, &s, wrong).await }))),
+            Code::InvalidCredentials
+        );
+    }
+    assert!(w.auth(&b.token).is_ok(), "a wrong password ends nothing");
     let (s, id) = (a.session.clone(), b.session.id.clone());
-    w.run(|env| Box::pin(async move { sessions::end_session(env, &s, &id).await })).unwrap();
+    w.run(|env| Box::pin(async move { sessions::end_session(env, &s, &id, PW).await })).unwrap();
     assert_eq!(code_of(w.auth(&b.token)), Code::Unauthenticated);
     let rt = b.refresh_token.clone().unwrap();
     assert_eq!(
@@ -279,11 +293,11 @@ fn sessions_are_listed_and_ended_by_id() {
     );
     let s = a.session.clone();
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { sessions::end_session(env, &s, "ses_nope").await }))),
+        code_of(w.run(|env| Box::pin(async move { sessions::end_session(env, &s, "ses_nope", PW).await }))),
         Code::NotFound
     );
     let s = a.session.clone();
-    w.run(|env| Box::pin(async move { sessions::end_other_sessions(env, &s).await })).unwrap();
+    w.run(|env| Box::pin(async move { sessions::end_other_sessions(env, &s, PW).await })).unwrap();
     assert_eq!(code_of(w.auth(&c.token)), Code::Unauthenticated);
     assert!(w.auth(&a.token).is_ok());
 }

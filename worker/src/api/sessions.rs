@@ -74,17 +74,28 @@ pub async fn sessions(req: &Request, ctx: &mut Ctx) -> ApiResult {
     http::json(200, &serde_json::json!({ "sessions": sessions::list_sessions(&ctx.env(), &session).await? }))
 }
 
-pub async fn end_session(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
+/// What ending sessions asks for: the password (absent for a profile without one, whose
+/// young session stands in for it).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecheckReq {
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn end_session(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let session = ctx.session(req).await?;
     if id.is_empty() || id.len() > 64 {
         return Err(Error::new(Code::NotFound));
     }
-    sessions::end_session(&mut ctx.env(), &session, id).await?;
+    let b: RecheckReq = http::body(req).await?;
+    sessions::end_session(&mut ctx.env(), &session, id, &b.password).await?;
     http::no_content()
 }
 
-pub async fn end_other_sessions(req: &Request, ctx: &mut Ctx) -> ApiResult {
+pub async fn end_other_sessions(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let session = ctx.session(req).await?;
-    sessions::end_other_sessions(&mut ctx.env(), &session).await?;
+    let b: RecheckReq = http::body(req).await?;
+    sessions::end_other_sessions(&mut ctx.env(), &session, &b.password).await?;
     http::no_content()
 }

@@ -215,24 +215,34 @@ pub async fn list_sessions<S: Store>(env: &Env<'_, S>, current: &Session) -> Res
 
 /// Ends one of the caller's sessions (and its refresh family) at once; 404 for an id that is
 /// not one of theirs.
-pub async fn end_session<S: Store>(env: &mut Env<'_, S>, current: &Session, id: &str) -> Result<()> {
+pub async fn end_session<S: Store>(env: &mut Env<'_, S>, current: &Session, id: &str, password: &str) -> Result<()> {
     let target =
         env.store.sessions_of(&current.profile_id).await?.into_iter().find(|s| s.id == id).ok_or_else(not_found)?;
-    let mut changes = vec![Change::DeleteSessionById { profile_id: current.profile_id.clone(), id: id.to_string() }];
+    let mut changes = recheck(env, current, password).await?;
+    changes.push(Change::DeleteSessionById { profile_id: current.profile_id.clone(), id: id.to_string() });
     if let Some(f) = &target.family_id {
         changes.push(Change::RevokeFamily(f.clone()));
     }
     env.commit(changes).await
 }
 
-/// Ends every session of the caller's but this one (and every other refresh family).
-pub async fn end_other_sessions<S: Store>(env: &mut Env<'_, S>, current: &Session) -> Result<()> {
-    env.commit(vec![
+/// Ending sessions asks again who is at the keyboard (ASVS 3.3.4): the password, or for a
+/// profile without one a session younger than 10 minutes (`reauthenticate`).
+async fn recheck<S: Store>(env: &Env<'_, S>, current: &Session, password: &str) -> Result<Vec<Change>> {
+    let profile = env.store.profile(&current.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
+    reauthenticate(env, &profile, password, "password", &[]).await
+}
+
+/// Ends every session of the caller's but this one (and every other refresh family), with
+/// the password (see `recheck`).
+pub async fn end_other_sessions<S: Store>(env: &mut Env<'_, S>, current: &Session, password: &str) -> Result<()> {
+    let mut changes = recheck(env, current, password).await?;
+    changes.extend([
         Change::DeleteSessionsOf { profile_id: current.profile_id.clone(), except: Some(current.token_hash.clone()) },
         Change::DeleteRefreshTokensOf {
             profile_id: current.profile_id.clone(),
             except_family: current.family_id.clone(),
         },
-    ])
-    .await
+    ]);
+    env.commit(changes).await
 }
