@@ -20,6 +20,12 @@ export async function accountView(id, me) {
   try { entered = await api("POST", `/accounts/${id}/enter`); }
   catch (err) {
     if (err.status === 401) { go("#/login"); return h("div"); }
+    // The workspace requires two-step of this member: the way to set it up, then back here.
+    if (err.code === "two_factor_required") {
+      sessionStorage.setItem("netid.return", location.hash);
+      return card(h("h1", { id: "two-step-needed", text: t("policy_needs_title") }), h("p", { class: "muted", text: err.apiMessage }),
+        h("a", { class: "button", id: "to-security", href: "#/security", text: t("policy_to_security") }));
+    }
     // Not a member (any more), or no such workspace: said alike (the API does not tell which),
     // with the way back.
     if (err.status === 404 || err.status === 403) {
@@ -389,6 +395,38 @@ function itemActions(ctx, kind, item, siblings) {
 
 // ---------- Settings ----------
 
+/** The workspace's two-step policy (admins): whom it applies to, and who does not comply. */
+async function policyForm(ctx) {
+  const box = h("div", { id: "policy" });
+  let policy;
+  try { policy = await api("GET", `${ctx.base}/policy`); } catch (err) { box.append(h("p", { class: "notice bad", text: err.apiMessage })); return box; }
+  const rule = h("select", { name: "require_two_factor", id: "f-require_two_factor" },
+    ["none", "employees", "everyone"].map((v) => h("option", { value: v, text: t(`policy_${v}`), selected: v === policy.require_two_factor })));
+  const form = h("form", { novalidate: true, id: "policy-form" },
+    h("label", { class: "field", for: "f-require_two_factor" }, h("span", { text: t("policy_title") }), rule, h("div", { class: "error", id: "e-require_two_factor" })),
+    h("button", { type: "submit", class: "secondary", text: t("save") }));
+  const who = (p) => h("div", { id: "policy-without" }, p.require_two_factor === "none" ? null
+    : p.members_without_two_factor.length
+      ? [h("h3", { text: t("policy_without") }), h("ul", { class: "accounts" }, p.members_without_two_factor.map((m) => h("li", { "data-user": m.id, text: [`${m.first_name} ${m.last_name}`.trim(), m.login_email].filter(Boolean).join(" · ") })))]
+      : h("p", { class: "muted", text: t("policy_all_comply") }));
+  let list = who(policy);
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    showErrors(form, []);
+    busy(form, async () => {
+      try {
+        const saved = await api("PATCH", `${ctx.base}/policy`, { require_two_factor: rule.value });
+        toast(t("policy_saved"));
+        const next = who(saved);
+        list.replaceWith(next);
+        list = next;
+      } catch (err) { apiError(form, err); }
+    });
+  });
+  box.append(h("h3", { text: t("policy_title") }), h("p", { class: "muted", text: t("policy_lead") }), form, list);
+  return box;
+}
+
 async function settingsPanel(ctx) {
   const { base, account, admin } = ctx;
   const facts = h("dl", { class: "facts" },
@@ -416,6 +454,7 @@ async function settingsPanel(ctx) {
   } else if (admin) {
     parts.push(h("p", { class: "muted", text: t("no_renames_left") }));
   }
+  if (admin) parts.push(await policyForm(ctx));
   const leave = h("button", { type: "button", class: "danger", id: "leave-account", text: t("leave_account") });
   leave.addEventListener("click", async () => {
     if (!(await confirmDialog({ title: t("leave_title").replace("{account}", account.name), body: t("leave_body"), confirm: t("leave_account") }))) return;

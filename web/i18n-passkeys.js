@@ -1,7 +1,12 @@
-// Labels of passkeys (the Security section, the login page, the second step). Merged into
+// Labels of passkeys (the Security section, the login page, the second step) and of a
+// workspace's two-step policy (its settings, the page that asks a member to set it up). Merged into
 // LABELS by i18n.js; the i18n test checks every language has every key.
 export const PASSKEY_LABELS = {
   en: {
+    policy_title: "Two-step authentication", policy_lead: "Who must have two-step authentication on to enter this workspace. Members without it are asked to set it up when they next enter.",
+    policy_none: "Nobody is required", policy_employees: "Employees", policy_everyone: "Everyone (employees and extranet)", policy_saved: "Policy saved.",
+    policy_without: "Members without two-step authentication", policy_all_comply: "Everyone it applies to has two-step authentication on.",
+    policy_needs_title: "Set up two-step authentication first", policy_to_security: "Go to Security",
     pk_title: "Passkeys", pk_lead: "Log in with your fingerprint, face or screen lock instead of your password. A passkey also counts as your second step.",
     pk_add: "Add a passkey", pk_none: "No passkeys yet.", pk_synced: "Synced", pk_device: "This device only", pk_added_on: "added", pk_used: "last used",
     pk_never: "not used yet", pk_rename: "Rename", pk_remove: "Remove", pk_name: "Name", pk_added: "Passkey added.", pk_removed: "Passkey removed.",
@@ -9,6 +14,10 @@ export const PASSKEY_LABELS = {
     pk_need_name: "Passkeys need the service's name in the address bar, not a number. Open", pk_unsupported: "This browser cannot use passkeys.",
   },
   fr: {
+    policy_title: "Validation en deux étapes", policy_lead: "Qui doit avoir activé la validation en deux étapes pour entrer dans cet espace. Les membres qui ne l'ont pas devront la configurer à leur prochaine entrée.",
+    policy_none: "Personne n'y est tenu", policy_employees: "Les employés", policy_everyone: "Tout le monde (employés et extranet)", policy_saved: "Règle enregistrée.",
+    policy_without: "Membres sans validation en deux étapes", policy_all_comply: "Toutes les personnes concernées ont activé la validation en deux étapes.",
+    policy_needs_title: "Configurez d'abord la validation en deux étapes", policy_to_security: "Aller à Sécurité",
     pk_title: "Clés d'accès", pk_lead: "Connectez-vous avec votre empreinte, votre visage ou le verrouillage de l'écran au lieu du mot de passe. Une clé d'accès vaut aussi deuxième étape.",
     pk_add: "Ajouter une clé d'accès", pk_none: "Aucune clé d'accès pour l'instant.", pk_synced: "Synchronisée", pk_device: "Cet appareil seulement", pk_added_on: "ajoutée le", pk_used: "dernière utilisation",
     pk_never: "pas encore utilisée", pk_rename: "Renommer", pk_remove: "Supprimer", pk_name: "Nom", pk_added: "Clé d'accès ajoutée.", pk_removed: "Clé d'accès supprimée.",
@@ -16,6 +25,10 @@ export const PASSKEY_LABELS = {
     pk_need_name: "Les clés d'accès demandent le nom du service dans la barre d'adresse, pas un numéro. Ouvrez", pk_unsupported: "Ce navigateur ne peut pas utiliser de clés d'accès.",
   },
   ru: {
+    policy_title: "Двухэтапная аутентификация", policy_lead: "Кому нужна включённая двухэтапная аутентификация, чтобы войти в это пространство. Участников без неё попросят настроить её при следующем входе.",
+    policy_none: "Никому не обязательна", policy_employees: "Сотрудникам", policy_everyone: "Всем (сотрудникам и экстранету)", policy_saved: "Правило сохранено.",
+    policy_without: "Участники без двухэтапной аутентификации", policy_all_comply: "У всех, к кому относится правило, двухэтапная аутентификация включена.",
+    policy_needs_title: "Сначала настройте двухэтапную аутентификацию", policy_to_security: "Перейти в «Безопасность»",
     pk_title: "Ключи доступа", pk_lead: "Входите по отпечатку пальца, лицу или блокировке экрана вместо пароля. Ключ доступа также засчитывается как второй этап.",
     pk_add: "Добавить ключ доступа", pk_none: "Ключей доступа пока нет.", pk_synced: "Синхронизируется", pk_device: "Только это устройство", pk_added_on: "добавлен", pk_used: "последнее использование",
     pk_never: "ещё не использовался", pk_rename: "Переименовать", pk_remove: "Удалить", pk_name: "Название", pk_added: "Ключ доступа добавлен.", pk_removed: "Ключ доступа удалён.",
@@ -23,6 +36,10 @@ export const PASSKEY_LABELS = {
     pk_need_name: "Для ключей доступа в адресной строке нужно имя сервиса, а не IP-адрес. Откройте", pk_unsupported: "Этот браузер не поддерживает ключи доступа.",
   },
   vi: {
+    policy_title: "Xác thực hai bước", policy_lead: "Ai phải bật xác thực hai bước để vào không gian này. Thành viên chưa bật sẽ được yêu cầu thiết lập ở lần vào tiếp theo.",
+    policy_none: "Không bắt buộc ai", policy_employees: "Nhân viên", policy_everyone: "Mọi người (nhân viên và extranet)", policy_saved: "Đã lưu quy định.",
+    policy_without: "Thành viên chưa bật xác thực hai bước", policy_all_comply: "Mọi người thuộc quy định đều đã bật xác thực hai bước.",
+    policy_needs_title: "Hãy thiết lập xác thực hai bước trước", policy_to_security: "Đến mục Bảo mật",
     pk_title: "Khóa truy cập", pk_lead: "Đăng nhập bằng vân tay, khuôn mặt hoặc khóa màn hình thay cho mật khẩu. Khóa truy cập cũng được tính là bước thứ hai.",
     pk_add: "Thêm khóa truy cập", pk_none: "Chưa có khóa truy cập nào.", pk_synced: "Đã đồng bộ", pk_device: "Chỉ thiết bị này", pk_added_on: "đã thêm", pk_used: "dùng lần cuối",
     pk_never: "chưa dùng", pk_rename: "Đổi tên", pk_remove: "Xóa", pk_name: "Tên", pk_added: "Đã thêm khóa truy cập.", pk_removed: "Đã xóa khóa truy cập.",
@@ -30,6 +47,10 @@ export const PASSKEY_LABELS = {
     pk_need_name: "Khóa truy cập cần tên của dịch vụ trên thanh địa chỉ, không phải một dãy số. Hãy mở", pk_unsupported: "Trình duyệt này không dùng được khóa truy cập.",
   },
   pl: {
+    policy_title: "Uwierzytelnianie dwuetapowe", policy_lead: "Kto musi mieć włączone uwierzytelnianie dwuetapowe, by wejść do tej przestrzeni. Członkowie bez niego zostaną poproszeni o jego konfigurację przy następnym wejściu.",
+    policy_none: "Nikt nie musi", policy_employees: "Pracownicy", policy_everyone: "Wszyscy (pracownicy i ekstranet)", policy_saved: "Zapisano zasadę.",
+    policy_without: "Członkowie bez uwierzytelniania dwuetapowego", policy_all_comply: "Wszyscy objęci zasadą mają włączone uwierzytelnianie dwuetapowe.",
+    policy_needs_title: "Najpierw skonfiguruj uwierzytelnianie dwuetapowe", policy_to_security: "Przejdź do sekcji Bezpieczeństwo",
     pk_title: "Klucze dostępu", pk_lead: "Loguj się odciskiem palca, twarzą lub blokadą ekranu zamiast hasła. Klucz dostępu liczy się też jako drugi etap.",
     pk_add: "Dodaj klucz dostępu", pk_none: "Nie masz jeszcze kluczy dostępu.", pk_synced: "Synchronizowany", pk_device: "Tylko to urządzenie", pk_added_on: "dodano", pk_used: "ostatnio użyty",
     pk_never: "jeszcze nieużyty", pk_rename: "Zmień nazwę", pk_remove: "Usuń", pk_name: "Nazwa", pk_added: "Dodano klucz dostępu.", pk_removed: "Usunięto klucz dostępu.",

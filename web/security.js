@@ -2,7 +2,7 @@
 // page, the first code, recovery codes to copy or download; switching off; new codes) and
 // the sessions list (end one, end all others). Every code is checked by @netid/client first.
 import { validateOtp, qrPath, message } from "/vendor/netid-client/netid_client.js";
-import { lang, t, h, field, showErrors, notice, api, apiError, busy, card, render, toast } from "/ui.js";
+import { lang, t, h, field, showErrors, notice, api, apiError, busy, card, render, toast, go } from "/ui.js";
 import { passkeysPanel } from "/passkeys.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -38,7 +38,11 @@ function codesPanel(codes) {
   });
   const download = h("a", { class: "button secondary", id: "download-codes", download: "netid-recovery-codes.txt", text: t("download") });
   download.href = URL.createObjectURL(new Blob([`${text}\n`], { type: "text/plain" }));
-  const done = h("button", { type: "button", id: "codes-done", text: t("done"), onclick: () => render() });
+  // Sent here by a workspace that requires two-step: back to it once it is on.
+  const done = h("button", { type: "button", id: "codes-done", text: t("done"), onclick: () => {
+    const back = sessionStorage.getItem("netid.return");
+    if (back && back.startsWith("#/account/")) { sessionStorage.removeItem("netid.return"); go(back); } else render();
+  } });
   box.append(h("div", { class: "row" }, copy, download, done));
   return box;
 }

@@ -9,7 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { totp } from "../lib/totp.js";
-import { call, newPerson, newAccount, uniqueEmail, lastMessage, PASSWORD, OPERATOR_TOKEN, advance, testIp } from "./helpers.js";
+import { call, newPerson, newAccount, uniqueEmail, lastMessage, PASSWORD, OPERATOR_TOKEN, advance, testIp, NAMED_API, NAMED_BASE } from "./helpers.js";
+import { Authenticator } from "../lib/webauthn.js";
 import { Jar, dance, get, providerUser } from "./oidc-helpers.js";
 
 function cost(r) {
@@ -102,6 +103,19 @@ test("every route reads in one round trip and writes in one, plus the counted at
   await route("POST", "/me/sessions/end-others", COUNTED, () => call("POST", "/me/sessions/end-others", { token, body: { password: NEW } }));
   assert.equal((await call("GET", "/me", { token: second })).status, 401);
 
+  // Passkeys (by host name: an IP address is no RP ID).
+  const named = (method, path, opts = {}) => call(method, path, { ...opts, base: NAMED_API });
+  const device = new Authenticator({ origin: NAMED_BASE, rpId: "localhost" });
+  const pkOptions = await route("POST", "/me/passkeys/options", COUNTED, () => named("POST", "/me/passkeys/options", { token, body: { password: NEW } }));
+  // The challenge spent, then the commit (after the session's read).
+  const pk = await route("POST", "/me/passkeys", COUNTED, () => named("POST", "/me/passkeys", { token, body: { credential: device.create(pkOptions.json) } }));
+  await route("GET", "/me/passkeys", READ, () => named("GET", "/me/passkeys", { token }));
+  await route("PATCH", "/me/passkeys/{id}", WRITE, () => named("PATCH", `/me/passkeys/${pk.json.id}`, { token, body: { name: "Laptop" } }));
+  const pkLogin = await route("POST", "/login/passkey/options", WRITE, () => named("POST", "/login/passkey/options", { body: {} }));
+  // The attempt counted, the challenge spent and the credential read in one round trip.
+  await route("POST", "/login/passkey", WRITE, () => named("POST", "/login/passkey", { body: { credential: device.get(pkLogin.json) } }));
+  await route("DELETE", "/me/passkeys/{id}", WRITE, () => named("DELETE", `/me/passkeys/${pk.json.id}`, { token }));
+
   // Two-step authentication, and a login through it.
   const setup = await route("POST", "/me/two-factor/setup", COUNTED, () => call("POST", "/me/two-factor/setup", { token, body: { password: NEW } }));
   const secret = setup.json.secret;
@@ -151,6 +165,8 @@ test("every route reads in one round trip and writes in one, plus the counted at
   await route("GET", "/accounts/{id}", READ, () => call("GET", base, { token: admin.token }));
   await route("PATCH", "/accounts/{id}", WRITE, () => call("PATCH", base, { token: admin.token, body: { name: "Costs Company" } }));
   await route("POST", "/accounts/{id}/enter", WRITE, () => call("POST", `${base}/enter`, { token: admin.token }));
+  await route("GET", "/accounts/{id}/policy", READ, () => call("GET", `${base}/policy`, { token: admin.token }));
+  await route("PATCH", "/accounts/{id}/policy", WRITE, () => call("PATCH", `${base}/policy`, { token: admin.token, body: { require_two_factor: "none" } }));
   const dep = await route("POST", "/accounts/{id}/departments", WRITE, () => call("POST", `${base}/departments`, { token: admin.token, body: { name: "Sales" } }));
   await route("GET", "/accounts/{id}/departments", READ, () => call("GET", `${base}/departments`, { token: admin.token }));
   await route("PATCH", "/accounts/{id}/departments/{did}", WRITE, () => call("PATCH", `${base}/departments/${dep.json.id}`, { token: admin.token, body: { name: "Sales EU" } }));

@@ -16,6 +16,7 @@ const DYNAMIC = {
   app_: ["confidential", "public"],
   r_: ["sent", "already_member", "already_invited", "email_taken", "invalid"],
   audit_: AUDIT_ACTIONS,
+  policy_: ["none", "employees", "everyone"],
 };
 
 test("every UI label is written in all five languages, none empty", () => {

@@ -38,7 +38,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::NotAccountAdmin
         | Code::PasswordChangeRequired
         | Code::ReauthenticationRequired
-        | Code::NoWorkspaceAccess => 403,
+        | Code::NoWorkspaceAccess
+        | Code::TwoFactorRequired => 403,
         Code::NotFound => 404,
         Code::MethodNotAllowed => 405,
         Code::EmailTaken
@@ -57,7 +58,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::SocialAlreadyLinked
         | Code::LastLoginMethod
         | Code::AppLimitReached
-        | Code::PasskeyLimitReached => 409,
+        | Code::PasskeyLimitReached
+        | Code::TwoFactorRequiredByWorkspace => 409,
         Code::InvitationExpired => 410,
         Code::PayloadTooLarge => 413,
         Code::UnsupportedMediaType => 415,

@@ -216,6 +216,7 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::DeleteAccounts { .. }
         | Change::DeleteMembership(_)
         | Change::RevokeFamily(_)
+        | Change::SetTwoFactorPolicy { .. }
         | Change::PurgeExpired { .. } => Scope::Everything,
     }
 }

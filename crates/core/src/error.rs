@@ -109,12 +109,17 @@ pub enum Code {
     InvalidPasskey,
     /// The profile has registered as many passkeys as it may (10) (409).
     PasskeyLimitReached,
+    /// The workspace requires two-step authentication of this member, who has it off: set it
+    /// up first (403).
+    TwoFactorRequired,
+    /// Switching two-step off is refused while a workspace of the person's requires it (409).
+    TwoFactorRequiredByWorkspace,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 70] = [
+    pub const ALL: [Code; 72] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -184,6 +189,8 @@ impl Code {
         Code::ReauthenticationRequired,
         Code::InvalidPasskey,
         Code::PasskeyLimitReached,
+        Code::TwoFactorRequired,
+        Code::TwoFactorRequiredByWorkspace,
         Code::Internal,
     ];
 
@@ -256,6 +263,8 @@ impl Code {
             Code::ReauthenticationRequired => "reauthentication_required",
             Code::InvalidPasskey => "invalid_passkey",
             Code::PasskeyLimitReached => "passkey_limit_reached",
+            Code::TwoFactorRequired => "two_factor_required",
+            Code::TwoFactorRequiredByWorkspace => "two_factor_required_by_workspace",
             Code::Internal => "internal_error",
         }
     }

@@ -281,6 +281,20 @@ fn row(code: Code) -> [&'static str; 5] {
             "Hãy nhập một địa chỉ https:// đầy đủ, không có tên người dùng, mật khẩu hay #phân đoạn; http:// chỉ dùng được cho 127.0.0.1, [::1] và localhost, và địa chỉ đăng xuất back-channel phải nằm trên một máy chủ công khai.",
             "Podaj pełny adres https:// bez nazwy użytkownika, hasła i #fragmentu; http:// działa tylko dla 127.0.0.1, [::1] i localhost, a adres wylogowania back-channel musi być na publicznym hoście.",
         ],
+        Code::TwoFactorRequired => [
+            "This workspace requires two-step authentication. Switch it on under Security, then open the workspace again.",
+            "Cet espace de travail exige la validation en deux étapes. Activez-la dans Sécurité, puis rouvrez l'espace de travail.",
+            "В этом рабочем пространстве обязательна двухэтапная аутентификация. Включите её в разделе «Безопасность» и снова откройте пространство.",
+            "Không gian làm việc này yêu cầu xác thực hai bước. Hãy bật nó trong mục Bảo mật rồi mở lại không gian làm việc.",
+            "Ta przestrzeń robocza wymaga uwierzytelniania dwuetapowego. Włącz je w sekcji Bezpieczeństwo, a potem ponownie otwórz przestrzeń.",
+        ],
+        Code::TwoFactorRequiredByWorkspace => [
+            "A workspace you belong to requires two-step authentication, so it cannot be switched off. An admin of that workspace can reset it for you.",
+            "Un espace de travail dont vous êtes membre exige la validation en deux étapes : elle ne peut pas être désactivée. Un administrateur de cet espace peut la réinitialiser pour vous.",
+            "Рабочее пространство, в котором вы состоите, требует двухэтапной аутентификации, поэтому её нельзя отключить. Администратор этого пространства может сбросить её для вас.",
+            "Một không gian làm việc bạn tham gia yêu cầu xác thực hai bước nên không thể tắt. Quản trị viên của không gian đó có thể đặt lại cho bạn.",
+            "Przestrzeń robocza, do której należysz, wymaga uwierzytelniania dwuetapowego, więc nie można go wyłączyć. Administrator tej przestrzeni może je dla Ciebie zresetować.",
+        ],
         Code::InvalidPasskey => [
             "This passkey could not be added: your browser's answer did not check out (it may have expired or come from another site). Try adding it again.",
             "Cette clé d'accès n'a pas pu être ajoutée : la réponse de votre navigateur n'a pas pu être vérifiée (elle a peut-être expiré ou vient d'un autre site). Réessayez de l'ajouter.",

@@ -362,6 +362,46 @@ pub struct Account {
     pub last_activity_at: i64,
     /// When the admins were warned of the coming inactivity deletion.
     pub warned_at: Option<i64>,
+    /// Whose entry needs two-step authentication on.
+    pub require_two_factor: TwoFactorPolicy,
+}
+
+/// A workspace's two-step policy: whose cards need a second factor to enter it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TwoFactorPolicy {
+    #[default]
+    None,
+    Employees,
+    Everyone,
+}
+
+impl TwoFactorPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TwoFactorPolicy::None => "none",
+            TwoFactorPolicy::Employees => "employees",
+            TwoFactorPolicy::Everyone => "everyone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "none" => Some(TwoFactorPolicy::None),
+            "employees" => Some(TwoFactorPolicy::Employees),
+            "everyone" => Some(TwoFactorPolicy::Everyone),
+            _ => None,
+        }
+    }
+
+    /// Whether a card of this type needs a second factor.
+    pub fn applies_to(self, kind: MemberType) -> bool {
+        match self {
+            TwoFactorPolicy::None => false,
+            TwoFactorPolicy::Employees => kind == MemberType::Employee,
+            TwoFactorPolicy::Everyone => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

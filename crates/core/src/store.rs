@@ -274,6 +274,11 @@ pub enum Change {
         family_id: String,
         at: i64,
     },
+    /// An admin sets the workspace's two-step policy.
+    SetTwoFactorPolicy {
+        account_id: String,
+        policy: TwoFactorPolicy,
+    },
     /// A profile's WebAuthn user handle, unless it has one (pair registrations with
     /// `Guard::PasskeyUserIs`, so a credential is made for the handle that landed).
     PutPasskeyUser {
@@ -361,6 +366,8 @@ pub enum Guard {
     /// Without the identity (provider, subject), the profile keeps a way in: a password with
     /// a confirmed email or phone, or another social identity.
     OtherLoginMethod { profile_id: String, provider: String, subject: String },
+    /// No workspace where the profile holds an active card requires two-step of that card.
+    NoPolicyRequiresTwoFactor { profile_id: String },
     /// The profile has fewer than `max` passkeys.
     PasskeysBelow { profile_id: String, max: u32 },
     /// No passkey has this credential id.
@@ -400,6 +407,7 @@ impl Guard {
             Guard::AppsBelow { .. } => Code::AppLimitReached,
             Guard::CodeUnused { .. } | Guard::GrantUnused { .. } => Code::InvalidGrant,
             Guard::PasskeysBelow { .. } => Code::PasskeyLimitReached,
+            Guard::NoPolicyRequiresTwoFactor { .. } => Code::TwoFactorRequiredByWorkspace,
             Guard::CredentialFree { .. } | Guard::PasskeyUserIs { .. } => Code::InvalidPasskey,
             Guard::SignCountBelow { .. } => Code::InvalidCredentials,
             Guard::PasskeyExists { .. } => Code::NotFound,
@@ -446,6 +454,8 @@ pub enum Read<'a> {
     Social(&'a str, &'a str),
     /// A session by its token hash.
     Session(&'a str),
+    /// A profile's passkeys and WebAuthn user handle.
+    Passkeys(&'a str),
 }
 
 /// What the provider's request starts from ([`Store::grant_context`]).
@@ -472,6 +482,15 @@ pub struct GrantContext {
     pub account: Option<Account>,
     pub card: Option<Membership>,
     pub profile: Option<Profile>,
+}
+
+/// What a passkey login reads ([`Store::passkey_login_read`]).
+#[derive(Debug, Clone, Default)]
+pub struct PasskeyLoginRead {
+    pub throttles: Vec<Option<Throttle>>,
+    pub ceremony: Option<Ceremony>,
+    pub passkey: Option<Passkey>,
+    pub owner: Option<(Profile, Vec<AccountView>)>,
 }
 
 /// A session with the profile and active accounts it belongs to (see
@@ -624,6 +643,27 @@ pub trait Store {
     async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<Passkey>>;
     /// A profile's WebAuthn user handle.
     async fn passkey_user(&self, profile_id: &str) -> StoreResult<Option<String>>;
+    /// A passkey login's whole read, in one round trip where the store can: the attempt
+    /// counted (as [`Store::hit`]), the challenge spent (as [`Store::take_ceremony`]), the
+    /// credential's passkey, and its profile with its active accounts.
+    async fn passkey_login_read(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        challenge_hash: &str,
+        credential_id: &str,
+    ) -> StoreResult<PasskeyLoginRead> {
+        let throttles = self.hit(keys, now).await?;
+        let ceremony = self.take_ceremony(challenge_hash, now).await?;
+        let passkey = self.passkey_by_credential(credential_id).await?;
+        let owner = match &passkey {
+            Some(p) => self.profile_with_accounts(&p.profile_id).await?,
+            None => None,
+        };
+        Ok(PasskeyLoginRead { throttles, ceremony, passkey, owner })
+    }
+    /// For each card of an account that has a profile: whether that profile has two-step on.
+    async fn card_factors(&self, account_id: &str) -> StoreResult<Vec<(String, bool)>>;
     /// Spends a WebAuthn challenge: deletes it and answers it, in one statement, when it
     /// exists and is live at `now` (of two answers with one challenge, one gets it).
     async fn take_ceremony(&self, challenge_hash: &str, now: i64) -> StoreResult<Option<Ceremony>>;

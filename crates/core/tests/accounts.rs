@@ -273,6 +273,7 @@ fn account(plan: Plan, idle_days: i64, warned: Option<i64>, now: i64) -> Account
         created_at: 0,
         last_activity_at: now - idle_days * DAY,
         warned_at: warned,
+        require_two_factor: Default::default(),
     }
 }
 

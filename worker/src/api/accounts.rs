@@ -52,6 +52,25 @@ pub async fn rename(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     http::json(200, &accounts::rename_account(&mut ctx.env(), &s.profile_id, id, &b.name).await?)
 }
 
+/// `GET /accounts/{id}/policy`: the two-step rule and who does not comply yet (admins).
+pub async fn policy(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
+    let s = ctx.session(req).await?;
+    http::json(200, &accounts::policy(&ctx.env(), &s.profile_id, id).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyReq {
+    require_two_factor: String,
+}
+
+/// `PATCH /accounts/{id}/policy {require_two_factor}` (admins).
+pub async fn set_policy(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
+    let b: PolicyReq = http::body(req).await?;
+    let s = ctx.session(req).await?;
+    http::json(200, &accounts::set_policy(&mut ctx.env(), &s.profile_id, id, &b.require_two_factor).await?)
+}
+
 pub async fn enter(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let s = ctx.session(req).await?;
     // The workspace's own app, when one signs people in by itself: read ahead with the

@@ -184,6 +184,13 @@ fn label(lang: Lang, key: &str) -> &'static str {
             "Hãy đổi mật khẩu trước",
             "Najpierw zmień hasło",
         ],
+        "set_up_two_factor" => [
+            "Set up two-step authentication first",
+            "Configurez d'abord la validation en deux étapes",
+            "Сначала настройте двухэтапную аутентификацию",
+            "Hãy thiết lập xác thực hai bước trước",
+            "Najpierw skonfiguruj uwierzytelnianie dwuetapowe",
+        ],
         "signed_out" => [
             "You are signed out",
             "Vous êtes déconnecté",
@@ -283,6 +290,13 @@ pub async fn authorize(req: &Request, ctx: &mut Ctx) -> ApiResult {
             403,
             label(lang, "change_password"),
             Code::PasswordChangeRequired.message(lang),
+            Some(("/#/security", "netid")),
+        ),
+        Authorized::SetUpTwoFactor => page(
+            lang,
+            403,
+            label(lang, "set_up_two_factor"),
+            Code::TwoFactorRequired.message(lang),
             Some(("/#/security", "netid")),
         ),
         Authorized::NoAccess { account_name, redirect_uri, state } => {

@@ -4,7 +4,7 @@
 use super::{not_found, Env};
 use crate::error::{Code, Error, Result};
 use crate::model::AuditEntry;
-use crate::model::{Account, AccountView, MemberStatus, MemberType, Membership, Plan, Role, Session};
+use crate::model::{Account, AccountView, MemberStatus, MemberType, Membership, Plan, Role, Session, TwoFactorPolicy};
 use crate::store::{Change, Guard, Store};
 use crate::time::rfc3339;
 use crate::tokens::new_id;
@@ -120,6 +120,7 @@ pub async fn create_account<S: Store>(
         created_at: now,
         last_activity_at: now,
         warned_at: None,
+        require_two_factor: Default::default(),
     };
     let member = Membership {
         id: new_id("usr", env.rng),
@@ -206,6 +207,7 @@ pub async fn rename_account<S: Store>(
 /// Makes the account the session's current one; counts as a login to it.
 pub async fn enter_account<S: Store>(env: &mut Env<'_, S>, session: &Session, account_id: &str) -> Result<Access> {
     let mut a = access(env, account_id, &session.profile_id).await?;
+    require_policy(env, &a, &session.profile_id).await?;
     let changes = vec![
         Change::SetSessionAccount { token_hash: session.token_hash.clone(), account_id: Some(account_id.to_string()) },
         Change::RecordActivity { account_id: account_id.to_string(), membership_id: a.member.id.clone(), at: env.now },
@@ -214,6 +216,95 @@ pub async fn enter_account<S: Store>(env: &mut Env<'_, S>, session: &Session, ac
     a.account.last_activity_at = env.now;
     a.member.last_login_at = Some(env.now);
     Ok(a)
+}
+
+/// The workspace's two-step policy for this member: `two_factor_required` (403) when it
+/// applies to their card and their profile has two-step off. Every way into a workspace
+/// checks it (entering, a login into it, a sign-in through its apps).
+pub(crate) async fn require_policy<S: Store>(env: &Env<'_, S>, a: &Access, profile_id: &str) -> Result<()> {
+    if !a.account.require_two_factor.applies_to(a.member.kind) {
+        return Ok(());
+    }
+    match env.store.profile(profile_id).await? {
+        Some(p) if p.two_factor_enabled => Ok(()),
+        _ => Err(Error::new(Code::TwoFactorRequired)),
+    }
+}
+
+/// The workspace's security policy as its admins see it: the two-step rule and who does not
+/// comply yet (active cards it applies to whose profile has two-step off).
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct PolicyView {
+    pub require_two_factor: TwoFactorPolicy,
+    pub members_without_two_factor: Vec<PolicyMember>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct PolicyMember {
+    pub id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub login_email: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: MemberType,
+}
+
+async fn policy_view<S: Store>(env: &Env<'_, S>, account_id: &str, policy: TwoFactorPolicy) -> Result<PolicyView> {
+    let mut without = Vec::new();
+    let factors = env.store.card_factors(account_id).await?;
+    for card in env.store.memberships(account_id).await? {
+        if card.status != MemberStatus::Active || !policy.applies_to(card.kind) || card.profile_id.is_none() {
+            continue;
+        }
+        let on = factors.iter().any(|(id, on)| *id == card.id && *on);
+        if !on {
+            without.push(PolicyMember {
+                id: card.id.clone(),
+                first_name: card.first_name.clone(),
+                last_name: card.last_name.clone(),
+                login_email: card.login_email.clone(),
+                kind: card.kind,
+            });
+        }
+    }
+    Ok(PolicyView { require_two_factor: policy, members_without_two_factor: without })
+}
+
+/// `GET /accounts/{id}/policy` (admins).
+pub async fn policy<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<PolicyView> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    policy_view(env, account_id, a.account.require_two_factor).await
+}
+
+/// `PATCH /accounts/{id}/policy` (admins): the two-step rule, audited. Members it applies to
+/// who have two-step off set it up at their next entry; the admin's own card is no exception
+/// (an admin without two-step who requires it is asked to set it up first: 403).
+pub async fn set_policy<S: Store>(
+    env: &mut Env<'_, S>,
+    actor: &str,
+    account_id: &str,
+    require_two_factor: &str,
+) -> Result<PolicyView> {
+    let a = access(env, account_id, actor).await?;
+    a.require_admin()?;
+    let policy = TwoFactorPolicy::parse(require_two_factor)
+        .ok_or_else(|| Error::field(Code::InvalidRequest, "require_two_factor"))?;
+    if policy.applies_to(a.member.kind) && !env.store.profile(actor).await?.is_some_and(|p| p.two_factor_enabled) {
+        // The admin would lock themselves out of the workspace they are configuring.
+        return Err(Error::field(Code::TwoFactorRequired, "require_two_factor"));
+    }
+    let audit = env.account_audit(
+        account_id,
+        Some(actor),
+        "policy.two_factor",
+        account_id,
+        &format!("{} -> {}", a.account.require_two_factor.as_str(), policy.as_str()),
+    );
+    // What the answer shows is read before the commit (from what the route read ahead).
+    let view = policy_view(env, account_id, policy).await?;
+    env.commit(vec![Change::SetTwoFactorPolicy { account_id: account_id.to_string(), policy }, audit]).await?;
+    Ok(view)
 }
 
 /// Deletes the account with everything in it (admins only).

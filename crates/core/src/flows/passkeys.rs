@@ -14,7 +14,7 @@ use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
 use crate::model::{Ceremony, CeremonyPurpose, ClientKind, Passkey, Profile, Session};
-use crate::store::{Change, Guard, Store};
+use crate::store::{Change, Guard, Read, Store};
 use crate::tokens::token_hash;
 use crate::validate::parse_text;
 use crate::webauthn::{
@@ -112,7 +112,8 @@ pub async fn registration_options<S: Store>(
     rp: &RelyingParty,
 ) -> Result<Value> {
     let profile = env.store.profile(&session.profile_id).await?.ok_or_else(|| Error::new(Code::Unauthenticated))?;
-    let mut changes = reauthenticate(env, &profile, password, "password", &[]).await?;
+    // The count of the password's attempt and the profile's passkeys: one round trip.
+    let mut changes = reauthenticate(env, &profile, password, "password", &[Read::Passkeys(&profile.id)]).await?;
     let existing = env.store.passkeys_of(&profile.id).await?;
     if existing.len() >= MAX_PASSKEYS as usize {
         return env.settle(changes, Err(Error::new(Code::PasskeyLimitReached))).await;
@@ -338,8 +339,9 @@ async fn spend<S: Store>(
 
 /// `POST /login/passkey`: a discoverable credential's assertion makes a session through the
 /// gate, two-step satisfied (the passkey is something the person has, unlocked by what they
-/// are or know). Counted on the network's login budget before it is evaluated; a wrong
-/// answer stays counted.
+/// are or know). Counted on the network's login budget before it is evaluated (a wrong
+/// answer stays counted); the count, the challenge's spending and the credential's read are
+/// one round trip, the session's commit the second.
 pub async fn login<S: Store>(
     env: &mut Env<'_, S>,
     rp: &RelyingParty,
@@ -348,14 +350,23 @@ pub async fn login<S: Store>(
     input: PasskeyLogin,
 ) -> Result<Grant> {
     let keys: Vec<_> = env.ip_key("ip").map(|k| (k, env.config.ip_throttle)).into_iter().collect();
-    throttle::reserve(env, &keys).await?;
-    let (_, a, pk) = spend(env, rp, credential, CeremonyPurpose::Login).await?;
+    let c = CredentialJson::parse(credential).map_err(|_| refused());
+    let client = c.as_ref().ok().and_then(|c| client_data(c, "webauthn.get", rp).ok());
+    let id = c.as_ref().ok().and_then(|c| c.credential_id().ok());
+    // Counted whatever the answer is (a malformed one too).
+    let challenge_hash = client.as_ref().map(|cd| token_hash(&cd.challenge)).unwrap_or_default();
+    let read = env.store.passkey_login_read(&keys, env.now, &challenge_hash, id.as_deref().unwrap_or_default()).await?;
+    throttle::verdict(env.now, &keys, &read.throttles)?;
+    let (c, client) = (c?, client.ok_or_else(refused)?);
+    read.ceremony.filter(|x| x.purpose == CeremonyPurpose::Login).ok_or_else(refused)?;
+    let a = Assertion::parse(&c, &client).map_err(|_| refused())?;
+    let pk = read.passkey.ok_or_else(refused)?;
     // A discoverable credential names its user: it must be the one it was made for.
     if a.user_handle.as_deref().map(b64url).as_deref() != Some(pk.user_handle.as_str()) {
         return Err(refused());
     }
     let mut changes = check_assertion(env, rp, verifier, &a, &pk, true).await?;
-    let (profile, accounts) = env.store.profile_with_accounts(&pk.profile_id).await?.ok_or_else(refused)?;
+    let (profile, accounts) = read.owner.ok_or_else(refused)?;
     changes.extend(throttle::refund(&keys));
     let account_id = login_account(env, &profile.id, input.account_id, &mut changes).await?;
     let entry = Entry { account_id: account_id.clone(), client: input.client, accounts: Some(accounts), login: None };

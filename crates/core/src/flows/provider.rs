@@ -64,6 +64,9 @@ pub enum Authorized {
     Login { auth_after: i64 },
     /// The profile's password must be changed first (an admin chose it).
     ChangePassword,
+    /// The workspace requires two-step authentication of this member, who has it off: a page
+    /// that sends them to Security to set it up; no token is issued before.
+    SetUpTwoFactor,
     /// No active card in the client's workspace: a page that says so, whose link takes the
     /// person back to the app with `access_denied`.
     NoAccess { account_name: String, redirect_uri: String, state: Option<String> },
@@ -201,6 +204,12 @@ pub async fn authorize<S: Store>(
             state: req.state.clone(),
         });
     };
+    if ctx.account.as_ref().is_some_and(|a| a.require_two_factor.applies_to(card.kind)) && !profile.two_factor_enabled {
+        if none {
+            return Ok(back("interaction_required", "the workspace requires two-step authentication"));
+        }
+        return Ok(Authorized::SetUpTwoFactor);
+    }
     if env.now - session.last_seen_at >= env.config.touch_interval {
         env.store.touch_session(&session.token_hash, env.now).await?;
     }

@@ -25,13 +25,10 @@ pub(crate) async fn login_account<S: Store>(
     let Some(id) = account_id else {
         return Ok(None);
     };
-    let member = env
-        .store
-        .membership_of(&id, profile_id)
-        .await?
-        .filter(|m| m.status == crate::model::MemberStatus::Active)
-        .ok_or_else(|| not_found().at("account_id"))?;
-    changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: member.id, at: env.now });
+    let a = super::accounts::access(env, &id, profile_id).await.map_err(|e| e.at("account_id"))?;
+    // A login into a workspace is an entry: its two-step policy holds.
+    super::accounts::require_policy(env, &a, profile_id).await?;
+    changes.push(Change::RecordActivity { account_id: id.clone(), membership_id: a.member.id, at: env.now });
     Ok(Some(id))
 }
 

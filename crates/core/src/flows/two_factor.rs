@@ -153,6 +153,9 @@ pub async fn disable<S: Store>(env: &mut Env<'_, S>, session: &Session, password
         return Err(Error::new(Code::TwoFactorNotEnabled));
     }
     let mut changes = reauthenticate(env, &profile, password, "password", &[]).await?;
+    // Not while a workspace of theirs requires it (decided in the commit: a policy switched
+    // on meanwhile wins); an admin there can reset it (`disable_for_member`).
+    changes.push(Change::Guard(Guard::NoPolicyRequiresTwoFactor { profile_id: profile.id.clone() }));
     changes.extend(switch_off(env, &profile, Some(session)));
     changes.push(env.audit(Some(&profile.id), "two_factor.disabled", &profile.id, "by the person"));
     env.commit(changes).await

@@ -33,6 +33,10 @@ pub enum Ahead {
     Apps,
     /// The profile of the path's card (`/accounts/{id}/users/{uid}`).
     CardProfile,
+    /// The caller's passkeys and WebAuthn user handle.
+    Passkeys,
+    /// Whether each card's profile of the path's account has two-step on (its policy).
+    CardFactors,
     /// The invitation of the path's token (`/invitations/{token}`), with its account, its
     /// card, the profile its address names, that profile's card in the account and its
     /// active accounts.
@@ -78,6 +82,10 @@ pub(super) struct ReadAhead {
     /// The newest `AUDIT_PAGE` events of an account.
     pub audit: HashMap<String, Vec<AuditEntry>>,
     pub apps: HashMap<String, Vec<App>>,
+    pub passkeys: HashMap<String, Vec<Passkey>>,
+    pub passkey_user: HashMap<String, Option<String>>,
+    /// Per account: (card id, the card's profile has two-step on).
+    pub card_factors: HashMap<String, Vec<(String, bool)>>,
 }
 
 /// The largest page of the audit log (what `Ahead::Audit` reads).
@@ -127,6 +135,13 @@ impl<D: Database> SqlStore<D> {
                 stmts.push(stmt(&sql, &p1)?);
                 kinds.push(Ahead::Sessions);
             }
+            if has(Ahead::Passkeys) {
+                let sql =
+                    format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE profile_id = {OWNER} ORDER BY created_at, id");
+                stmts.push(stmt(&sql, &p1)?);
+                stmts.push(stmt(&format!("SELECT user_handle FROM passkey_users WHERE profile_id = {OWNER}"), &p1)?);
+                kinds.push(Ahead::Passkeys);
+            }
             if has(Ahead::Links) {
                 let sql = format!(
                     "SELECT COUNT(*) AS n FROM memberships WHERE profile_id = {OWNER} AND status != 'dismissed'"
@@ -157,6 +172,12 @@ impl<D: Database> SqlStore<D> {
                     ),
                     (Ahead::Groups, format!("SELECT {GROUP_COLS} FROM groups WHERE account_id = ?2 ORDER BY created_at, id")),
                     (Ahead::Apps, format!("SELECT {APP_COLS} FROM apps WHERE account_id = ?2 ORDER BY created_at, rowid")),
+                    (
+                        Ahead::CardFactors,
+                        "SELECT m.id AS card_id, p.two_factor_enabled AS on_ FROM memberships m JOIN profiles p ON p.id = m.profile_id \
+                         WHERE m.account_id = ?2"
+                            .to_string(),
+                    ),
                     (
                         Ahead::Audit,
                         format!(
@@ -226,6 +247,21 @@ impl<D: Database> SqlStore<D> {
                     let list = D::rows::<SessionRow>(next()?)?.into_iter().map(Into::into).collect();
                     if let Some(pid) = me {
                         cache.sessions_of.insert(pid, list);
+                    }
+                }
+                Ahead::Passkeys => {
+                    let list = D::rows::<PasskeyRow>(next()?)?.into_iter().map(Into::into).collect();
+                    let handle = D::rows::<HandleRow>(next()?)?.into_iter().next().map(|r| r.user_handle);
+                    if let Some(pid) = me {
+                        cache.passkeys.insert(pid.clone(), list);
+                        cache.passkey_user.insert(pid, handle);
+                    }
+                }
+                Ahead::CardFactors => {
+                    let list =
+                        D::rows::<CardFactorRow>(next()?)?.into_iter().map(|r| (r.card_id, r.on_ != 0)).collect();
+                    if me.is_some() {
+                        cache.card_factors.insert(account.clone(), list);
                     }
                 }
                 Ahead::Links => {
@@ -358,6 +394,11 @@ fn read_statements(reads: &[Read<'_>]) -> StoreResult<Vec<Statement>> {
             Read::Session(hash) => {
                 stmts.push(stmt(&format!("SELECT {SESSION_COLS} FROM sessions WHERE token_hash = ?1"), &[s(hash)])?);
             }
+            Read::Passkeys(id) => {
+                let sql = format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE profile_id = ?1 ORDER BY created_at, id");
+                stmts.push(stmt(&sql, &[s(id)])?);
+                stmts.push(stmt("SELECT user_handle FROM passkey_users WHERE profile_id = ?1", &[s(id)])?);
+            }
             Read::Refresh(hash) => {
                 const OF: &str = "(SELECT profile_id FROM refresh_tokens WHERE token_hash = ?1)";
                 stmts.push(stmt(
@@ -440,6 +481,12 @@ impl<D: Database> SqlStore<D> {
                 Read::Session(hash) => {
                     let session: Option<Session> = D::rows::<SessionRow>(next()?)?.into_iter().next().map(Into::into);
                     cache.session.insert(hash.to_string(), session);
+                }
+                Read::Passkeys(id) => {
+                    let list = D::rows::<PasskeyRow>(next()?)?.into_iter().map(Into::into).collect();
+                    let handle = D::rows::<HandleRow>(next()?)?.into_iter().next().map(|r| r.user_handle);
+                    cache.passkeys.insert(id.to_string(), list);
+                    cache.passkey_user.insert(id.to_string(), handle);
                 }
                 Read::Refresh(hash) => {
                     let rt: Option<RefreshToken> = D::rows::<RefreshRow>(next()?)?.into_iter().next().map(Into::into);

@@ -278,7 +278,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 &[s(profile_id), os(first_name), os(last_name), os(contact_email), os(phone), os(photo_url)],
             )?],
             Change::PutAccount(a) => vec![st(
-                &format!("INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)"),
+                &format!("INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
                 &[
                     s(&a.id),
                     s(&a.name),
@@ -289,6 +289,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     i(a.created_at),
                     i(a.last_activity_at),
                     oi(a.warned_at),
+                    s(a.require_two_factor.as_str()),
                 ],
             )?],
             Change::RenameAccount { account_id, name, address } => vec![st(
@@ -427,6 +428,10 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             Change::SetSessionAccount { token_hash, account_id } => {
                 vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
             }
+            Change::SetTwoFactorPolicy { account_id, policy } => vec![st(
+                "UPDATE accounts SET require_two_factor = ?2 WHERE id = ?1",
+                &[s(account_id), s(policy.as_str())],
+            )?],
             Change::PutPasskeyUser { profile_id, user_handle, at } => vec![st(
                 "INSERT INTO passkey_users (profile_id, user_handle, created_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT(profile_id) DO NOTHING",
@@ -827,6 +832,13 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
                  OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1 AND NOT (provider = ?2 AND subject = ?3)) \
                  OR EXISTS (SELECT 1 FROM passkeys WHERE profile_id = ?1)",
                 vec![s(profile_id), s(provider), s(subject)],
+            ),
+            Guard::NoPolicyRequiresTwoFactor { profile_id } => (
+                "no_policy_requires_two_factor",
+                "NOT EXISTS (SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id \
+                 WHERE m.profile_id = ?1 AND m.status = 'active' \
+                 AND (a.require_two_factor = 'everyone' OR (a.require_two_factor = 'employees' AND m.type = 'employee')))",
+                vec![s(profile_id)],
             ),
             Guard::PasskeysBelow { profile_id, max } => (
                 "passkeys_below",

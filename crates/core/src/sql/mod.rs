@@ -272,6 +272,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn passkeys_of(&self, profile_id: &str) -> StoreResult<Vec<Passkey>> {
+        if let Some(hit) = self.ahead.borrow().passkeys.get(profile_id) {
+            return Ok(hit.clone());
+        }
         let sql = format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE profile_id = ?1 ORDER BY created_at, id");
         Ok(self.all::<PasskeyRow>(&sql, &[s(profile_id)]).await?.into_iter().map(Into::into).collect())
     }
@@ -282,8 +285,63 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn passkey_user(&self, profile_id: &str) -> StoreResult<Option<String>> {
+        if let Some(hit) = self.ahead.borrow().passkey_user.get(profile_id) {
+            return Ok(hit.clone());
+        }
         let sql = "SELECT user_handle FROM passkey_users WHERE profile_id = ?1";
         Ok(self.first::<HandleRow>(sql, &[s(profile_id)]).await?.map(|r| r.user_handle))
+    }
+
+    async fn passkey_login_read(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: i64,
+        challenge_hash: &str,
+        credential_id: &str,
+    ) -> StoreResult<crate::store::PasskeyLoginRead> {
+        // The count first, then the challenge spent and the credential read, in one batch.
+        let mut stmts = hit_statements(keys, now)?;
+        let counted = stmts.len();
+        const OWNER: &str = "(SELECT profile_id FROM passkeys WHERE credential_id = ?1)";
+        let id = [s(credential_id)];
+        stmts.push(stmt(
+            &format!("DELETE FROM webauthn_challenges WHERE challenge_hash = ?1 RETURNING {CEREMONY_COLS}"),
+            &[s(challenge_hash)],
+        )?);
+        stmts.push(stmt(&format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE credential_id = ?1"), &id)?);
+        stmts.push(stmt(&format!("SELECT {PROFILE_SELECT} FROM profiles WHERE id = {OWNER}"), &id)?);
+        stmts.push(stmt(&ACCOUNTS_OF.replace("?1", OWNER), &id)?);
+        let results = self.batch(Round::Count, stmts).await?;
+        let (hits, rest) = results.split_at(counted.min(results.len()));
+        let throttles = hits.iter().map(throttle_of::<D>).collect::<StoreResult<Vec<_>>>()?;
+        let [cr, kr, pr, ar] = rest else {
+            return Err(Error::internal("batch answered too few results"));
+        };
+        let ceremony = D::rows::<CeremonyRow>(cr)?
+            .into_iter()
+            .next()
+            .and_then(CeremonyRow::into_ceremony)
+            .filter(|c| c.expires_at > now);
+        let passkey = D::rows::<PasskeyRow>(kr)?.into_iter().next().map(Into::into);
+        let owner = match D::rows::<ProfileRow>(pr)?.into_iter().next() {
+            Some(p) => Some((p.into(), D::rows::<AccountRow>(ar)?.into_iter().map(account_view).collect())),
+            None => None,
+        };
+        Ok(crate::store::PasskeyLoginRead { throttles, ceremony, passkey, owner })
+    }
+
+    async fn card_factors(&self, account_id: &str) -> StoreResult<Vec<(String, bool)>> {
+        if let Some(hit) = self.ahead.borrow().card_factors.get(account_id) {
+            return Ok(hit.clone());
+        }
+        let sql = "SELECT m.id AS card_id, p.two_factor_enabled AS on_ FROM memberships m \
+                   JOIN profiles p ON p.id = m.profile_id WHERE m.account_id = ?1";
+        Ok(self
+            .all::<CardFactorRow>(sql, &[s(account_id)])
+            .await?
+            .into_iter()
+            .map(|r| (r.card_id, r.on_ != 0))
+            .collect())
     }
 
     async fn take_ceremony(&self, challenge_hash: &str, now: i64) -> StoreResult<Option<Ceremony>> {

@@ -157,6 +157,8 @@ pub struct AccountRecordRow {
     pub created_at: i64,
     pub last_activity_at: i64,
     pub warned_at: Option<i64>,
+    #[serde(default)]
+    pub require_two_factor: Option<String>,
 }
 
 impl From<AccountRecordRow> for Account {
@@ -171,6 +173,7 @@ impl From<AccountRecordRow> for Account {
             created_at: r.created_at,
             last_activity_at: r.last_activity_at,
             warned_at: r.warned_at,
+            require_two_factor: r.require_two_factor.as_deref().and_then(TwoFactorPolicy::parse).unwrap_or_default(),
         }
     }
 }
@@ -293,7 +296,7 @@ impl From<InvitationRow> for Invitation {
 }
 
 pub const ACCOUNT_COLS: &str =
-    "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at";
+    "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at, require_two_factor";
 pub const MEMBERSHIP_SELECT: &str =
     "SELECT m.id, m.account_id, m.profile_id, m.type AS kind, m.role, m.status, m.first_name, m.last_name, \
      CASE WHEN m.status = 'dismissed' THEN COALESCE(m.kept_login_email, p.email) ELSE p.email END AS login_email, \
@@ -695,4 +698,10 @@ impl CeremonyRow {
 #[derive(Deserialize)]
 pub struct HandleRow {
     pub user_handle: String,
+}
+
+#[derive(Deserialize)]
+pub struct CardFactorRow {
+    pub card_id: String,
+    pub on_: i64,
 }

@@ -425,6 +425,7 @@ impl Sqlite {
                 created_at: 0,
                 last_activity_at: 0,
                 warned_at: None,
+                require_two_factor: Default::default(),
             }),
             Change::PutMembership(Membership {
                 id: format!("mem_{}_{n}", account.id),
