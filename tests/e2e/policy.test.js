@@ -21,8 +21,9 @@ async function twoStepOn(p) {
   assert.equal(e.status, 200, e.text);
 }
 
+let verifier = "";
 async function authorize(app, token, extra = {}) {
-  const verifier = randomBytes(32).toString("base64url");
+  verifier = randomBytes(32).toString("base64url");
   const u = new URL(`${API}/oauth/authorize`);
   const params = {
     response_type: "code", client_id: app.client_id, redirect_uri: REDIRECT, scope: "openid", state: "s",
@@ -39,6 +40,18 @@ test("policy: a workspace requiring two-step keeps members without it out of eve
   await inviteAll(admin, acc.id, [email]);
   const member = await acceptAsNew(email, "Mo", "Member");
   const app = (await call("POST", `/accounts/${acc.id}/apps`, { token: admin.token, body: { name: "CRM", type: "confidential", redirect_uris: [REDIRECT] } })).json;
+  // Before any rule: the member signs in to the app and holds a refresh token.
+  const token = async (body) => {
+    const r = await fetch(`${API}/oauth/token`, {
+      method: "POST", signal: AbortSignal.timeout(60_000),
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: `Basic ${Buffer.from(`${app.client_id}:${app.client_secret}`).toString("base64")}` },
+      body: new URLSearchParams(body).toString(),
+    });
+    return { status: r.status, json: await r.json() };
+  };
+  const code = new URL((await authorize(app, member.token)).headers.get("location")).searchParams.get("code");
+  const first = await token({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier });
+  assert.equal(first.status, 200, JSON.stringify(first.json));
 
   // Only an admin with two-step on may require it; a member may not even read it.
   assertError(await call("GET", `/accounts/${acc.id}/policy`, { token: member.token }), 403, "not_account_admin");
@@ -52,6 +65,10 @@ test("policy: a workspace requiring two-step keeps members without it out of eve
   const audit = await call("GET", `/accounts/${acc.id}/audit`, { token: admin.token });
   assert.ok(audit.json.events.some((e) => e.action === "policy.two_factor" && e.actor_profile_id === admin.profile.id), audit.text);
 
+  // The app's refresh stops: no token for a member the rule does not admit.
+  const refreshed = await token({ grant_type: "refresh_token", refresh_token: first.json.refresh_token });
+  assert.equal(refreshed.status, 400, JSON.stringify(refreshed.json));
+  assert.equal(refreshed.json.error, "invalid_grant");
   // Every door: entering, a login into the workspace, a sign-in through its app.
   assertError(await call("POST", `/accounts/${acc.id}/enter`, { token: member.token }), 403, "two_factor_required");
   assertError(await call("POST", "/login", { body: { login: email, password: PASSWORD, account_id: acc.id } }), 403, "two_factor_required");

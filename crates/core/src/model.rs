@@ -316,6 +316,16 @@ pub struct AccountView {
     pub kind: String,
     pub renames_left: u32,
     pub created_at: String,
+    /// Whose entry needs two-step authentication on (the workspace's policy).
+    pub require_two_factor: TwoFactorPolicy,
+}
+
+impl AccountView {
+    /// Whether the workspace's policy lets a profile with two-step `on` (or off) in.
+    pub fn admits(&self, two_factor_on: bool) -> bool {
+        let kind = if self.kind == "extranet" { MemberType::Extranet } else { MemberType::Employee };
+        two_factor_on || !self.require_two_factor.applies_to(kind)
+    }
 }
 
 /// A workspace's plan. Only `Free` accounts are deleted for inactivity.
@@ -612,6 +622,7 @@ impl AccountView {
             kind: card.kind.as_str().to_string(),
             renames_left: account.renames_left,
             created_at: crate::time::rfc3339(account.created_at),
+            require_two_factor: account.require_two_factor,
         }
     }
 }

@@ -570,5 +570,6 @@ fn account(id: &str) -> AccountView {
         kind: "employee".into(),
         renames_left: 1,
         created_at: "2026-11-22T00:00:00Z".into(),
+        require_two_factor: Default::default(),
     }
 }

@@ -113,3 +113,28 @@ fn employees_only_leaves_extranet_members_alone_and_a_new_invitee_enters_after_s
     two_step_on(&mut w, &newbie);
     enter(&mut w, &newbie.session, &acc.id).unwrap();
 }
+
+#[test]
+fn a_desktop_refresh_after_the_rule_is_switched_on_leaves_the_workspace() {
+    let mut w = World::new();
+    let admin = w.person("policy-r-admin@example.com");
+    let acc = create(&mut w, &admin, Some("Refuge"));
+    invite(&mut w, &admin, &acc.id, &["policy-desk@example.com"], InviteOptions::default());
+    accept_to(&mut w, "policy-desk@example.com", "Dee").unwrap();
+    let input = LoginInput {
+        login: "policy-desk@example.com".into(),
+        password: PW.into(),
+        account_id: Some(acc.id.clone()),
+        client: ClientKind::Desktop,
+        ..Default::default()
+    };
+    let desk = w.run(|env| Box::pin(flows::login(env, input))).unwrap();
+    assert_eq!(desk.session.account_id.as_deref(), Some(acc.id.as_str()));
+    two_step_on(&mut w, &admin);
+    set_policy(&mut w, &admin, &acc.id, "everyone").unwrap();
+    // The refresh goes on (the family is the person's), outside the workspace.
+    let rt = desk.refresh_token.clone().unwrap();
+    let next = w.run(|env| Box::pin(async move { flows::refresh(env, &rt).await })).unwrap();
+    assert_eq!(next.session.account_id, None);
+    assert_eq!(code_of(enter(&mut w, &next.session, &acc.id)), Code::TwoFactorRequired);
+}

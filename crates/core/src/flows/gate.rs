@@ -7,7 +7,9 @@
 //! - the second factor, when the profile has it on, unless the proof already included it (the
 //!   second step) or the session continues one that passed this gate (a refresh): otherwise
 //!   the answer is a single-use ticket for `POST /login/second-factor`, never a session;
-//! - `password_change_required` travels onto the session, which then may only change it.
+//! - `password_change_required` travels onto the session, which then may only change it;
+//! - the workspace's two-step policy: the session enters the workspace only when its rule
+//!   admits the profile (`AccountView::admits`), else it is made outside it.
 //!
 //! A session exists in storage only as `Change::PutSession(Admitted<Session>)`, and an
 //! [`Admitted`] value can be built in this module only: no other code can hand one out.
@@ -158,6 +160,17 @@ pub(crate) async fn admit<S: Store>(
         (ClientKind::Desktop, _) => Some((env.id("fam"), now + env.config.refresh_family_ttl)),
         (ClientKind::Browser, _) => None,
     };
+    // What the answer shows is read before the commit: once it landed, nothing may fail.
+    let accounts = match entry.accounts {
+        Some(a) => a,
+        None => env.store.accounts_of(&profile.id).await?,
+    };
+    // The workspace's two-step policy: a session is never inside a workspace whose rule the
+    // person does not meet (a refresh after the rule was switched on, an acceptance): it is
+    // made outside it, and entering answers `two_factor_required`.
+    let account_id = entry
+        .account_id
+        .filter(|id| accounts.iter().find(|a| a.id == *id).is_none_or(|a| a.admits(profile.two_factor_enabled)));
     let session = Session {
         id: env.id("ses"),
         user_agent: env.user_agent.clone(),
@@ -165,7 +178,7 @@ pub(crate) async fn admit<S: Store>(
         location: env.location.clone(),
         token_hash: token_hash(&token),
         profile_id: profile.id.clone(),
-        account_id: entry.account_id,
+        account_id,
         client: entry.client,
         created_at: now,
         last_seen_at: now,
@@ -175,11 +188,6 @@ pub(crate) async fn admit<S: Store>(
         amr: proof.amr(profile.two_factor_enabled).to_string(),
     };
     changes.push(Change::PutSession(Admitted(session.clone())));
-    // What the answer shows is read before the commit: once it landed, nothing may fail.
-    let accounts = match entry.accounts {
-        Some(a) => a,
-        None => env.store.accounts_of(&profile.id).await?,
-    };
     let mut refresh_token = None;
     if let Some((family_id, family_expires_at)) = family {
         let rt = new_token(env.rng);

@@ -600,11 +600,10 @@ pub async fn accept_invitation<S: Store>(
     accounts.retain(|a| a.id != view.id);
     accounts.push(view.clone());
     accounts.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
-    // A workspace that requires two-step of this card is not entered yet: the person sets it
-    // up first (their `enter` answers `two_factor_required` until then).
-    let entered = !account.require_two_factor.applies_to(card.kind) || profile.two_factor_enabled;
+    // A workspace that requires two-step of this card is not entered yet (the gate decides):
+    // the person sets it up first.
     let entry = Entry {
-        account_id: entered.then(|| account.id.clone()),
+        account_id: Some(account.id.clone()),
         client: ClientKind::Browser,
         accounts: Some(accounts),
         login: None,

@@ -309,12 +309,22 @@ pub fn subject(config: &crate::config::Config, account_id: &str, profile_id: &st
 }
 
 /// The rules a grant lives by at every use: its netid session alive, the card active, the
-/// profile able to sign in, the client on.
+/// profile able to sign in, the workspace's two-step policy met, the client on.
 fn alive(env: &Env<'_, impl Store>, ctx: &GrantContext) -> bool {
     ctx.session.as_ref().is_some_and(|s| session_counts(env, s) && !s.password_change_required)
         && ctx.card.as_ref().is_some_and(|c| c.status == MemberStatus::Active)
         && ctx.profile.as_ref().is_some_and(super::gate::live)
         && ctx.app.as_ref().is_some_and(|a| !a.disabled)
+        && policy_met(ctx)
+}
+
+/// Whether the workspace's two-step rule admits the grant's person (a rule switched on after
+/// the sign-in stops the app's refreshes until they set it up and sign in again).
+fn policy_met(ctx: &GrantContext) -> bool {
+    match (&ctx.account, &ctx.card, &ctx.profile) {
+        (Some(a), Some(c), Some(p)) => p.two_factor_enabled || !a.require_two_factor.applies_to(c.kind),
+        _ => true,
+    }
 }
 
 /// The claims about the person both tokens and userinfo carry.

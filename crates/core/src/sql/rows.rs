@@ -134,6 +134,8 @@ pub struct AccountRow {
     pub kind: String,
     pub renames_left: i64,
     pub created_at: i64,
+    #[serde(default)]
+    pub require_two_factor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -319,7 +321,7 @@ pub const MAX_IN_LIST: usize = 90;
 pub const AUDIT_ROWS: usize = 14;
 
 pub const ACCOUNTS_OF: &str =
-    "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at \
+    "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at, a.require_two_factor \
      FROM memberships m JOIN accounts a ON a.id = m.account_id \
      WHERE m.profile_id = ?1 AND m.status = 'active' ORDER BY a.created_at, a.id";
 
@@ -333,6 +335,7 @@ pub fn account_view(r: AccountRow) -> AccountView {
         kind: r.kind,
         renames_left: r.renames_left.clamp(0, i64::from(u32::MAX)) as u32,
         created_at: crate::time::rfc3339(r.created_at),
+        require_two_factor: r.require_two_factor.as_deref().and_then(TwoFactorPolicy::parse).unwrap_or_default(),
     }
 }
 
