@@ -95,7 +95,9 @@ export function passkeyLogin(form, done) {
       const credential = await signIn(o.publicKey, "conditional", ctl.signal);
       if (credential && conditional === ctl) { conditional = null; await finishLogin(credential, done); }
     } catch (err) {
-      if (!cancelled(err) && conditional === ctl) notice(form, err.apiMessage || t("pk_cancelled"), true);
+      // The field's own request fails quietly unless it got an answer the person must see
+      // (the passkey itself refused): the password and the button still work.
+      if (!cancelled(err) && conditional === ctl && err.code === "invalid_credentials") notice(form, err.apiMessage, true);
     }
   })();
   const button = h("button", { type: "button", class: "secondary", id: "passkey-login", text: t("pk_use") });

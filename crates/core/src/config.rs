@@ -42,6 +42,9 @@ pub struct Config {
     /// (an IPv6 /64) per hour and per day.
     pub anonymous_hourly: ThrottlePolicy,
     pub anonymous_daily: ThrottlePolicy,
+    /// Passkey login challenges issued per client network (every login page on a host name
+    /// asks for one): rows nobody can fill the database with.
+    pub ceremony_throttle: ThrottlePolicy,
     /// A desktop refresh family ends this long after its login, however often it rotates.
     pub refresh_family_ttl: i64,
     /// Links (invitations, set-password) stay readable in the outbox this long.
@@ -84,6 +87,7 @@ impl Config {
             code_daily: ThrottlePolicy { max_failures: 20, window_seconds: 24 * 3600, block_seconds: 24 * 3600 },
             anonymous_hourly: ThrottlePolicy { max_failures: 20, window_seconds: 3600, block_seconds: 3600 },
             anonymous_daily: ThrottlePolicy { max_failures: 100, window_seconds: 24 * 3600, block_seconds: 24 * 3600 },
+            ceremony_throttle: ThrottlePolicy { max_failures: 300, window_seconds: 15 * 60, block_seconds: 15 * 60 },
             refresh_family_ttl: 90 * 24 * 3600,
             link_ttl: 7 * 24 * 3600,
             outbox_retention: 30 * 24 * 3600,

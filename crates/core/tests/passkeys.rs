@@ -506,3 +506,16 @@ fn a_claims_end_takes_its_passkeys() {
     assert_eq!(code_of(passkey_login(&mut w, &mut a)), Code::InvalidCredentials);
     assert!(w.store.query::<Value>("SELECT id FROM passkeys", &[]).is_empty());
 }
+
+#[test]
+fn login_challenges_are_counted_per_network() {
+    let mut w = World::new();
+    for _ in 0..w.config.ceremony_throttle.max_failures {
+        login_options(&mut w);
+    }
+    let refused = w.run(|env| Box::pin(async move { passkeys::login_options(env, &rp()).await }));
+    assert_eq!(code_of(refused), Code::TooManyAttempts);
+    // Another network is not held back.
+    w.ip = Some("198.51.100.7".into());
+    login_options(&mut w);
+}

@@ -258,6 +258,9 @@ pub async fn delete<S: Store>(env: &mut Env<'_, S>, profile_id: &str, id: &str) 
 /// listed (a discoverable credential names its profile), so the answer says nothing about
 /// which logins have passkeys.
 pub async fn login_options<S: Store>(env: &mut Env<'_, S>, rp: &RelyingParty) -> Result<Value> {
+    // Counted per network (300 per 15 minutes): a challenge is a row.
+    let keys: Vec<_> = env.ip_key("ceremony").map(|k| (k, env.config.ceremony_throttle)).into_iter().collect();
+    throttle::reserve(env, &keys).await?;
     let (challenge, put) = ceremony(env, CeremonyPurpose::Login, None, None, None);
     env.commit(vec![put]).await?;
     Ok(json!({"publicKey": {
