@@ -58,10 +58,6 @@ pub enum Reject {
     Key,
     /// The signature does not verify.
     Signature,
-    /// A device-bound credential's counter did not grow (a cloned authenticator).
-    SignCount,
-    /// The credential is unknown, another profile's, or its user handle is not its own.
-    Credential,
 }
 
 /// The relying party: the service's origin and the RP ID derived from it (its host).

@@ -251,13 +251,14 @@ pub struct PolicyMember {
 
 async fn policy_view<S: Store>(env: &Env<'_, S>, account_id: &str, policy: TwoFactorPolicy) -> Result<PolicyView> {
     let mut without = Vec::new();
-    let factors = env.store.card_factors(account_id).await?;
+    // The cards whose profile has two-step on, looked up per card (an account may hold thousands).
+    let on: std::collections::HashSet<String> =
+        env.store.card_factors(account_id).await?.into_iter().filter(|(_, on)| *on).map(|(id, _)| id).collect();
     for card in env.store.memberships(account_id).await? {
         if card.status != MemberStatus::Active || !policy.applies_to(card.kind) || card.profile_id.is_none() {
             continue;
         }
-        let on = factors.iter().any(|(id, on)| *id == card.id && *on);
-        if !on {
+        if !on.contains(&card.id) {
             without.push(PolicyMember {
                 id: card.id.clone(),
                 first_name: card.first_name.clone(),
