@@ -33,10 +33,15 @@ function run(cmd, args, opts = {}) {
   return r.stdout;
 }
 
+/** The ways a pooled keep-alive connection that the server closed while it sat idle fails:
+ * undici finds out on read (a reset, a closed socket) or on write (EPIPE: a CI run of the
+ * bench smoke died so after a native hash round kept the connection idle for seconds). */
+const STALE_CONNECTION = new Set(["UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNRESET", "EPIPE"]);
+
 /** fetch, retried once when a pooled keep-alive connection was closed by the server. */
 async function fetchRetry(url, init) {
   try { return await fetch(url, init); } catch (e) {
-    if (e?.cause?.code !== "UND_ERR_SOCKET" && e?.cause?.code !== "ECONNRESET") throw e;
+    if (!STALE_CONNECTION.has(e?.cause?.code)) throw e;
     return fetch(url, init);
   }
 }
