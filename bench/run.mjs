@@ -120,8 +120,8 @@ async function hashRounds(alg, iterations) {
 // no development code on any path), which the request figures come from.
 let worker;
 const STATE = mkdtempSync(join(tmpdir(), "netid-bench-"));
-/** A throwaway operator token for this run (the fuzzing calls the operator API). */
-const OPERATOR_TOKEN = `bench-${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`;
+/** This run's operator (the fuzzing calls the operator API as a person: tests/lib/operator.js). */
+const OPERATOR_LOGIN = `operator.bench${randomBytes(5).toString("hex")}@example.com`;
 const TWO_FACTOR_KEY = randomBytes(32).toString("hex");
 async function startWorker(mode, vars = []) {
   if (!existsSync(join(STATE, "migrated"))) {
@@ -130,7 +130,7 @@ async function startWorker(mode, vars = []) {
   }
   // TWO_FACTOR_KEY in both builds: the OpenID Provider seals its signing keys with it.
   const key = ["--var", `TWO_FACTOR_KEY:${TWO_FACTOR_KEY}`];
-  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATOR_TOKEN:${OPERATOR_TOKEN}`, ...key, ...vars.flatMap((v) => ["--var", v])] : key;
+  const env = mode === "dev" ? ["--env", "dev", "--var", `OPERATORS:${OPERATOR_LOGIN}`, ...key, ...vars.flatMap((v) => ["--var", v])] : key;
   worker = spawn("npx", ["wrangler", "dev", ...env, "--local", "--ip", "127.0.0.1", "--port", String(PORT), "--persist-to", STATE, "--test-scheduled", "--show-interactive-dev-session=false"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], detached: true });
   for (let i = 0; i < 120; i++) {
     try { if ((await fetch(`${API}/health`)).ok) return; } catch { /* not yet */ }
@@ -393,7 +393,7 @@ async function main() {
     if (!QUICK) {
       // The test command fuzzes with 10 examples per operation; the bench with more.
       log("development build: fuzzing from openapi.yaml, 50 examples per operation");
-      const f = spawnSync("bash", ["tests/fuzz/run.sh", BASE, "50"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NETID_OPERATOR_TOKEN: OPERATOR_TOKEN } });
+      const f = spawnSync("bash", ["tests/fuzz/run.sh", BASE, "50"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NETID_OPERATOR_LOGIN: OPERATOR_LOGIN, NETID_OPERATOR_STATE_DIR: join(STATE, "operators") } });
       const out = `${f.stdout}${f.stderr}`;
       const cases = [...out.matchAll(/(\d+) generated(?:, (\d+) passed)?/g)];
       results.fuzz = {

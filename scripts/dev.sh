@@ -13,9 +13,11 @@ PORT="${NETID_PORT:-8787}"
 STATE="$ROOT/.state/dev"
 mkdir -p "$STATE"
 wrangler d1 migrations apply DB --env dev --local --persist-to "$STATE"
-# The operator API's token: made once per machine, kept out of the repository.
-if [ ! -s "$STATE/operator_token" ]; then head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STATE/operator_token"; fi
-OPERATOR_TOKEN="$(cat "$STATE/operator_token")"
+# Operators are people: the profiles whose confirmed email or phone is on this list (the
+# Worker's OPERATORS var), signed in with a second factor. NETID_OPERATORS=you@example.com
+# bash scripts/dev.sh, then sign up as that person and switch two-step on or add a passkey.
+OPERATOR_VARS=()
+if [ -n "${NETID_OPERATORS:-}" ]; then OPERATOR_VARS=(--var "OPERATORS:$NETID_OPERATORS"); fi
 # The key that seals authenticator secrets: made once per local database, like a Worker secret.
 if [ ! -s "$STATE/two_factor_key" ]; then head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$STATE/two_factor_key"; fi
 SOCIAL_VARS=()
@@ -29,11 +31,11 @@ if [ "${1:-}" = "--social" ]; then
 fi
 echo
 echo "  netid is starting on http://127.0.0.1:$PORT  (API under /api/v1, dev outbox at /api/v1/dev/outbox?to=...)"
-echo "  operator API token (Authorization: Bearer ...): $OPERATOR_TOKEN  (in $STATE/operator_token)"
+echo "  operators (the operator API, with their own session signed in with a second factor): ${NETID_OPERATORS:-none (set NETID_OPERATORS)}"
 echo "  run the cron by hand: curl 'http://127.0.0.1:$PORT/__scheduled?cron=17+*+*+*+*'"
 echo
 ARGS=(dev --env dev --local --ip 127.0.0.1 --port "$PORT" --persist-to "$STATE" --test-scheduled
-  --var "OPERATOR_TOKEN:$OPERATOR_TOKEN" --var "TWO_FACTOR_KEY:$(cat "$STATE/two_factor_key")" "${SOCIAL_VARS[@]}")
+  --var "TWO_FACTOR_KEY:$(cat "$STATE/two_factor_key")" "${OPERATOR_VARS[@]}" "${SOCIAL_VARS[@]}")
 if [ ${#SOCIAL_VARS[@]} -gt 0 ]; then
   wrangler "${ARGS[@]}"
 else

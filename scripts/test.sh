@@ -35,8 +35,10 @@ STATE="$(mktemp -d "${TMPDIR:-/tmp}/netid-test.XXXXXX")"
 OPORT="${NETID_OIDC_PORT:-8794}"
 trap 'stop_worker; stop_oidc; rm -rf "$STATE"' EXIT
 step "end-to-end: wrangler dev on 127.0.0.1:$PORT with a fresh D1/KV ($STATE), social login through the OpenID provider on 127.0.0.1:$OPORT"
-# A throwaway operator token for this run only (the operator API's tests need one).
-export NETID_OPERATOR_TOKEN="test-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+# The run's operator: a person on every test Worker's OPERATORS list, made and signed in with
+# a passkey by tests/lib/operator.js (its key is kept under $STATE, per Worker port).
+export NETID_OPERATOR_LOGIN="operator.$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')@example.com"
+export NETID_OPERATOR_STATE_DIR="$STATE/operators"
 # And a throwaway key that seals authenticator secrets (the TWO_FACTOR_KEY secret).
 export NETID_TWO_FACTOR_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # A real OpenID Connect provider (oidc-provider from npm) that all five social providers point at.

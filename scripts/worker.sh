@@ -9,7 +9,8 @@ start_worker() {
   wrangler d1 migrations apply DB --env dev --local --persist-to "$state" >"$state/migrations.log" 2>&1 \
     || { cat "$state/migrations.log" >&2; return 1; }
   local vars=()
-  if [ -n "${NETID_OPERATOR_TOKEN:-}" ]; then vars+=(--var "OPERATOR_TOKEN:$NETID_OPERATOR_TOKEN"); fi
+  # The operator role's deploy-time list: the run's operator (tests/lib/operator.js).
+  if [ -n "${NETID_OPERATOR_LOGIN:-}" ]; then vars+=(--var "OPERATORS:$NETID_OPERATOR_LOGIN"); fi
   if [ -n "${NETID_TWO_FACTOR_KEY:-}" ]; then vars+=(--var "TWO_FACTOR_KEY:$NETID_TWO_FACTOR_KEY"); fi
   # Extra Worker vars, space-separated KEY:VALUE (the delivery tests point the providers at
   # their stand-in this way).

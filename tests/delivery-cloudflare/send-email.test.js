@@ -2,7 +2,7 @@
 // `send_email` binding (wrangler dev's local binding records the message and answers an id).
 import test from "node:test";
 import assert from "node:assert/strict";
-import { call, PASSWORD, uniqueEmail, OPERATOR_TOKEN } from "../e2e/helpers.js";
+import { call, PASSWORD, uniqueEmail, asOperator } from "../e2e/helpers.js";
 
 test("an email goes out through the send_email binding, once, and its row keeps no secret", async () => {
   const to = uniqueEmail("binding");
@@ -11,7 +11,7 @@ test("an email goes out through the send_email binding, once, and its row keeps 
   const end = Date.now() + 30_000;
   let row;
   while (Date.now() < end) {
-    const list = await call("GET", "/operator/outbox?status=delivered&limit=500", { token: OPERATOR_TOKEN });
+    const list = await asOperator("GET", "/operator/outbox?status=delivered&limit=500");
     assert.equal(list.status, 200, list.text);
     row = list.json.messages.find((m) => m.to === to);
     if (row) break;

@@ -3,7 +3,7 @@
 // stand_in_vars). Every message must leave the outbox exactly once, whatever the provider does.
 import test from "node:test";
 import assert from "node:assert/strict";
-import { BASE, call, PASSWORD, uniqueEmail, advance, OPERATOR_TOKEN, newPerson, newAccount, inviteAll } from "../e2e/helpers.js";
+import { BASE, call, PASSWORD, uniqueEmail, advance, asOperator, newPerson, newAccount, inviteAll } from "../e2e/helpers.js";
 
 const STAND_IN = process.env.NETID_PROVIDER_URL || "http://127.0.0.1:8790";
 
@@ -36,7 +36,7 @@ async function outboxRows(to) {
 }
 
 async function operatorList(status) {
-  const r = await call("GET", `/operator/outbox?status=${status}&limit=500`, { token: OPERATOR_TOKEN });
+  const r = await asOperator("GET", `/operator/outbox?status=${status}&limit=500`);
   assert.equal(r.status, 200, r.text);
   return r.json.messages;
 }
@@ -107,7 +107,7 @@ test("200 signups while a third of the provider's calls fail: every code arrives
   const failed = await operatorList("failed");
   t.diagnostic(`provider calls ${stats.calls}, injected failures ${JSON.stringify(stats.failures)}, failed after all attempts ${failed.length}`);
   for (const m of failed) {
-    const r = await call("POST", `/operator/outbox/${m.id}/retry`, { token: OPERATOR_TOKEN });
+    const r = await asOperator("POST", `/operator/outbox/${m.id}/retry`);
     assert.equal(r.status, 200, r.text);
   }
   await until("the retries done", async () => (await operatorList("pending")).length + (await operatorList("sending")).length === 0, 60_000);
@@ -133,18 +133,18 @@ test("a message that keeps failing ends failed, is listed for the operator, and 
   assert.equal((await received(to)).length, 0);
 
   await standIn("faults", {});
-  const retried = await call("POST", `/operator/outbox/${failed.id}/retry`, { token: OPERATOR_TOKEN });
+  const retried = await asOperator("POST", `/operator/outbox/${failed.id}/retry`);
   assert.equal(retried.status, 200, retried.text);
   assert.equal(retried.json.status, "pending");
   await until("delivered on retry", async () => (await received(to)).length === 1);
   await until("the row delivered", async () => (await outboxRows(to))[0].status === "delivered");
-  const again = await call("POST", `/operator/outbox/${failed.id}/retry`, { token: OPERATOR_TOKEN });
+  const again = await asOperator("POST", `/operator/outbox/${failed.id}/retry`);
   assert.equal(again.status, 409);
   assert.equal(again.json.error.code, "message_not_retryable");
-  assert.equal((await call("POST", "/operator/outbox/msg_nope/retry", { token: OPERATOR_TOKEN })).status, 404);
+  assert.equal((await asOperator("POST", "/operator/outbox/msg_nope/retry")).status, 404);
   assert.equal((await call("POST", `/operator/outbox/${failed.id}/retry`)).status, 401);
   assert.equal((await call("GET", "/operator/outbox?status=failed", { token: "x".repeat(40) })).status, 401);
-  assert.equal((await call("GET", "/operator/outbox?status=lost", { token: OPERATOR_TOKEN })).status, 400);
+  assert.equal((await asOperator("GET", "/operator/outbox?status=lost")).status, 400);
 });
 
 test("an address the provider refuses for good fails at the first attempt", async () => {

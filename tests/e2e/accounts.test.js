@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  call, assertError, lastMessage, newPerson, uniqueEmail, PASSWORD, newAccount, inviteAll, acceptAsNew, OPERATOR_TOKEN,
+  call, assertError, lastMessage, newPerson, uniqueEmail, PASSWORD, newAccount, inviteAll, acceptAsNew, operatorToken,
 } from "./helpers.js";
 
 test("accounts: create (random name), list, get, 404 for non-members, limit of 7", async () => {
@@ -42,10 +42,11 @@ test("rename: admins only, once; more renames from the operator on paid plans", 
   assert.equal(r.json.renames_left, 0);
   assertError(await call("PATCH", `/accounts/${acc.id}`, { token: admin.token, body: { name: "Third" } }), 409, "rename_limit_reached");
 
-  const op = (method, path, body, token = OPERATOR_TOKEN) => call(method, path, { body, headers: { Authorization: `Bearer ${token}` } });
+  const operator = await operatorToken();
+  const op = (method, path, body, token = operator) => call(method, path, { body, token });
   assertError(await op("POST", `/operator/accounts/${acc.id}/renames`, { grant: 1 }, "wrong-token-wrong-token"), 401, "unauthenticated");
   assertError(await call("PUT", `/operator/accounts/${acc.id}/plan`, { body: { plan: "standard" } }), 401, "unauthenticated");
-  assertError(await call("PUT", `/operator/accounts/${acc.id}/plan`, { token: admin.token, body: { plan: "standard" } }), 401, "unauthenticated");
+  assertError(await call("PUT", `/operator/accounts/${acc.id}/plan`, { token: admin.token, body: { plan: "standard" } }), 403, "forbidden");
   assertError(await op("POST", `/operator/accounts/${acc.id}/renames`, { grant: 1 }), 409, "plan_required");
   assertError(await op("PUT", `/operator/accounts/${acc.id}/plan`, { plan: "platinum" }), 400, "invalid_request");
   assertError(await op("PUT", `/operator/accounts/acc_missing/plan`, { plan: "standard" }), 404, "not_found");

@@ -3,10 +3,10 @@
 // their use; the operator lists every app and switches one off.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, assertError, newPerson, newAccount, inviteAll, acceptAsNew, uniqueEmail, OPERATOR_TOKEN } from "./helpers.js";
+import { call, assertError, newPerson, newAccount, inviteAll, acceptAsNew, uniqueEmail, asOperator } from "./helpers.js";
 
 const app = (over = {}) => ({ name: "Harbour CRM", type: "confidential", redirect_uris: ["https://crm.example.com/callback"], ...over });
-const op = (method, path, body) => call(method, path, { body, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } });
+const op = (method, path, body) => asOperator(method, path, { body });
 
 test("an admin registers apps: a confidential one's secret once, a public one none; the list never shows a secret", async () => {
   const admin = await newPerson();
@@ -93,7 +93,7 @@ test("the operator lists every app and switches one off; an admin's edit leaves 
   const acc = await newAccount(admin, "Operated");
   const a = await call("POST", `/accounts/${acc.id}/apps`, { token: admin.token, body: app() });
   assertError(await call("GET", "/operator/apps"), 401, "unauthenticated");
-  assertError(await call("PUT", `/operator/apps/${a.json.client_id}`, { token: admin.token, body: { disabled: true } }), 401, "unauthenticated");
+  assertError(await call("PUT", `/operator/apps/${a.json.client_id}`, { token: admin.token, body: { disabled: true } }), 403, "forbidden");
   const off = await op("PUT", `/operator/apps/${a.json.client_id}`, { disabled: true });
   assert.equal(off.status, 200, off.text);
   assert.equal(off.json.disabled, true);

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after } from "node:test";
+import { operatorToken as operatorToken0 } from "../lib/operator.js";
 
 export const BASE = process.env.NETID_BASE_URL || "http://127.0.0.1:8787";
 export const API = `${BASE}/api/v1`;
@@ -91,7 +92,14 @@ export async function advance(seconds) {
   return r.json;
 }
 
-export const OPERATOR_TOKEN = process.env.NETID_OPERATOR_TOKEN || "";
+/** A live session of the run's operator (a person on the Worker's OPERATORS list, signed in
+ * with a passkey: tests/lib/operator.js). */
+export const operatorToken = () => operatorToken0(BASE);
+
+/** Calls the operator API as the run's operator. */
+export async function asOperator(method, path, opts = {}) {
+  return call(method, path, { ...opts, token: await operatorToken() });
+}
 
 /** Creates an account as `who`; returns the Account. */
 export async function newAccount(who, name) {

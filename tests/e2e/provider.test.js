@@ -8,7 +8,7 @@ import * as client from "openid-client";
 import { createServer } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { totp } from "../lib/totp.js";
-import { BASE, API, call, lastMessage, newPerson, newAccount, inviteAll, acceptAsNew, advance, uniqueEmail, OPERATOR_TOKEN, PASSWORD } from "./helpers.js";
+import { BASE, API, call, lastMessage, newPerson, newAccount, inviteAll, acceptAsNew, advance, uniqueEmail, asOperator, PASSWORD } from "./helpers.js";
 
 const COOKIE = "__Host-netid_session";
 const REDIRECT = "http://127.0.0.1:9/callback";
@@ -357,7 +357,7 @@ test("key rotation: the next key is in the JWKS before it signs; the old one sta
   const oldKid = kidOf(before.id_token);
   const refused = await call("POST", "/operator/signing-keys", {});
   assert.equal(refused.status, 401);
-  const rot = await call("POST", "/operator/signing-keys", { headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } });
+  const rot = await asOperator("POST", "/operator/signing-keys");
   assert.equal(rot.status, 201, rot.text);
   const newKid = rot.json.kid;
   // (Other tests' rotations may have published keys of their own: this one's two are there.)

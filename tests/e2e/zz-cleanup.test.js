@@ -1,7 +1,7 @@
 // Runs last (it moves the shared clock by months): the scheduled cleanup end to end.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { call, lastMessage, newPerson, newAccount, inviteAll, uniqueEmail, advance, runCron, OPERATOR_TOKEN } from "./helpers.js";
+import { call, lastMessage, newPerson, newAccount, inviteAll, uniqueEmail, advance, runCron, asOperator } from "./helpers.js";
 
 const DAY = 86_400;
 
@@ -13,7 +13,7 @@ test("free accounts: warned at 43 days, kept at 49, deleted after 50; paid kept 
   const admin = await newPerson();
   const free = await newAccount(admin, "Sleepy free");
   const paid = await newAccount(admin, "Sleepy paid");
-  const plan = await call("PUT", `/operator/accounts/${paid.id}/plan`, { body: { plan: "standard" }, headers: { Authorization: `Bearer ${OPERATOR_TOKEN}` } });
+  const plan = await asOperator("PUT", `/operator/accounts/${paid.id}/plan`, { body: { plan: "standard" } });
   assert.equal(plan.status, 200, plan.text);
   await inviteAll(admin, free.id, [uniqueEmail("invitee")]);
   const relogin = async () => (await call("POST", "/login", { body: { login: admin.email, password: admin.password } })).json.token;

@@ -4,7 +4,7 @@
 # valid data accepted (422 counts as a domain rule's refusal, tests/fuzz/schemathesis.toml),
 # schema-violating data refused, undeclared methods answered 405 with Allow. Then the data
 # invariants must still hold.
-#   bash tests/fuzz/run.sh BASE_URL [MAX_EXAMPLES]     (needs NETID_OPERATOR_TOKEN)
+#   bash tests/fuzz/run.sh BASE_URL [MAX_EXAMPLES]     (needs NETID_OPERATOR_LOGIN on the Worker's OPERATORS list)
 # Installs Schemathesis and openapi-spec-validator (pinned, from PyPI) into .state/venv.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,8 +36,11 @@ st -H "Authorization: Bearer $TOKEN" --exclude-operation-id logout --exclude-tag
 #    statuses and types, response schemas, malformed data refused);
 #    tests/e2e/provider.test.js drives the valid flows (openid-client, each attack by hand).
 st --include-tag oauth --exclude-checks positive_data_acceptance
-# 2. The operator API, with the operator's token.
-st -H "Authorization: Bearer ${NETID_OPERATOR_TOKEN:?the operator token}" --include-tag operator
+# 2. The operator API, as the operator (a person on the Worker's OPERATORS list, signed in
+#    with a passkey: tests/lib/operator.js).
+: "${NETID_OPERATOR_LOGIN:?the operator login, on the OPERATORS list of the Worker}"
+OPERATOR="$(node "$ROOT/tests/lib/operator.js" "$BASE")"
+st -H "Authorization: Bearer $OPERATOR" --include-tag operator
 # 3. Logout and the development clock, last. (Not fuzzed: dev/faults, whose purpose is to
 #    make the next request fail, and dev/seed: a valid example
 #    seeds up to 200,000 accounts; the benchmarks exercise it.)

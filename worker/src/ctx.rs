@@ -36,8 +36,6 @@ pub struct Ctx {
     pub dev: bool,
     pub rng: WorkerEntropy,
     pub allowed_origins: Vec<String>,
-    /// The operator (support) API's bearer token, from the OPERATOR_TOKEN secret.
-    pub operator_token: Option<String>,
     /// The caller's session, once the router authenticated it.
     pub caller: Option<Session>,
     /// The Worker's environment and execution context, for work deferred past the response.
@@ -101,12 +99,15 @@ impl Ctx {
         {
             config.two_factor_key = parse_key(&k);
         }
-        let operator_token = env
-            .secret("OPERATOR_TOKEN")
-            .map(|s| s.to_string())
-            .or_else(|_| env.var("OPERATOR_TOKEN").map(|v| v.to_string()))
-            .ok()
-            .filter(|t| !t.is_empty());
+        // The operator role's deploy-time list (logins, comma-separated); what is no login
+        // grants nothing and is logged.
+        if let Ok(list) = env.var("OPERATORS") {
+            let (logins, rejected) = netid_core::flows::operators::parse_list(&list.to_string());
+            if !rejected.is_empty() {
+                worker::console_warn!("OPERATORS: {} entries are no login and grant nothing", rejected.len());
+            }
+            config.operators = logins;
+        }
         Ok(Ctx {
             store,
             config,
@@ -118,7 +119,6 @@ impl Ctx {
             dev,
             rng: WorkerEntropy,
             allowed_origins,
-            operator_token,
             caller: None,
             worker_env: env.clone(),
             execution: None,

@@ -39,7 +39,8 @@ pub fn status_of(code: Code) -> u16 {
         | Code::PasswordChangeRequired
         | Code::ReauthenticationRequired
         | Code::NoWorkspaceAccess
-        | Code::TwoFactorRequired => 403,
+        | Code::TwoFactorRequired
+        | Code::OperatorSecondFactorRequired => 403,
         Code::NotFound => 404,
         Code::MethodNotAllowed => 405,
         Code::EmailTaken

@@ -191,9 +191,9 @@ pub async fn signer(ctx: &mut Ctx) -> Result<Loaded, Error> {
 }
 
 /// The operator's rotation: a new key, served now, signing after the overlap.
-pub async fn rotate(ctx: &mut Ctx) -> Result<SigningKey, Error> {
+pub async fn rotate(ctx: &mut Ctx, op: &netid_core::flows::operators::Operator) -> Result<SigningKey, Error> {
     let next = generate(ctx).await?;
-    let key = provider::rotate_keys(&ctx.env(), next).await?;
+    let key = provider::rotate_keys(&mut ctx.env(), op, next).await?;
     // This isolate reads the keys again at its next use: nothing of storage may fail the
     // answer once the rotation landed.
     KEYS.with(|k| *k.borrow_mut() = None);

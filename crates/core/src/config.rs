@@ -65,6 +65,9 @@ pub struct Config {
     /// The development environment (`wrangler dev --env dev`): an application's back-channel
     /// logout address may then be http on a loopback host, so a local app receives logouts.
     pub development: bool,
+    /// The logins (normalized emails and E.164 phones) whose profiles hold the operator role:
+    /// a deploy-time list (the `OPERATORS` var), never granted through the API.
+    pub operators: Vec<String>,
 }
 
 impl Config {
@@ -98,6 +101,7 @@ impl Config {
             ticket_ttl: 5 * 60,
             ticket_tries: 5,
             development: false,
+            operators: Vec::new(),
         }
     }
 }

@@ -114,12 +114,15 @@ pub enum Code {
     TwoFactorRequired,
     /// Switching two-step off is refused while a workspace of the person's requires it (409).
     TwoFactorRequiredByWorkspace,
+    /// The operator API is called with a session that was not signed in with a second
+    /// factor (an authenticator code or a passkey) (403).
+    OperatorSecondFactorRequired,
     Internal,
 }
 
 impl Code {
     /// Every variant, so tests can prove each has a message in every language.
-    pub const ALL: [Code; 72] = [
+    pub const ALL: [Code; 73] = [
         Code::InvalidJson,
         Code::InvalidRequest,
         Code::PayloadTooLarge,
@@ -191,6 +194,7 @@ impl Code {
         Code::PasskeyLimitReached,
         Code::TwoFactorRequired,
         Code::TwoFactorRequiredByWorkspace,
+        Code::OperatorSecondFactorRequired,
         Code::Internal,
     ];
 
@@ -265,6 +269,7 @@ impl Code {
             Code::PasskeyLimitReached => "passkey_limit_reached",
             Code::TwoFactorRequired => "two_factor_required",
             Code::TwoFactorRequiredByWorkspace => "two_factor_required_by_workspace",
+            Code::OperatorSecondFactorRequired => "operator_second_factor_required",
             Code::Internal => "internal_error",
         }
     }

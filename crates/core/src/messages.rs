@@ -295,6 +295,13 @@ fn row(code: Code) -> [&'static str; 5] {
             "Một không gian làm việc bạn tham gia yêu cầu xác thực hai bước nên không thể tắt. Quản trị viên của không gian đó có thể đặt lại cho bạn.",
             "Przestrzeń robocza, do której należysz, wymaga uwierzytelniania dwuetapowego, więc nie można go wyłączyć. Administrator tej przestrzeni może je dla Ciebie zresetować.",
         ],
+        Code::OperatorSecondFactorRequired => [
+            "The operator API needs a session signed in with a second step. Log in again with your authenticator code or a passkey, then try again.",
+            "L'API des opérateurs exige une session ouverte avec une deuxième étape. Reconnectez-vous avec le code de votre application d'authentification ou une clé d'accès, puis réessayez.",
+            "API операторов требует сеанса, открытого со вторым шагом. Войдите снова с кодом из приложения-аутентификатора или с ключом доступа и повторите попытку.",
+            "API dành cho nhân viên vận hành cần một phiên đăng nhập có bước thứ hai. Hãy đăng nhập lại bằng mã từ ứng dụng xác thực hoặc bằng khóa truy cập rồi thử lại.",
+            "API operatorów wymaga sesji otwartej z drugim krokiem. Zaloguj się ponownie kodem z aplikacji uwierzytelniającej lub kluczem dostępu i spróbuj jeszcze raz.",
+        ],
         Code::InvalidPasskey => [
             "This passkey could not be added: your browser's answer did not check out (it may have expired or come from another site). Try adding it again.",
             "Cette clé d'accès n'a pas pu être ajoutée : la réponse de votre navigateur n'a pas pu être vérifiée (elle a peut-être expiré ou vient d'un autre site). Réessayez de l'ajouter.",

@@ -590,6 +590,8 @@ pub trait Store {
     async fn sessions_of(&self, profile_id: &str) -> StoreResult<Vec<Session>>;
     /// An account's audit events, newest first, before the event `before` (an id).
     async fn audit_of(&self, account_id: &str, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>>;
+    /// The operators' actions (`operators::ACTIONS`), newest first, before the event `before`.
+    async fn operator_audit(&self, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>>;
     /// Records activity on a session without ever re-creating it: false when the row is gone
     /// (logged out, revoked), and the caller must treat the token as dead.
     async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool>;

@@ -6,6 +6,7 @@ use common::*;
 use netid_core::flows::accounts::{self, MAX_ACCOUNTS_PER_PROFILE};
 use netid_core::flows::cleanup::{self, decide, Decision};
 use netid_core::flows::invitations::{self, AcceptInput, InviteOptions};
+use netid_core::flows::operators;
 use netid_core::flows::people::{self, CardEdit, NewUser};
 use netid_core::flows::structure;
 use netid_core::flows::{self, Grant, NamesInput};
@@ -71,20 +72,40 @@ fn renaming_is_for_admins_once_and_more_only_on_paid_plans() {
     let renamed = rename(&mut w, &admin, "New name").unwrap();
     assert_eq!((renamed.name.as_str(), renamed.address.as_str(), renamed.renames_left), ("New name", "new-name", 0));
     assert_eq!(code_of(rename(&mut w, &admin, "Third name")), Code::RenameLimitReached);
-    let id = acc.id.clone();
+    let op = operator(&mut w, "ops-renames@example.com");
+    let (id, o) = (acc.id.clone(), op.clone());
     assert_eq!(
-        code_of(w.run(|env| Box::pin(async move { accounts::grant_renames(env, &id, 2).await }))),
+        code_of(w.run(|env| Box::pin(async move { operators::grant_renames(env, &o, &id, 2).await }))),
         Code::PlanRequired
     );
-    let id = acc.id.clone();
-    w.run(|env| Box::pin(async move { accounts::set_plan(env, &id, "standard").await })).unwrap();
-    let id = acc.id.clone();
+    let (id, o) = (acc.id.clone(), op.clone());
+    w.run(|env| Box::pin(async move { operators::set_plan(env, &o, &id, "standard").await })).unwrap();
+    let (id, o) = (acc.id.clone(), op.clone());
     assert_eq!(
-        w.run(|env| Box::pin(async move { accounts::grant_renames(env, &id, 2).await })).unwrap().renames_left,
+        w.run(|env| Box::pin(async move { operators::grant_renames(env, &o, &id, 2).await })).unwrap().renames_left,
         2
     );
     assert_eq!(rename(&mut w, &admin, "Third name").unwrap().renames_left, 1);
     assert!(w.store.data().audit.iter().any(|a| a.action == "account.renamed"));
+    // Each operator action is in the account's log with the operator as its actor.
+    let by_op: Vec<_> = w
+        .store
+        .data()
+        .audit
+        .iter()
+        .filter(|a| a.action.starts_with("operator."))
+        .map(|a| {
+            (a.action.clone(), a.actor.clone(), a.account_id.clone(), a.detail.contains("ops-renames@example.com"))
+        })
+        .collect();
+    let who = (Some(op.profile_id.clone()), Some(acc.id.clone()), true);
+    assert_eq!(
+        by_op,
+        [
+            ("operator.plan".to_string(), who.0.clone(), who.1.clone(), who.2),
+            ("operator.renames".into(), who.0, who.1, who.2)
+        ]
+    );
 }
 
 #[test]
@@ -301,8 +322,8 @@ fn cleanup_warns_at_43_days_deletes_after_50_and_resumes() {
     let admin = w.person("sleepy@example.com");
     let free = create(&mut w, &admin, Some("Free one"));
     let paid = create(&mut w, &admin, Some("Paid one"));
-    let id = paid.id.clone();
-    w.run(|env| Box::pin(async move { accounts::set_plan(env, &id, "enterprise").await })).unwrap();
+    let (id, op) = (paid.id.clone(), operator(&mut w, "ops-cleanup@example.com"));
+    w.run(|env| Box::pin(async move { operators::set_plan(env, &op, &id, "enterprise").await })).unwrap();
     invite(&mut w, &admin, &free.id, &["someone@example.com"], InviteOptions::default());
     let run = |w: &mut World, max: u32| {
         w.run(|env| Box::pin(async move { cleanup::run_cleanup(env, max, 10, true).await })).unwrap()

@@ -184,8 +184,8 @@ fn the_operator_switches_an_app_off_and_an_accounts_deletion_takes_its_apps() {
     let admin = w.person("apps-operator@example.com");
     let acc = create(&mut w, &admin, Some("Operated"));
     let app = register(&mut w, &admin, &acc.id, input("CRM", "confidential")).unwrap();
-    let cid = app.app.client_id.clone();
-    let off = w.run(|env| Box::pin(async move { apps::set_disabled(env, &cid, true).await })).unwrap();
+    let (cid, op) = (app.app.client_id.clone(), operator(&mut w, "ops-apps@example.com"));
+    let off = w.run(|env| Box::pin(async move { apps::set_disabled(env, &op, &cid, true).await })).unwrap();
     assert!(off.disabled);
     let all = w.run(|env| Box::pin(async move { apps::operator_apps(env, None, 10).await })).unwrap();
     assert_eq!(

@@ -297,13 +297,14 @@ fn key(kid: &str) -> SigningKey {
 #[test]
 fn a_rotated_key_is_served_before_it_signs_and_the_old_one_stays_until_its_tokens_expired() {
     let mut w = World::new();
+    let op = operator(&mut w, "ops-keys@example.com");
     w.run(|env| Box::pin(async move { provider::install_first_key(env, key("k1")).await })).unwrap();
     // A second first key (another isolate at the same moment) does not land.
     w.run(|env| Box::pin(async move { provider::install_first_key(env, key("k1b")).await })).unwrap();
     let keys = w.run(|env| Box::pin(async move { netid_core::store::Store::signing_keys(env.store).await })).unwrap();
     assert_eq!(keys.iter().map(|k| k.kid.as_str()).collect::<Vec<_>>(), ["k1"]);
     let t0 = w.now;
-    w.run(|env| Box::pin(async move { provider::rotate_keys(env, key("k2")).await })).unwrap();
+    w.run(|env| Box::pin(async move { provider::rotate_keys(env, &op, key("k2")).await })).unwrap();
     let keys = w.run(|env| Box::pin(async move { netid_core::store::Store::signing_keys(env.store).await })).unwrap();
     let kids = |ks: Vec<&SigningKey>| ks.iter().map(|k| k.kid.clone()).collect::<Vec<_>>();
     assert_eq!(kids(provider::published_keys(&keys, t0)).len(), 2, "both served at once");

@@ -3,10 +3,11 @@
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
 use netid_core::flows::accounts;
+use netid_core::flows::operators::{self, Operator};
 use netid_core::flows::people::UserView;
 use netid_core::model::Account;
 use netid_core::time::rfc3339;
-use netid_core::{Code, Error};
+use netid_core::Error;
 use serde::Deserialize;
 use serde_json::json;
 use worker::Request;
@@ -94,21 +95,12 @@ fn operator_view(a: &Account) -> serde_json::Value {
     })
 }
 
-/// `Authorization: Bearer <OPERATOR_TOKEN>`, compared in constant time; 401 otherwise
-/// (also when no operator token is configured).
-pub(super) fn operator(req: &Request, ctx: &Ctx) -> Result<(), Error> {
-    let want =
-        ctx.operator_token.as_deref().filter(|t| t.len() >= 16).ok_or_else(|| Error::new(Code::Unauthenticated))?;
-    let got = match http::bearer(req) {
-        Some((t, false)) => t,
-        _ => return Err(Error::new(Code::Unauthenticated)),
-    };
-    let same = got.len() == want.len() && got.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
-    if same {
-        Ok(())
-    } else {
-        Err(Error::new(Code::Unauthenticated))
-    }
+/// The caller as an operator: a live session (bearer or cookie) of a profile on the
+/// deploy-time `OPERATORS` list, signed in with a second factor
+/// (`netid_core::flows::operators::authorize`).
+pub(super) async fn operator(req: &Request, ctx: &mut Ctx) -> Result<Operator, Error> {
+    let session = ctx.session(req).await?;
+    operators::authorize(&ctx.env(), &session).await
 }
 
 #[derive(Deserialize)]
@@ -118,9 +110,9 @@ struct PlanReq {
 }
 
 pub async fn set_plan(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
-    operator(req, ctx)?;
+    let op = operator(req, ctx).await?;
     let b: PlanReq = http::body(req).await?;
-    http::json(200, &operator_view(&accounts::set_plan(&mut ctx.env(), id, &b.plan).await?))
+    http::json(200, &operator_view(&operators::set_plan(&mut ctx.env(), &op, id, &b.plan).await?))
 }
 
 #[derive(Deserialize)]
@@ -131,9 +123,22 @@ struct GrantReq {
 }
 
 pub async fn grant_renames(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
-    operator(req, ctx)?;
+    let op = operator(req, ctx).await?;
     let b: GrantReq = http::body(req).await?;
-    http::json(200, &operator_view(&accounts::grant_renames(&mut ctx.env(), id, b.grant).await?))
+    http::json(200, &operator_view(&operators::grant_renames(&mut ctx.env(), &op, id, b.grant).await?))
+}
+
+/// `GET /operator/audit?limit=&before=`: the operators' actions, newest first.
+pub async fn operator_audit(req: &Request, ctx: &mut Ctx) -> ApiResult {
+    let op = operator(req, ctx).await?;
+    let (limit, before) = (http::query(req, "limit"), http::query(req, "before"));
+    let events = operators::log(&ctx.env(), &op, limit.as_deref(), before.as_deref()).await?;
+    let next = if events.len() == limit.as_deref().and_then(|l| l.parse::<usize>().ok()).unwrap_or(50) {
+        events.last().map(|e| e.id.clone())
+    } else {
+        None
+    };
+    http::json(200, &json!({ "events": events, "next_before": next }))
 }
 
 /// `GET /accounts/{id}/audit?limit=&before=`: newest first, for admins.

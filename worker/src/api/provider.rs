@@ -544,8 +544,8 @@ pub async fn revoke(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 
 /// `POST /operator/signing-keys`: a new signing key, served now, signing after the overlap.
 pub async fn rotate_keys(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    super::accounts::operator(req, ctx)?;
-    let key = oidc::rotate(ctx).await?;
+    let op = super::accounts::operator(req, ctx).await?;
+    let key = oidc::rotate(ctx, &op).await?;
     let public: Value = serde_json::from_str(&key.public_jwk).unwrap_or(Value::Null);
     json_response(
         &json!({ "kid": key.kid, "signs_from": netid_core::time::rfc3339(key.signs_from), "public_jwk": public }),

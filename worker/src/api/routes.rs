@@ -17,7 +17,7 @@ use worker::Request;
 /// Who may call a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
-    /// Anyone (the handler may still look for a session or the operator token).
+    /// Anyone (the handler may still look for a session).
     Public,
     /// A live session, checked before any body is read.
     Session,
@@ -164,10 +164,11 @@ pub static ROUTES: &[Route] = &[
     route!(PATCH "/accounts/{id}/apps/{client_id}", Session, Json, false, [Account, Apps], |r, c, p| apps::edit(r, c, arg(p, 0), arg(p, 1)).await),
     route!(DELETE "/accounts/{id}/apps/{client_id}", Session, Json, false, [Account, Apps], |r, c, p| apps::delete(r, c, arg(p, 0), arg(p, 1)).await),
     route!(POST "/accounts/{id}/apps/{client_id}/secret", Session, Json, false, [Account, Apps], |r, c, p| apps::rotate(r, c, arg(p, 0), arg(p, 1)).await),
-    route!(PUT "/operator/accounts/{id}/plan", Public, Json, false, |r, c, p| accounts::set_plan(r, c, arg(p, 0)).await),
-    route!(POST "/operator/accounts/{id}/renames", Public, Json, false, |r, c, p| accounts::grant_renames(r, c, arg(p, 0)).await),
-    route!(GET "/operator/apps", Public, Json, false, |r, c, _p| apps::operator_list(r, c).await),
-    route!(PUT "/operator/apps/{client_id}", Public, Json, false, |r, c, p| apps::operator_set(r, c, arg(p, 0)).await),
+    route!(PUT "/operator/accounts/{id}/plan", Session, Json, false, [Me], |r, c, p| accounts::set_plan(r, c, arg(p, 0)).await),
+    route!(POST "/operator/accounts/{id}/renames", Session, Json, false, [Me], |r, c, p| accounts::grant_renames(r, c, arg(p, 0)).await),
+    route!(GET "/operator/audit", Session, Json, false, [Me], |r, c, _p| accounts::operator_audit(r, c).await),
+    route!(GET "/operator/apps", Session, Json, false, [Me], |r, c, _p| apps::operator_list(r, c).await),
+    route!(PUT "/operator/apps/{client_id}", Session, Json, false, [Me], |r, c, p| apps::operator_set(r, c, arg(p, 0)).await),
     route!(GET "/oauth/authorize", Public, Json, false, |r, c, _p| provider::authorize(r, c).await),
     route!(POST "/oauth/token", Public, Form, false, |r, c, _p| provider::token(r, c).await),
     route!(GET "/oauth/userinfo", Public, Json, false, |r, c, _p| provider::userinfo(r, c).await),
@@ -176,9 +177,9 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/oauth/revoke", Public, Form, false, |r, c, _p| provider::revoke(r, c).await),
     route!(GET "/oauth/logout", Public, Json, false, |r, c, _p| provider::end_session(r, c).await),
     route!(GET "/oauth/jwks", Public, Json, false, |r, c, _p| provider::jwks(r, c).await),
-    route!(POST "/operator/signing-keys", Public, Json, false, |r, c, _p| provider::rotate_keys(r, c).await),
-    route!(GET "/operator/outbox", Public, Json, false, |r, c, _p| outbox::list(r, c).await),
-    route!(POST "/operator/outbox/{id}/retry", Public, Json, false, |r, c, p| outbox::retry(r, c, arg(p, 0)).await),
+    route!(POST "/operator/signing-keys", Session, Json, false, [Me], |r, c, _p| provider::rotate_keys(r, c).await),
+    route!(GET "/operator/outbox", Session, Json, false, [Me], |r, c, _p| outbox::list(r, c).await),
+    route!(POST "/operator/outbox/{id}/retry", Session, Json, false, [Me], |r, c, p| outbox::retry(r, c, arg(p, 0)).await),
     route!(GET "/dev/outbox", Dev, Json, false, |r, c, _p| dev::outbox(r, c).await),
     route!(POST "/dev/clock", Dev, Json, false, |r, c, _p| dev::advance_clock(r, c).await),
     route!(GET "/dev/clock", Dev, Json, false, |_r, c, _p| dev::clock(c).await),

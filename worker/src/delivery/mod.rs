@@ -20,8 +20,9 @@ pub mod providers;
 
 use crate::ctx::Ctx;
 use crate::store::D1Store;
+use netid_core::flows::operators::Operator;
 use netid_core::model::Channel;
-use netid_core::sql::{i, s, stmt, Round, Statement, Value};
+use netid_core::sql::{i, s, stmt, Database, Round, Statement, Value};
 use netid_core::{Code, Error};
 use providers::{Backchannel, CloudflareEmail, Http, Outcome, Provider, Resend, Twilio};
 use serde::{Deserialize, Serialize};
@@ -434,16 +435,36 @@ pub async fn list(ctx: &Ctx, status: &str, limit: u32) -> Result<Vec<OperatorRow
 
 /// `POST /operator/outbox/{id}/retry`: a failed (or stuck pending) row gets a fresh set of
 /// attempts and goes back to the queue. Delivered or erased rows cannot be sent again.
-pub async fn retry(ctx: &Ctx, id: &str) -> Result<OperatorRow, Error> {
-    let row: Option<OperatorRow> = ctx
+pub async fn retry(ctx: &mut Ctx, op: &Operator, id: &str) -> Result<OperatorRow, Error> {
+    // The retry and its audit row land together: the row is written only when the message
+    // was re-armed by the statement before it (same batch, one transaction).
+    let audit_id = netid_core::tokens::new_id("aud", &mut ctx.rng);
+    let detail = format!("by {}", op.login);
+    let args = [s(id), i(ctx.now), s(&audit_id), s(&op.profile_id), s(&detail)];
+    let results = ctx
         .store
-        .first(
-            "UPDATE outbox SET status = 'pending', attempts = 0, claimed_until = 0, next_attempt_at = ?2 \
-             WHERE id = ?1 AND status IN ('failed', 'pending') AND erased_at IS NULL \
-             RETURNING id, channel, recipient AS \"to\", kind, status, attempts, last_error, provider_id, created_at, delivered_at",
-            &[s(id), i(ctx.now)],
+        .batch(
+            Round::Commit,
+            vec![
+                stmt(
+                    "UPDATE outbox SET status = 'pending', attempts = 0, claimed_until = 0, next_attempt_at = ?2 \
+                     WHERE id = ?1 AND status IN ('failed', 'pending') AND erased_at IS NULL \
+                     RETURNING id, channel, recipient AS \"to\", kind, status, attempts, last_error, provider_id, created_at, delivered_at",
+                    &args[..2],
+                )?,
+                stmt(
+                    "INSERT INTO audit_log (id, at, actor, action, target, detail) \
+                     SELECT ?3, ?2, ?4, 'operator.outbox_retry', ?1, ?5 WHERE EXISTS \
+                     (SELECT 1 FROM outbox WHERE id = ?1 AND status = 'pending' AND attempts = 0 AND next_attempt_at = ?2)",
+                    &args,
+                )?,
+            ],
         )
         .await?;
+    let row: Option<OperatorRow> = match results.first() {
+        Some(r) => <crate::store::D1 as Database>::rows::<OperatorRow>(r)?.into_iter().next(),
+        None => None,
+    };
     let Some(row) = row else {
         let exists: Option<IdRow> = ctx.store.first("SELECT id FROM outbox WHERE id = ?1", &[s(id)]).await?;
         return Err(Error::new(if exists.is_some() { Code::MessageNotRetryable } else { Code::NotFound }));

@@ -324,43 +324,20 @@ pub async fn delete_account<S: Store>(env: &mut Env<'_, S>, profile_id: &str, ac
     env.commit(vec![ended, Change::DeleteAccount(account_id.to_string()), audit]).await
 }
 
-/// Operator: changes the plan.
-pub async fn set_plan<S: Store>(env: &mut Env<'_, S>, account_id: &str, plan: &str) -> Result<Account> {
-    let plan = Plan::parse(plan).ok_or_else(|| Error::field(Code::InvalidRequest, "plan"))?;
-    let mut account = env.store.account(account_id).await?.ok_or_else(not_found)?;
-    let old = account.plan;
-    account.plan = plan;
-    let audit = env.account_audit(
-        account_id,
-        None,
-        "operator.plan",
-        account_id,
-        &format!("{} -> {}", old.as_str(), plan.as_str()),
-    );
-    env.commit(vec![Change::SetPlan { account_id: account_id.to_string(), plan }, audit]).await?;
-    Ok(account)
-}
-
-/// Operator: grants extra renames; paid plans only.
-pub async fn grant_renames<S: Store>(env: &mut Env<'_, S>, account_id: &str, grant: i64) -> Result<Account> {
-    if !(1..=100).contains(&grant) {
-        return Err(Error::field(Code::InvalidRequest, "grant"));
+/// A page of an audit log: `limit` 1..=100 (50 by default), `before` an event id.
+pub(crate) fn audit_page(limit: Option<&str>, before: Option<&str>) -> Result<u32> {
+    let limit = match limit {
+        None => 50,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
+    };
+    if before.is_some_and(|b| b.is_empty() || b.len() > 64) {
+        return Err(Error::field(Code::InvalidRequest, "before"));
     }
-    let account = env.store.account(account_id).await?.ok_or_else(not_found)?;
-    if !account.plan.is_paid() {
-        return Err(Error::new(Code::PlanRequired));
-    }
-    let audit = env.account_audit(account_id, None, "operator.renames", account_id, &format!("+{grant}"));
-    env.commit(vec![
-        Change::Guard(Guard::PaidPlan { account_id: account_id.to_string() }),
-        Change::GrantRenames { account_id: account_id.to_string(), n: grant as u32 },
-        audit,
-    ])
-    .await?;
-    // The account as the grant left it, without a read after the commit.
-    let mut account = account;
-    account.renames_left = account.renames_left.saturating_add(grant as u32);
-    Ok(account)
+    Ok(limit)
 }
 
 /// One event of `GET /accounts/{id}/audit`.
@@ -375,7 +352,7 @@ pub struct AuditView {
 }
 
 impl AuditView {
-    fn of(a: AuditEntry) -> AuditView {
+    pub(crate) fn of(a: AuditEntry) -> AuditView {
         AuditView {
             id: a.id,
             at: rfc3339(a.at),
@@ -398,16 +375,6 @@ pub async fn audit_log<S: Store>(
 ) -> Result<Vec<AuditView>> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    let limit = match limit {
-        None => 50,
-        Some(l) => l
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| Error::field(Code::InvalidRequest, "limit"))?,
-    };
-    if before.is_some_and(|b| b.is_empty() || b.len() > 64) {
-        return Err(Error::field(Code::InvalidRequest, "before"));
-    }
+    let limit = audit_page(limit, before)?;
     Ok(env.store.audit_of(account_id, limit, before).await?.into_iter().map(AuditView::of).collect())
 }

@@ -228,11 +228,16 @@ pub async fn operator_apps<S: Store>(env: &Env<'_, S>, account_id: Option<&str>,
 
 /// The operator switches an application off (it signs nobody in) or on again; the account's
 /// log records it.
-pub async fn set_disabled<S: Store>(env: &mut Env<'_, S>, client_id: &str, disabled: bool) -> Result<AppView> {
+pub async fn set_disabled<S: Store>(
+    env: &mut Env<'_, S>,
+    op: &super::operators::Operator,
+    client_id: &str,
+    disabled: bool,
+) -> Result<AppView> {
     let mut app = env.store.app(client_id).await?.ok_or_else(not_found)?;
     app.disabled = disabled;
     let action = if disabled { "app.disabled" } else { "app.enabled" };
-    let audit = env.account_audit(&app.account_id.clone(), None, action, &app.client_id, "by the operator");
+    let audit = env.operator_audit(op, Some(&app.account_id.clone()), action, &app.client_id, "");
     env.commit(vec![Change::SetAppDisabled { client_id: app.client_id.clone(), disabled }, audit]).await?;
     Ok(AppView::of(&app))
 }

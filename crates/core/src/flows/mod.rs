@@ -11,6 +11,7 @@ pub mod gate;
 pub mod invitations;
 mod login;
 mod me;
+pub mod operators;
 pub mod passkeys;
 mod password;
 pub mod people;

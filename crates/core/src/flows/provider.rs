@@ -685,17 +685,20 @@ pub async fn install_first_key<S: Store>(env: &Env<'_, S>, mut key: crate::model
 /// [`KEY_OVERLAP`]; every other key leaves the JWKS once the tokens it may still sign until
 /// then have expired.
 pub async fn rotate_keys<S: Store>(
-    env: &Env<'_, S>,
+    env: &mut Env<'_, S>,
+    op: &super::operators::Operator,
     mut key: crate::model::SigningKey,
 ) -> Result<crate::model::SigningKey> {
     key.created_at = env.now;
     key.signs_from = env.now + KEY_OVERLAP;
     key.retire_at = None;
     let retire = key.signs_from + ID_TOKEN_TTL.max(ACCESS_TTL) + 60;
+    let audit = env.operator_audit(op, None, "operator.signing_key", &key.kid, "rotated");
     env.store
         .commit(vec![
             Change::RetireSigningKeys { except: key.kid.clone(), at: retire },
             Change::PutSigningKey { key: key.clone(), unless_one_signs_at: None },
+            audit,
         ])
         .await?;
     Ok(key)

@@ -408,6 +408,26 @@ impl<D: Database> Store for SqlStore<D> {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
+    async fn operator_audit(&self, limit: u32, before: Option<&str>) -> StoreResult<Vec<AuditEntry>> {
+        let actions = crate::flows::operators::ACTIONS.map(|a| format!("'{a}'")).join(", ");
+        let rows = match before {
+            None => {
+                let sql = format!(
+                    "SELECT {AUDIT_COLS} FROM audit_log WHERE action IN ({actions}) ORDER BY at DESC, rowid DESC LIMIT ?1"
+                );
+                self.all::<AuditRow>(&sql, &[i(i64::from(limit))]).await?
+            }
+            Some(b) => {
+                let sql = format!(
+                    "SELECT {AUDIT_COLS} FROM audit_log WHERE action IN ({actions}) AND (at, rowid) < \
+                     (SELECT at, rowid FROM audit_log WHERE id = ?2) ORDER BY at DESC, rowid DESC LIMIT ?1"
+                );
+                self.all::<AuditRow>(&sql, &[i(i64::from(limit)), s(b)]).await?
+            }
+        };
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
     async fn touch_session(&self, token_hash: &str, at: i64) -> StoreResult<bool> {
         // Update only: a session deleted meanwhile stays deleted, and the answer says so.
         let rows = self

@@ -222,3 +222,32 @@ pub fn group(w: &mut World, admin: &Grant, account: &str, name: &str, extranet: 
         .unwrap()
         .id
 }
+
+/// A person on the operator list with two-step on, signed in with a code, as the operator API
+/// sees them (`operators::authorize` on that session).
+pub fn operator(w: &mut World, email: &str) -> netid_core::flows::operators::Operator {
+    use netid_core::flows::two_factor::{self, Factor};
+    use netid_core::totp;
+    if !w.config.operators.iter().any(|o| o == email) {
+        w.config.operators.push(email.to_string());
+    }
+    let g = w.person(email);
+    let pid = g.profile.id.clone();
+    let setup = w.run(|env| Box::pin(async move { two_factor::setup(env, &pid, PW).await })).expect("setup");
+    let secret = totp::from_base32(&setup.secret).expect("base32");
+    let (pid, c) = (g.profile.id.clone(), totp::code_at(&secret, w.now as u64, 6).expect("code"));
+    w.run(|env| Box::pin(async move { two_factor::enable(env, &pid, &c).await })).expect("enable");
+    w.advance(30);
+    let factor = Factor { otp: totp::code_at(&secret, w.now as u64, 6), recovery_code: None };
+    let input = LoginInput {
+        login: email.into(),
+        password: PW.into(),
+        client: ClientKind::Browser,
+        factor,
+        ..Default::default()
+    };
+    let grant = w.run(|env| Box::pin(flows::login(env, input))).expect("a login with the code");
+    let session = w.auth(&grant.token).expect("the session");
+    w.run(|env| Box::pin(async move { netid_core::flows::operators::authorize(env, &session).await }))
+        .expect("an operator")
+}
