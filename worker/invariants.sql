@@ -121,3 +121,9 @@ SELECT k.id FROM passkeys k WHERE NOT EXISTS
 
 -- invariant: at_most_ten_passkeys: no profile has more than 10 passkeys
 SELECT profile_id FROM passkeys GROUP BY profile_id HAVING COUNT(*) > 10;
+
+-- invariant: sign_in_place_has_profile: every place a profile signed in from belongs to an existing profile
+SELECT profile_id FROM sign_in_places s WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = s.profile_id);
+
+-- invariant: at_most_twenty_devices: no profile keeps more than 20 sign-in devices
+SELECT profile_id FROM sign_in_places WHERE kind = 'device' GROUP BY profile_id HAVING COUNT(*) > 20;

@@ -90,14 +90,21 @@ test("sign up, add a passkey, log in with it by the button and from the login fi
   await logout(page, true);
   assert.equal(await page.locator("#f-login").count(), 0, "signed in from the login page itself");
 
-  // The button, while the field's request waits (no presence yet): it is aborted first.
+  // The button, while the field's request waits (no presence yet): the click aborts it and
+  // asks on its own. The button's options request is held until presence is on, so presence
+  // answers the button's request, never the field's (switching presence on before the click
+  // let the authenticator answer the field first: a race a CI run lost).
   const { presence } = pk;
   await presence(false);
+  const OPTIONS = (url) => new URL(url).pathname.endsWith("/api/v1/login/passkey/options");
+  const fieldOptions = page.waitForResponse((r) => OPTIONS(r.url()));
   await logout(page);
+  await fieldOptions; // the field's request is asked for before the button is clicked
   assert.equal(await page.locator("#f-login").getAttribute("autocomplete"), "username webauthn");
-  await presence(true);
+  await page.route(OPTIONS, async (route) => { await presence(true); await route.continue(); });
   await page.click("#passkey-login");
   await page.waitForSelector("#user-menu");
+  await page.unroute(OPTIONS);
 
   // Rename, then remove: the profile still has its password.
   await page.goto("/#/security");

@@ -33,6 +33,14 @@ pub struct Ctx {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub location: Option<String>,
+    /// Cloudflare's country code for the client's address.
+    pub country: Option<String>,
+    /// The browser's device cookie, or a new value for a browser that sent none (`fresh`:
+    /// set it on a response that signs in).
+    pub device: Option<String>,
+    pub device_fresh: bool,
+    /// The origin the request came to (links in messages).
+    pub origin: Option<String>,
     pub dev: bool,
     pub rng: WorkerEntropy,
     pub allowed_origins: Vec<String>,
@@ -92,6 +100,15 @@ impl Ctx {
                 [cf.city(), cf.country()].into_iter().flatten().filter(|p| !p.is_empty()).collect();
             (!parts.is_empty()).then(|| parts.join(", "))
         });
+        let country = req
+            .and_then(|r| r.cf())
+            .and_then(|cf| cf.country())
+            .filter(|c| (2..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let sent_device = req.and_then(http::device_cookie);
+        let device_fresh = req.is_some() && sent_device.is_none();
+        let mut rng = WorkerEntropy;
+        let device = sent_device.or_else(|| device_fresh.then(|| netid_core::tokens::new_token(&mut rng)));
+        let origin = req.and_then(|r| r.url().ok()).map(|u| u.origin().ascii_serialization());
         if let Ok(k) = env
             .secret("TWO_FACTOR_KEY")
             .map(|s| s.to_string())
@@ -116,8 +133,12 @@ impl Ctx {
             ip,
             user_agent,
             location,
+            country,
+            device,
+            device_fresh,
+            origin,
             dev,
-            rng: WorkerEntropy,
+            rng,
             allowed_origins,
             caller: None,
             worker_env: env.clone(),
@@ -137,6 +158,9 @@ impl Ctx {
             location: self.location.clone(),
             session_started: self.caller.as_ref().map(|s| s.created_at),
             session_hash: self.caller.as_ref().map(|s| s.token_hash.clone()),
+            device: self.device.as_deref().map(netid_core::tokens::token_hash),
+            country: self.country.clone(),
+            origin: self.origin.clone(),
         }
     }
 

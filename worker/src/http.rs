@@ -260,6 +260,35 @@ pub fn bearer(req: &Request) -> Option<(String, bool)> {
     })
 }
 
+/// The long-lived device cookie: a random value that tells a browser that signed in to a
+/// profile before from one that did not (the new-device notice). Not a credential.
+pub const DEVICE_COOKIE: &str = "__Host-netid_device";
+
+/// The browser's device cookie, when it sent one of the right shape.
+pub fn device_cookie(req: &Request) -> Option<String> {
+    let cookies = req.headers().get("Cookie").ok().flatten()?;
+    cookies.split(';').find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == DEVICE_COOKIE
+            && (16..=128).contains(&v.len())
+            && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+        .then(|| v.to_string())
+    })
+}
+
+/// Sets the device cookie for 400 days (the most browsers keep one).
+pub fn device_set_cookie(value: &str) -> String {
+    format!("{DEVICE_COOKIE}={value}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={}", 400 * 24 * 3600)
+}
+
+/// Whether a response signs the browser in (it sets a non-empty session cookie).
+pub fn signs_in(resp: &Response) -> bool {
+    resp.headers().get("Set-Cookie").ok().flatten().is_some_and(|v| {
+        v.split(", ")
+            .any(|c| c.starts_with(&format!("{SESSION_COOKIE}=")) && !c.starts_with(&format!("{SESSION_COOKIE}=;")))
+    })
+}
+
 fn is_unsafe(req: &Request) -> bool {
     !matches!(req.method(), Method::Get | Method::Head | Method::Options)
 }

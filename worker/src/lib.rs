@@ -48,6 +48,13 @@ async fn fetch(req: Request, env: Env, wctx: Context) -> Result<Response> {
             let start = js_sys::Date::now();
             let result = api::handle(req, &mut ctx).await;
             let mut resp = result.unwrap_or_else(|e| http::error_response(&e, lang));
+            // A browser that signed in without a device cookie gets the one its sign-in was
+            // recorded under, so its next sign-in is known (no new-device notice).
+            if ctx.device_fresh && http::signs_in(&resp) {
+                if let Some(d) = &ctx.device {
+                    let _ = resp.headers_mut().append("Set-Cookie", &http::device_set_cookie(d));
+                }
+            }
             // What the request committed to the outbox goes to the delivery queue after the
             // response; a development fault may drop it (the sweep must then find it).
             let messages = ctx.store.committed_messages.take();

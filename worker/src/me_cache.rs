@@ -182,6 +182,7 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::RevokeOauthFamily { .. }
         | Change::EndAppSessions { .. }
         | Change::PutPasskeyUser { .. }
+        | Change::SignInPlace { .. }
         | Change::PutCeremony(_)
         | Change::UsePasskey { .. }
         | Change::Guard(_) => Scope::Nothing,

@@ -19,6 +19,7 @@ pub mod store;
 pub mod time;
 pub mod tokens;
 pub mod totp;
+pub mod useragent;
 pub mod validate;
 pub mod webauthn;
 

@@ -279,6 +279,18 @@ pub enum Change {
         account_id: String,
         policy: TwoFactorPolicy,
     },
+    /// A session was admitted from `device` (a device cookie's hash) and `country`: with
+    /// `notice`, the message is written first, and only when the profile has signed in
+    /// before and one of the two is new to it (decided in the statement: concurrent sign-ins
+    /// from one new device each tell); then both are recorded (last seen), and the profile
+    /// keeps its 20 most recently seen devices.
+    SignInPlace {
+        profile_id: String,
+        device: Option<String>,
+        country: Option<String>,
+        at: i64,
+        notice: Option<OutboxMessage>,
+    },
     /// A profile's WebAuthn user handle, unless it has one (pair registrations with
     /// `Guard::PasskeyUserIs`, so a credential is made for the handle that landed).
     PutPasskeyUser {

@@ -180,6 +180,9 @@ impl Database for D1 {
             // Handed to the delivery queue once the request is answered (lib.rs).
             let sent = changes.iter().filter_map(|c| match c {
                 Change::Outbox(m) => Some((m.id.clone(), m.channel)),
+                // Written only when the place is new (the statement decides): the queue
+                // consumer skips an id that never landed.
+                Change::SignInPlace { notice: Some(m), .. } => Some((m.id.clone(), m.channel)),
                 _ => None,
             });
             self.committed_messages.borrow_mut().extend(sent);

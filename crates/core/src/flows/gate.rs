@@ -16,6 +16,7 @@
 
 use super::Env;
 use crate::error::{Code, Error, Result};
+use crate::mail::MailKind;
 use crate::model::{AccountView, ClientKind, LoginTicket, Profile, RefreshToken, Session};
 use crate::store::{Change, Store};
 use crate::tokens::{new_token, token_hash};
@@ -203,8 +204,39 @@ pub(crate) async fn admit<S: Store>(
         })));
         refresh_token = Some(rt);
     }
+    // Where the person signs in from is recorded at every admission but a refresh (the same
+    // login going on); a login from a device or a country new to a profile that signed in
+    // before is told (decided in the commit). An address proof (a signup's or an acceptance's
+    // first session) records silently.
+    if !matches!(proof, Proof::Refresh { .. }) && (env.device.is_some() || env.country.is_some()) {
+        let notice = if proof == Proof::Address { None } else { new_sign_in_notice(env, &profile) };
+        changes.push(Change::SignInPlace {
+            profile_id: profile.id.clone(),
+            device: env.device.clone(),
+            country: env.country.clone(),
+            at: now,
+            notice,
+        });
+    }
     env.commit(changes).await?;
     Ok(Grant { token, session, refresh_token, profile, accounts })
+}
+
+/// The new-place notice of a sign-in now: the time (UTC), the place (Cloudflare's city and
+/// country, else the address), the device (from its User-Agent) and the sessions list.
+fn new_sign_in_notice<S: Store>(env: &mut Env<'_, S>, profile: &Profile) -> Option<crate::model::OutboxMessage> {
+    let to = super::me::notice_address(profile)?;
+    let stamp = crate::time::rfc3339(env.now);
+    let time = format!("{} UTC", stamp.get(..16).unwrap_or(&stamp).replace('T', " "));
+    let place = env.location.clone().or_else(|| env.ip.clone()).unwrap_or_else(|| "?".into());
+    let device = crate::useragent::label(env.user_agent.as_deref().unwrap_or(""));
+    let link = format!("{}/#/security", env.origin.as_deref().unwrap_or(""));
+    let vars =
+        [("time", time.as_str()), ("place", place.as_str()), ("device", device.as_str()), ("link", link.as_str())];
+    match env.outbox(MailKind::NewSignIn, profile.lang, &to, &vars, None) {
+        Change::Outbox(m) => Some(m),
+        _ => None,
+    }
 }
 
 /// The second step instead of a session: a single-use ticket (stored hashed) that

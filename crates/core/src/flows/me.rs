@@ -70,3 +70,12 @@ pub fn me_of(profile: &Profile, accounts: Vec<AccountView>) -> Me {
         created_at: rfc3339(profile.created_at),
     }
 }
+
+/// Where security notices go: the confirmed email, else the confirmed phone.
+pub(crate) fn notice_address(profile: &Profile) -> Option<String> {
+    profile
+        .email
+        .clone()
+        .filter(|_| profile.email_confirmed)
+        .or_else(|| profile.phone.clone().filter(|_| profile.phone_confirmed))
+}

@@ -63,6 +63,12 @@ pub struct Env<'a, S: Store> {
     /// the commit), so a request in flight when its session ended (a logout, a reset, a claim's
     /// end) writes nothing.
     pub session_hash: Option<String>,
+    /// Where a sign-in comes from, for its notice: the SHA-256 of the browser's device cookie
+    /// (the Worker makes one for a browser that sent none) and Cloudflare's country code.
+    pub device: Option<String>,
+    pub country: Option<String>,
+    /// The origin links in messages point to (the one the request came to).
+    pub origin: Option<String>,
 }
 
 /// How young a session must be to stand in for the password of a profile without one.

@@ -334,14 +334,7 @@ pub async fn change_password<S: Store>(
     env.commit(changes).await
 }
 
-/// Where security notices go: the confirmed email, else the confirmed phone.
-pub(crate) fn notice_address(profile: &Profile) -> Option<String> {
-    profile
-        .email
-        .clone()
-        .filter(|_| profile.email_confirmed)
-        .or_else(|| profile.phone.clone().filter(|_| profile.phone_confirmed))
-}
+pub(crate) use super::me::notice_address;
 
 /// `m***@example.com`: enough for the owner to recognise, not a new address handed to whoever
 /// reads the old mailbox.

@@ -49,10 +49,13 @@ pub enum MailKind {
     OtpReplayed,
     /// To the OLD number after a phone change.
     PhoneChanged,
+    /// A sign-in from a device (its device cookie) or a country not seen before on the
+    /// profile: {time}, {place}, {device}, and {link} to the sessions list.
+    NewSignIn,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 19] = [
+    pub const ALL: [MailKind; 20] = [
         MailKind::SignupCode,
         MailKind::EmailChangeCode,
         MailKind::PhoneChangeCode,
@@ -72,6 +75,7 @@ impl MailKind {
         MailKind::RecoveryCodesRenewed,
         MailKind::OtpReplayed,
         MailKind::PhoneChanged,
+        MailKind::NewSignIn,
     ];
 
     pub const fn as_str(self) -> &'static str {
@@ -95,6 +99,7 @@ impl MailKind {
             MailKind::RecoveryCodesRenewed => "recovery_codes_renewed",
             MailKind::OtpReplayed => "otp_replayed",
             MailKind::PhoneChanged => "phone_changed",
+            MailKind::NewSignIn => "new_sign_in",
         }
     }
 }

@@ -109,6 +109,13 @@ pub(super) fn text(kind: MailKind) -> [&'static str; 5] {
             "netid: đã đổi số điện thoại. Không phải bạn? Đặt lại mật khẩu.",
             "netid: zmieniono numer telefonu. To nie Ty? Zresetuj hasło.",
         ],
+        MailKind::NewSignIn => [
+            "netid: new sign-in from {place}. Not you? {link}",
+            "netid : nouvelle connexion depuis {place}. Pas vous ? {link}",
+            "netid: новый вход, {place}. Не вы? {link}",
+            "netid: đăng nhập mới, {place}. Không phải bạn? {link}",
+            "netid: nowe logowanie, {place}. To nie Ty? {link}",
+        ],
         MailKind::TwoFactorDisabled => [
             "netid: two-step authentication was switched off. Not you? Change your password now.",
             "netid : la validation en deux étapes a été désactivée. Pas vous ? Changez de mot de passe.",

@@ -14,6 +14,9 @@ fn vars() -> Vec<(&'static str, &'static str)> {
         ("email", "m***@example.org"),
         ("provider", "Google"),
         ("name", "Work laptop"),
+        ("time", "2026-12-07 17:05 UTC"),
+        ("place", "Lyon, FR"),
+        ("device", "Firefox on Linux"),
     ]
 }
 
@@ -29,7 +32,7 @@ fn carries_code(kind: MailKind) -> bool {
 }
 
 fn carries_link(kind: MailKind) -> bool {
-    matches!(kind, MailKind::Invitation | MailKind::LoginDetails)
+    matches!(kind, MailKind::Invitation | MailKind::LoginDetails | MailKind::NewSignIn)
 }
 
 #[test]

@@ -139,5 +139,12 @@ pub(super) fn texts(kind: MailKind) -> [(&'static str, &'static str); 5] {
             ("Số điện thoại netid của bạn đã được thay đổi", "Số điện thoại của hồ sơ netid đã được thay đổi; số này không còn dùng để đăng nhập. Nếu không phải bạn, hãy đặt lại mật khẩu bằng email hoặc liên hệ quản trị viên ngay."),
             ("Numer telefonu netid został zmieniony", "Numer telefonu Twojego profilu netid został zmieniony; tym numerem nie można się już logować. Jeśli to nie Ty, zresetuj hasło przez e-mail lub natychmiast skontaktuj się z administratorem."),
         ],
+        MailKind::NewSignIn => [
+            ("New sign-in to your netid profile", "Your netid profile was signed in to from a new device or place: {time}, {place}, {device}. If this was you, there is nothing to do. If not, end that session in your sessions list ({link}) and change your password now."),
+            ("Nouvelle connexion à votre profil netid", "Votre profil netid a été ouvert depuis un nouvel appareil ou un nouveau lieu : {time}, {place}, {device}. Si c'était vous, il n'y a rien à faire. Sinon, fermez cette session dans la liste de vos sessions ({link}) et changez votre mot de passe maintenant."),
+            ("Новый вход в профиль netid", "В ваш профиль netid вошли с нового устройства или из нового места: {time}, {place}, {device}. Если это были вы, ничего делать не нужно. Если нет, завершите этот сеанс в списке сеансов ({link}) и смените пароль."),
+            ("Đăng nhập mới vào hồ sơ netid", "Hồ sơ netid của bạn vừa được đăng nhập từ một thiết bị hoặc địa điểm mới: {time}, {place}, {device}. Nếu là bạn thì không cần làm gì. Nếu không, hãy kết thúc phiên đó trong danh sách phiên ({link}) và đổi mật khẩu ngay."),
+            ("Nowe logowanie do profilu netid", "Do Twojego profilu netid zalogowano się z nowego urządzenia lub miejsca: {time}, {place}, {device}. Jeśli to Ty, nic nie musisz robić. Jeśli nie, zakończ tę sesję na liście sesji ({link}) i natychmiast zmień hasło."),
+        ],
     }
 }

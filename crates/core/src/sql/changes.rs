@@ -4,7 +4,7 @@
 
 use super::rows::*;
 use super::{b, i, oi, os, s, stmt, Statement, Value};
-use crate::model::name_key;
+use crate::model::{name_key, OutboxMessage};
 use crate::store::{Change, Guard, StoreResult};
 
 /// The statements of [`Change::EndAppSessions`]: one back-channel logout per (client, netid
@@ -133,8 +133,46 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 st("DELETE FROM passkeys WHERE profile_id = ?1", &[s(id)])?,
                 st("DELETE FROM passkey_users WHERE profile_id = ?1", &[s(id)])?,
                 st("DELETE FROM webauthn_challenges WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM sign_in_places WHERE profile_id = ?1", &[s(id)])?,
                 st("UPDATE profiles SET two_factor_enabled = 0, photo_url = NULL WHERE id = ?1", &[s(id)])?,
             ],
+            Change::SignInPlace { profile_id, device, country, at, notice } => {
+                let mut v = Vec::new();
+                if let Some(m) = notice {
+                    // Told when the profile has signed in before and this device or this
+                    // country is not among its places (read before they are recorded below).
+                    let mut args = outbox_values(m).to_vec();
+                    args.extend([s(profile_id), os(device), os(country)]);
+                    v.push(st(
+                        &format!(
+                            "{OUTBOX_INSERT} SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13 \
+                             WHERE EXISTS (SELECT 1 FROM sign_in_places WHERE profile_id = ?14) \
+                             AND ((?15 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sign_in_places \
+                                   WHERE profile_id = ?14 AND kind = 'device' AND value = ?15)) \
+                               OR (?16 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sign_in_places \
+                                   WHERE profile_id = ?14 AND kind = 'country' AND value = ?16)))"
+                        ),
+                        &args,
+                    )?);
+                }
+                for (kind, value) in [("device", device), ("country", country)] {
+                    if let Some(value) = value {
+                        v.push(st(
+                            "INSERT INTO sign_in_places (profile_id, kind, value, first_seen_at, last_seen_at) \
+                             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (profile_id, kind, value) \
+                             DO UPDATE SET last_seen_at = excluded.last_seen_at",
+                            &[s(profile_id), s(kind), s(value), i(*at)],
+                        )?);
+                    }
+                }
+                v.push(st(
+                    "DELETE FROM sign_in_places WHERE profile_id = ?1 AND kind = 'device' AND value NOT IN \
+                     (SELECT value FROM sign_in_places WHERE profile_id = ?1 AND kind = 'device' \
+                      ORDER BY last_seen_at DESC, value LIMIT 20)",
+                    &[s(profile_id)],
+                )?);
+                v
+            }
             Change::DeleteTicketsOf(id) => vec![st("DELETE FROM login_tickets WHERE profile_id = ?1", &[s(id)])?],
             Change::CodeFailed { profile_id, purpose } => vec![st(
                 "UPDATE codes SET attempts = attempts + 1 WHERE profile_id = ?1 AND purpose = ?2",
@@ -208,23 +246,8 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 vec![st("UPDATE throttles SET failures = MAX(failures - 1, 0) WHERE key = ?1", &[s(k)])?]
             }
             Change::Outbox(m) => vec![st(
-                "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, html, code, link, token, \
-                 account_id, created_at, next_attempt_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
-                &[
-                    s(&m.id),
-                    s(m.channel.as_str()),
-                    s(&m.to),
-                    s(&m.kind),
-                    s(m.lang.tag()),
-                    s(&m.subject),
-                    s(&m.body),
-                    s(&m.html),
-                    os(&m.code),
-                    os(&m.link),
-                    os(&m.token),
-                    os(&m.account_id),
-                    i(m.created_at),
-                ],
+                &format!("{OUTBOX_INSERT} VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)"),
+                &outbox_values(m),
             )?],
             Change::DeleteDepartment { account_id, id } => vec![
                 st(
@@ -874,4 +897,27 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
             ),
         }
     }
+}
+
+const OUTBOX_INSERT: &str = "INSERT INTO outbox (id, channel, recipient, kind, lang, subject, body, html, code, link, \
+     token, account_id, created_at, next_attempt_at)";
+
+/// An outbox row's values, `?1`..`?13` of [`OUTBOX_INSERT`] (`?13`, the creation time, is
+/// also its first attempt's).
+fn outbox_values(m: &OutboxMessage) -> [Value; 13] {
+    [
+        s(&m.id),
+        s(m.channel.as_str()),
+        s(&m.to),
+        s(&m.kind),
+        s(m.lang.tag()),
+        s(&m.subject),
+        s(&m.body),
+        s(&m.html),
+        os(&m.code),
+        os(&m.link),
+        os(&m.token),
+        os(&m.account_id),
+        i(m.created_at),
+    ]
 }

@@ -30,6 +30,9 @@ pub struct World {
     pub lang: Lang,
     /// When the caller's session started (for reauthentication of profiles without a password).
     pub session_started: Option<i64>,
+    /// The device cookie's hash and the country the next requests come from.
+    pub device: Option<String>,
+    pub country: Option<String>,
     /// Whether dropping the world checks `worker/invariants.sql` (off for twins, and for the
     /// few tests that write rows no flow writes).
     pub check_invariants: bool,
@@ -48,6 +51,8 @@ impl World {
             ip: Some("203.0.113.9".into()),
             lang: Lang::Fr,
             session_started: None,
+            device: None,
+            country: None,
             check_invariants: true,
         }
     }
@@ -67,6 +72,9 @@ impl World {
             location: None,
             session_started: self.session_started,
             session_hash: None,
+            device: self.device.clone(),
+            country: self.country.clone(),
+            origin: Some("https://netid.example.com".into()),
         };
         block_on(f(&mut env))
     }
@@ -90,6 +98,8 @@ impl World {
             ip: self.ip.clone(),
             lang: self.lang,
             session_started: self.session_started,
+            device: self.device.clone(),
+            country: self.country.clone(),
             check_invariants: false,
         }
     }
