@@ -50,6 +50,11 @@ test("signup validates every field and refuses a taken email", async () => {
   assertError(common, 422, "weak_password", "password");
   assert.equal(common.json.error.reason, "common");
   assert.match(common.json.error.message, /пароль/i);
+  // On the breached-password list only (115,719 entries; the npm package leaves this check
+  // to the server and says so): refused here.
+  const breached = await call("POST", "/signup", { body: { email: uniqueEmail(), password: "studioworks", first_name: "A", last_name: "B" } });
+  assertError(breached, 422, "weak_password", "password");
+  assert.equal(breached.json.error.reason, "common");
   const personal = await call("POST", "/signup", { body: { email: uniqueEmail(), password: "Skłodowska1867", first_name: "Maria", last_name: "Skłodowska" } });
   assert.equal(personal.json.error.reason, "personal", personal.text);
   assertError(await call("POST", "/signup", { body: { email: uniqueEmail(), password: PASSWORD, first_name: "R2D2", last_name: "B" } }), 422, "invalid_name", "first_name");

@@ -45,6 +45,12 @@ export interface LoginValidation extends Validation {
 export interface PasswordValidation extends Validation {
   score: number;
   bits: number;
+  /**
+   * What the server checks beyond this verdict: `["breached"]`, the list of 115,719 common
+   * breached passwords (a 274 KB filter this package leaves out). A password `ok` here may
+   * still be refused by the server with `password_common`.
+   */
+  server_also_checks: string[];
 }
 
 /** What the person told about themselves, to refuse passwords built from it. */
@@ -118,6 +124,9 @@ struct Validation {
     score: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     bits: Option<u32>,
+    /// What the server checks of a password beyond this package's verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_also_checks: Option<Vec<&'static str>>,
 }
 
 fn lang_of(lang: Option<String>) -> Lang {
@@ -250,6 +259,7 @@ pub fn validate_password(
     v.value = None;
     v.score = Some(strength.score);
     v.bits = Some(strength.bits);
+    v.server_also_checks = Some(if netid_core::validate::CHECKS_BREACHED { vec![] } else { vec!["breached"] });
     to_js(&v)
 }
 

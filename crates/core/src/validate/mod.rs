@@ -2,6 +2,8 @@
 //! re-checks the string. The same functions back the server and the npm package.
 
 mod account_name;
+#[cfg(feature = "breached-passwords")]
+pub mod breached;
 mod code;
 mod email;
 mod invitees;
@@ -18,7 +20,7 @@ pub use email::Email;
 pub use invitees::{parse_mass, Invitee, MassEntry, MAX_MASS_ADDRESSES};
 pub use login::{Login, LoginKind};
 pub use name::Name;
-pub use password::{Password, PersonalInfo, Strength};
+pub use password::{Password, PersonalInfo, Strength, CHECKS_BREACHED};
 pub use phone::Phone;
 pub use photo::{
     check_photo, check_photo_meta, photo_dimensions, strip_photo_metadata, MAX_PHOTO_BYTES, MAX_PHOTO_PIXELS,

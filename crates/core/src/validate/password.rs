@@ -294,10 +294,28 @@ fn core_word(s: &str) -> &str {
         .trim_start_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation())
 }
 
+/// On the short list above, or (with the `breached-passwords` feature: the server) on the
+/// breached-password filter; the password itself or its core word (4 characters or more,
+/// digits and punctuation around it taken off: "Dragon2024!" is "dragon").
 fn is_common(lower: &str) -> bool {
     let core = core_word(lower);
-    COMMON.contains(&lower) || (core.chars().count() >= 4 && COMMON.contains(&core))
+    let listed = |s: &str| COMMON.contains(&s) || breached(s);
+    listed(lower) || (core.chars().count() >= 4 && listed(core))
 }
+
+#[cfg(feature = "breached-passwords")]
+fn breached(lower: &str) -> bool {
+    super::breached::is_breached(lower)
+}
+
+#[cfg(not(feature = "breached-passwords"))]
+fn breached(_: &str) -> bool {
+    false
+}
+
+/// Whether this build refuses breached passwords itself (the server does; the npm package
+/// leaves that part to it).
+pub const CHECKS_BREACHED: bool = cfg!(feature = "breached-passwords");
 
 /// One repeated character or a straight run on the digits, the alphabet or a keyboard row.
 fn is_trivial(lower: &str) -> bool {
