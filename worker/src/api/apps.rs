@@ -45,7 +45,7 @@ pub async fn rotate(req: &Request, ctx: &mut Ctx, id: &str, client_id: &str) -> 
 
 /// `GET /operator/apps?account_id=&limit=`: newest first.
 pub async fn operator_list(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    super::accounts::operator(req, ctx).await?;
+    super::operators::operator(req, ctx).await?;
     let limit = http::query_limit(req, 100, 500)?;
     let account = http::query(req, "account_id").filter(|a| !a.is_empty() && a.len() <= 64);
     http::json(200, &json!({ "apps": apps::operator_apps(&ctx.env(), account.as_deref(), limit).await? }))
@@ -59,7 +59,7 @@ struct DisabledReq {
 
 /// `PUT /operator/apps/{client_id}`: `{disabled}`.
 pub async fn operator_set(req: &mut Request, ctx: &mut Ctx, client_id: &str) -> ApiResult {
-    let op = super::accounts::operator(req, ctx).await?;
+    let op = super::operators::operator(req, ctx).await?;
     let b: DisabledReq = http::body(req).await?;
     http::json(200, &apps::set_disabled(&mut ctx.env(), &op, client_id, b.disabled).await?)
 }

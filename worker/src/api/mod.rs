@@ -12,6 +12,7 @@ mod apps;
 mod dev;
 mod invitations;
 mod login;
+mod operators;
 mod outbox;
 mod passkeys;
 mod password;

@@ -17,7 +17,7 @@ fn view(r: &OperatorRow) -> serde_json::Value {
 
 /// `GET /operator/outbox?status=failed|pending|...&limit=`: newest first (default: failed, 100).
 pub async fn list(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    super::accounts::operator(req, ctx).await?;
+    super::operators::operator(req, ctx).await?;
     let status = http::query(req, "status").unwrap_or_else(|| "failed".into());
     let limit = http::query_limit(req, 100, 500)?;
     let rows = delivery::list(ctx, &status, limit).await?;
@@ -26,6 +26,6 @@ pub async fn list(req: &Request, ctx: &mut Ctx) -> ApiResult {
 
 /// `POST /operator/outbox/{id}/retry`: a failed message gets a fresh set of attempts.
 pub async fn retry(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {
-    let op = super::accounts::operator(req, ctx).await?;
+    let op = super::operators::operator(req, ctx).await?;
     http::json(200, &view(&delivery::retry(ctx, &op, id).await?))
 }

@@ -544,7 +544,7 @@ pub async fn revoke(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
 
 /// `POST /operator/signing-keys`: a new signing key, served now, signing after the overlap.
 pub async fn rotate_keys(req: &Request, ctx: &mut Ctx) -> ApiResult {
-    let op = super::accounts::operator(req, ctx).await?;
+    let op = super::operators::operator(req, ctx).await?;
     let key = oidc::rotate(ctx, &op).await?;
     let public: Value = serde_json::from_str(&key.public_jwk).unwrap_or(Value::Null);
     json_response(

@@ -4,8 +4,8 @@
 //! fails when the two disagree in either direction) all read it; a route is added in one row.
 
 use super::{
-    accounts, apps, dev, invitations, login, outbox, passkeys, password, people, profile, provider, sessions, signup,
-    social, structure, two_factor, OPENAPI_JSON,
+    accounts, apps, dev, invitations, login, operators, outbox, passkeys, password, people, profile, provider,
+    sessions, signup, social, structure, two_factor, OPENAPI_JSON,
 };
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
@@ -164,9 +164,9 @@ pub static ROUTES: &[Route] = &[
     route!(PATCH "/accounts/{id}/apps/{client_id}", Session, Json, false, [Account, Apps], |r, c, p| apps::edit(r, c, arg(p, 0), arg(p, 1)).await),
     route!(DELETE "/accounts/{id}/apps/{client_id}", Session, Json, false, [Account, Apps], |r, c, p| apps::delete(r, c, arg(p, 0), arg(p, 1)).await),
     route!(POST "/accounts/{id}/apps/{client_id}/secret", Session, Json, false, [Account, Apps], |r, c, p| apps::rotate(r, c, arg(p, 0), arg(p, 1)).await),
-    route!(PUT "/operator/accounts/{id}/plan", Session, Json, false, [Me], |r, c, p| accounts::set_plan(r, c, arg(p, 0)).await),
-    route!(POST "/operator/accounts/{id}/renames", Session, Json, false, [Me], |r, c, p| accounts::grant_renames(r, c, arg(p, 0)).await),
-    route!(GET "/operator/audit", Session, Json, false, [Me], |r, c, _p| accounts::operator_audit(r, c).await),
+    route!(PUT "/operator/accounts/{id}/plan", Session, Json, false, [Me], |r, c, p| operators::set_plan(r, c, arg(p, 0)).await),
+    route!(POST "/operator/accounts/{id}/renames", Session, Json, false, [Me], |r, c, p| operators::grant_renames(r, c, arg(p, 0)).await),
+    route!(GET "/operator/audit", Session, Json, false, [Me], |r, c, _p| operators::operator_audit(r, c).await),
     route!(GET "/operator/apps", Session, Json, false, [Me], |r, c, _p| apps::operator_list(r, c).await),
     route!(PUT "/operator/apps/{client_id}", Session, Json, false, [Me], |r, c, p| apps::operator_set(r, c, arg(p, 0)).await),
     route!(GET "/oauth/authorize", Public, Json, false, |r, c, _p| provider::authorize(r, c).await),
