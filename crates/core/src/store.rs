@@ -657,25 +657,16 @@ pub trait Store {
     async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<Passkey>>;
     /// A profile's WebAuthn user handle.
     async fn passkey_user(&self, profile_id: &str) -> StoreResult<Option<String>>;
-    /// A passkey login's whole read, in one round trip where the store can: the attempt
-    /// counted (as [`Store::hit`]), the challenge spent (as [`Store::take_ceremony`]), the
-    /// credential's passkey, and its profile with its active accounts.
+    /// A passkey login's whole read in one round trip: the attempt counted (as
+    /// [`Store::hit`]), the challenge spent (as [`Store::take_ceremony`]), the credential's
+    /// passkey, and its profile with its active accounts.
     async fn passkey_login_read(
         &self,
         keys: &[(String, ThrottlePolicy)],
         now: i64,
         challenge_hash: &str,
         credential_id: &str,
-    ) -> StoreResult<PasskeyLoginRead> {
-        let throttles = self.hit(keys, now).await?;
-        let ceremony = self.take_ceremony(challenge_hash, now).await?;
-        let passkey = self.passkey_by_credential(credential_id).await?;
-        let owner = match &passkey {
-            Some(p) => self.profile_with_accounts(&p.profile_id).await?,
-            None => None,
-        };
-        Ok(PasskeyLoginRead { throttles, ceremony, passkey, owner })
-    }
+    ) -> StoreResult<PasskeyLoginRead>;
     /// For each card of an account that has a profile: whether that profile has two-step on.
     async fn card_factors(&self, account_id: &str) -> StoreResult<Vec<(String, bool)>>;
     /// Spends a WebAuthn challenge: deletes it and answers it, in one statement, when it
