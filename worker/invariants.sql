@@ -127,3 +127,10 @@ SELECT profile_id FROM sign_in_places s WHERE NOT EXISTS (SELECT 1 FROM profiles
 
 -- invariant: at_most_twenty_devices: no profile keeps more than 20 sign-in devices
 SELECT profile_id FROM sign_in_places WHERE kind = 'device' GROUP BY profile_id HAVING COUNT(*) > 20;
+
+-- invariant: remembered_browser_has_two_step: a remembered browser belongs to an existing profile with two-step on
+SELECT id FROM remembered_browsers r WHERE NOT EXISTS
+  (SELECT 1 FROM profiles p WHERE p.id = r.profile_id AND p.two_factor_enabled = 1);
+
+-- invariant: at_most_ten_remembered_browsers: no profile keeps more than 10 remembered browsers
+SELECT profile_id FROM remembered_browsers GROUP BY profile_id HAVING COUNT(*) > 10;

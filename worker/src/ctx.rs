@@ -39,6 +39,8 @@ pub struct Ctx {
     /// set it on a response that signs in).
     pub device: Option<String>,
     pub device_fresh: bool,
+    /// The remembered-browser cookie's tokens.
+    pub remembered: Vec<String>,
     /// The origin the request came to (links in messages).
     pub origin: Option<String>,
     pub dev: bool,
@@ -109,6 +111,7 @@ impl Ctx {
         let mut rng = WorkerEntropy;
         let device = sent_device.or_else(|| device_fresh.then(|| netid_core::tokens::new_token(&mut rng)));
         let origin = req.and_then(|r| r.url().ok()).map(|u| u.origin().ascii_serialization());
+        let remembered = req.map(http::remember_cookie).unwrap_or_default();
         if let Ok(k) = env
             .secret("TWO_FACTOR_KEY")
             .map(|s| s.to_string())
@@ -136,6 +139,7 @@ impl Ctx {
             country,
             device,
             device_fresh,
+            remembered,
             origin,
             dev,
             rng,
@@ -161,6 +165,7 @@ impl Ctx {
             device: self.device.as_deref().map(netid_core::tokens::token_hash),
             country: self.country.clone(),
             origin: self.origin.clone(),
+            remembered: self.remembered.clone(),
         }
     }
 

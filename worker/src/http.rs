@@ -276,6 +276,30 @@ pub fn device_cookie(req: &Request) -> Option<String> {
     })
 }
 
+/// The remembered-browser cookie (`flows::browsers`): the tokens of the profiles this
+/// browser skips the second step for, `~`-separated. A credential only with the device
+/// cookie and the password; HttpOnly, sent to netid alone.
+pub const REMEMBER_COOKIE: &str = "__Host-netid_remember";
+
+/// The tokens of the browser's remembered-browser cookie (none when it sent none).
+pub fn remember_cookie(req: &Request) -> Vec<String> {
+    let Some(cookies) = req.headers().get("Cookie").ok().flatten() else {
+        return Vec::new();
+    };
+    cookies
+        .split(';')
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == REMEMBER_COOKIE).then(|| netid_core::flows::browsers::parse_cookie(v))
+        })
+        .unwrap_or_default()
+}
+
+/// Sets the remembered-browser cookie for as long as its newest token lives (30 days).
+pub fn remember_set_cookie(value: &str, max_age: i64) -> String {
+    format!("{REMEMBER_COOKIE}={value}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={max_age}")
+}
+
 /// Sets the device cookie for 400 days (the most browsers keep one).
 pub fn device_set_cookie(value: &str) -> String {
     format!("{DEVICE_COOKIE}={value}; HttpOnly; Secure; SameSite=Lax; Path=/; Max-Age={}", 400 * 24 * 3600)

@@ -185,6 +185,10 @@ fn scope(c: &Change) -> Scope<'_> {
         | Change::SignInPlace { .. }
         | Change::PutCeremony(_)
         | Change::UsePasskey { .. }
+        | Change::PutRememberedBrowser(_)
+        | Change::UseRememberedBrowser { .. }
+        | Change::ForgetBrowser { .. }
+        | Change::ForgetBrowsers(_)
         | Change::Guard(_) => Scope::Nothing,
         // One person's profile, sessions or cards.
         Change::PutProfile(p) => Scope::Profile(&p.id),

@@ -61,6 +61,8 @@ pub struct Config {
     pub two_factor_key: Option<[u8; 32]>,
     /// A login ticket (the second step) lives this long and allows this many tries.
     pub ticket_ttl: i64,
+    /// How long a remembered browser may skip the second step (30 days).
+    pub remember_ttl: i64,
     pub ticket_tries: u32,
     /// The development environment (`wrangler dev --env dev`): an application's back-channel
     /// logout address may then be http on a loopback host, so a local app receives logouts.
@@ -99,6 +101,7 @@ impl Config {
             send_daily_per_account_sms: 100,
             two_factor_key: None,
             ticket_ttl: 5 * 60,
+            remember_ttl: 30 * 24 * 3600,
             ticket_tries: 5,
             development: false,
             operators: Vec::new(),

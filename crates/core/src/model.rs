@@ -318,13 +318,33 @@ pub struct AccountView {
     pub created_at: String,
     /// Whose entry needs two-step authentication on (the workspace's policy).
     pub require_two_factor: TwoFactorPolicy,
+    /// Whether its two-step rule lets a remembered browser skip the second step.
+    #[serde(default = "yes")]
+    pub remember_browsers: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl AccountView {
+    fn card_kind(&self) -> MemberType {
+        if self.kind == "extranet" {
+            MemberType::Extranet
+        } else {
+            MemberType::Employee
+        }
+    }
+
     /// Whether the workspace's policy lets a profile with two-step `on` (or off) in.
     pub fn admits(&self, two_factor_on: bool) -> bool {
-        let kind = if self.kind == "extranet" { MemberType::Extranet } else { MemberType::Employee };
-        two_factor_on || !self.require_two_factor.applies_to(kind)
+        two_factor_on || !self.require_two_factor.applies_to(self.card_kind())
+    }
+
+    /// Whether the workspace lets this member's remembered browser stand in for the second
+    /// step: always, unless its two-step rule applies to them and refuses remembered browsers.
+    pub fn lets_browsers_remember(&self) -> bool {
+        self.remember_browsers || !self.require_two_factor.applies_to(self.card_kind())
     }
 }
 
@@ -374,6 +394,8 @@ pub struct Account {
     pub warned_at: Option<i64>,
     /// Whose entry needs two-step authentication on.
     pub require_two_factor: TwoFactorPolicy,
+    /// Whether a remembered browser may skip the second step its two-step rule asks for.
+    pub remember_browsers: bool,
 }
 
 /// A workspace's two-step policy: whose cards need a second factor to enter it.
@@ -623,6 +645,7 @@ impl AccountView {
             renames_left: account.renames_left,
             created_at: crate::time::rfc3339(account.created_at),
             require_two_factor: account.require_two_factor,
+            remember_browsers: account.remember_browsers,
         }
     }
 }
@@ -809,6 +832,22 @@ pub struct OauthToken {
     /// The issuer the family's tokens carry (its back-channel logout token says it too).
     #[serde(default)]
     pub issuer: String,
+}
+
+/// A browser that may skip the second step ("remember this browser", 30 days).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RememberedBrowser {
+    pub id: String,
+    pub profile_id: String,
+    /// The SHA-256 of the cookie token's secret.
+    pub token_hash: String,
+    /// The SHA-256 of the browser's device cookie: the token is good on that browser only.
+    pub device: String,
+    pub user_agent: Option<String>,
+    pub location: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: i64,
+    pub expires_at: i64,
 }
 
 /// A registered passkey (a WebAuthn public-key credential).

@@ -18,7 +18,9 @@ pub enum Change {
     PutProfile(Profile),
     /// Sets a profile's password hash. With `replaces`, only if the stored hash is still that
     /// one (a compare-and-set: a rehash at login never undoes a concurrent password change).
-    /// `change_required` marks a password someone else chose (an admin).
+    /// `change_required` marks a password someone else chose (an admin). Without `replaces`
+    /// it is a new password (a change, a reset, a claim proven): the profile's remembered
+    /// browsers are forgotten with it.
     SetPassword {
         profile_id: String,
         hash: String,
@@ -274,11 +276,30 @@ pub enum Change {
         family_id: String,
         at: i64,
     },
-    /// An admin sets the workspace's two-step policy.
+    /// An admin sets the workspace's two-step policy and whether remembered browsers may skip
+    /// the second step it asks for.
     SetTwoFactorPolicy {
         account_id: String,
         policy: TwoFactorPolicy,
+        remember_browsers: bool,
     },
+    /// Remembers a browser for the second step, unless a workspace of the profile refuses
+    /// remembered browsers by then (decided in the statement); the profile keeps its 10
+    /// newest.
+    PutRememberedBrowser(RememberedBrowser),
+    /// A remembered browser stood in for the second step (pair with
+    /// `Guard::BrowserRemembered`).
+    UseRememberedBrowser {
+        token_hash: String,
+        at: i64,
+    },
+    /// Forgets one remembered browser of a profile.
+    ForgetBrowser {
+        profile_id: String,
+        id: String,
+    },
+    /// Forgets every remembered browser of a profile (two-step switched off, or all revoked).
+    ForgetBrowsers(String),
     /// A session was admitted from `device` (a device cookie's hash) and `country`: with
     /// `notice`, the message is written first, and only when the profile has signed in
     /// before and one of the two is new to it (decided in the statement: concurrent sign-ins
@@ -394,6 +415,10 @@ pub enum Guard {
     /// Without the passkey `id`, the profile keeps a way in: a password with a confirmed
     /// email or phone, a social identity, or another passkey.
     OtherThanPasskey { profile_id: String, id: String },
+    /// The remembered browser (its token's hash) is still the profile's and unexpired at
+    /// `now`, and no workspace of the profile refuses remembered browsers: a revocation, a new
+    /// password or a policy landing first wins.
+    BrowserRemembered { token_hash: String, profile_id: String, now: i64 },
 }
 
 impl Guard {
@@ -424,6 +449,7 @@ impl Guard {
             Guard::SignCountBelow { .. } => Code::InvalidCredentials,
             Guard::PasskeyExists { .. } => Code::NotFound,
             Guard::OtherThanPasskey { .. } => Code::LastLoginMethod,
+            Guard::BrowserRemembered { .. } => Code::Unauthenticated,
         }
     }
 
@@ -653,6 +679,10 @@ pub trait Store {
     async fn oauth_token(&self, token_hash: &str) -> StoreResult<Option<OauthToken>>;
     /// A profile's passkeys, oldest first.
     async fn passkeys_of(&self, profile_id: &str) -> StoreResult<Vec<Passkey>>;
+    /// A remembered browser by its token's hash.
+    async fn remembered_browser(&self, token_hash: &str) -> StoreResult<Option<RememberedBrowser>>;
+    /// A profile's remembered browsers, newest first.
+    async fn remembered_browsers_of(&self, profile_id: &str) -> StoreResult<Vec<RememberedBrowser>>;
     /// The passkey with this credential id (base64url).
     async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<Passkey>>;
     /// A profile's WebAuthn user handle.

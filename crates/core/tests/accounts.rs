@@ -295,6 +295,7 @@ fn account(plan: Plan, idle_days: i64, warned: Option<i64>, now: i64) -> Account
         last_activity_at: now - idle_days * DAY,
         warned_at: warned,
         require_two_factor: Default::default(),
+        remember_browsers: true,
     }
 }
 

@@ -571,5 +571,6 @@ fn account(id: &str) -> AccountView {
         renames_left: 1,
         created_at: "2026-11-22T00:00:00Z".into(),
         require_two_factor: Default::default(),
+        remember_browsers: true,
     }
 }

@@ -26,7 +26,12 @@ fn two_step_on(w: &mut World, g: &Grant) -> String {
 
 fn set_policy(w: &mut World, admin: &Grant, account: &str, rule: &str) -> netid_core::Result<accounts::PolicyView> {
     let (pid, account, rule) = (admin.profile.id.clone(), account.to_string(), rule.to_string());
-    w.run(|env| Box::pin(async move { accounts::set_policy(env, &pid, &account, &rule).await }))
+    w.run(|env| {
+        Box::pin(async move {
+            let change = accounts::PolicyChange { require_two_factor: Some(&rule), remember_browsers: None };
+            accounts::set_policy(env, &pid, &account, change).await
+        })
+    })
 }
 
 fn enter(w: &mut World, s: &Session, account: &str) -> netid_core::Result<accounts::Access> {

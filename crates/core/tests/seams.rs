@@ -228,7 +228,9 @@ fn every_way_in_asks_a_two_step_profile_for_its_second_factor() {
     let c = totp_code(&secret, w.now);
     let t = ticket.clone();
     let s = w.run(|env| {
-        Box::pin(async move { two_factor::second_step(env, &t, Factor { otp: Some(c), recovery_code: None }).await })
+        Box::pin(async move {
+            two_factor::second_step(env, &t, Factor { otp: Some(c), recovery_code: None, remember: false }).await
+        })
     });
     assert!(s.is_ok());
     // Social login of a linked identity.
@@ -345,7 +347,7 @@ fn wrong_factors_count_per_profile_across_fresh_tickets() {
         // A fresh ticket each time, from a fresh network: only the profile's counter is common.
         w.ip = Some(format!("198.51.100.{i}"));
         let ticket = login_with(&mut w, v, PW, Factor::default()).unwrap_err().challenge.unwrap().ticket;
-        let f = Factor { otp: Some(wrong.clone()), recovery_code: None };
+        let f = Factor { otp: Some(wrong.clone()), recovery_code: None, remember: false };
         codes.push(
             w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, f).await })).unwrap_err().code,
         );
@@ -355,7 +357,7 @@ fn wrong_factors_count_per_profile_across_fresh_tickets() {
     // The right code is refused as well while the profile's counter is full.
     w.ip = Some("198.51.100.200".into());
     let ticket = login_with(&mut w, v, PW, Factor::default()).unwrap_err().challenge.unwrap().ticket;
-    let f = Factor { otp: Some(right), recovery_code: None };
+    let f = Factor { otp: Some(right), recovery_code: None, remember: false };
     assert_eq!(
         code_of(w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, f).await }))),
         Code::TooManyAttempts
@@ -371,7 +373,7 @@ fn a_password_reset_or_change_ends_every_ticket() {
     let old = login_with(&mut w, v, PW, Factor::default()).unwrap_err().challenge.unwrap().ticket;
     forgot_and_reset(&mut w, v, "amber-quartz-meadow").unwrap();
     w.advance(31);
-    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None };
+    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None, remember: false };
     let t = old.clone();
     assert_eq!(
         code_of(w.run(|env| Box::pin(async move { two_factor::second_step(env, &t, f).await }))),
@@ -380,7 +382,7 @@ fn a_password_reset_or_change_ends_every_ticket() {
     // After a change.
     let ticket = login_with(&mut w, v, "amber-quartz-meadow", Factor::default()).unwrap_err().challenge.unwrap().ticket;
     w.advance(31);
-    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None };
+    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None, remember: false };
     let g = w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, f).await })).unwrap();
     let other = login_with(&mut w, v, "amber-quartz-meadow", Factor::default()).unwrap_err().challenge.unwrap().ticket;
     let s = g.session.clone();
@@ -391,7 +393,7 @@ fn a_password_reset_or_change_ends_every_ticket() {
     })
     .unwrap();
     w.advance(31);
-    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None };
+    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None, remember: false };
     assert_eq!(
         code_of(w.run(|env| Box::pin(async move { two_factor::second_step(env, &other, f).await }))),
         Code::Unauthenticated
@@ -508,7 +510,7 @@ fn a_refresh_continues_a_family_the_gate_admitted_and_ends_with_a_reset() {
     let input = LoginInput { login: v.into(), password: PW.into(), client: ClientKind::Desktop, ..Default::default() };
     let ticket = w.run(|env| Box::pin(flows::login(env, input))).unwrap_err().challenge.unwrap().ticket;
     w.advance(31);
-    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None };
+    let f = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None, remember: false };
     let desk = w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, f).await })).unwrap();
     let rt = desk.refresh_token.clone().expect("a desktop session has a refresh token");
     let r = rt.clone();
@@ -712,6 +714,6 @@ fn a_two_step_social_claim_still_logs_in_through_its_second_step() {
     let f = social_in(&mut w, Provider::Facebook, SocialMode::Login, None, identity("fb-eve", v, false)).unwrap();
     let Finished::SecondFactor { ticket, .. } = f else { panic!("the second step comes next") };
     w.advance(31);
-    let factor = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None };
+    let factor = Factor { otp: Some(totp_code(&secret, w.now)), recovery_code: None, remember: false };
     assert!(w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, factor).await })).is_ok());
 }

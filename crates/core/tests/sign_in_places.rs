@@ -109,7 +109,8 @@ fn with_two_step_the_notice_comes_with_the_session_not_the_password() {
     let first = w.login(EMAIL, PW, ClientKind::Browser);
     assert!(first.is_err(), "the second step is asked for");
     assert!(notices(&w).is_empty(), "a right password alone is no sign-in");
-    let factor = two_factor::Factor { otp: totp::code_at(&secret, w.now as u64, 6), recovery_code: None };
+    let factor =
+        two_factor::Factor { otp: totp::code_at(&secret, w.now as u64, 6), recovery_code: None, remember: false };
     let input = flows::LoginInput { login: EMAIL.into(), password: PW.into(), factor, ..Default::default() };
     w.run(|env| Box::pin(flows::login(env, input))).expect("a login with the code");
     assert_eq!(notices(&w).len(), 1);

@@ -207,7 +207,11 @@ fn two_step_comes_after_the_provider() {
     // the authenticator (RFC 8176 `amr` "fed otp", not "pwd otp").
     w.advance(31);
     let secret = totp::from_base32(&setup.secret).unwrap();
-    let f = two_factor::Factor { otp: Some(totp::code_at(&secret, w.now as u64, 6).unwrap()), recovery_code: None };
+    let f = two_factor::Factor {
+        otp: Some(totp::code_at(&secret, w.now as u64, 6).unwrap()),
+        recovery_code: None,
+        remember: false,
+    };
     let g = w.run(|env| Box::pin(async move { two_factor::second_step(env, &ticket, f).await })).unwrap();
     assert_eq!(g.session.amr, "fed otp");
 }

@@ -50,7 +50,7 @@ fn second(w: &mut World, ticket: &str, factor: Factor) -> netid_core::Result<Gra
 }
 
 fn otp(c: String) -> Factor {
-    Factor { otp: Some(c), recovery_code: None }
+    Factor { otp: Some(c), recovery_code: None, remember: false }
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn a_ticket_lives_five_minutes_and_allows_five_tries() {
 fn recovery_codes_work_once_tell_the_person_and_regenerate() {
     let mut w = World::new();
     let (g, _, codes) = enrolled(&mut w, "tf-recovery@example.com");
-    let rc = |c: &str| Factor { otp: None, recovery_code: Some(c.to_string()) };
+    let rc = |c: &str| Factor { otp: None, recovery_code: Some(c.to_string()), remember: false };
     assert!(login_with(&mut w, "tf-recovery@example.com", rc(&codes[0].to_uppercase())).is_ok());
     assert_eq!(w.store.outbox_to("tf-recovery@example.com")[0].kind, "recovery_code_used");
     assert_eq!(
@@ -174,7 +174,7 @@ fn a_desktop_refresh_does_not_ask_for_the_factor_and_extranet_admins_do_not_exis
         login: "tf-desktop@example.com".into(),
         password: PW.into(),
         client: ClientKind::Desktop,
-        factor: Factor { otp: None, recovery_code: Some(codes[0].clone()) },
+        factor: Factor { otp: None, recovery_code: Some(codes[0].clone()), remember: false },
         ..Default::default()
     };
     let g = w.run(|env| Box::pin(flows::login(env, input))).unwrap();
@@ -207,7 +207,7 @@ fn a_desktop_refresh_does_not_ask_for_the_factor_and_extranet_admins_do_not_exis
 fn switching_off_by_the_person_and_by_an_admin() {
     let mut w = World::new();
     let (g, _, _) = enrolled(&mut w, "tf-off@example.com");
-    let other = login_with(&mut w, "tf-off@example.com", Factor { otp: None, recovery_code: None });
+    let other = login_with(&mut w, "tf-off@example.com", Factor { otp: None, recovery_code: None, remember: false });
     assert!(other.is_err());
     let s = g.session.clone();
     assert_eq!(

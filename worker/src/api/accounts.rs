@@ -58,14 +58,19 @@ pub async fn policy(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PolicyReq {
-    require_two_factor: String,
+    require_two_factor: Option<String>,
+    remember_browsers: Option<bool>,
 }
 
-/// `PATCH /accounts/{id}/policy {require_two_factor}` (admins).
+/// `PATCH /accounts/{id}/policy {require_two_factor?, remember_browsers?}` (admins).
 pub async fn set_policy(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let b: PolicyReq = http::body(req).await?;
     let s = ctx.session(req).await?;
-    http::json(200, &accounts::set_policy(&mut ctx.env(), &s.profile_id, id, &b.require_two_factor).await?)
+    let change = accounts::PolicyChange {
+        require_two_factor: b.require_two_factor.as_deref(),
+        remember_browsers: b.remember_browsers,
+    };
+    http::json(200, &accounts::set_policy(&mut ctx.env(), &s.profile_id, id, change).await?)
 }
 
 pub async fn enter(req: &Request, ctx: &mut Ctx, id: &str) -> ApiResult {

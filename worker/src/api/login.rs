@@ -20,6 +20,9 @@ struct LoginReq {
     otp: Option<String>,
     recovery_code: Option<String>,
     region: Option<String>,
+    /// With `otp` or `recovery_code`: remember this browser for the second step (30 days).
+    #[serde(default)]
+    remember_browser: bool,
 }
 
 pub async fn login(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
@@ -34,7 +37,7 @@ pub async fn login(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
         client,
         account_id: b.account_id,
         region: b.region,
-        factor: Factor { otp: b.otp, recovery_code: b.recovery_code },
+        factor: Factor { otp: b.otp, recovery_code: b.recovery_code, remember: b.remember_browser },
     };
     let grant = flows::login(&mut ctx.env(), input).await?;
     session_response(ctx, grant).await
@@ -49,12 +52,15 @@ struct SecondFactorReq {
     /// A passkey's assertion (`PublicKeyCredential` JSON) for the options of
     /// `POST /login/passkey/options {ticket}`.
     passkey: Option<serde_json::Value>,
+    /// Remember this browser for the second step (30 days), unless a workspace refuses it.
+    #[serde(default)]
+    remember_browser: bool,
 }
 
 /// `POST /login/second-factor`: the ticket from `second_factor_required` and a code.
 pub async fn second_factor(req: &mut Request, ctx: &mut Ctx) -> ApiResult {
     let b: SecondFactorReq = http::body(req).await?;
-    let factor = Factor { otp: b.otp, recovery_code: b.recovery_code };
+    let factor = Factor { otp: b.otp, recovery_code: b.recovery_code, remember: b.remember_browser };
     let grant = match &b.passkey {
         Some(credential) => {
             let rp = crate::webauthn::relying_party(req, ctx)?;

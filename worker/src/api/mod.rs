@@ -9,6 +9,7 @@
 
 mod accounts;
 mod apps;
+mod browsers;
 mod dev;
 mod invitations;
 mod login;

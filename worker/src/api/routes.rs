@@ -4,8 +4,8 @@
 //! fails when the two disagree in either direction) all read it; a route is added in one row.
 
 use super::{
-    accounts, apps, dev, invitations, login, operators, outbox, passkeys, password, people, profile, provider,
-    sessions, signup, social, structure, two_factor, OPENAPI_JSON,
+    accounts, apps, browsers, dev, invitations, login, operators, outbox, passkeys, password, people, profile,
+    provider, sessions, signup, social, structure, two_factor, OPENAPI_JSON,
 };
 use crate::ctx::Ctx;
 use crate::http::{self, ApiResult};
@@ -119,6 +119,9 @@ pub static ROUTES: &[Route] = &[
     route!(GET "/me/passkeys", Session, Json, false, [Passkeys], |r, c, _p| passkeys::list(r, c).await),
     route!(PATCH "/me/passkeys/{id}", Session, Json, false, [Passkeys], |r, c, p| passkeys::rename(r, c, arg(p, 0)).await),
     route!(DELETE "/me/passkeys/{id}", Session, Json, false, [Me, Passkeys], |r, c, p| passkeys::delete(r, c, arg(p, 0)).await),
+    route!(GET "/me/remembered-browsers", Session, Json, false, |r, c, _p| browsers::list(r, c).await),
+    route!(DELETE "/me/remembered-browsers", Session, Json, false, |r, c, _p| browsers::revoke_all(r, c).await),
+    route!(DELETE "/me/remembered-browsers/{id}", Session, Json, false, |r, c, p| browsers::revoke(r, c, arg(p, 0)).await),
     route!(GET "/me/sessions", Session, Json, false, [Sessions], |r, c, _p| sessions::sessions(r, c).await),
     route!(POST "/me/sessions/end-others", Session, Json, false, [Me, Sessions], |r, c, _p| sessions::end_other_sessions(r, c).await),
     route!(DELETE "/me/sessions/{sid}", Session, Json, false, [Me, Sessions], |r, c, p| sessions::end_session(r, c, arg(p, 0)).await),

@@ -32,7 +32,11 @@ pub async fn session_response(ctx: &mut Ctx, grant: Grant) -> ApiResult {
     };
     let resp = http::json(200, &body)?;
     let cookie = http::session_cookie(Some(&grant.token), ctx.config.absolute_timeout);
-    Ok(http::with_header(resp, "Set-Cookie", &cookie))
+    let mut resp = http::with_header(resp, "Set-Cookie", &cookie);
+    if let Some(value) = &grant.remembered {
+        let _ = resp.headers_mut().append("Set-Cookie", &http::remember_set_cookie(value, ctx.config.remember_ttl));
+    }
+    Ok(resp)
 }
 
 pub async fn logout(req: &Request, ctx: &mut Ctx) -> ApiResult {

@@ -121,6 +121,7 @@ pub async fn create_account<S: Store>(
         last_activity_at: now,
         warned_at: None,
         require_two_factor: Default::default(),
+        remember_browsers: true,
     };
     let member = Membership {
         id: new_id("usr", env.rng),
@@ -236,6 +237,9 @@ pub(crate) async fn require_policy<S: Store>(env: &Env<'_, S>, a: &Access, profi
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
 pub struct PolicyView {
     pub require_two_factor: TwoFactorPolicy,
+    /// Whether a browser its members chose to remember may skip the second step the rule
+    /// asks for.
+    pub remember_browsers: bool,
     pub members_without_two_factor: Vec<PolicyMember>,
 }
 
@@ -249,7 +253,12 @@ pub struct PolicyMember {
     pub kind: MemberType,
 }
 
-async fn policy_view<S: Store>(env: &Env<'_, S>, account_id: &str, policy: TwoFactorPolicy) -> Result<PolicyView> {
+async fn policy_view<S: Store>(
+    env: &Env<'_, S>,
+    account_id: &str,
+    policy: TwoFactorPolicy,
+    remember_browsers: bool,
+) -> Result<PolicyView> {
     let mut without = Vec::new();
     // The cards whose profile has two-step on, looked up per card (an account may hold thousands).
     let on: std::collections::HashSet<String> =
@@ -268,43 +277,64 @@ async fn policy_view<S: Store>(env: &Env<'_, S>, account_id: &str, policy: TwoFa
             });
         }
     }
-    Ok(PolicyView { require_two_factor: policy, members_without_two_factor: without })
+    Ok(PolicyView { require_two_factor: policy, remember_browsers, members_without_two_factor: without })
 }
 
 /// `GET /accounts/{id}/policy` (admins).
 pub async fn policy<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -> Result<PolicyView> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    policy_view(env, account_id, a.account.require_two_factor).await
+    policy_view(env, account_id, a.account.require_two_factor, a.account.remember_browsers).await
 }
 
-/// `PATCH /accounts/{id}/policy` (admins): the two-step rule, audited. Members it applies to
-/// who have two-step off set it up at their next entry; the admin's own card is no exception
-/// (an admin without two-step who requires it is asked to set it up first: 403).
+/// What `PATCH /accounts/{id}/policy` changes: the two-step rule, whether remembered browsers
+/// may skip the second step it asks for, or both (what is absent stays).
+#[derive(Debug, Clone, Default)]
+pub struct PolicyChange<'a> {
+    pub require_two_factor: Option<&'a str>,
+    pub remember_browsers: Option<bool>,
+}
+
+/// `PATCH /accounts/{id}/policy` (admins): the two-step rule and the remembered browsers,
+/// each change audited. Members it applies to who have two-step off set it up at their next
+/// entry; the admin's own card is no exception (an admin without two-step who requires it is
+/// asked to set it up first: 403). Remembered browsers refused: its members give the second
+/// step at every sign-in from then on (decided at each one).
 pub async fn set_policy<S: Store>(
     env: &mut Env<'_, S>,
     actor: &str,
     account_id: &str,
-    require_two_factor: &str,
+    change: PolicyChange<'_>,
 ) -> Result<PolicyView> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    let policy = TwoFactorPolicy::parse(require_two_factor)
-        .ok_or_else(|| Error::field(Code::InvalidRequest, "require_two_factor"))?;
+    if change.require_two_factor.is_none() && change.remember_browsers.is_none() {
+        return Err(Error::field(Code::InvalidRequest, "require_two_factor"));
+    }
+    let before = (a.account.require_two_factor, a.account.remember_browsers);
+    let policy = match change.require_two_factor {
+        Some(p) => TwoFactorPolicy::parse(p).ok_or_else(|| Error::field(Code::InvalidRequest, "require_two_factor"))?,
+        None => before.0,
+    };
+    let remember = change.remember_browsers.unwrap_or(before.1);
     if policy.applies_to(a.member.kind) && !env.store.profile(actor).await?.is_some_and(|p| p.two_factor_enabled) {
         // The admin would lock themselves out of the workspace they are configuring.
         return Err(Error::field(Code::TwoFactorRequired, "require_two_factor"));
     }
-    let audit = env.account_audit(
-        account_id,
-        Some(actor),
-        "policy.two_factor",
-        account_id,
-        &format!("{} -> {}", a.account.require_two_factor.as_str(), policy.as_str()),
-    );
+    let mut changes =
+        vec![Change::SetTwoFactorPolicy { account_id: account_id.to_string(), policy, remember_browsers: remember }];
+    if policy != before.0 {
+        let detail = format!("{} -> {}", before.0.as_str(), policy.as_str());
+        changes.push(env.account_audit(account_id, Some(actor), "policy.two_factor", account_id, &detail));
+    }
+    if remember != before.1 {
+        let word = |on: bool| if on { "allowed" } else { "refused" };
+        let detail = format!("{} -> {}", word(before.1), word(remember));
+        changes.push(env.account_audit(account_id, Some(actor), "policy.remember_browsers", account_id, &detail));
+    }
     // What the answer shows is read before the commit (from what the route read ahead).
-    let view = policy_view(env, account_id, policy).await?;
-    env.commit(vec![Change::SetTwoFactorPolicy { account_id: account_id.to_string(), policy }, audit]).await?;
+    let view = policy_view(env, account_id, policy, remember).await?;
+    env.commit(changes).await?;
     Ok(view)
 }
 

@@ -32,6 +32,9 @@ pub struct Grant {
     /// The profile's active accounts, read before the session's commit (a login reads them
     /// with the profile), so the answer needs no read after it.
     pub accounts: Vec<AccountView>,
+    /// The remembered-browser cookie's new value, when this sign-in remembered the browser
+    /// (`flows::browsers::remember`).
+    pub remembered: Option<String>,
 }
 
 impl Grant {
@@ -80,6 +83,11 @@ pub(crate) enum Proof {
     PasswordAndPasskey,
     /// A social identity (the ticket's first step), then a passkey as the second step.
     SocialAndPasskey,
+    /// The password on a browser remembered after a second step (`flows::browsers`): its
+    /// guard and use are among the commit's. No second factor was shown (`amr` says `pwd`).
+    PasswordAndBrowser,
+    /// A linked social identity on a remembered browser (`amr` says `fed`).
+    SocialAndBrowser,
     /// A desktop refresh token of a family the gate admitted at its login: the family goes on.
     Refresh { family_id: String, family_expires_at: i64 },
 }
@@ -91,7 +99,7 @@ impl Proof {
     fn amr(&self, second_factor: bool) -> &'static str {
         match (self, second_factor) {
             (Proof::Social, true) => "fed otp",
-            (Proof::Social, false) => "fed",
+            (Proof::Social, false) | (Proof::SocialAndBrowser, _) => "fed",
             (Proof::SocialAndFactor, _) => "fed otp",
             (Proof::Passkey, _) => "hwk user",
             (Proof::PasswordAndPasskey, _) => "pwd hwk",
@@ -101,7 +109,9 @@ impl Proof {
         }
     }
 
-    fn includes_second_factor(&self) -> bool {
+    /// Whether the proof stands for the second step (a remembered browser does, without
+    /// showing a factor).
+    pub(crate) fn includes_second_factor(&self) -> bool {
         matches!(
             self,
             Proof::PasswordAndFactor
@@ -109,6 +119,8 @@ impl Proof {
                 | Proof::Passkey
                 | Proof::PasswordAndPasskey
                 | Proof::SocialAndPasskey
+                | Proof::PasswordAndBrowser
+                | Proof::SocialAndBrowser
                 | Proof::Refresh { .. }
         )
     }
@@ -219,7 +231,7 @@ pub(crate) async fn admit<S: Store>(
         });
     }
     env.commit(changes).await?;
-    Ok(Grant { token, session, refresh_token, profile, accounts })
+    Ok(Grant { token, session, refresh_token, profile, accounts, remembered: None })
 }
 
 /// The new-place notice of a sign-in now: the time (UTC), the place (Cloudflare's city and

@@ -4,7 +4,7 @@
 
 use super::gate::{self, Entry, Proof};
 use super::sessions::{login_account, Grant};
-use super::{codes, throttle, Env};
+use super::{browsers, codes, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::hashing::{burn, hash_password, verify_password};
 use crate::mail::MailKind;
@@ -64,12 +64,26 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
     // The second factor is checked before anything else happens for this profile: a
     // profile with two-step on gets no code sent on the password alone.
     let mut proof = Proof::Password;
+    let mut remembered = None;
+    let profile_accounts = accounts.as_deref().unwrap_or_default();
     if profile.two_factor_enabled && !input.factor.is_empty() {
         changes.extend(super::two_factor::verify_factor(env, &profile, &input.factor).await?);
         proof = Proof::PasswordAndFactor;
+        if input.factor.remember && input.client == ClientKind::Browser {
+            if let Some((cookie, remember)) = browsers::remember(env, &profile, profile_accounts) {
+                changes.extend(remember);
+                remembered = Some(cookie);
+            }
+        }
+    } else if profile.two_factor_enabled && input.client == ClientKind::Browser {
+        // A browser remembered after a second step stands in for it.
+        if let Some(used) = browsers::recognise(env, &profile, profile_accounts).await? {
+            changes.extend(used);
+            proof = Proof::PasswordAndBrowser;
+        }
     }
     if !login_confirmed {
-        if profile.two_factor_enabled && proof != Proof::PasswordAndFactor {
+        if profile.two_factor_enabled && !proof.includes_second_factor() {
             env.commit(changes).await?;
             return Err(Error::field(unconfirmed_code, "login"));
         }
@@ -125,5 +139,7 @@ pub async fn login<S: Store>(env: &mut Env<'_, S>, input: LoginInput) -> Result<
         login_account(env, &profile.id, input.account_id, &mut changes).await?
     };
     let entry = Entry { account_id, client: input.client, accounts, login: Some(login.as_str().to_string()) };
-    gate::admit(env, profile, proof, entry, changes).await
+    let mut grant = gate::admit(env, profile, proof, entry, changes).await?;
+    grant.remembered = remembered;
+    Ok(grant)
 }

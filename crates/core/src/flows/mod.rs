@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod apps;
+pub mod browsers;
 pub mod cards;
 pub mod claims;
 pub mod cleanup;
@@ -69,6 +70,8 @@ pub struct Env<'a, S: Store> {
     pub country: Option<String>,
     /// The origin links in messages point to (the one the request came to).
     pub origin: Option<String>,
+    /// The tokens of the browser's remembered-browser cookie (`flows::browsers`), as sent.
+    pub remembered: Vec<String>,
 }
 
 /// How young a session must be to stand in for the password of a profile without one.

@@ -228,8 +228,17 @@ async fn log_in<S: Store>(
     client: ClientKind,
     changes: Vec<Change>,
 ) -> Result<Finished> {
+    let mut changes = changes;
+    let mut proof = Proof::Social;
+    if profile.two_factor_enabled && client == ClientKind::Browser {
+        // A browser remembered after a second step stands in for it.
+        if let Some(used) = super::browsers::recognise(env, &profile, &accounts).await? {
+            changes.extend(used);
+            proof = Proof::SocialAndBrowser;
+        }
+    }
     let entry = Entry { account_id: None, client, accounts: Some(accounts), login: None };
-    match gate::admit(env, profile, Proof::Social, entry, changes).await {
+    match gate::admit(env, profile, proof, entry, changes).await {
         Ok(grant) => Ok(Finished::Session(Box::new(grant))),
         Err(e) => match e.challenge {
             Some(c) => Ok(Finished::SecondFactor { ticket: c.ticket, expires_at: c.expires_at }),

@@ -9,7 +9,7 @@ use super::sessions::{login_account, reauthenticate, Grant};
 use super::{not_found, throttle, Env};
 use crate::error::{Code, Error, Result};
 use crate::mail::MailKind;
-use crate::model::{MemberStatus, Profile, Session, TwoFactor};
+use crate::model::{ClientKind, MemberStatus, Profile, Session, TwoFactor};
 use crate::store::{Change, Guard, Read, Store};
 use crate::tokens::token_hash;
 use crate::totp;
@@ -132,6 +132,8 @@ pub async fn regenerate_recovery_codes<S: Store>(
 fn switch_off<S: Store>(env: &mut Env<'_, S>, profile: &Profile, keep: Option<&Session>) -> Vec<Change> {
     let mut changes = vec![
         Change::DeleteTwoFactor(profile.id.clone()),
+        // No browser skips a second step that is gone (one switched on again starts afresh).
+        Change::ForgetBrowsers(profile.id.clone()),
         Change::DeleteSessionsOf { profile_id: profile.id.clone(), except: keep.map(|s| s.token_hash.clone()) },
         Change::DeleteRefreshTokensOf {
             profile_id: profile.id.clone(),
@@ -190,11 +192,13 @@ pub async fn disable_for_member<S: Store>(
     env.commit(changes).await
 }
 
-/// The second factor a login presents: a TOTP code or a recovery code.
+/// The second factor a login presents: a TOTP code or a recovery code, and whether the
+/// person asks that this browser skip the second step for 30 days (`flows::browsers`).
 #[derive(Debug, Clone, Default)]
 pub struct Factor {
     pub otp: Option<String>,
     pub recovery_code: Option<String>,
+    pub remember: bool,
 }
 
 impl Factor {
@@ -339,7 +343,18 @@ pub async fn second_step_with<S: Store, V: Verifier>(
     changes.extend(throttle::refund(&factor_keys));
     changes.push(Change::DeleteThrottle(throttle::login_key(&t.login)));
     changes.extend(throttle::refund(&keys[1..]));
+    // Remembering this browser, when asked (the accounts were read with the profile).
+    let mut remembered = None;
+    if factor.remember && t.client == ClientKind::Browser {
+        let accounts = env.store.accounts_of(&profile.id).await?;
+        if let Some((cookie, remember)) = super::browsers::remember(env, &profile, &accounts) {
+            changes.extend(remember);
+            remembered = Some(cookie);
+        }
+    }
     let account_id = login_account(env, &profile.id, t.account_id, &mut changes).await?;
     let entry = Entry { account_id, client: t.client, accounts: None, login: Some(t.login.clone()) };
-    gate::admit(env, profile, proof, entry, changes).await
+    let mut grant = gate::admit(env, profile, proof, entry, changes).await?;
+    grant.remembered = remembered;
+    Ok(grant)
 }

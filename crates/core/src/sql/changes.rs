@@ -84,11 +84,18 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     b(p.password_change_required),
                 ],
             )?],
-            Change::SetPassword { profile_id, hash, replaces, change_required } => vec![st(
-                "UPDATE profiles SET password_hash = ?2, password_change_required = ?3 \
-                 WHERE id = ?1 AND (?4 IS NULL OR password_hash = ?4)",
-                &[s(profile_id), s(hash), b(*change_required), os(replaces)],
-            )?],
+            Change::SetPassword { profile_id, hash, replaces, change_required } => {
+                let mut v = vec![st(
+                    "UPDATE profiles SET password_hash = ?2, password_change_required = ?3 \
+                     WHERE id = ?1 AND (?4 IS NULL OR password_hash = ?4)",
+                    &[s(profile_id), s(hash), b(*change_required), os(replaces)],
+                )?];
+                if replaces.is_none() {
+                    // A new password: no browser remembered under the old one skips the second step.
+                    v.push(st("DELETE FROM remembered_browsers WHERE profile_id = ?1", &[s(profile_id)])?);
+                }
+                v
+            }
             Change::DeleteProfile(id) => {
                 // Everything a claim's end removes (the factors, tickets, codes, sessions,
                 // tokens, social identities and sign-ins), then the row itself.
@@ -134,6 +141,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 st("DELETE FROM passkey_users WHERE profile_id = ?1", &[s(id)])?,
                 st("DELETE FROM webauthn_challenges WHERE profile_id = ?1", &[s(id)])?,
                 st("DELETE FROM sign_in_places WHERE profile_id = ?1", &[s(id)])?,
+                st("DELETE FROM remembered_browsers WHERE profile_id = ?1", &[s(id)])?,
                 st("UPDATE profiles SET two_factor_enabled = 0, photo_url = NULL WHERE id = ?1", &[s(id)])?,
             ],
             Change::SignInPlace { profile_id, device, country, at, notice } => {
@@ -301,7 +309,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                 &[s(profile_id), os(first_name), os(last_name), os(contact_email), os(phone), os(photo_url)],
             )?],
             Change::PutAccount(a) => vec![st(
-                &format!("INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"),
+                &format!("INSERT INTO accounts ({ACCOUNT_COLS}) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
                 &[
                     s(&a.id),
                     s(&a.name),
@@ -313,6 +321,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     i(a.last_activity_at),
                     oi(a.warned_at),
                     s(a.require_two_factor.as_str()),
+                    b(a.remember_browsers),
                 ],
             )?],
             Change::RenameAccount { account_id, name, address } => vec![st(
@@ -451,10 +460,46 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
             Change::SetSessionAccount { token_hash, account_id } => {
                 vec![st("UPDATE sessions SET account_id = ?2 WHERE token_hash = ?1", &[s(token_hash), os(account_id)])?]
             }
-            Change::SetTwoFactorPolicy { account_id, policy } => vec![st(
-                "UPDATE accounts SET require_two_factor = ?2 WHERE id = ?1",
-                &[s(account_id), s(policy.as_str())],
+            Change::SetTwoFactorPolicy { account_id, policy, remember_browsers } => vec![st(
+                "UPDATE accounts SET require_two_factor = ?2, remember_browsers = ?3 WHERE id = ?1",
+                &[s(account_id), s(policy.as_str()), b(*remember_browsers)],
             )?],
+            Change::PutRememberedBrowser(r) => vec![
+                st(
+                    &format!(
+                        "INSERT INTO remembered_browsers ({BROWSER_COLS}) SELECT ?1,?2,?3,?4,?5,?6,?7,?8,?9 \
+                         WHERE NOT EXISTS ({})",
+                        REFUSES_REMEMBERED.replace("?1", "?2")
+                    ),
+                    &[
+                        s(&r.id),
+                        s(&r.profile_id),
+                        s(&r.token_hash),
+                        s(&r.device),
+                        os(&r.user_agent),
+                        os(&r.location),
+                        i(r.created_at),
+                        i(r.last_used_at),
+                        i(r.expires_at),
+                    ],
+                )?,
+                st(
+                    "DELETE FROM remembered_browsers WHERE profile_id = ?1 AND id NOT IN \
+                     (SELECT id FROM remembered_browsers WHERE profile_id = ?1 ORDER BY created_at DESC, id DESC LIMIT 10)",
+                    &[s(&r.profile_id)],
+                )?,
+            ],
+            Change::UseRememberedBrowser { token_hash, at } => vec![st(
+                "UPDATE remembered_browsers SET last_used_at = ?2 WHERE token_hash = ?1",
+                &[s(token_hash), i(*at)],
+            )?],
+            Change::ForgetBrowser { profile_id, id } => vec![st(
+                "DELETE FROM remembered_browsers WHERE profile_id = ?1 AND id = ?2",
+                &[s(profile_id), s(id)],
+            )?],
+            Change::ForgetBrowsers(profile_id) => {
+                vec![st("DELETE FROM remembered_browsers WHERE profile_id = ?1", &[s(profile_id)])?]
+            }
             Change::PutPasskeyUser { profile_id, user_handle, at } => vec![st(
                 "INSERT INTO passkey_users (profile_id, user_handle, created_at) VALUES (?1, ?2, ?3) \
                  ON CONFLICT(profile_id) DO NOTHING",
@@ -718,6 +763,7 @@ pub fn statements(change: &Change) -> StoreResult<Vec<Statement>> {
                     st("DELETE FROM login_tickets WHERE expires_at <= ?1", &[i(*now)])?,
                     st("DELETE FROM social_states WHERE expires_at <= ?1", &[i(*now)])?,
                     st("DELETE FROM webauthn_challenges WHERE expires_at <= ?1", &[i(*now)])?,
+                    st("DELETE FROM remembered_browsers WHERE expires_at <= ?1", &[i(*now)])?,
                     st(
                         "DELETE FROM sessions WHERE last_seen_at + ?2 <= ?1 OR absolute_expires_at <= ?1",
                         &[i(*now), i(*idle_timeout)],
@@ -894,6 +940,14 @@ pub fn guard_parts(g: &Guard) -> (&'static str, &'static str, Vec<Value>) {
                  OR EXISTS (SELECT 1 FROM social_identities WHERE profile_id = ?1) \
                  OR EXISTS (SELECT 1 FROM passkeys WHERE profile_id = ?1 AND id != ?2)",
                 vec![s(profile_id), s(id)],
+            ),
+            Guard::BrowserRemembered { token_hash, profile_id, now } => (
+                "browser_remembered",
+                "EXISTS (SELECT 1 FROM remembered_browsers WHERE token_hash = ?1 AND profile_id = ?2 AND expires_at > ?3) \
+                 AND NOT EXISTS (SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id \
+                 WHERE m.profile_id = ?2 AND m.status = 'active' AND a.remember_browsers = 0 \
+                 AND (a.require_two_factor = 'everyone' OR (a.require_two_factor = 'employees' AND m.type = 'employee')))",
+                vec![s(token_hash), s(profile_id), i(*now)],
             ),
         }
     }

@@ -279,6 +279,18 @@ impl<D: Database> Store for SqlStore<D> {
         Ok(self.all::<PasskeyRow>(&sql, &[s(profile_id)]).await?.into_iter().map(Into::into).collect())
     }
 
+    async fn remembered_browser(&self, token_hash: &str) -> StoreResult<Option<RememberedBrowser>> {
+        let sql = format!("SELECT {BROWSER_COLS} FROM remembered_browsers WHERE token_hash = ?1");
+        self.first::<RememberedBrowser>(&sql, &[s(token_hash)]).await
+    }
+
+    async fn remembered_browsers_of(&self, profile_id: &str) -> StoreResult<Vec<RememberedBrowser>> {
+        let sql = format!(
+            "SELECT {BROWSER_COLS} FROM remembered_browsers WHERE profile_id = ?1 ORDER BY created_at DESC, id DESC"
+        );
+        self.all::<RememberedBrowser>(&sql, &[s(profile_id)]).await
+    }
+
     async fn passkey_by_credential(&self, credential_id: &str) -> StoreResult<Option<Passkey>> {
         let sql = format!("SELECT {PASSKEY_COLS} FROM passkeys WHERE credential_id = ?1");
         Ok(self.first::<PasskeyRow>(&sql, &[s(credential_id)]).await?.map(Into::into))

@@ -136,6 +136,8 @@ pub struct AccountRow {
     pub created_at: i64,
     #[serde(default)]
     pub require_two_factor: Option<String>,
+    #[serde(default)]
+    pub remember_browsers: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +163,8 @@ pub struct AccountRecordRow {
     pub warned_at: Option<i64>,
     #[serde(default)]
     pub require_two_factor: Option<String>,
+    #[serde(default)]
+    pub remember_browsers: Option<i64>,
 }
 
 impl From<AccountRecordRow> for Account {
@@ -176,6 +180,7 @@ impl From<AccountRecordRow> for Account {
             last_activity_at: r.last_activity_at,
             warned_at: r.warned_at,
             require_two_factor: r.require_two_factor.as_deref().and_then(TwoFactorPolicy::parse).unwrap_or_default(),
+            remember_browsers: r.remember_browsers != Some(0),
         }
     }
 }
@@ -298,7 +303,8 @@ impl From<InvitationRow> for Invitation {
 }
 
 pub const ACCOUNT_COLS: &str =
-    "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at, require_two_factor";
+    "id, name, address, plan, renames_left, created_by, created_at, last_activity_at, warned_at, require_two_factor, \
+     remember_browsers";
 pub const MEMBERSHIP_SELECT: &str =
     "SELECT m.id, m.account_id, m.profile_id, m.type AS kind, m.role, m.status, m.first_name, m.last_name, \
      CASE WHEN m.status = 'dismissed' THEN COALESCE(m.kept_login_email, p.email) ELSE p.email END AS login_email, \
@@ -321,8 +327,8 @@ pub const MAX_IN_LIST: usize = 90;
 pub const AUDIT_ROWS: usize = 14;
 
 pub const ACCOUNTS_OF: &str =
-    "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at, a.require_two_factor \
-     FROM memberships m JOIN accounts a ON a.id = m.account_id \
+    "SELECT a.id, a.name, a.address, a.plan, m.role, m.type AS kind, a.renames_left, a.created_at, a.require_two_factor, \
+     a.remember_browsers FROM memberships m JOIN accounts a ON a.id = m.account_id \
      WHERE m.profile_id = ?1 AND m.status = 'active' ORDER BY a.created_at, a.id";
 
 pub fn account_view(r: AccountRow) -> AccountView {
@@ -336,6 +342,7 @@ pub fn account_view(r: AccountRow) -> AccountView {
         renames_left: r.renames_left.clamp(0, i64::from(u32::MAX)) as u32,
         created_at: crate::time::rfc3339(r.created_at),
         require_two_factor: r.require_two_factor.as_deref().and_then(TwoFactorPolicy::parse).unwrap_or_default(),
+        remember_browsers: r.remember_browsers != Some(0),
     }
 }
 
@@ -670,6 +677,16 @@ impl From<PasskeyRow> for Passkey {
         }
     }
 }
+
+/// A remembered browser's columns (its row deserializes as the model).
+pub const BROWSER_COLS: &str =
+    "id, profile_id, token_hash, device, user_agent, location, created_at, last_used_at, expires_at";
+
+/// A profile's active cards in workspaces whose two-step rule applies to them and refuses
+/// remembered browsers (`?1` the profile).
+pub const REFUSES_REMEMBERED: &str = "SELECT 1 FROM memberships m JOIN accounts a ON a.id = m.account_id \
+     WHERE m.profile_id = ?1 AND m.status = 'active' AND a.remember_browsers = 0 \
+     AND (a.require_two_factor = 'everyone' OR (a.require_two_factor = 'employees' AND m.type = 'employee'))";
 
 pub const CEREMONY_COLS: &str = "challenge_hash, purpose, profile_id, ticket_hash, user_handle, expires_at, created_at";
 

@@ -33,6 +33,8 @@ pub struct World {
     /// The device cookie's hash and the country the next requests come from.
     pub device: Option<String>,
     pub country: Option<String>,
+    /// The remembered-browser cookie's tokens the next requests send.
+    pub remembered: Vec<String>,
     /// Whether dropping the world checks `worker/invariants.sql` (off for twins, and for the
     /// few tests that write rows no flow writes).
     pub check_invariants: bool,
@@ -53,6 +55,7 @@ impl World {
             session_started: None,
             device: None,
             country: None,
+            remembered: Vec::new(),
             check_invariants: true,
         }
     }
@@ -75,6 +78,7 @@ impl World {
             device: self.device.clone(),
             country: self.country.clone(),
             origin: Some("https://netid.example.com".into()),
+            remembered: self.remembered.clone(),
         };
         block_on(f(&mut env))
     }
@@ -100,6 +104,7 @@ impl World {
             session_started: self.session_started,
             device: self.device.clone(),
             country: self.country.clone(),
+            remembered: self.remembered.clone(),
             check_invariants: false,
         }
     }
@@ -248,7 +253,7 @@ pub fn operator(w: &mut World, email: &str) -> netid_core::flows::operators::Ope
     let (pid, c) = (g.profile.id.clone(), totp::code_at(&secret, w.now as u64, 6).expect("code"));
     w.run(|env| Box::pin(async move { two_factor::enable(env, &pid, &c).await })).expect("enable");
     w.advance(30);
-    let factor = Factor { otp: totp::code_at(&secret, w.now as u64, 6), recovery_code: None };
+    let factor = Factor { otp: totp::code_at(&secret, w.now as u64, 6), recovery_code: None, remember: false };
     let input = LoginInput {
         login: email.into(),
         password: PW.into(),

@@ -28,6 +28,8 @@ pub struct Sqlite {
     rounds: Cell<u32>,
     /// Held before the next commit until every party of the barrier reached it.
     gate: RefCell<Option<Arc<Rendezvous>>>,
+    /// A second barrier the held commit waits at after the first (`hold_next_commit_until`).
+    then: RefCell<Option<Arc<Rendezvous>>>,
 }
 
 fn migrations_dir() -> PathBuf {
@@ -64,6 +66,7 @@ impl Sqlite {
             commits: Cell::new(0),
             rounds: Cell::new(0),
             gate: RefCell::new(None),
+            then: RefCell::new(None),
         }
     }
 
@@ -110,9 +113,18 @@ impl Sqlite {
         *self.gate.borrow_mut() = Some(barrier);
     }
 
+    /// Holds the next commit at `arrived` (another thread learns that this one read
+    /// everything and is about to commit), then at `go` (until the other thread has done what
+    /// must land first): a deterministic interleaving.
+    pub fn hold_next_commit_until(&self, arrived: Arc<Rendezvous>, go: Arc<Rendezvous>) {
+        *self.gate.borrow_mut() = Some(arrived);
+        *self.then.borrow_mut() = Some(go);
+    }
+
     /// Holds no commit any more (a racer that never reached its commit).
     pub fn release(&self) {
         self.gate.borrow_mut().take();
+        self.then.borrow_mut().take();
     }
 
     /// Round trips so far (reads, counters, commits), as the Worker's `X-Netid-Queries` counts.
@@ -208,6 +220,9 @@ impl Database for Sqlite {
             }
             if let Some(barrier) = self.gate.borrow_mut().take() {
                 barrier.wait();
+                if let Some(go) = self.then.borrow_mut().take() {
+                    go.wait();
+                }
             }
         }
         // A batch is a transaction, as on D1; a writing one takes the write lock at once.
@@ -272,6 +287,8 @@ pub struct Data {
     pub tickets: BTreeMap<String, LoginTicket>,
     /// Social sign-ins in progress, by state hash.
     pub social_states: BTreeMap<String, SocialState>,
+    /// How many remembered browsers are stored.
+    pub remembered_browsers: usize,
 }
 
 impl Data {
@@ -369,6 +386,12 @@ impl Sqlite {
                 d.social_states.insert(x.state_hash.clone(), x);
             }
         }
+        d.remembered_browsers = self.query::<RememberedBrowser>(
+            "SELECT id, profile_id, token_hash, device, user_agent, location, created_at, last_used_at, expires_at \
+             FROM remembered_browsers",
+            &[],
+        )
+        .len();
         d
     }
 
@@ -426,6 +449,7 @@ impl Sqlite {
                 last_activity_at: 0,
                 warned_at: None,
                 require_two_factor: Default::default(),
+                remember_browsers: true,
             }),
             Change::PutMembership(Membership {
                 id: format!("mem_{}_{n}", account.id),
