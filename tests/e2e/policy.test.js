@@ -107,5 +107,5 @@ test("policy: employees only leaves extranet members alone", async () => {
   assert.equal((await call("PATCH", `/accounts/${acc.id}/policy`, { token: admin.token, body: { require_two_factor: "employees" } })).status, 200);
   assert.equal((await call("POST", `/accounts/${acc.id}/enter`, { token: guest.token })).status, 200);
   const got = await call("GET", `/accounts/${acc.id}/policy`, { token: admin.token });
-  assert.deepEqual(got.json, { require_two_factor: "employees", members_without_two_factor: [] });
+  assert.deepEqual(got.json, { require_two_factor: "employees", allow_remember_browser: true, members_without_two_factor: [] });
 });

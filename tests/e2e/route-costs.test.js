@@ -135,6 +135,17 @@ test("every route reads in one round trip and writes in one, plus the counted at
   await route("POST", "/login/second-factor", COUNTED, () =>
     call("POST", "/login/second-factor", { body: { ticket: first.json.second_factor.ticket, otp: totp(secret, at) }, ip }),
   );
+  // Remembered browsers: a second login remembering this browser, then its list and revocation.
+  await advance(30);
+  const again = await call("POST", "/login", { body: { login: moved, password: NEW }, ip });
+  const rb = await call("POST", "/login/second-factor", { body: { ticket: again.json.second_factor.ticket, otp: totp(secret, await now()), remember_browser: true }, ip });
+  assert.equal(rb.status, 200, rb.text);
+  // The session's activity, due after the clock moved, is written by this call, not the measured one.
+  await call("GET", "/me/sessions", { token });
+  const rbList = await route("GET", "/me/remembered-browsers", READ, () => call("GET", "/me/remembered-browsers", { token }));
+  assert.equal(rbList.json.browsers.length, 1, rbList.text);
+  await route("DELETE", "/me/remembered-browsers/{id}", WRITE, () => call("DELETE", `/me/remembered-browsers/${rbList.json.browsers[0].id}`, { token }));
+  await route("DELETE", "/me/remembered-browsers", WRITE, () => call("DELETE", "/me/remembered-browsers", { token }));
   await route("DELETE", "/me/two-factor", COUNTED, () => call("DELETE", "/me/two-factor", { token, body: { password: NEW } }));
 
   // Forgotten password.

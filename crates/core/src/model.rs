@@ -319,7 +319,7 @@ pub struct AccountView {
     /// Whose entry needs two-step authentication on (the workspace's policy).
     pub require_two_factor: TwoFactorPolicy,
     /// Whether its two-step rule lets a remembered browser skip the second step.
-    #[serde(default = "yes")]
+    #[serde(default = "yes", rename = "allow_remember_browser")]
     pub remember_browsers: bool,
 }
 

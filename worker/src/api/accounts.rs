@@ -59,16 +59,16 @@ pub async fn policy(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
 #[serde(deny_unknown_fields)]
 struct PolicyReq {
     require_two_factor: Option<String>,
-    remember_browsers: Option<bool>,
+    allow_remember_browser: Option<bool>,
 }
 
-/// `PATCH /accounts/{id}/policy {require_two_factor?, remember_browsers?}` (admins).
+/// `PATCH /accounts/{id}/policy {require_two_factor?, allow_remember_browser?}` (admins).
 pub async fn set_policy(req: &mut Request, ctx: &mut Ctx, id: &str) -> ApiResult {
     let b: PolicyReq = http::body(req).await?;
     let s = ctx.session(req).await?;
     let change = accounts::PolicyChange {
         require_two_factor: b.require_two_factor.as_deref(),
-        remember_browsers: b.remember_browsers,
+        remember_browsers: b.allow_remember_browser,
     };
     http::json(200, &accounts::set_policy(&mut ctx.env(), &s.profile_id, id, change).await?)
 }

@@ -239,6 +239,7 @@ pub struct PolicyView {
     pub require_two_factor: TwoFactorPolicy,
     /// Whether a browser its members chose to remember may skip the second step the rule
     /// asks for.
+    #[serde(rename = "allow_remember_browser")]
     pub remember_browsers: bool,
     pub members_without_two_factor: Vec<PolicyMember>,
 }

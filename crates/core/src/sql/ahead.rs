@@ -35,6 +35,8 @@ pub enum Ahead {
     CardProfile,
     /// The caller's passkeys and WebAuthn user handle.
     Passkeys,
+    /// The caller's remembered browsers.
+    Browsers,
     /// Whether each card's profile of the path's account has two-step on (its policy).
     CardFactors,
     /// The invitation of the path's token (`/invitations/{token}`), with its account, its
@@ -84,6 +86,7 @@ pub(super) struct ReadAhead {
     pub apps: HashMap<String, Vec<App>>,
     pub passkeys: HashMap<String, Vec<Passkey>>,
     pub passkey_user: HashMap<String, Option<String>>,
+    pub browsers: HashMap<String, Vec<RememberedBrowser>>,
     /// Per account: (card id, the card's profile has two-step on).
     pub card_factors: HashMap<String, Vec<(String, bool)>>,
 }
@@ -141,6 +144,14 @@ impl<D: Database> SqlStore<D> {
                 stmts.push(stmt(&sql, &p1)?);
                 stmts.push(stmt(&format!("SELECT user_handle FROM passkey_users WHERE profile_id = {OWNER}"), &p1)?);
                 kinds.push(Ahead::Passkeys);
+            }
+            if has(Ahead::Browsers) {
+                let sql = format!(
+                    "SELECT {BROWSER_COLS} FROM remembered_browsers WHERE profile_id = {OWNER} \
+                     ORDER BY created_at DESC, id DESC"
+                );
+                stmts.push(stmt(&sql, &p1)?);
+                kinds.push(Ahead::Browsers);
             }
             if has(Ahead::Links) {
                 let sql = format!(
@@ -255,6 +266,12 @@ impl<D: Database> SqlStore<D> {
                     if let Some(pid) = me {
                         cache.passkeys.insert(pid.clone(), list);
                         cache.passkey_user.insert(pid, handle);
+                    }
+                }
+                Ahead::Browsers => {
+                    let list = D::rows::<RememberedBrowser>(next()?)?;
+                    if let Some(pid) = me {
+                        cache.browsers.insert(pid, list);
                     }
                 }
                 Ahead::CardFactors => {

@@ -285,6 +285,9 @@ impl<D: Database> Store for SqlStore<D> {
     }
 
     async fn remembered_browsers_of(&self, profile_id: &str) -> StoreResult<Vec<RememberedBrowser>> {
+        if let Some(hit) = self.ahead.borrow().browsers.get(profile_id) {
+            return Ok(hit.clone());
+        }
         let sql = format!(
             "SELECT {BROWSER_COLS} FROM remembered_browsers WHERE profile_id = ?1 ORDER BY created_at DESC, id DESC"
         );
