@@ -402,8 +402,11 @@ async function policyForm(ctx) {
   try { policy = await api("GET", `${ctx.base}/policy`); } catch (err) { box.append(h("p", { class: "notice bad", text: err.apiMessage })); return box; }
   const rule = h("select", { name: "require_two_factor", id: "f-require_two_factor" },
     ["none", "employees", "everyone"].map((v) => h("option", { value: v, text: t(`policy_${v}`), selected: v === policy.require_two_factor })));
+  // Refused: members give the second step at every sign-in, whatever browser they remembered.
+  const remember = h("input", { type: "checkbox", name: "remember_browsers", id: "f-remember_browsers", checked: policy.allow_remember_browser !== false });
   const form = h("form", { novalidate: true, id: "policy-form" },
     h("label", { class: "field", for: "f-require_two_factor" }, h("span", { text: t("policy_title") }), rule, h("div", { class: "error", id: "e-require_two_factor" })),
+    h("label", { class: "check", for: "f-remember_browsers" }, remember, t("policy_remember_browsers")), h("div", { class: "error", id: "e-remember_browsers" }),
     h("button", { type: "submit", class: "secondary", text: t("save") }));
   const who = (p) => h("div", { id: "policy-without" }, p.require_two_factor === "none" ? null
     : p.members_without_two_factor.length
@@ -415,7 +418,7 @@ async function policyForm(ctx) {
     showErrors(form, []);
     busy(form, async () => {
       try {
-        const saved = await api("PATCH", `${ctx.base}/policy`, { require_two_factor: rule.value });
+        const saved = await api("PATCH", `${ctx.base}/policy`, { require_two_factor: rule.value, allow_remember_browser: remember.checked });
         toast(t("policy_saved"));
         const next = who(saved);
         list.replaceWith(next);

@@ -207,8 +207,12 @@ function secondStepForm(ticket, methods = []) {
     : field("otp", t("otp_code"), "text", { inputmode: "numeric", autocomplete: "one-time-code" }));
   const slot = h("div", { class: "factor" }, input());
   const toggle = h("button", { type: "button", class: "link", id: "use-recovery", text: t("use_recovery") });
+  // Ticked: the server remembers this browser (an HttpOnly cookie, when the workspace
+  // policy allows it) and skips this step on later password logins for 30 days.
+  const remember = h("input", { type: "checkbox", id: "remember-browser" });
   const form = h("form", { novalidate: true, id: "second-factor-form" },
-    h("p", { class: "muted", text: message("second_factor_required", lang) }), slot, toggle, h("button", { type: "submit", text: t("verify") }));
+    h("p", { class: "muted", text: message("second_factor_required", lang) }), slot, toggle,
+    h("label", { class: "check", for: "remember-browser" }, remember, t("remember_browser")), h("button", { type: "submit", text: t("verify") }));
   toggle.addEventListener("click", () => { recovery = !recovery; slot.replaceChildren(input()); toggle.hidden = recovery; });
   const passkey = methods.includes("passkey") ? passkeySecondStep(form, ticket, goBack, () => go("#/login")) : null;
   if (passkey) form.append(h("div", { class: "row passkey-row" }, passkey));
@@ -221,7 +225,7 @@ function secondStepForm(ticket, methods = []) {
     showErrors(form, []);
     busy(form, async () => {
       try {
-        await api("POST", "/login/second-factor", { ticket, [f]: r.value });
+        await api("POST", "/login/second-factor", { ticket, [f]: r.value, remember_browser: remember.checked });
         goBack();
       } catch (err) {
         if (err.code === "unauthenticated") go("#/login");

@@ -129,7 +129,8 @@ export function passkeySecondStep(form, ticket, done, lost) {
         const o = await api("POST", "/login/passkey/options", { ticket });
         const passkey = await signIn(o.publicKey, "optional");
         if (!passkey) return;
-        await api("POST", "/login/second-factor", { ticket, passkey });
+        // "Remember this browser" of the second-step form, when the page has it.
+        await api("POST", "/login/second-factor", { ticket, passkey, remember_browser: document.getElementById("remember-browser")?.checked === true });
         done();
       } catch (err) {
         if (err.code === "unauthenticated") lost();

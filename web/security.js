@@ -1,6 +1,7 @@
 // The profile's Security section: two-step authentication (setup with a QR code drawn in the
 // page, the first code, recovery codes to copy or download; switching off; new codes) and
-// the sessions list (end one, end all others). Every code is checked by @netid/client first.
+// the sessions list (end one, end all others); the remembered browsers (forget one, forget
+// all). Every code is checked by @netid/client first.
 import { validateOtp, qrPath, message } from "/vendor/netid-client/netid_client.js";
 import { lang, t, h, field, showErrors, notice, api, apiError, busy, card, render, toast, go } from "/ui.js";
 import { passkeysPanel } from "/passkeys.js";
@@ -156,10 +157,39 @@ async function sessionsPanel() {
   return panel;
 }
 
+/** The browsers that skip the second step (each one ticked "Remember this browser" at a
+ * login), to forget one by one or all at once; the panel is drawn again after each. */
+async function rememberedBrowsersPanel() {
+  const panel = h("div", { id: "remembered-browsers" },
+    h("h3", { text: t("remembered_browsers") }), h("p", { class: "muted", text: t("remembered_browsers_lead") }));
+  let list;
+  try { list = (await api("GET", "/me/remembered-browsers")).browsers; } catch (err) { panel.append(h("p", { class: "notice bad", text: err.apiMessage })); return panel; }
+  const when = (iso) => new Date(iso).toLocaleString(lang);
+  const forget = (path) => async (ev) => {
+    const button = ev.currentTarget;
+    button.disabled = true;
+    try {
+      await api("DELETE", path);
+      toast(t("browser_forgotten"));
+      panel.replaceWith(await rememberedBrowsersPanel());
+    } catch (err) { button.disabled = false; toast(err.apiMessage, true); }
+  };
+  if (!list.length) { panel.append(h("p", { class: "muted", id: "no-remembered-browsers", text: t("no_remembered_browsers") })); return panel; }
+  const rows = list.map((b) => h("li", { class: "browser", "data-browser": b.id, "data-current": b.current ? "true" : "false" },
+    h("span", {},
+      h("strong", { text: b.device, title: b.user_agent }), " ",
+      h("span", { class: "muted", text: [b.location, `${t("browser_last_used")} ${when(b.last_used_at)}`, `${t("browser_until")} ${when(b.expires_at)}`].filter(Boolean).join(" · ") }), " ",
+      b.current ? h("span", { class: "badge", text: t("this_browser") }) : null),
+    h("button", { type: "button", class: "secondary forget-browser", text: t("forget_browser"), onclick: forget(`/me/remembered-browsers/${encodeURIComponent(b.id)}`) })));
+  panel.append(h("ul", { class: "sessions", id: "remembered-list" }, rows),
+    h("button", { type: "button", class: "secondary", id: "forget-all-browsers", text: t("forget_all_browsers"), onclick: forget("/me/remembered-browsers") }));
+  return panel;
+}
+
 /** The Security card of the profile page. */
 export async function securityCard(me) {
   hasPassword = me.has_password !== false;
   return card(h("h2", { id: "security", text: t("two_step_title") }), twoFactorPanel(me),
     h("h3", { id: "passkeys-title", text: t("pk_title") }), await passkeysPanel(passwordForm),
-    h("h3", { text: t("sessions") }), await sessionsPanel());
+    h("h3", { text: t("sessions") }), await sessionsPanel(), await rememberedBrowsersPanel());
 }
