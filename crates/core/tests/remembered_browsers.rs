@@ -282,7 +282,9 @@ fn a_workspace_that_refuses_remembered_browsers_asks_every_time() {
         .map(|a| a.detail.clone())
         .collect();
     assert_eq!(audits, ["allowed -> refused", "refused -> allowed"]);
-    assert_eq!(code_of(set(&mut w, None, None)), Code::InvalidRequest);
+    let unchanged = set(&mut w, None, None).expect("a PATCH of no field changes nothing");
+    assert!(unchanged.remember_browsers);
+    assert_eq!(w.store.data().audit.iter().filter(|a| a.action.starts_with("policy.")).count(), 3);
 }
 
 #[test]

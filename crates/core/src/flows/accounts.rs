@@ -289,7 +289,7 @@ pub async fn policy<S: Store>(env: &Env<'_, S>, actor: &str, account_id: &str) -
 }
 
 /// What `PATCH /accounts/{id}/policy` changes: the two-step rule, whether remembered browsers
-/// may skip the second step it asks for, or both (what is absent stays).
+/// may skip the second step it asks for, both, or neither (what is absent or null stays).
 #[derive(Debug, Clone, Default)]
 pub struct PolicyChange<'a> {
     pub require_two_factor: Option<&'a str>,
@@ -309,10 +309,11 @@ pub async fn set_policy<S: Store>(
 ) -> Result<PolicyView> {
     let a = access(env, account_id, actor).await?;
     a.require_admin()?;
-    if change.require_two_factor.is_none() && change.remember_browsers.is_none() {
-        return Err(Error::field(Code::InvalidRequest, "require_two_factor"));
-    }
     let before = (a.account.require_two_factor, a.account.remember_browsers);
+    if change.require_two_factor.is_none() && change.remember_browsers.is_none() {
+        // Nothing asked: the policy as it is (a PATCH of no field changes nothing).
+        return policy_view(env, account_id, before.0, before.1).await;
+    }
     let policy = match change.require_two_factor {
         Some(p) => TwoFactorPolicy::parse(p).ok_or_else(|| Error::field(Code::InvalidRequest, "require_two_factor"))?,
         None => before.0,
